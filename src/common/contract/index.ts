@@ -1,0 +1,24 @@
+import type { AnyEvent } from './events';
+import type { Client, Handlers } from './channel';
+import { jobsContract } from './jobs';
+import { libraryContract } from './library';
+
+/**
+ * The one API between UI and backend. Each domain declares its channels in its own file;
+ * this is the union. Adding a channel here without a handler fails `tsc` (see
+ * src/main/api/handlers.ts and its compile-time test).
+ */
+export const contract = {
+  ...libraryContract,
+  ...jobsContract,
+} as const;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type ApiHandlers = Handlers<Contract>;
+export type Api = Client<Contract>;
+export type { AnyEvent };
+export * from './channel';
+export * from './events';
+export * from './jobs';
+export * from './library';
