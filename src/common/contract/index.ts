@@ -22,3 +22,4 @@ export * from './channel';
 export * from './events';
 export * from './jobs';
 export * from './library';
+export * from './transport';

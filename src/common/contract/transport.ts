@@ -1,0 +1,28 @@
+/**
+ * Wire protocol of serve mode (HTTP + WebSocket on one port). Electron uses IPC with the same
+ * channel names and payloads; only these routes differ.
+ *
+ * - Every request carries the access token: `Authorization: Bearer TOKEN`, or `?token=TOKEN`
+ *   (the URL printed by `rig-studio serve`; the page keeps it in sessionStorage and drops it
+ *   from the address bar). Without it: 401.
+ * - `POST /api/call/<channel>` with a JSON array of parameters → 200 `{"result": ...}`, or
+ *   400 (invalid parameters) / 404 (no such channel) / 409 (state conflict) / 500 with
+ *   `{"error": {"message", "code"}}`. Parameters are validated against the contract schema.
+ * - `POST /api/upload?name=FILE_NAME&batch=ID` with the raw file bytes → `{"path"}`: a staged
+ *   copy on the backend that `import.start` then takes like any other path (browser drag-and-drop
+ *   and file pickers cannot hand over paths).
+ * - `GET /blob/<sha256>` the stored original; `GET /blob/<sha256>/thumb` its 256-px thumbnail
+ *   (both from the open project). Anything else under /blob → 404.
+ * - `GET /ws?token=TOKEN` WebSocket: the server sends `{"name", "payload"}` events (EventMap).
+ * - Any other GET serves the built renderer; paths that leave its folder → 404.
+ */
+export const routes = {
+  call: '/api/call/',
+  upload: '/api/upload',
+  blob: '/blob/',
+  ws: '/ws',
+} as const;
+
+export interface ErrorBody {
+  error: { message: string; code: string };
+}
