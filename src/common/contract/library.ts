@@ -69,6 +69,28 @@ export interface DirEntry {
   kind: 'dir' | 'file';
 }
 
+/** One file of an import that was not stored: why, named by file. */
+export interface ImportFileIssue {
+  /** The file's path as the backend saw it (a staged copy for browser uploads). */
+  path: string;
+  /** The name to show the user (the original file name, also for uploads). */
+  fileName: string;
+  /** e.g. "corrupt or truncated image", "zero bytes", "same content as photo 12 (a.jpg)". */
+  reason: string;
+}
+
+/** `JobInfo.result` of an import job (kind 'import'); may be partial while the job runs. */
+export interface ImportResult {
+  albumId: number;
+  /** Candidate files found under the given paths (folders recursed). */
+  total: number;
+  imported: number;
+  /** Files whose content hash is already in the album: reported, not stored again. */
+  duplicates: ImportFileIssue[];
+  /** Files that could not be imported (corrupt, zero-byte, unsupported, too large, unreadable). */
+  errors: ImportFileIssue[];
+}
+
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
 const path = z.string().min(1).max(4096);
