@@ -63,6 +63,36 @@ export interface PhotoPage {
   items: PhotoSummary[];
 }
 
+/** One file of an import that was not imported, with the reason (shown to the user). */
+export interface ImportIssue {
+  path: string;
+  fileName: string;
+  reason: string;
+}
+
+/** One file of an import whose content is already in the album (not stored again). */
+export interface ImportDuplicate {
+  path: string;
+  fileName: string;
+  /** The photo already holding these bytes. */
+  photoId: number;
+}
+
+/**
+ * `JobInfo.result` of an 'import' job, filled in while it runs. Counts are exact; the two
+ * lists keep at most the first 5,000 entries each.
+ */
+export interface ImportResult {
+  albumId: number;
+  /** Files found under the given paths (folders are walked recursively). */
+  total: number;
+  imported: number;
+  duplicates: number;
+  failed: number;
+  errors: ImportIssue[];
+  duplicateFiles: ImportDuplicate[];
+}
+
 export interface DirEntry {
   name: string;
   path: string;
@@ -101,6 +131,8 @@ export const libraryContract = {
   'project.create': channel<ProjectInfo>()(z.object({ dir: path, name })),
   'project.open': channel<ProjectInfo>()(z.object({ dir: path })),
   'project.current': channel<ProjectInfo | null>()(),
+  /** Opens the built-in demo project (created in the data dir on first use). */
+  'project.openDemo': channel<ProjectInfo>()(),
   'project.close': channel<void>()(),
   'album.list': channel<Album[]>()(),
   'album.create': channel<Album>()(z.object({ name })),

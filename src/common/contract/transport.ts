@@ -8,6 +8,9 @@
  * - `POST /api/call/<channel>` with a JSON array of parameters → 200 `{"result": ...}`, or
  *   400 (invalid parameters) / 404 (no such channel) / 409 (state conflict) / 500 with
  *   `{"error": {"message", "code"}}`. Parameters are validated against the contract schema.
+ *   Codes: 'invalid-params' (400), 'no-such-channel' / 'not-found' (404), 'conflict' /
+ *   'no-project' (409, e.g. no project is open), 'internal' (500). Electron IPC rejects with an
+ *   Error whose message is the same message and whose `code` property is the same code.
  * - `POST /api/upload?name=FILE_NAME&batch=ID` with the raw file bytes → `{"path"}`: a staged
  *   copy on the backend that `import.start` then takes like any other path (browser drag-and-drop
  *   and file pickers cannot hand over paths).
@@ -15,6 +18,9 @@
  *   (both from the open project). Anything else under /blob → 404.
  * - `GET /ws?token=TOKEN` WebSocket: the server sends `{"name", "payload"}` events (EventMap).
  * - Any other GET serves the built renderer; paths that leave its folder → 404.
+ *
+ * In Electron the page is loaded from `rig://app/` and the same `/blob/...` URLs (relative to
+ * the page) are answered by a protocol handler, so image URLs are written once for both.
  */
 export const routes = {
   call: '/api/call/',
