@@ -36,8 +36,6 @@ export const jobsContract = {
   'job.cancel': channel<JobInfo>()(z.object({ jobId: id })),
   /** Continues an interrupted or cancelled job where it stopped, as a new attempt of the same job. */
   'job.resume': channel<JobInfo>()(z.object({ jobId: id })),
-  /** Runs an ended job (failed, cancelled, interrupted or done) again from the start, with the same parameters, as a new job. */
-  'job.rerun': channel<JobInfo>()(z.object({ jobId: id })),
   /** Starts a new job with the same kind and parameters as a finished one (from scratch). */
   'job.rerun': channel<JobInfo>()(z.object({ jobId: id })),
 };

@@ -63,62 +63,10 @@ export interface PhotoPage {
   items: PhotoSummary[];
 }
 
-/** One file of an import that was not imported, with the reason (shown to the user). */
-export interface ImportIssue {
-  path: string;
-  fileName: string;
-  reason: string;
-}
-
-/** One file of an import whose content is already in the album (not stored again). */
-export interface ImportDuplicate {
-  path: string;
-  fileName: string;
-  /** The photo already holding these bytes. */
-  photoId: number;
-}
-
-/**
- * `JobInfo.result` of an 'import' job, filled in while it runs. Counts are exact; the two
- * lists keep at most the first 5,000 entries each.
- */
-export interface ImportResult {
-  albumId: number;
-  /** Files found under the given paths (folders are walked recursively). */
-  total: number;
-  imported: number;
-  duplicates: number;
-  failed: number;
-  errors: ImportIssue[];
-  duplicateFiles: ImportDuplicate[];
-}
-
 export interface DirEntry {
   name: string;
   path: string;
   kind: 'dir' | 'file';
-}
-
-/** One file of an import that was not stored: why, named by file. */
-export interface ImportFileIssue {
-  /** The file's path as the backend saw it (a staged copy for browser uploads). */
-  path: string;
-  /** The name to show the user (the original file name, also for uploads). */
-  fileName: string;
-  /** e.g. "corrupt or truncated image", "zero bytes", "same content as photo 12 (a.jpg)". */
-  reason: string;
-}
-
-/** `JobInfo.result` of an import job (kind 'import'); may be partial while the job runs. */
-export interface ImportResult {
-  albumId: number;
-  /** Candidate files found under the given paths (folders recursed). */
-  total: number;
-  imported: number;
-  /** Files whose content hash is already in the album: reported, not stored again. */
-  duplicates: ImportFileIssue[];
-  /** Files that could not be imported (corrupt, zero-byte, unsupported, too large, unreadable). */
-  errors: ImportFileIssue[];
 }
 
 const id = z.number().int().positive();
