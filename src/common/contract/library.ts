@@ -63,6 +63,36 @@ export interface PhotoPage {
   items: PhotoSummary[];
 }
 
+/** One file of an import that was not imported, with the reason (shown to the user). */
+export interface ImportIssue {
+  path: string;
+  fileName: string;
+  reason: string;
+}
+
+/** One file of an import whose content is already in the album (not stored again). */
+export interface ImportDuplicate {
+  path: string;
+  fileName: string;
+  /** The photo already holding these bytes. */
+  photoId: number;
+}
+
+/**
+ * `JobInfo.result` of an 'import' job, filled in while it runs. Counts are exact; the two
+ * lists keep at most the first 5,000 entries each.
+ */
+export interface ImportResult {
+  albumId: number;
+  /** Files found under the given paths (folders are walked recursively). */
+  total: number;
+  imported: number;
+  duplicates: number;
+  failed: number;
+  errors: ImportIssue[];
+  duplicateFiles: ImportDuplicate[];
+}
+
 export interface DirEntry {
   name: string;
   path: string;
