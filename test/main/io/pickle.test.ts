@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import type { NdArray } from '../../../src/main/io/ndarray';
+import { toFloat64 } from '../../../src/main/io/ndarray';
+import { readNpy } from '../../../src/main/io/npy';
+import { unpickle } from '../../../src/main/io/pickle';
+import type { SparseMatrix } from '../../../src/main/io/pickle-globals';
+import { sparseToDense } from '../../../src/main/io/pickle-globals';
+import { torchZipPersistentLoad } from '../../../src/main/io/torch-storage';
+import { sharedPath } from '../../helpers/shared';
+
+const sample = (name: string): Uint8Array => readFileSync(resolve(__dirname, 'samples', name));
+const bytes = (...parts: (number[] | string)[]): Uint8Array =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+
+describe('pickle: values of every protocol', () => {
+  for (let protocol = 0; protocol <= 5; protocol++) {
+    it(`reads builtins written with protocol ${protocol}`, () => {
+      const value = unpickle(sample(`plain-p${protocol}.pkl`)) as Map<string, unknown>;
+      expect(value).toBeInstanceOf(Map);
+      expect(value.get('list')).toEqual([1, -2, 2.5, 'text', Uint8Array.from([0, 255, ...'bytes'.split('').map((c) => c.charCodeAt(0))]), null, true, false]);
+      expect(value.get('tuple')).toEqual([1, [2, 3]]);
+      expect(value.get('set')).toEqual(new Set([4, 5]));
+      expect(value.get('frozen')).toEqual(new Set([6]));
+      expect(value.get('big')).toBe(2n ** 70n);
+      expect(value.get('negative')).toBe(-(2 ** 40));
+      expect(value.get('unicode')).toBe('é€😀');
+      expect(value.get('float')).toBe(-1.5e-300);
+      expect((value.get('nested') as Map<string, Map<string, unknown>>).get('a')?.get('b')).toEqual([[]]);
+      expect(value.get('bytearray')).toEqual(Uint8Array.from([97, 98, 99]));
+    });
+
+    it(`rebuilds numpy arrays and scalars written with protocol ${protocol}`, () => {
+      const value = unpickle(sample(`numpy-p${protocol}.pkl`)) as Map<string, NdArray | number>;
+      const get = (k: string) => value.get(k) as NdArray;
+      expect(get('f8').shape).toEqual([2, 3]);
+      expect(Array.from(get('f8').data as Float64Array)).toEqual([0, 1, 2, 3, 4, 5].map((x) => x / 7));
+      // Fortran order is normalised to C order.
+      expect(get('f4fortran').shape).toEqual([3, 2]);
+      expect(Array.from(get('f4fortran').data as Float32Array)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(get('i4big').dtype).toBe('int32');
+      expect(Array.from(get('i4big').data as Int32Array)).toEqual([1, -2, 300000]);
+      expect(get('f2').dtype).toBe('float32');
+      expect(get('f2').widenedFrom).toBe('float16');
+      expect(Array.from(get('f2').data as Float32Array)).toEqual([0.5, -2, 65504, 1.1920928955078125e-7]);
+      expect(Array.from(get('bool').data as Uint8Array)).toEqual([1, 0, 1]);
+      expect(Array.from(get('i8').data as BigInt64Array)).toEqual([-(2n ** 40n), 7n]);
+      expect(Array.from(get('u1').data as Uint8Array)).toEqual([0, 255]);
+      expect(get('scalar0d').shape).toEqual([]);
+      expect(get('scalar0d').data[0]).toBe(3.25);
+      expect(get('empty').shape).toEqual([0, 3]);
+      expect(get('strings').data).toEqual(['ab', 'cdé']);
+      expect(value.get('npfloat')).toBe(0.125);
+      expect(value.get('npint')).toBe(-9n);
+    });
+  }
+
+  it('rebuilds scipy csc and csr matrices', () => {
+    const value = unpickle(sample('sparse.pkl')) as Map<string, SparseMatrix>;
+    for (const key of ['csc', 'csr']) {
+      const matrix = value.get(key)!;
+      expect(matrix.format).toBe(key);
+      expect(matrix.shape).toEqual([2, 3]);
+      expect(Array.from(sparseToDense(matrix))).toEqual([1, 0, 2, 0, 0, 3]);
+    }
+  });
+});
+
+describe('pickle: real files', () => {
+  it('reads the Python 2 FLAME pickle (chumpy, scipy csc, sets, latin-1 strings)', () => {
+    const model = unpickle(readFileSync(sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl'))) as Map<string, unknown>;
+    const array = (k: string) => model.get(k) as NdArray;
+    expect(array('v_template').shape).toEqual([5023, 3]);
+    expect(array('shapedirs').shape).toEqual([5023, 3, 400]);
+    expect(array('posedirs').shape).toEqual([5023, 3, 36]);
+    expect(array('weights').shape).toEqual([5023, 5]);
+    expect(array('f').shape).toEqual([9976, 3]);
+    const regressor = model.get('J_regressor') as SparseMatrix;
+    expect(regressor.format).toBe('csc');
+    expect(regressor.shape).toEqual([5, 5023]);
+    // Each joint is a convex combination of vertices.
+    const dense = sparseToDense(regressor);
+    for (let j = 0; j < 5; j++) {
+      let sum = 0;
+      for (let v = 0; v < 5023; v++) sum += dense[j * 5023 + v];
+      expect(sum).toBeCloseTo(1, 6);
+    }
+    // Template vertices are a head in metres.
+    const template = toFloat64(array('v_template'));
+    expect(Math.max(...template.map(Math.abs))).toBeLessThan(0.5);
+    expect(Array.from(array('kintree_table').data as BigInt64Array).slice(0, 5).map(Number)).toEqual([Number(2n ** 32n - 1n), 0, 1, 1, 1]);
+  });
+
+  it('reads DECA landmark_embedding.npy with its nested legacy torch tensors', () => {
+    const array = readNpy(readFileSync(sharedPath('deca-data', 'landmark_embedding.npy')));
+    expect(array.dtype).toBe('object');
+    expect(array.shape).toEqual([]);
+    const embedding = (array.data as unknown[])[0] as Map<string, NdArray>;
+    const shapes = Object.fromEntries([...embedding].map(([k, v]) => [k, v.shape]));
+    expect(shapes).toEqual({
+      static_lmk_faces_idx: [51], static_lmk_bary_coords: [51, 3],
+      dynamic_lmk_faces_idx: [79, 17], dynamic_lmk_bary_coords: [79, 17, 3],
+      full_lmk_faces_idx: [1, 68], full_lmk_bary_coords: [1, 68, 3],
+    });
+    // Barycentric coordinates sum to one; face indices fall inside FLAME's 9976 faces.
+    const bary = toFloat64(embedding.get('dynamic_lmk_bary_coords')!);
+    for (let i = 0; i < bary.length; i += 3) expect(bary[i] + bary[i + 1] + bary[i + 2]).toBeCloseTo(1, 5);
+    const faces = toFloat64(embedding.get('dynamic_lmk_faces_idx')!);
+    expect(Math.min(...faces)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...faces)).toBeLessThan(9976);
+  });
+
+  it('reads a PyTorch zip checkpoint through persistentLoad, widening HalfStorage', () => {
+    const zip = unzipSync(readFileSync(sharedPath('fixtures', 'deca-a', 'deca_model.tar')));
+    const root = Object.keys(zip).find((k) => k.endsWith('/data.pkl'))!.slice(0, -'data.pkl'.length);
+    const state = unpickle(zip[`${root}data.pkl`], {
+      persistentLoad: torchZipPersistentLoad((key) => zip[`${root}data/${key}`]),
+    }) as Map<string, Map<string, NdArray>>;
+    const conv = state.get('E_flame')!.get('encoder.conv1.weight')!;
+    expect(conv.shape).toEqual([64, 3, 7, 7]);
+    expect(conv.widenedFrom).toBe('float16');
+    expect(conv.data).toBeInstanceOf(Float32Array);
+    const values = conv.data as Float32Array;
+    expect(values.every(Number.isFinite)).toBe(true);
+    // Values as numpy reads the same float16 bytes.
+    expect(Array.from(values.slice(0, 6))).toEqual([-0.021942138671875, 0.131591796875, -0.04388427734375, -0.0657958984375, -0.021942138671875, 0.0657958984375]);
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(-1.55804443359375, 6);
+  });
+});
+
+describe('pickle: hostile input', () => {
+  it('refuses an unknown global and names it, without running anything', () => {
+    const evil = bytes([0x80, 2], 'cos\nsystem\n', 'X', [2, 0, 0, 0], 'ls', [0x85, 0x52, 0x2e]);
+    expect(() => unpickle(evil)).toThrow(/unknown Python global 'os.system'/);
+    const stackGlobal = bytes([0x80, 4, 0x8c, 8], 'builtins', [0x8c, 4], 'eval', [0x93, 0x2e]);
+    expect(() => unpickle(stackGlobal)).toThrow(/builtins.eval/);
+  });
+
+  it('reports truncation at every cut of a real pickle', () => {
+    const whole = sample('numpy-p2.pkl');
+    for (let cut = 0; cut < whole.length - 1; cut += 7) {
+      expect(() => unpickle(whole.subarray(0, cut))).toThrow(/pickle:/);
+    }
+  });
+
+  it('rejects absurd lengths before allocating', () => {
+    expect(() => unpickle(bytes([0x80, 4, 0x8e, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x2e]))).toThrow(/exceeds/);
+    expect(() => unpickle(bytes([0x58, 0xff, 0xff, 0xff, 0xff, 0x2e]))).toThrow(/exceeds/);
+    expect(() => unpickle(bytes([0x8b, 0xff, 0xff, 0xff, 0x7f, 0x2e]))).toThrow(/exceeds/);
+    // A numpy array claiming 10^12 float64 elements with 8 bytes of data.
+    const hugeArray = bytes(
+      'cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n', [0x4b, 0, 0x85], 'C', [1], 'b', [0x87, 0x52],
+      '(', [0x4b, 1], 'J', [0x40, 0x42, 0x0f, 0], 'J', [0x40, 0x42, 0x0f, 0], [0x86], 'cnumpy\ndtype\n', 'U', [2], 'f8', [0x89, 0x88, 0x87, 0x52],
+      '(', [0x4b, 3], 'U', [1], '<NNNJ', [0xff, 0xff, 0xff, 0xff], 'J', [0xff, 0xff, 0xff, 0xff], 'K', [0], 't', 'b', [0x89],
+      'C', [8], [0, 0, 0, 0, 0, 0, 0, 0], 't', 'b.',
+    );
+    expect(() => unpickle(hugeArray)).toThrow(/needs .* bytes/);
+  });
+
+  it('rejects deep nesting and self-containing structures', () => {
+    const deepMarks = bytes(new Array(100000).fill(0x28));
+    expect(() => unpickle(deepMarks)).toThrow(/deeper than/);
+    // [[[[...]]]] 1000 deep built with EMPTY_LIST/APPEND (no MARK at all).
+    const lists: number[] = [];
+    for (let i = 0; i < 1000; i++) lists.push(0x5d);
+    for (let i = 0; i < 999; i++) lists.push(0x61);
+    lists.push(0x2e);
+    expect(() => unpickle(Uint8Array.from(lists))).toThrow(/deeper than 100/);
+    expect(unpickle(Uint8Array.from(lists), { maxDepth: 2000 })).toBeInstanceOf(Array);
+    // l = []; l.append(l)
+    expect(() => unpickle(bytes([0x5d, 0x71, 0, 0x68, 0, 0x61, 0x2e]))).toThrow(/recursive/);
+  });
+
+  it('rejects bad memo references, stack underflow, unknown opcodes and stray BUILD', () => {
+    expect(() => unpickle(bytes([0x68, 5, 0x2e]))).toThrow(/memo entry 5/);
+    expect(() => unpickle(bytes([0x2e]))).toThrow(/underflow/);
+    expect(() => unpickle(bytes([0xff]))).toThrow(/unknown opcode 0xff/);
+    expect(() => unpickle(bytes([0x5d, 0x7d, 0x62, 0x2e]))).toThrow(/BUILD/);
+    expect(() => unpickle(bytes([0x4e, 0x29, 0x52, 0x2e]))).toThrow(/not a known callable/);
+    expect(() => unpickle(bytes('(S\'storage\'\ntQ.'))).toThrow(/persistent/);
+  });
+
+  it('survives random garbage without hanging', () => {
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+    const base = sample('numpy-p4.pkl');
+    for (let trial = 0; trial < 300; trial++) {
+      const mutated = base.slice();
+      for (let k = 0; k < 4; k++) mutated[(random() * 256 + random()) % mutated.length] = random();
+      try {
+        unpickle(mutated);
+      } catch (error) {
+        expect(error).toBeInstanceOf(Error);
+        expect((error as Error).message).toMatch(/pickle:/);
+      }
+    }
+  });
+});
