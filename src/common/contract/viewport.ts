@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { channel } from './channel';
+
+// The 3D FLAME viewport (issue 3). The backend hands the browser the active head model in a
+// compact, JSON-safe form (typed arrays as base64) so skinning runs in the browser at display
+// rate, and reads FLAME codes from .npz files the researcher uploads or already has on disk.
+
+/** A typed array on the wire: little-endian bytes in base64, with its logical shape. */
+export interface PackedArray {
+  dtype: 'float32' | 'int32' | 'uint32' | 'uint8';
+  shape: number[];
+  base64: string;
+}
+
+export interface HeadModelInfo {
+  /** 'demo' is the app's own demo head (not FLAME); 'flame' is the researcher's FLAME file. */
+  source: 'demo' | 'flame';
+  /** Shown in the viewport, e.g. "Demo head (not FLAME)" or the FLAME file's name. */
+  label: string;
+  /** The model file on the backend's machine, null for the built-in demo head. */
+  path: string | null;
+  vertexCount: number;
+  faceCount: number;
+  shapeCount: number;
+  expressionCount: number;
+}
+
+/**
+ * Everything the browser needs to skin, light and export the head: FLAME's arrays cut to
+ * DECA's 100 shape and 50 expression components. Row-major, as in the FLAME file.
+ */
+export interface PackedHeadModel {
+  info: HeadModelInfo;
+  /** (V,3) float32. */
+  template: PackedArray;
+  /** (F,3) uint32 vertex indices. */
+  faces: PackedArray;
+  /** (V,3,S) float32, S = info.shapeCount. */
+  shapeBasis: PackedArray;
+  /** (V,3,E) float32, E = info.expressionCount. */
+  expressionBasis: PackedArray;
+  /** (V,3,36) float32. */
+  poseBasis: PackedArray;
+  /** (J,V) float32, dense (FLAME's sparse regressor expanded; J = 5). */
+  jointRegressor: PackedArray;
+  /** (V,J) float32 skinning weights. */
+  weights: PackedArray;
+  /** Parent of each joint, -1 for the root. */
+  parents: number[];
+  /** (T,2) float32 texture coordinates and (F,3) uint32 per-face indices into them. */
+  uv: { coords: PackedArray; faces: PackedArray } | null;
+  /** The landmark embedding (static 51 + dynamic 79×17 contour + full 68), when known. */
+  landmarks: PackedLandmarks | null;
+  /** An albedo texture (H,W,3) uint8 in RGB, sampled through `uv`; null means flat albedo. */
+  albedo: PackedArray | null;
+}
+
+export interface PackedLandmarks {
+  /** (51) uint32 face indices and (51,3) float32 barycentric weights. */
+  staticFaces: PackedArray;
+  staticBary: PackedArray;
+  /** (79,17) and (79,17,3). */
+  dynamicFaces: PackedArray;
+  dynamicBary: PackedArray;
+  /** (68) and (68,3). */
+  fullFaces: PackedArray;
+  fullBary: PackedArray;
+}
+
+/** One set of DECA codes, as plain numbers (lengths: 100 · 50 · 6 · 3 · 27, light row-major 9×3). */
+export interface FlameCodes {
+  shape: number[];
+  expression: number[];
+  /** Global rotation (3, axis-angle) then jaw (3, axis-angle). */
+  pose: number[];
+  /** Orthographic camera (scale, tx, ty). */
+  camera: number[];
+  /** SH light, 9 coefficients × RGB, row-major. */
+  light: number[];
+}
+
+export interface LoadedCodes {
+  codes: FlameCodes;
+  /** Rows in the file (codes may be stored as a batch); `codes` is row `index`. */
+  count: number;
+  index: number;
+  /** Which code arrays the file held; the others are zero (light: a neutral default). */
+  found: string[];
+}
+
+const path = z.string().min(1).max(4096);
+
+export const viewportContract = {
+  /** The active head model: the researcher's FLAME file from settings, else the demo head. */
+  'viewport.model': channel<PackedHeadModel>()(),
+  /**
+   * Reads codes from a .npz on the backend (a path from `fs.list` or an upload): arrays named
+   * `shape`, `exp` (or `expression`), `pose`, `cam` (or `camera`), `light`, optionally batched.
+   */
+  'viewport.codes': channel<LoadedCodes>()(z.object({ path, index: z.number().int().min(0).default(0) })),
+};

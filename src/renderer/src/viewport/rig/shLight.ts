@@ -1,0 +1,66 @@
+// Lighting helpers for DECA's 9×3 spherical-harmonics light (row k = basis function k, columns
+// RGB; basis order 1, x, y, z, xy, xz, yz, x²−y², 3z²−1). The direction gizmo edits only the
+// first-order rows (1..3): their vector is where the light comes from, per colour channel.
+
+/** A soft frontal light from slightly above: bright enough to read the shape, no clipping. */
+export function defaultLight(): Float32Array {
+  const light = new Float32Array(27);
+  for (let c = 0; c < 3; c++) {
+    light[0 * 3 + c] = 2.4;
+    light[2 * 3 + c] = 0.15;
+    light[3 * 3 + c] = 0.35;
+  }
+  return light;
+}
+
+/** The light's direction (unit vector, DECA's frame: x right, y up, z towards the camera). */
+export function lightDirection(light: ArrayLike<number>): [number, number, number] {
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  for (let c = 0; c < 3; c++) {
+    x += light[3 + c];
+    y += light[6 + c];
+    z += light[9 + c];
+  }
+  const norm = Math.hypot(x, y, z);
+  return norm < 1e-9 ? [0, 0, 1] : [x / norm, y / norm, z / norm];
+}
+
+/**
+ * Points the first-order light along `direction`, keeping each channel's first-order strength
+ * (so colour and contrast stay as they were). A light with no first-order part gets one of
+ * strength 0.15 × its ambient term, so the gizmo always has a visible effect.
+ */
+export function setLightDirection(light: Float32Array, direction: [number, number, number]): void {
+  const norm = Math.hypot(...direction) || 1;
+  const d = direction.map((v) => v / norm);
+  for (let c = 0; c < 3; c++) {
+    let strength = Math.hypot(light[3 + c], light[6 + c], light[9 + c]);
+    if (strength < 1e-6) strength = 0.15 * Math.abs(light[c]) || 0.35;
+    light[3 + c] = strength * d[0];
+    light[6 + c] = strength * d[1];
+    light[9 + c] = strength * d[2];
+  }
+}
+
+/**
+ * DECA's SH constants folded into the coefficients, so a shader only evaluates the polynomial
+ * basis: returns 9 RGB triples c_k·L_k.
+ */
+export function scaledShCoefficients(light: ArrayLike<number>, out = new Float32Array(27)): Float32Array {
+  const pi = Math.PI;
+  const constants = [
+    1 / Math.sqrt(4 * pi),
+    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
+    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
+    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
+    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
+    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
+    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
+    (pi / 4) * (3 / 2) * Math.sqrt(5 / (12 * pi)),
+    (pi / 4) * (1 / 2) * Math.sqrt(5 / (4 * pi)),
+  ];
+  for (let k = 0; k < 9; k++) for (let c = 0; c < 3; c++) out[k * 3 + c] = constants[k] * light[k * 3 + c];
+  return out;
+}
