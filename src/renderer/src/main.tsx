@@ -1,3 +1,19 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { connectBackend } from './api';
+import { App } from './app/App';
+import { BackendProvider } from './app/BackendProvider';
+import { NoticesProvider } from './app/NoticesProvider';
+import './styles/app.css';
 
-createRoot(document.getElementById('root')!).render(<h1>Rig Studio</h1>);
+const backend = connectBackend();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BackendProvider backend={backend}>
+      <NoticesProvider>
+        <App />
+      </NoticesProvider>
+    </BackendProvider>
+  </StrictMode>,
+);

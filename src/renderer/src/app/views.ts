@@ -1,0 +1,26 @@
+import type { ComponentType } from 'react';
+import { LibraryView } from '../library/LibraryView';
+
+/** What every view receives: the rest of the route after its id, and a way to move. */
+export interface ViewProps {
+  /** Route segments after the view id (`#/library/12` → ['12']). */
+  path: string[];
+  navigate: (hash: string) => void;
+}
+
+export interface ViewEntry {
+  /** First route segment: `#/<id>/...`. */
+  id: string;
+  label: string;
+  /** A short glyph for the navigation rail. */
+  icon: string;
+  component: ComponentType<ViewProps>;
+}
+
+/**
+ * The views of the app, in navigation order. Adding a view is one component plus one entry
+ * here; the navigation rail and the router read this list.
+ */
+export const views: readonly ViewEntry[] = [{ id: 'library', label: 'Library', icon: '▦', component: LibraryView }];
+
+export const defaultView = views[0].id;

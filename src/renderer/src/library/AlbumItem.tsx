@@ -1,0 +1,35 @@
+import type { Album } from '../../../common/contract';
+import { formatRoute } from '../app/route';
+
+export interface AlbumItemProps {
+  album: Album;
+  current: boolean;
+  coverUrl: string | undefined;
+  onRename: (album: Album) => void;
+  onDelete: (album: Album) => void;
+}
+
+/** One album in the sidebar: cover, name, photo count, rename and delete. */
+export function AlbumItem({ album, current, coverUrl, onRename, onDelete }: AlbumItemProps) {
+  return (
+    <li className={`album-item ${current ? 'current' : ''}`}>
+      <a href={formatRoute('library', album.id)} aria-current={current ? 'page' : undefined} className="album-link">
+        <span className="album-cover">{coverUrl ? <img src={coverUrl} alt="" loading="lazy" /> : <span aria-hidden="true">▦</span>}</span>
+        <span className="album-text">
+          <span className="album-name">{album.name}</span>
+          <span className="muted small">
+            {album.photoCount} {album.photoCount === 1 ? 'photo' : 'photos'}
+          </span>
+        </span>
+      </a>
+      <span className="album-actions">
+        <button type="button" className="icon-button" aria-label={`Rename album ${album.name}`} title="Rename" onClick={() => onRename(album)}>
+          ✎
+        </button>
+        <button type="button" className="icon-button" aria-label={`Delete album ${album.name}`} title="Delete" onClick={() => onDelete(album)}>
+          🗑
+        </button>
+      </span>
+    </li>
+  );
+}

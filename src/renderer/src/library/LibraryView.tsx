@@ -1,0 +1,52 @@
+import { useEffect } from 'react';
+import { errorMessage } from '../api';
+import { useApi, useEvent } from '../app/BackendProvider';
+import { formatRoute } from '../app/route';
+import type { ViewProps } from '../app/views';
+import { useQuery } from '../hooks/useQuery';
+import { AlbumList } from './AlbumList';
+import { AlbumPane } from './AlbumPane';
+
+/** The library: albums on the left, the chosen album (`#/library/<albumId>`) on the right. */
+export function LibraryView({ path, navigate }: ViewProps) {
+  const api = useApi();
+  const albums = useQuery(() => api['album.list'](), 'albums');
+  useEvent('library.changed', () => albums.reload());
+
+  const requested = Number(path[0]);
+  const list = albums.data ?? [];
+  const album = list.find((a) => a.id === requested);
+
+  // No album (or a deleted one) in the address: show the first, without a history entry.
+  useEffect(() => {
+    if (albums.data && !album && albums.data.length > 0) window.location.replace(formatRoute('library', albums.data[0].id));
+  }, [albums.data, album]);
+
+  return (
+    <div className="library-view">
+      <AlbumList
+        albums={list}
+        currentId={album?.id ?? null}
+        onChanged={(albumId) => {
+          albums.reload();
+          if (albumId !== undefined) navigate(formatRoute('library', albumId));
+        }}
+      />
+      {albums.error !== undefined && (
+        <p className="form-error banner" role="alert">
+          {errorMessage(albums.error)}
+        </p>
+      )}
+      {album ? (
+        <AlbumPane key={album.id} album={album} />
+      ) : (
+        albums.data?.length === 0 && (
+          <div className="empty-library">
+            <h1>No albums yet</h1>
+            <p className="muted">An album holds one person’s photos. Create one with “New album”, then import photos into it.</p>
+          </div>
+        )
+      )}
+    </div>
+  );
+}

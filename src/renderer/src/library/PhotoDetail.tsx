@@ -1,0 +1,91 @@
+import { useEffect } from 'react';
+import type { PhotoSummary } from '../../../common/contract';
+import { errorMessage } from '../api';
+import { useApi, useTransport } from '../app/BackendProvider';
+import { Modal } from '../components/Modal';
+import { useQuery } from '../hooks/useQuery';
+
+export interface PhotoDetailProps {
+  photo: PhotoSummary;
+  /** Position in the album, for "3 of 120". */
+  index: number;
+  total: number;
+  onPrevious?: () => void;
+  onNext?: () => void;
+  onClose: () => void;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** One photo large, with its file and image metadata (photo.get). ←/→ step through the album. */
+export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }: PhotoDetailProps) {
+  const api = useApi();
+  const transport = useTransport();
+  const detail = useQuery(() => api['photo.get']({ photoId: photo.id }), String(photo.id));
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'ArrowLeft' && onPrevious) onPrevious();
+      else if (event.key === 'ArrowRight' && onNext) onNext();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onPrevious, onNext]);
+
+  const d = detail.data;
+  const rows: [string, string | number][] = d
+    ? [
+        ['File', d.fileName],
+        ['Size', `${d.width} × ${d.height} px`],
+        ['Format', d.format],
+        ['File size', formatBytes(d.bytes)],
+        ['EXIF orientation', d.orientation],
+        ['Imported', new Date(d.importedAt).toLocaleString()],
+        ['Source', d.sourcePath],
+        ['Content hash', d.hash],
+        ...Object.entries(d.metadata),
+      ]
+    : [];
+
+  return (
+    <Modal title={photo.fileName} onClose={onClose} className="photo-detail">
+      <div className="photo-detail-body">
+        <figure className="photo-stage">
+          <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} />
+          <figcaption className="muted small">
+            {index + 1} of {total}
+          </figcaption>
+          <div className="stage-nav">
+            <button type="button" aria-label="Previous photo" disabled={!onPrevious} onClick={onPrevious}>
+              ←
+            </button>
+            <button type="button" aria-label="Next photo" disabled={!onNext} onClick={onNext}>
+              →
+            </button>
+          </div>
+        </figure>
+        <section className="photo-meta" aria-label="Photo metadata">
+          {detail.error !== undefined && (
+            <p className="form-error" role="alert">
+              {errorMessage(detail.error)}
+            </p>
+          )}
+          <dl>
+            {rows.map(([key, value]) => (
+              <div key={key} className="meta-row">
+                <dt>{key}</dt>
+                <dd title={String(value)}>{String(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      </div>
+    </Modal>
+  );
+}
