@@ -1,4 +1,29 @@
-// Worker-thread entry for CPU-heavy job steps (filled in by the jobs module).
+/**
+ * Worker-thread entry (out/main/worker.js) for CPU-heavy job steps.
+ *
+ * Why worker threads and not a utility process: the backend (SQLite, job runner, HTTP server)
+ * is I/O-bound and cheap, so it runs on the host's event loop (the Electron main process or
+ * the `serve` Node process), and only the steps that burn CPU (hashing, decoding, and later
+ * FLAME fitting / network inference prep) are sent here. That keeps one code path for both
+ * transports, keeps the database in one thread (better-sqlite3 is synchronous but its queries
+ * are sub-millisecond), and keeps the Electron main thread free for the UI. sharp and
+ * onnxruntime are asynchronous native code and would not block even there.
+ */
 import { parentPort } from 'node:worker_threads';
+import { type TaskReply, type TaskRequest, workerTasks } from './tasks';
 
-parentPort?.on('message', () => undefined);
+const port = parentPort;
+if (!port) throw new Error('worker.js must run as a worker thread');
+
+port.on('message', (request: TaskRequest) => {
+  const fn = workerTasks[request.task] as ((input: unknown) => Promise<unknown>) | undefined;
+  const reply = (r: TaskReply) => port.postMessage(r);
+  if (!fn) {
+    reply({ id: request.id, ok: false, message: `unknown worker task '${request.task}'` });
+    return;
+  }
+  fn(request.input).then(
+    (output) => reply({ id: request.id, ok: true, output }),
+    (e: unknown) => reply({ id: request.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
+  );
+});
