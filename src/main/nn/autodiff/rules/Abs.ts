@@ -1,0 +1,11 @@
+import type { GradientRule } from '../rule';
+
+/** d|x| = dY·sign(x) (0 taken as positive). */
+export const absGrad: GradientRule = {
+  op: 'Abs',
+  inputsToSave: [0],
+  grad: ({ node, builder, outputGrad }) => {
+    const x = node.inputs[0]!;
+    return [() => builder.where(builder.less(x, builder.scalar(0, x.dtype)), builder.neg(outputGrad()), outputGrad())];
+  },
+};

@@ -1,0 +1,12 @@
+import type { GradientRule } from '../rule';
+
+/** d relu(x) = dY where x > 0, else 0. */
+export const reluGrad: GradientRule = {
+  op: 'Relu',
+  inputsToSave: [0],
+  grad: ({ node, builder, outputGrad }) => {
+    const x = node.inputs[0]!;
+    const zero = builder.scalar(0, x.dtype);
+    return [() => builder.where(builder.greater(x, zero), outputGrad(), zero)];
+  },
+};
