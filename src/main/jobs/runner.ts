@@ -121,6 +121,9 @@ export class JobRunner {
   /** Cancels a queued or running job (a running one stops at its next check and stays resumable). */
   cancel(id: number): JobInfo {
     const info = this.info(id);
+    if (info.state !== 'queued' && info.state !== 'running') {
+      throw new AppError('conflict', `job ${id} is ${info.state}; only queued or running jobs can be cancelled`);
+    }
     if (this.running?.id === id) {
       this.running.controller.abort();
       return info;
@@ -131,8 +134,7 @@ export class JobRunner {
       this.finish(id, 'cancelled', 'cancelled before it started');
       return this.info(id);
     }
-    if (info.state === 'queued' || info.state === 'running') throw new AppError('conflict', `job ${id} is run by another process; cancel it there`);
-    throw new AppError('conflict', `job ${id} is ${info.state}; only queued or running jobs can be cancelled`);
+    throw new AppError('conflict', `job ${id} is run by another process; cancel it there`);
   }
 
   /** Continues an interrupted, cancelled or failed job where it stopped. */

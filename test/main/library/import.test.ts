@@ -134,4 +134,35 @@ describe('import', () => {
     expect(job.message).toMatch(/album 4242 does not exist/);
     expect(existsSync(join(t.project.paths.blobs))).toBe(true);
   });
+
+  it('an interrupted import resumes with the files not yet imported, each photo exactly once', async () => {
+    t = openTestProject();
+    const src = join(t.root, 'many');
+    mkdirSync(src);
+    for (let i = 0; i < 40; i++) await writeImage(join(src, `${String(i).padStart(2, '0')}.jpg`), { seed: 1000 + i });
+    const album = t.library.createAlbum('Many');
+    const job = t.runner.start('import', { albumId: album.id, paths: [src] });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if ((t.runner.get(job.id).progress ?? 0) >= 0.25) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 2);
+    });
+    // Closing the project mid-import is what quitting the app does.
+    await t.reopen();
+    const stopped = t.runner.get(job.id);
+    expect(stopped.state).toBe('interrupted');
+    const partial = t.library.listPhotos(album.id, 0, 100).total;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(40);
+    t.runner.resume(job.id);
+    const finished = (await t.runner.wait(job.id)) as typeof stopped & { result: { imported: number; duplicates: number; total: number } };
+    expect(finished.state).toBe('done');
+    expect(finished.result).toMatchObject({ total: 40, imported: 40, duplicates: 0 });
+    const names = t.library.listPhotos(album.id, 0, 100).items.map((p) => p.fileName);
+    expect(names).toEqual(Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, '0')}.jpg`));
+    expect(t.runner.get(job.id).log.some((l) => /continuing: \d+ of 40 already handled/.test(l.text))).toBe(true);
+  });
 });
