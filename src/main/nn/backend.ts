@@ -65,6 +65,10 @@ export interface HostTensor {
   data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Uint16Array;
 }
 
+function isHostTensor(value: HostTensor | ort.Tensor): value is HostTensor {
+  return !('dims' in value);
+}
+
 interface ExpectedInput {
   dtype: DType;
   shape: Shape;
@@ -123,7 +127,7 @@ export class ModelSession {
     const out: Record<string, ort.Tensor> = {};
     for (const name of names) {
       const feed = feeds[name];
-      const tensor = feed instanceof ort.Tensor ? feed : new ort.Tensor(feed.dtype as 'float32', feed.data as Float32Array, [...feed.shape]);
+      const tensor = isHostTensor(feed) ? new ort.Tensor(feed.dtype as 'float32', feed.data as Float32Array, [...feed.shape]) : feed;
       const want = this.expected?.get(name);
       if (want) {
         const dims = tensor.dims;

@@ -1,0 +1,117 @@
+/**
+ * safetensors read and write: an 8-byte little-endian header length, a JSON header mapping
+ * names to {dtype, shape, data_offsets} (plus optional string `__metadata__`), then the raw
+ * little-endian bytes. The format is small and fully specified, so it is implemented here
+ * directly. F16/BF16 are widened to float32 on read; F64 is narrowed to float32.
+ */
+import type { DType, Tensor } from '../nn/ir';
+import { float16ToFloat32 } from '../nn/float16';
+import type { StateDict } from './state-dict';
+
+const readTypes: Record<string, { bytes: number }> = {
+  F64: { bytes: 8 }, F32: { bytes: 4 }, F16: { bytes: 2 }, BF16: { bytes: 2 },
+  I64: { bytes: 8 }, I32: { bytes: 4 }, I16: { bytes: 2 }, I8: { bytes: 1 }, U8: { bytes: 1 }, BOOL: { bytes: 1 },
+};
+
+const writeTypes: Partial<Record<DType, string>> = { float32: 'F32', float16: 'F16', float64: 'F64', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };
+
+/** A safetensors file's tensors and metadata. */
+export interface SafetensorsFile {
+  stateDict: StateDict;
+  metadata: Record<string, string>;
+}
+
+function copyOut(bytes: Uint8Array, start: number, length: number): ArrayBuffer {
+  return bytes.slice(start, start + length).buffer;
+}
+
+/** Parses safetensors bytes; `what` (the path) prefixes errors. */
+export function readSafetensors(bytes: Uint8Array, what: string): SafetensorsFile {
+  if (bytes.length < 8) throw new Error(`${what}: too short for a safetensors file (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
+    throw new Error(`${what}: header of ${headerLength} bytes does not fit in the file (${bytes.length} bytes); truncated or not safetensors`);
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${what}: the safetensors header is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const stateDict: StateDict = new Map();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = (entry ?? {}) as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const type = readTypes[dtype];
+    if (!type) throw new Error(`${what}: tensor ${name} has unsupported dtype ${dtype}`);
+    const count = shape.reduce((a, d) => a * d, 1);
+    const [begin, end] = offsets;
+    if (end - begin !== count * type.bytes) throw new Error(`${what}: tensor ${name} [${shape.join(',')}] ${dtype} spans ${end - begin} bytes, expected ${count * type.bytes}`);
+    if (end > dataLength) throw new Error(`${what}: tensor ${name} ends at byte ${end} of ${dataLength}; the file is truncated`);
+    const buffer = copyOut(bytes, dataStart + begin, end - begin);
+    stateDict.set(name, decode(dtype, buffer, shape, count));
+  }
+  return { stateDict, metadata };
+}
+
+function decode(dtype: string, buffer: ArrayBuffer, shape: number[], count: number): Tensor {
+  switch (dtype) {
+    case 'F32':
+      return { dtype: 'float32', shape, data: new Float32Array(buffer) };
+    case 'F64':
+      return { dtype: 'float32', shape, data: Float32Array.from(new Float64Array(buffer)) };
+    case 'F16':
+      return { dtype: 'float32', shape, data: float16ToFloat32(new Uint16Array(buffer)) };
+    case 'BF16': {
+      const bits = new Uint16Array(buffer);
+      const out = new Float32Array(count);
+      const wide = new Uint32Array(out.buffer);
+      for (let i = 0; i < count; i++) wide[i] = bits[i] << 16;
+      return { dtype: 'float32', shape, data: out };
+    }
+    case 'I64':
+      return { dtype: 'int64', shape, data: new BigInt64Array(buffer) };
+    case 'I32':
+      return { dtype: 'int32', shape, data: new Int32Array(buffer) };
+    case 'I16':
+      return { dtype: 'int32', shape, data: Int32Array.from(new Int16Array(buffer)) };
+    case 'I8':
+      return { dtype: 'int32', shape, data: Int32Array.from(new Int8Array(buffer)) };
+    case 'BOOL':
+      return { dtype: 'bool', shape, data: new Uint8Array(buffer) };
+    default:
+      return { dtype: 'uint8', shape, data: new Uint8Array(buffer) };
+  }
+}
+
+/** Serialises tensors (and string metadata) as safetensors bytes, 8-byte aligned. */
+export function writeSafetensors(stateDict: StateDict, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, tensor] of stateDict) {
+    const dtype = writeTypes[tensor.dtype];
+    if (!dtype) throw new Error(`writeSafetensors: ${name} has unsupported dtype ${tensor.dtype}`);
+    header[name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + tensor.data.byteLength] };
+    offset += tensor.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let position = 8 + headerBytes.length;
+  for (const tensor of stateDict.values()) {
+    out.set(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength), position);
+    position += tensor.data.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * PyTorch checkpoints (`.pt`, `.pth`, `.tar`, `.ckpt`, `.bin`) in the zip format torch.save
+ * has written since 1.6: `<archive>/data.pkl` (the pickled object, tensors as persistent ids)
+ * plus `<archive>/data/<key>` (raw storages). The pickle reader is io/pickle.ts; this module
+ * resolves storages, finds the state dict (plain, or Lightning's nested `state_dict`), and
+ * converts tensors (HalfStorage is widened to float32 by the reader). Legacy (pre-1.6,
+ * non-zip) files and anything else get an error saying what the file is.
+ */
+import { unzipSync } from 'fflate';
+import type { NdArray } from '../io/ndarray';
+import { isNdArray } from '../io/ndarray';
+import { unpickle } from '../io/pickle';
+import { torchZipPersistentLoad } from '../io/torch-storage';
+import type { StateDict } from './state-dict';
+import { tensorFromNdArray } from './state-dict';
+
+/** What was found besides the tensors. */
+export interface TorchCheckpoint {
+  stateDict: StateDict;
+  /** Where the state dict sat in the pickled object ('' = top level, 'state_dict' = Lightning). */
+  location: string;
+  /** Non-tensor entries of the top-level dict (e.g. Lightning's epoch, global_step). */
+  extras: string[];
+}
+
+const zipMagic = [0x50, 0x4b, 0x03, 0x04];
+
+function startsWith(bytes: Uint8Array, magic: number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/** Describes a file that is not a torch zip checkpoint. */
+function notZipMessage(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'the file is empty';
+  if (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
+    return 'this is a legacy (pre-1.6, non-zip) torch.save file, which Rig Studio does not read; re-save it with a current PyTorch (torch.save(torch.load(path), path)) or convert it to .safetensors';
+  }
+  if (bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === 'NUMPY') return 'this is a .npy file, not a PyTorch checkpoint';
+  if (bytes.length >= 8 && bytes[8] === 0x7b) return 'this looks like a .safetensors file; give it the .safetensors extension';
+  return 'not a PyTorch zip checkpoint (no zip header)';
+}
+
+/** Reads a torch zip checkpoint from bytes; `what` (the path) prefixes every error. */
+export function readTorchCheckpoint(bytes: Uint8Array, what: string): TorchCheckpoint {
+  if (!startsWith(bytes, zipMagic)) throw new Error(`${what}: ${notZipMessage(bytes)}`);
+  let members: Record<string, Uint8Array>;
+  try {
+    members = unzipSync(bytes);
+  } catch (error) {
+    throw new Error(`${what}: the zip archive is damaged or truncated (${(error as Error).message}); copy the file again`, { cause: error });
+  }
+  const pickleName = Object.keys(members).find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (!pickleName) {
+    throw new Error(`${what}: zip file without <archive>/data.pkl, so not a torch.save checkpoint (entries: ${Object.keys(members).slice(0, 5).join(', ')})`);
+  }
+  const archive = pickleName.slice(0, -'data.pkl'.length);
+  const readEntry = (key: string) => {
+    const entry = members[`${archive}data/${key}`];
+    if (!entry) throw new Error(`${what}: storage ${archive}data/${key} is missing from the archive (truncated file?)`);
+    return entry;
+  };
+  let value: unknown;
+  try {
+    value = unpickle(members[pickleName], { persistentLoad: torchZipPersistentLoad(readEntry), what: `${what}:${pickleName}` });
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.startsWith(what) ? message : `${what}: ${message}`, { cause: error });
+  }
+  return findStateDict(value, what);
+}
+
+function isTensorMap(value: unknown): value is Map<string, unknown> {
+  if (!(value instanceof Map) || value.size === 0) return false;
+  let tensors = 0;
+  for (const v of value.values()) if (isNdArray(v)) tensors++;
+  return tensors > 0 && tensors >= value.size / 2;
+}
+
+/** Picks the state dict out of a loaded object: the dict itself, or its `state_dict` / `model` / `module` entry. */
+function findStateDict(value: unknown, what: string): TorchCheckpoint {
+  if (!(value instanceof Map)) throw new Error(`${what}: the checkpoint holds ${describe(value)}, not a state dict`);
+  let location = '';
+  let dict: Map<string, unknown> = value;
+  const extras: string[] = [];
+  if (!isTensorMap(value)) {
+    const entry = ['state_dict', 'model', 'module', 'model_state_dict', 'net'].find((k) => isTensorMap(value.get(k)));
+    if (!entry) {
+      throw new Error(`${what}: no state dict found (top-level keys: ${[...value.keys()].slice(0, 10).join(', ')})`);
+    }
+    location = entry;
+    dict = value.get(entry) as Map<string, unknown>;
+    for (const k of value.keys()) if (k !== entry) extras.push(String(k));
+  }
+  const stateDict: StateDict = new Map();
+  for (const [key, tensor] of dict) {
+    if (!isNdArray(tensor)) {
+      extras.push(String(key));
+      continue;
+    }
+    stateDict.set(String(key), tensorFromNdArray(tensor as NdArray, `${what}: ${String(key)}`));
+  }
+  return { stateDict, location, extras };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'None';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (isNdArray(value)) return `a single tensor [${value.shape.join(',')}]`;
+  return typeof value;
+}

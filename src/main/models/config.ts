@@ -1,0 +1,141 @@
+/**
+ * Architecture settings of the DiffusionRig networks, in our own camelCase terms, with the
+ * mapping from upstream's argument names (the `args` dict / config.json of the PyTorch code).
+ */
+
+/** The guided-diffusion UNet as DiffusionRig configures it. */
+export interface UNetConfig {
+  /** Channels of the first conv's input: 3 (x_t) + physical buffers (9 upstream). */
+  inChannels: number;
+  /** Base channel count (upstream `num_channels`). */
+  modelChannels: number;
+  /** 3 for ε, 6 when upstream's `learn_sigma` adds a variance output. */
+  outChannels: number;
+  numResBlocks: number;
+  /** Channel multiplier per level (may be fractional: 512 px uses 0.5). */
+  channelMult: number[];
+  /** Downsample rates (1, 2, 4, ...) with attention (upstream turns image sizes into these). */
+  attentionDownsampleRates: number[];
+  /** Heads per attention block (ignored when numHeadChannels > 0). */
+  numHeads: number;
+  /** Channels per head, or -1 to use numHeads. */
+  numHeadChannels: number;
+  /** Heads in the decoder's attention blocks (upstream default: numHeads). */
+  numHeadsUpsample: number;
+  useScaleShiftNorm: boolean;
+  /** ResBlocks do the up/down sampling (else conv or pooling resamplers). */
+  resblockUpdown: boolean;
+  /** Without resblockUpdown: learned stride-2 conv / conv after nearest upsampling. */
+  convResample: boolean;
+  /** q|k|v split first, then heads (false: upstream's legacy per-head qkv layout). */
+  useNewAttentionOrder: boolean;
+  /** Size of the global latent from the encoder. */
+  latentDim: number;
+  /** Dropout rate in training (inference ignores it). */
+  dropout: number;
+}
+
+/** A torchvision ResNet used as the global latent encoder. */
+export interface EncoderConfig {
+  /** 'basic' (ResNet-18/34) or 'bottleneck' (ResNet-50/101/152). */
+  block: 'basic' | 'bottleneck';
+  /** Blocks per stage: [2,2,2,2] for ResNet-18, [3,4,6,3] for ResNet-50. */
+  layers: number[];
+  latentDim: number;
+}
+
+/** The whole DiffusionRig model. */
+export interface DiffusionRigConfig {
+  unet: UNetConfig;
+  encoder: EncoderConfig;
+}
+
+/** Upstream's default channel multipliers by image size. */
+export function defaultChannelMult(imageSize: number): number[] {
+  switch (imageSize) {
+    case 512:
+      return [0.5, 1, 1, 2, 2, 4, 4];
+    case 256:
+      return [1, 1, 2, 2, 4, 4];
+    case 128:
+      return [1, 1, 2, 3, 4];
+    case 64:
+      return [1, 2, 3, 4];
+    default:
+      throw new Error(`no default channel multipliers for image size ${imageSize} (upstream knows 64, 128, 256, 512)`);
+  }
+}
+
+/** ResNet name for an encoder config, e.g. 'resnet18'; 'resnet(custom)' otherwise. */
+export function encoderName(encoder: EncoderConfig): string {
+  const key = `${encoder.block}:${encoder.layers.join(',')}`;
+  const known: Record<string, string> = {
+    'basic:2,2,2,2': 'resnet18',
+    'basic:3,4,6,3': 'resnet34',
+    'bottleneck:3,4,6,3': 'resnet50',
+    'bottleneck:3,4,23,3': 'resnet101',
+    'bottleneck:3,8,36,3': 'resnet152',
+  };
+  return known[key] ?? `resnet(${key})`;
+}
+
+/** Encoder config for upstream's `encoder_type`. */
+export function encoderFromName(name: string, latentDim: number): EncoderConfig {
+  if (name === 'resnet18') return { block: 'basic', layers: [2, 2, 2, 2], latentDim };
+  if (name === 'resnet50') return { block: 'bottleneck', layers: [3, 4, 6, 3], latentDim };
+  throw new Error(`unknown encoder type '${name}' (upstream has resnet18 and resnet50)`);
+}
+
+/** Upstream argument names as in DiffusionRig's config / argparse defaults. */
+export interface UpstreamArgs {
+  image_size: number;
+  num_channels?: number;
+  num_res_blocks?: number;
+  channel_mult?: string;
+  attention_resolutions?: string;
+  num_heads?: number;
+  num_head_channels?: number;
+  num_heads_upsample?: number;
+  use_scale_shift_norm?: boolean;
+  resblock_updown?: boolean;
+  use_new_attention_order?: boolean;
+  dropout?: number;
+  latent_dim?: number;
+  in_channels?: number;
+  encoder_type?: string;
+  learn_sigma?: boolean;
+}
+
+/** Our config from upstream's arguments (defaults as upstream's 256-px setup). */
+export function configFromUpstream(args: UpstreamArgs): DiffusionRigConfig {
+  const imageSize = args.image_size;
+  const channelMult = args.channel_mult ? args.channel_mult.split(',').map(Number) : defaultChannelMult(imageSize);
+  const resolutions = (args.attention_resolutions ?? '16').split(',').map(Number);
+  const numHeads = args.num_heads ?? 1;
+  const latentDim = args.latent_dim ?? 64;
+  return {
+    unet: {
+      inChannels: args.in_channels ?? 12,
+      modelChannels: args.num_channels ?? 128,
+      outChannels: args.learn_sigma ? 6 : 3,
+      numResBlocks: args.num_res_blocks ?? 2,
+      channelMult,
+      attentionDownsampleRates: resolutions.map((r) => Math.floor(imageSize / r)),
+      numHeads,
+      numHeadChannels: args.num_head_channels ?? -1,
+      numHeadsUpsample: args.num_heads_upsample === undefined || args.num_heads_upsample === -1 ? numHeads : args.num_heads_upsample,
+      useScaleShiftNorm: args.use_scale_shift_norm ?? true,
+      resblockUpdown: args.resblock_updown ?? true,
+      convResample: true,
+      useNewAttentionOrder: args.use_new_attention_order ?? false,
+      latentDim,
+      dropout: args.dropout ?? 0.1,
+    },
+    encoder: encoderFromName(args.encoder_type ?? 'resnet18', latentDim),
+  };
+}
+
+/** Upstream's default 256-px DiffusionRig configuration. */
+export function defaultConfig(imageSize = 256): DiffusionRigConfig {
+  return configFromUpstream({ image_size: imageSize });
+}

@@ -1,0 +1,124 @@
+/**
+ * Layers shared by the model definitions, written once over the graph builder so the same
+ * code serves inference (parameters as initialisers) and training (parameters as graph inputs
+ * the autodiff differentiates). Every parameter is requested through a ParameterSource under
+ * its PyTorch state-dict key, which is what makes keys map one-to-one.
+ */
+import type { GraphBuilder } from '../nn/builder';
+import type { Shape, Tensor, Value } from '../nn/ir';
+
+/** Supplies the parameter called `name` (a state-dict key) with the expected shape. */
+export type ParameterSource = (name: string, shape: Shape) => Value;
+
+/** Hooks a training graph can set; inference leaves them unset. */
+export interface TrainingHooks {
+  /** Applied where upstream has nn.Dropout (rate from the config); default identity. */
+  dropout?: (h: Value, where: string) => Value;
+}
+
+/** Parameters become initialisers from a tensor map; shape mismatches are named. */
+export function initializerSource(b: GraphBuilder, tensors: ReadonlyMap<string, Tensor>): ParameterSource {
+  return (name, shape) => {
+    const existing = b.graph.value(name);
+    if (existing) return existing;
+    const tensor = tensors.get(name);
+    if (!tensor) throw new Error(`missing parameter ${name}`);
+    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
+      throw new Error(`parameter ${name} has shape [${tensor.shape.join(',')}], the architecture needs [${shape.join(',')}]`);
+    }
+    if (tensor.dtype !== 'float32') throw new Error(`parameter ${name} is ${tensor.dtype}, expected float32`);
+    return b.initializer(name, tensor);
+  };
+}
+
+/** Parameters become float32 graph inputs (for training graphs). */
+export function inputSource(b: GraphBuilder): ParameterSource {
+  return (name, shape) => b.graph.value(name) ?? b.input(name, 'float32', shape);
+}
+
+/** Records the parameters a model asks for (names and shapes) as float32 inputs. */
+export function recordingSource(b: GraphBuilder, into: Map<string, Shape>): ParameterSource {
+  return (name, shape) => {
+    into.set(name, shape);
+    return b.graph.value(name) ?? b.input(name, 'float32', shape);
+  };
+}
+
+/** x · sigmoid(x). */
+export function silu(b: GraphBuilder, x: Value): Value {
+  return b.mul(x, b.sigmoid(x));
+}
+
+/** y = x Wᵀ + b for x [N, in] and a torch Linear named `name` (weight [out, in]). */
+export function linear(b: GraphBuilder, params: ParameterSource, name: string, x: Value, inFeatures: number, outFeatures: number): Value {
+  const w = params(`${name}.weight`, [outFeatures, inFeatures]);
+  const bias = params(`${name}.bias`, [outFeatures]);
+  return b.scope(name, () => b.gemm(x, w, bias, { transB: true }));
+}
+
+/** A torch Conv2d/Conv1d named `name` (with bias unless `bias` is false). */
+export function conv(
+  b: GraphBuilder,
+  params: ParameterSource,
+  name: string,
+  x: Value,
+  outChannels: number,
+  kernel: number,
+  options: { stride?: number; padding?: number; bias?: boolean } = {},
+): Value {
+  const spatial = x.rank - 2;
+  const w = params(`${name}.weight`, [outChannels, x.shape[1], ...Array(spatial).fill(kernel)]);
+  const bias = options.bias === false ? undefined : params(`${name}.bias`, [outChannels]);
+  return b.scope(name, () =>
+    b.conv(x, w, bias, { strides: Array(spatial).fill(options.stride ?? 1), pads: options.padding ?? 0 }),
+  );
+}
+
+/** Per-channel affine parameter reshaped to broadcast over [N, C, ...spatial]. */
+function channelwise(b: GraphBuilder, p: Value, rank: number): Value {
+  return b.reshape(p, [p.shape[0], ...Array(rank - 2).fill(1)]);
+}
+
+/**
+ * torch GroupNorm (eps 1e-5, affine), computed in float32 as upstream's GroupNorm32, from
+ * plain ops: per-group mean and biased variance, normalise, scale and shift.
+ */
+export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string, x: Value, groups = 32, eps = 1e-5): Value {
+  const channels = x.shape[1];
+  if (channels % groups !== 0) throw new Error(`${name}: ${channels} channels do not split into ${groups} groups`);
+  const gamma = params(`${name}.weight`, [channels]);
+  const beta = params(`${name}.bias`, [channels]);
+  return b.scope(name, () => {
+    const grouped = b.reshape(x, [x.shape[0], groups, -1]);
+    const centred = b.sub(grouped, b.reduceMean(grouped, [2]));
+    const variance = b.reduceMean(b.mul(centred, centred), [2]);
+    const normalised = b.reshape(b.div(centred, b.sqrt(b.add(variance, b.scalar(eps)))), [...x.shape]);
+    return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
+  });
+}
+
+/**
+ * torch BatchNorm2d (eps 1e-5). Eval mode uses the running statistics; `batchStatistics`
+ * normalises with the batch's own mean and biased variance, as a module in train mode does
+ * (upstream stage 2 keeps the frozen encoder in train mode).
+ */
+export function batchNorm(b: GraphBuilder, params: ParameterSource, name: string, x: Value, batchStatistics: boolean, eps = 1e-5): Value {
+  const channels = x.shape[1];
+  const gamma = params(`${name}.weight`, [channels]);
+  const beta = params(`${name}.bias`, [channels]);
+  const runningMean = params(`${name}.running_mean`, [channels]);
+  const runningVar = params(`${name}.running_var`, [channels]);
+  return b.scope(name, () => {
+    if (batchStatistics) {
+      const axes = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
+      const centred = b.sub(x, b.reduceMean(x, axes));
+      const variance = b.reduceMean(b.mul(centred, centred), axes);
+      const normalised = b.div(centred, b.sqrt(b.add(variance, b.scalar(eps))));
+      return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
+    }
+    // folded to scale/shift; ORT constant-folds these when the statistics are initialisers
+    const scale = b.div(gamma, b.sqrt(b.add(runningVar, b.scalar(eps))));
+    const shift = b.sub(beta, b.mul(runningMean, scale));
+    return b.add(b.mul(x, channelwise(b, scale, x.rank)), channelwise(b, shift, x.rank));
+  });
+}
