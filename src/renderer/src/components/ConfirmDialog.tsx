@@ -33,7 +33,7 @@ export function ConfirmDialog({ title, children, confirmLabel = 'OK', danger = f
           <button type="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className={danger ? 'danger' : 'primary'} onClick={() => void confirm()} disabled={busy} autoFocus>
+          <button type="button" className={danger ? 'danger' : 'primary'} onClick={() => void confirm()} disabled={busy} data-autofocus>
             {confirmLabel}
           </button>
         </>

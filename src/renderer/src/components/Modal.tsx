@@ -13,7 +13,8 @@ export interface ModalProps {
 
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus, closes on Escape and
- * puts it in the top layer, and it is announced as a dialog named by its title.
+ * puts it in the top layer, and it is announced as a dialog named by its title. The control
+ * marked `data-autofocus` gets the focus when it opens.
  */
 export function Modal({ title, onClose, children, actions, className = '', hideTitle = false }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -26,6 +27,9 @@ export function Modal({ title, onClose, children, actions, className = '', hideT
     const dialog = ref.current;
     if (!dialog) return;
     if (!dialog.open) dialog.showModal();
+    // showModal focuses the first focusable element (the Close button); React's autoFocus runs
+    // before it, so dialogs mark the control that should start focused with data-autofocus.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     const onCancel = (event: Event) => {
       event.preventDefault();
       onCloseRef.current();

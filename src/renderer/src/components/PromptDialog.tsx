@@ -41,7 +41,7 @@ export function PromptDialog({ title, label, initialValue = '', confirmLabel = '
       >
         <label className="field">
           <span>{label}</span>
-          <input value={value} onChange={(e) => setValue(e.target.value)} autoFocus maxLength={200} />
+          <input value={value} onChange={(e) => setValue(e.target.value)} data-autofocus maxLength={200} />
         </label>
         {error && (
           <p className="form-error" role="alert">

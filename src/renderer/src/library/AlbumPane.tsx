@@ -3,6 +3,7 @@ import type { Album } from '../../../common/contract';
 import { useApi, useEvent, useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useCoalesced } from '../hooks/useCoalesced';
 import { droppedItems } from './dropFiles';
 import { ImportControls } from './ImportControls';
 import { ImportStatus } from './ImportStatus';
@@ -28,8 +29,9 @@ export function AlbumPane({ album }: AlbumPaneProps) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [dragging, setDragging] = useState(false);
 
+  const refresh = useCoalesced(pages.invalidate);
   useEvent('library.changed', ({ albumId }) => {
-    if (albumId === null || albumId === album.id) pages.invalidate();
+    if (albumId === null || albumId === album.id) refresh();
   });
 
   const deleteSelected = async () => {

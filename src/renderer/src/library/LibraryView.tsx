@@ -3,6 +3,7 @@ import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
 import { formatRoute } from '../app/route';
 import type { ViewProps } from '../app/views';
+import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { AlbumList } from './AlbumList';
 import { AlbumPane } from './AlbumPane';
@@ -11,7 +12,8 @@ import { AlbumPane } from './AlbumPane';
 export function LibraryView({ path, navigate }: ViewProps) {
   const api = useApi();
   const albums = useQuery(() => api['album.list'](), 'albums');
-  useEvent('library.changed', () => albums.reload());
+  const refresh = useCoalesced(albums.reload);
+  useEvent('library.changed', refresh);
 
   const requested = Number(path[0]);
   const list = albums.data ?? [];

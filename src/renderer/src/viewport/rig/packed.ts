@@ -3,13 +3,14 @@ import type { PackedArray } from '../../../../common/contract/viewport';
 // Typed arrays arrive from the backend as base64 (JSON-safe on both transports).
 
 interface ArrayOf {
+  float64: Float64Array;
   float32: Float32Array;
   int32: Int32Array;
   uint32: Uint32Array;
   uint8: Uint8Array;
 }
 
-const constructors = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, uint8: Uint8Array } as const;
+const constructors = { float64: Float64Array, float32: Float32Array, int32: Int32Array, uint32: Uint32Array, uint8: Uint8Array } as const;
 
 /** Decodes a packed array of the expected dtype, checking its byte length against its shape. */
 export function unpack<D extends PackedArray['dtype']>(packed: PackedArray, dtype: D, what: string): ArrayOf[D] {

@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
+import { buildMeshFile } from '../rig/exportMesh';
+import { createFlameRig } from '../rig/flameRig';
+import { drawableLayout } from '../rig/headGeometry';
+import { albedoTexture, type DisplayMode } from '../rig/headMaterial';
+import { PosedHead } from '../rig/posedHead';
+import { codesFromContract, RigStore, type RigCodes } from '../rig/rigStore';
+import { unpack } from '../rig/packed';
+import { BufferPanels } from './BufferPanels';
+import { CodesPanel } from './CodesPanel';
+import { DisplayModeBar } from './DisplayModeBar';
+import { ExportButtons, type MeshFormat } from './ExportButtons';
+import { ExpressionSliders } from './ExpressionSliders';
+import { HeadCanvas } from './HeadCanvas';
+import { LightCoefficients } from './LightCoefficients';
+import { LightGizmo } from './LightGizmo';
+import { PoseSliders } from './PoseSliders';
+import '../viewport.css';
+
+export interface ViewportViewProps {
+  model: PackedHeadModel;
+  /** Codes to open with (e.g. a photo's estimate); the neutral head when absent. */
+  initialCodes?: RigCodes | null;
+  /** The face crop the codes' camera refers to, drawn behind the head. */
+  photoUrl?: string | null;
+  /** Reads codes from a .npz the user picked; without it the Codes panel is hidden. */
+  onLoadCodes?: (file: File, index: number) => Promise<LoadedCodes>;
+  canvasSize?: number;
+  bufferSize?: number;
+}
+
+/**
+ * The interactive FLAME viewport: the posed head over its photo, display modes, sliders for
+ * expression / pose / light, the three DECA buffers, and mesh export. Slider edits go to a
+ * RigStore (outside React) and reach the GPU buffers on the next frame.
+ */
+export function ViewportView({ model, initialCodes = null, photoUrl = null, onLoadCodes, canvasSize = 512, bufferSize = 256 }: ViewportViewProps) {
+  const rig = useMemo(() => createFlameRig(model), [model]);
+  const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
+  const albedo = useMemo(() => (model.albedo ? albedoTexture(unpack(model.albedo, 'uint8', 'albedo'), model.albedo.shape[0], model.albedo.shape[1]) : null), [model]);
+  const [store] = useState(() => new RigStore(initialCodes ?? undefined));
+  const posed = useMemo(() => new PosedHead(rig, store), [rig, store]);
+  const [mode, setMode] = useState<DisplayMode>('shaded');
+  const [showLandmarks, setShowLandmarks] = useState(false);
+  const [resetSignal, setResetSignal] = useState(0);
+  const [localPhoto, setLocalPhoto] = useState<string | null>(null);
+  const [codesName, setCodesName] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (initialCodes) store.replace(initialCodes);
+  }, [initialCodes, store]);
+  useEffect(() => () => albedo?.dispose(), [albedo]);
+
+  const build = useCallback((format: MeshFormat) => buildMeshFile(rig, store.codes, format, model.info.label), [rig, store, model]);
+
+  return (
+    <div className="viewport-view" data-testid="viewport-view">
+      <div className="viewport-main">
+        <header className="viewport-header">
+          <h2>{model.info.label}</h2>
+          <span className="viewport-meta">
+            {model.info.vertexCount.toLocaleString()} vertices · {model.info.faceCount.toLocaleString()} faces
+            {codesName ? ` · codes from ${codesName}` : ''}
+          </span>
+        </header>
+        <DisplayModeBar
+          mode={mode}
+          onModeChange={setMode}
+          showLandmarks={showLandmarks}
+          onShowLandmarksChange={setShowLandmarks}
+          landmarksAvailable={rig.hasLandmarks}
+          onReset={() => {
+            store.reset();
+            setResetSignal((n) => n + 1);
+          }}
+        />
+        <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={localPhoto ?? photoUrl} resetSignal={resetSignal} />
+        <ExportButtons build={build} baseName={codesName ? codesName.replace(/\.npz$/i, '') : 'head'} />
+        <BufferPanels model={model} store={store} size={bufferSize} />
+      </div>
+      <aside className="viewport-controls" aria-label="Rig controls">
+        {onLoadCodes && (
+          <CodesPanel
+            onLoad={onLoadCodes}
+            onLoaded={(loaded, fileName) => {
+              store.replace(codesFromContract(loaded.codes));
+              setCodesName(fileName);
+              setResetSignal((n) => n + 1);
+            }}
+            onPhoto={setLocalPhoto}
+          />
+        )}
+        <ExpressionSliders store={store} count={model.info.expressionCount} />
+        <PoseSliders store={store} />
+        <fieldset className="viewport-group">
+          <legend>Light</legend>
+          <LightGizmo store={store} />
+          <LightCoefficients store={store} />
+        </fieldset>
+      </aside>
+    </div>
+  );
+}
