@@ -1,3 +1,5 @@
+import { flameFixtureVerifier } from '../flame/verify-fixture';
+
 /**
  * `rig-studio verify-fixture DIR` compares this app's numbers with reference outputs written
  * by the upstream code. Each domain contributes a verifier that recognises a fixture layout
@@ -19,7 +21,7 @@ export interface FixtureVerifier {
   verify(dir: string, options: { landmarks?: string }): Promise<ArrayCheck[]>;
 }
 
-export const verifiers: FixtureVerifier[] = [];
+export const verifiers: FixtureVerifier[] = [flameFixtureVerifier];
 
 /** max |a - b| / max |b| over two equally long arrays (0 when both are all zero). */
 export function worstRelativeError(ours: ArrayLike<number>, ref: ArrayLike<number>): number {

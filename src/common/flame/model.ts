@@ -1,0 +1,92 @@
+/**
+ * The FLAME model as the math in this folder uses it: flat typed arrays, no Node APIs, so the
+ * same object works in the Node services, in worker threads and in the browser (all arrays
+ * are transferable / structured-cloneable).
+ *
+ * Bases are kept in float32 like DECA keeps them (its FLAME class converts every buffer to
+ * float32); every sum is accumulated in float64.
+ */
+
+/** Number of FLAME joints: global, neck, jaw, left eye, right eye. */
+export const jointCount = 5;
+/** Pose-corrective features: (R − I) of the 4 non-root joints, 9 values each. */
+export const poseFeatureCount = 36;
+
+/** Barycentric landmark embedding (DECA's landmark_embedding.npy, or the demo head's own). */
+export interface LandmarkEmbedding {
+  /** 51 static landmarks (iBUG 18–68). */
+  staticFaces: Int32Array;
+  staticBary: Float64Array;
+  /** Contour landmarks per yaw bin: `binCount` × 17 faces and × 17 × 3 coordinates. */
+  dynamicFaces: Int32Array;
+  dynamicBary: Float64Array;
+  binCount: number;
+  /** The full 68 static embedding (landmarks3d). */
+  fullFaces: Int32Array;
+  fullBary: Float64Array;
+}
+
+/** UV layout: per-corner texture coordinates (faces in v/vt form, as head_template.obj). */
+export interface UvLayout {
+  /** `coords.length / 2` UV pairs, u right, v up, in [0, 1]. */
+  coords: Float32Array;
+  /** Per mesh face, 3 indices into `coords` (same face order as the mesh). */
+  faces: Uint32Array;
+}
+
+export interface FlameModel {
+  /** Human-readable origin, e.g. 'FLAME 2020 (generic_model.pkl)' or 'Rig Studio demo head'. */
+  name: string;
+  vertexCount: number;
+  /** Triangles, 3 vertex indices each. */
+  faces: Uint32Array;
+  /** Rest vertices, vertexCount × 3. */
+  template: Float64Array;
+  /** Identity basis, (vertexCount·3) × shapeCount, row-major. */
+  shapeBasis: Float32Array;
+  shapeCount: number;
+  /** Expression basis, (vertexCount·3) × expressionCount, row-major. */
+  expressionBasis: Float32Array;
+  expressionCount: number;
+  /** Pose-corrective basis, (vertexCount·3) × 36, row-major. */
+  poseBasis: Float32Array;
+  /** Dense joint regressor, 5 × vertexCount. */
+  jointRegressor: Float64Array;
+  /** Skinning weights, vertexCount × 5. */
+  weights: Float32Array;
+  /** Parent of each joint (−1 for the root). */
+  parents: Int32Array;
+  landmarks?: LandmarkEmbedding;
+  uv?: UvLayout;
+}
+
+/** A DECA-style code set. Missing parts are zero. */
+export interface FlameCodes {
+  /** Identity coefficients (DECA: 100). */
+  shape?: ArrayLike<number>;
+  /** Expression coefficients (DECA: 50). */
+  expression?: ArrayLike<number>;
+  /** Axis-angle pose: 6 values (global, jaw; DECA) or 15 (global, neck, jaw, left eye, right eye). */
+  pose?: ArrayLike<number>;
+  /** Orthographic camera (scale, tx, ty). */
+  cam?: ArrayLike<number>;
+  /** Spherical-harmonics light, 9 × 3 (RGB per band coefficient), row-major. */
+  light?: ArrayLike<number>;
+}
+
+/**
+ * The 15-value pose FLAME skins with. A 6-value DECA pose is (global, jaw) with neck and eyes
+ * zero, as DECA's FLAME class assembles it.
+ */
+export function fullPose(pose: ArrayLike<number> | undefined, out: Float64Array = new Float64Array(15)): Float64Array {
+  out.fill(0);
+  if (!pose || pose.length === 0) return out;
+  if (pose.length === 6) {
+    for (let i = 0; i < 3; i++) { out[i] = pose[i]; out[6 + i] = pose[3 + i]; }
+  } else if (pose.length === 15) {
+    for (let i = 0; i < 15; i++) out[i] = pose[i];
+  } else {
+    throw new Error(`pose has ${pose.length} values; expected 6 (global, jaw) or 15 (global, neck, jaw, eyes)`);
+  }
+  return out;
+}
