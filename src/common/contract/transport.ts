@@ -4,7 +4,9 @@
  *
  * - Every request carries the access token: `Authorization: Bearer TOKEN`, or `?token=TOKEN`
  *   (the URL printed by `rig-studio serve`; the page keeps it in sessionStorage and drops it
- *   from the address bar). Without it: 401.
+ *   from the address bar). Without it: 401. A request authorised by `?token=` also gets an
+ *   HttpOnly, SameSite=Strict cookie holding the token, so the page's own sub-requests
+ *   (`<script>`, `<img src="/blob/...">`, the WebSocket) are authorised without adding it.
  * - `POST /api/call/<channel>` with a JSON array of parameters → 200 `{"result": ...}`, or
  *   400 (invalid parameters) / 404 (no such channel) / 409 (state conflict) / 500 with
  *   `{"error": {"message", "code"}}`. Parameters are validated against the contract schema.
