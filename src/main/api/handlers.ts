@@ -1,0 +1,44 @@
+import type { ApiHandlers } from '../../common/contract';
+import type { Backend } from '../app/backend';
+import { openDemo } from '../app/demo';
+import { listDir } from './fsList';
+
+/**
+ * Every contract channel → the service call that answers it. Handlers only adapt: parameters
+ * arrive validated (dispatch.ts) and services do the work. `satisfies ApiHandlers` makes tsc
+ * fail on a missing or an extra channel (see test/main/api/contract.test.ts).
+ */
+export function createHandlers(backend: Backend) {
+  const handlers = {
+    'app.info': () => backend.appInfo(),
+    'project.recent': () => backend.settings.recentProjects(),
+    'project.create': ({ dir, name }) => backend.createProject(dir, name),
+    'project.open': ({ dir }) => backend.open(dir),
+    'project.current': () => backend.current?.project.info() ?? null,
+    'project.openDemo': () => openDemo(backend),
+    'project.close': () => backend.closeProject(),
+    'album.list': () => backend.require().library.listAlbums(),
+    'album.create': ({ name }) => backend.require().library.createAlbum(name),
+    'album.rename': ({ albumId, name }) => backend.require().library.renameAlbum(albumId, name),
+    'album.delete': ({ albumId }) => {
+      backend.require().library.deleteAlbum(albumId);
+    },
+    'photo.list': ({ albumId, offset, limit }) => backend.require().library.listPhotos(albumId, offset, limit),
+    'photo.get': ({ photoId }) => backend.require().library.getPhoto(photoId),
+    'photo.delete': ({ photoIds }) => backend.require().library.deletePhotos(photoIds),
+    'import.start': ({ albumId, paths }) => {
+      const { library, jobs } = backend.require();
+      library.getAlbum(albumId); // a missing album is the caller's error now, not the job's later
+      return { jobId: jobs.start('import', { albumId, paths }).id };
+    },
+    'fs.list': ({ dir }) => listDir(dir),
+    'job.list': ({ limit }) => backend.require().jobs.list(limit),
+    'job.get': ({ jobId }) => backend.require().jobs.get(jobId),
+    'job.cancel': ({ jobId }) => backend.require().jobs.cancel(jobId),
+    'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
+    'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
+  } satisfies ApiHandlers;
+  return handlers;
+}
+
+export type BackendHandlers = ReturnType<typeof createHandlers>;

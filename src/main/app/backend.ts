@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import type { AppInfo, ProjectInfo } from '../../common/contract';
+import { AppError } from '../api/errors';
+import { EventHub } from '../api/events';
+import { InlinePool, type TaskPool, ThreadPool } from '../jobs/pool';
+import { JobRunner } from '../jobs/runner';
+import { collectOrphanFiles } from '../library/gc';
+import { uploadBatchesOf } from '../library/import/importJob';
+import { Library } from '../library/library';
+import { Project } from '../library/project';
+import { resolveDataDir } from '../settings/dataDir';
+import { Settings } from '../settings/settings';
+import { jobKinds } from './jobKinds';
+import { version } from './version';
+
+/** The services of the project that is open. */
+export interface OpenProject {
+  project: Project;
+  library: Library;
+  jobs: JobRunner;
+}
+
+export interface BackendOptions {
+  mode: AppInfo['mode'];
+  /** Defaults to resolveDataDir() (RIG_STUDIO_DATA_DIR or the per-OS config folder). */
+  dataDir?: string;
+  /** out/main/worker.js; 'inline' runs worker tasks on the event loop (unit tests only). */
+  workerScript?: string | 'inline';
+  /** Called after a project opened, e.g. to extend it (demo content). */
+  onProjectOpened?: (open: OpenProject) => Promise<void> | void;
+}
+
+/**
+ * The composition root: data dir, settings, worker threads, event bus and the one open
+ * project with its library and job runner. Both transports (Electron IPC and serve mode) and
+ * the CLI drive a Backend; nothing in it knows which.
+ */
+export class Backend {
+  readonly events = new EventHub();
+  readonly settings: Settings;
+  readonly dataDir: string;
+  readonly pool: TaskPool;
+  private openProject: OpenProject | null = null;
+  /** Opening/closing is serialised so two requests cannot interleave their steps. */
+  private switching: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: BackendOptions) {
+    this.dataDir = options.dataDir ?? resolveDataDir();
+    this.settings = new Settings(this.dataDir);
+    const script = options.workerScript ?? join(__dirname, 'worker.js');
+    this.pool = script === 'inline' ? new InlinePool() : new ThreadPool(script);
+  }
+
+  appInfo(): AppInfo {
+    return { version, mode: this.options.mode, dataDir: this.dataDir, platform: process.platform };
+  }
+
+  /** The open project, or null. */
+  get current(): OpenProject | null {
+    return this.openProject;
+  }
+
+  /** The open project; a request that needs one gets a clear 'no-project' error otherwise. */
+  require(): OpenProject {
+    if (!this.openProject) throw new AppError('no-project', 'no project is open; create or open one first');
+    return this.openProject;
+  }
+
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.switching.then(step, step);
+    this.switching = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Creates a project folder and opens it. */
+  createProject(dir: string, name: string): Promise<ProjectInfo> {
+    return this.serial(async () => {
+      await this.closeCurrent();
+      return this.adopt(Project.create(dir, name));
+    });
+  }
+
+  /** Opens a project folder (closing the current one). */
+  open(dir: string): Promise<ProjectInfo> {
+    return this.serial(async () => {
+      const project = Project.open(dir);
+      await this.closeCurrent();
+      return this.adopt(project);
+    });
+  }
+
+  closeProject(): Promise<void> {
+    return this.serial(() => this.closeCurrent());
+  }
+
+  private async adopt(project: Project): Promise<ProjectInfo> {
+    try {
+      const jobs = new JobRunner(project.db, this.events.emit);
+      for (const kind of jobKinds({ project, pool: this.pool, emit: this.events.emit })) jobs.register(kind);
+      jobs.recover();
+      await this.sweep(project, jobs);
+      this.openProject = { project, library: new Library(project, this.events.emit), jobs };
+      await this.options.onProjectOpened?.(this.openProject);
+    } catch (e) {
+      await this.openProject?.jobs.close();
+      this.openProject = null;
+      project.close();
+      throw e;
+    }
+    const info = project.info();
+    this.settings.rememberProject(info.dir, info.name);
+    this.events.emit('library.changed', { albumId: null });
+    return info;
+  }
+
+  /** Orphan files from a crash are removed on open, unless another live process is working in the project. */
+  private async sweep(project: Project, jobs: JobRunner): Promise<void> {
+    const active = jobs.list(1000).filter((j) => j.state === 'running' || j.state === 'queued');
+    if (active.length > 0) return;
+    const keep = new Set<string>();
+    for (const j of jobs.list(1000)) {
+      if (j.kind !== 'import' || j.state === 'done') continue;
+      const params = (project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: j.id }) as { params: string }).params;
+      for (const b of uploadBatchesOf(project, (JSON.parse(params) as { paths: string[] }).paths)) keep.add(b);
+    }
+    await collectOrphanFiles(project, keep);
+  }
+
+  private async closeCurrent(): Promise<void> {
+    const open = this.openProject;
+    if (!open) return;
+    this.openProject = null;
+    await open.jobs.close();
+    open.project.close();
+    this.events.emit('library.changed', { albumId: null });
+  }
+
+  /** Closes the project (running jobs become 'interrupted', resumable) and the worker threads. */
+  async close(): Promise<void> {
+    await this.closeProject();
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,20 @@
+import type { EmitEvent } from '../api/events';
+import type { TaskPool } from '../jobs/pool';
+import type { JobKind } from '../jobs/types';
+import { importJobKind } from '../library/import/importJob';
+import type { Project } from '../library/project';
+
+/** What a job kind may use: the open project, the worker threads, the event bus. */
+export interface JobKindDeps {
+  project: Project;
+  pool: TaskPool;
+  emit: EmitEvent;
+}
+
+/**
+ * Every kind of job the backend can run, made for one open project. A domain adds its kind
+ * here: one import and one entry (estimate, train, sample, ...).
+ */
+export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
+  return [importJobKind(deps)] as JobKind<never>[];
+}
