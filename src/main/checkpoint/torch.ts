@@ -42,6 +42,14 @@ function notZipMessage(bytes: Uint8Array): string {
 
 /** Reads a torch zip checkpoint from bytes; `what` (the path) prefixes every error. */
 export function readTorchCheckpoint(bytes: Uint8Array, what: string): TorchCheckpoint {
+  return findStateDict(readTorchObject(bytes, what), what);
+}
+
+/**
+ * The whole unpickled object of a torch zip file (tensors as NdArrays), for files that nest
+ * several state dicts (DECA's `deca_model.tar`: `E_flame`, `E_detail`, `D_detail`).
+ */
+export function readTorchObject(bytes: Uint8Array, what: string): unknown {
   if (!startsWith(bytes, zipMagic)) throw new Error(`${what}: ${notZipMessage(bytes)}`);
   let members: Record<string, Uint8Array>;
   try {
@@ -66,7 +74,7 @@ export function readTorchCheckpoint(bytes: Uint8Array, what: string): TorchCheck
     const message = (error as Error).message;
     throw new Error(message.startsWith(what) ? message : `${what}: ${message}`, { cause: error });
   }
-  return findStateDict(value, what);
+  return value;
 }
 
 function isTensorMap(value: unknown): value is Map<string, unknown> {
