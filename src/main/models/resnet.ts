@@ -16,7 +16,8 @@ export function encoderFeatures(config: EncoderConfig): number {
 }
 
 /**
- * Appends the encoder and returns the latent [N, latentDim]. `batchStatistics` makes every
+ * Appends the encoder and returns the latent [N, latentDim] (or, with `features`, the pooled
+ * [N, 2048|512] features without `fc`). `batchStatistics` makes every
  * BatchNorm use batch statistics (a module in train mode) instead of its running statistics.
  */
 export function buildEncoder(
@@ -24,7 +25,7 @@ export function buildEncoder(
   config: EncoderConfig,
   params: ParameterSource,
   image: Value,
-  options: { prefix?: string; batchStatistics?: boolean } = {},
+  options: { prefix?: string; batchStatistics?: boolean; features?: boolean } = {},
 ): Value {
   const prefix = options.prefix ?? 'encoder.';
   const p: ParameterSource = (name, shape) => params(prefix + name, shape);
@@ -62,5 +63,7 @@ export function buildEncoder(
   });
 
   const pooled = b.reshape(b.globalAveragePool(h), [h.shape[0], h.shape[1]]);
+  // `features`: stop at the pooled features (DECA's encoders put their own regressor there)
+  if (options.features) return pooled;
   return linear(b, p, 'fc', pooled, encoderFeatures(config), config.latentDim);
 }
