@@ -22,7 +22,10 @@ export interface SafetensorsFile {
 }
 
 function copyOut(bytes: Uint8Array, start: number, length: number): ArrayBuffer {
-  return bytes.slice(start, start + length).buffer;
+  // a fresh, aligned copy (Node's Buffer.slice would return a view of the whole file)
+  const out = new Uint8Array(length);
+  out.set(bytes.subarray(start, start + length));
+  return out.buffer;
 }
 
 /** Parses safetensors bytes; `what` (the path) prefixes errors. */

@@ -1,3 +1,4 @@
+import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
 import { flameFixtureVerifier } from '../flame/verify-fixture';
 
 /**
@@ -21,7 +22,7 @@ export interface FixtureVerifier {
   verify(dir: string, options: { landmarks?: string }): Promise<ArrayCheck[]>;
 }
 
-export const verifiers: FixtureVerifier[] = [flameFixtureVerifier];
+export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier];
 
 /** max |a - b| / max |b| over two equally long arrays (0 when both are all zero). */
 export function worstRelativeError(ours: ArrayLike<number>, ref: ArrayLike<number>): number {

@@ -1,0 +1,94 @@
+/**
+ * `verify-fixture` for a DiffusionRig fixture directory (a checkpoint + io.npz, laid out like
+ * fixtures/diffusionrig-a): recomputes the encoder latent, one UNet pass and the DDIM loops
+ * (ddim10, η = 0, with and without clipping, and the inversion) and compares them with the
+ * reference arrays. No config.json is read: the architecture is inferred from the checkpoint
+ * and the image size from io.npz.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCheckpoint } from '../checkpoint';
+import type { NdArray } from '../io/ndarray';
+import { readNpz } from '../io/npy';
+import { loadDiffusionRig } from '../models/diffusionrig';
+import { OnnxBackend } from '../nn/backend';
+// types only: cli/verifiers.ts imports this module, so a value import would be circular
+import type { ArrayCheck, FixtureVerifier } from '../cli/verifiers';
+import { DiffusionRigRunner } from './runner';
+
+const checkpointPattern = /\.(pt|pth|ckpt|tar|safetensors)$/i;
+
+/** The checkpoint file of a fixture directory (model*.pt preferred). */
+export function findCheckpoint(dir: string): string | undefined {
+  const files = readdirSync(dir).filter((f) => checkpointPattern.test(f)).sort();
+  return files.find((f) => f.startsWith('model')) ?? files[0];
+}
+
+/** Tolerance on max|ours − ref| / max|ref| (upstream float32 supports about 1e-4). */
+export const fixtureTolerance = 1e-4;
+
+function floats(arrays: Map<string, NdArray>, name: string, file: string): Float32Array {
+  const array = arrays.get(name);
+  if (!array) throw new Error(`${file}: missing array '${name}'`);
+  const data = array.data;
+  if (data instanceof Float32Array) return data;
+  if (data instanceof Float64Array || data instanceof BigInt64Array || data instanceof Int32Array) return Float32Array.from(data as ArrayLike<number>, Number);
+  throw new Error(`${file}: array '${name}' is not numeric`);
+}
+
+/** max |ours − ref| / max |ref| (the verify-fixture measure; NaN counts as a failure). */
+export function worstRelativeError(ours: ArrayLike<number>, reference: ArrayLike<number>): number {
+  if (ours.length !== reference.length) throw new Error(`${ours.length} values against ${reference.length} reference values`);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const d = Math.abs(ours[i] - reference[i]);
+    if (!(d <= maxDiff)) maxDiff = Number.isNaN(d) ? Infinity : d;
+    maxRef = Math.max(maxRef, Math.abs(reference[i]));
+  }
+  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
+}
+
+/** Runs every DiffusionRig fixture comparison; returns one check per reference array. */
+export async function verifyDiffusionRigFixture(dir: string, options: { backend?: OnnxBackend; tolerance?: number } = {}): Promise<ArrayCheck[]> {
+  const name = findCheckpoint(dir);
+  if (!name) throw new Error(`${dir}: no checkpoint (*.pt, *.ckpt, *.tar, *.safetensors) found`);
+  const ioFile = join(dir, 'io.npz');
+  const arrays = readNpz(readFileSync(ioFile), ioFile);
+  const checkpoint = readCheckpoint(join(dir, name));
+  const weights = loadDiffusionRig(checkpoint.stateDict, checkpoint.path);
+  const x0Array = arrays.get('x0');
+  if (!x0Array || x0Array.shape.length !== 4) throw new Error(`${ioFile}: missing x0 [N,3,S,S]`);
+  const [batch, , imageSize] = x0Array.shape;
+  const backend = options.backend ?? new OnnxBackend({ providers: ['cpu'] });
+  const runner = new DiffusionRigRunner(weights, backend, `fixture:${checkpoint.path}`);
+  const tolerance = options.tolerance ?? fixtureTolerance;
+  const checks: ArrayCheck[] = [];
+  const check = (reference: string, ours: Float32Array) => {
+    const worst = worstRelativeError(ours, floats(arrays, reference, ioFile));
+    checks.push({ name: reference, worstRelativeError: worst, tolerance, ok: worst <= tolerance });
+  };
+  try {
+    const x0 = floats(arrays, 'x0', ioFile);
+    const latent = await runner.encode(x0, batch, imageSize);
+    check('latent', latent);
+    const conditioning = { batch, imageSize, physical: floats(arrays, 'physic_cond', ioFile), latent };
+    const timesteps = floats(arrays, 't', ioFile);
+    check('eps', await runner.predictNoise(floats(arrays, 'x_t', ioFile), timesteps, conditioning));
+    const settings = { steps: 1000, schedule: 'linear' as const, respacing: 'ddim10' };
+    const noise = floats(arrays, 'ddim_xT', ioFile);
+    check('ddim_sample', await runner.sample(noise, conditioning, settings, { eta: 0, clipDenoised: true }));
+    check('ddim_sample_noclip', await runner.sample(noise, conditioning, settings, { eta: 0, clipDenoised: false }));
+    check('ddim_inverted', await runner.invert(x0, conditioning, settings, { clipDenoised: true }));
+  } finally {
+    await runner.dispose();
+  }
+  return checks;
+}
+
+/** The verifier registered with `rig-studio verify-fixture`. */
+export const diffusionRigVerifier: FixtureVerifier = {
+  name: 'diffusionrig',
+  recognises: (dir) => existsSync(join(dir, 'io.npz')) && findCheckpoint(dir) !== undefined && !existsSync(join(dir, 'deca_model.tar')),
+  verify: (dir) => verifyDiffusionRigFixture(dir),
+};
