@@ -224,8 +224,11 @@ export function sparseToDense(matrix: SparseMatrix): Float64Array {
   return out;
 }
 
-function orderedDict(args: unknown[]): Map<unknown, unknown> {
+function orderedDict(args: unknown[], context: CallContext): Map<unknown, unknown> {
   const map = new Map<unknown, unknown>();
+  // torch state dicts carry instance attributes (`_metadata`, per-module versions) set by
+  // BUILD; they describe nothing we read, so the state is accepted and dropped
+  context.onBuild(map, () => undefined);
   const items = args[0];
   if (items === undefined) return map;
   if (!Array.isArray(items)) throw new Error('OrderedDict: expected a list of pairs');
