@@ -1,6 +1,18 @@
 import type { Command } from './command';
+import { albumCreateCommand, albumListCommand } from './commands/album';
+import { importCommand } from './commands/import';
+import { projectCreateCommand, projectInfoCommand } from './commands/project';
+import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
 
 // Every command module registers here, one import and one array entry each.
 
-export const commands: Command[] = [verifyFixtureCommand];
+export const commands: Command[] = [
+  verifyFixtureCommand,
+  serveCommand,
+  projectCreateCommand,
+  projectInfoCommand,
+  albumCreateCommand,
+  albumListCommand,
+  importCommand,
+];
