@@ -34,3 +34,30 @@ export const routes = {
 export interface ErrorBody {
   error: { message: string; code: string };
 }
+
+/**
+ * Electron IPC channel names between the preload bridge and the main process. The renderer
+ * never uses these: it calls `window.rigStudio` (declared in src/preload/api.d.ts).
+ */
+export const ipcChannels = {
+  /** invoke(channel, params) → IpcReply */
+  call: 'rig-studio:call',
+  /** main → renderer: `{ name, payload }` (EventMap) */
+  event: 'rig-studio:event',
+  /** invoke(PickPathsOptions) → string[] (empty when cancelled) */
+  pickPaths: 'rig-studio:pick-paths',
+} as const;
+
+/** What the main process answers to an IPC call (errors keep their code across the bridge). */
+export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ErrorBody['error'] };
+
+/** Options of the native file dialog the Electron shell offers (`window.rigStudio.pickPaths`). */
+export interface PickPathsOptions {
+  title?: string;
+  /** Pick folders instead of files. */
+  directories?: boolean;
+  /** Allow several (default true). */
+  multiple?: boolean;
+  /** Offer only image files (default true when picking files). */
+  imagesOnly?: boolean;
+}
