@@ -22,7 +22,7 @@ import { isFloat } from '../ir';
 import { fmt } from '../shape';
 import { gradientRules } from './registry';
 import type { GradientContext } from './rule';
-import { unbroadcast, zerosLike } from './util';
+import { scalarOf, unbroadcast, zerosLike } from './util';
 
 /** Options of `addGradients`. */
 export interface GradientOptions {
@@ -141,6 +141,6 @@ export function addGradients(builder: GraphBuilder, loss: Value, wrt: readonly V
 }
 
 function onesLike(builder: GraphBuilder, value: Value): Value {
-  const one = builder.scalar(1, value.dtype);
+  const one = scalarOf(builder, 1, value.dtype);
   return value.rank === 0 ? builder.identity(one) : builder.expand(one, [...value.shape]);
 }

@@ -3,12 +3,13 @@
  * shape utilities.
  */
 import type { GraphBuilder } from '../builder';
-import type { Value } from '../ir';
+import type { DType, Value } from '../ir';
+import { toFloat16Bits } from '../float16';
 import { normaliseAxis } from '../shape';
 
 /** An all-zero tensor with `value`'s shape and dtype. */
 export function zerosLike(builder: GraphBuilder, value: Value): Value {
-  const zero = builder.scalar(0, value.dtype);
+  const zero = scalarOf(builder, 0, value.dtype);
   return value.rank === 0 ? builder.identity(zero) : builder.expand(zero, [...value.shape]);
 }
 
@@ -51,4 +52,10 @@ export function swapLastTwo(builder: GraphBuilder, value: Value): Value {
   const perm = [...Array(value.rank).keys()];
   [perm[value.rank - 2], perm[value.rank - 1]] = [perm[value.rank - 1], perm[value.rank - 2]];
   return builder.transpose(value, perm);
+}
+
+/** A scalar constant of any float dtype (the builder's `scalar` has no float16). */
+export function scalarOf(builder: GraphBuilder, value: number, dtype: DType): Value {
+  if (dtype === 'float16') return builder.constant(Uint16Array.of(toFloat16Bits(value)), [], 'float16');
+  return builder.scalar(value, dtype);
 }

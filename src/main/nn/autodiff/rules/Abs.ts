@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** d|x| = dY·sign(x) (0 taken as positive). */
 export const absGrad: GradientRule = {
@@ -6,6 +7,6 @@ export const absGrad: GradientRule = {
   inputsToSave: [0],
   grad: ({ node, builder, outputGrad }) => {
     const x = node.inputs[0]!;
-    return [() => builder.where(builder.less(x, builder.scalar(0, x.dtype)), builder.neg(outputGrad()), outputGrad())];
+    return [() => builder.where(builder.less(x, scalarOf(builder, 0, x.dtype)), builder.neg(outputGrad()), outputGrad())];
   },
 };

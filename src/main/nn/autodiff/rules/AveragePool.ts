@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /**
  * AveragePool with kernel = stride, no padding, sizes divisible by the kernel (the UNet's 2×2
@@ -26,7 +27,7 @@ export const averagePoolGrad: GradientRule = {
           withAxes.push(y.shape[2 + i], 1);
           expanded.push(y.shape[2 + i], k);
         });
-        const g = builder.mul(outputGrad(), builder.scalar(1 / window, x.dtype));
+        const g = builder.mul(outputGrad(), scalarOf(builder, 1 / window, x.dtype));
         return builder.reshape(builder.expand(builder.reshape(g, withAxes), expanded), [...x.shape]);
       },
     ];

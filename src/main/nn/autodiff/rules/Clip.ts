@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** Clip(x, min, max): dY where min ≤ x ≤ max, else 0; the bounds get none. */
 export const clipGrad: GradientRule = {
@@ -8,7 +9,7 @@ export const clipGrad: GradientRule = {
     const [x, min, max] = node.inputs;
     return [
       () => {
-        const zero = builder.scalar(0, x!.dtype);
+        const zero = scalarOf(builder, 0, x!.dtype);
         let g = outputGrad();
         if (min) g = builder.where(builder.less(x!, min), zero, g);
         if (max) g = builder.where(builder.greater(x!, max), zero, g);

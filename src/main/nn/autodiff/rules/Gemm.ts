@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /**
  * Y = α·A'·B' + β·C with A' = transA ? Aᵀ : A (same for B): the gradients are Gemms again,
@@ -22,7 +23,7 @@ export const gemmGrad: GradientRule = {
       c
         ? () => {
             const g = unbroadcast(outputGrad(), c);
-            return beta === 1 ? g : builder.mul(g, builder.scalar(beta, g.dtype));
+            return beta === 1 ? g : builder.mul(g, scalarOf(builder, beta, g.dtype));
           }
         : undefined,
     ];

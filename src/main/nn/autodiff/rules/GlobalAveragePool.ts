@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** GlobalAveragePool: dY / (spatial size), broadcast over the spatial axes. */
 export const globalAveragePoolGrad: GradientRule = {
@@ -7,6 +8,6 @@ export const globalAveragePoolGrad: GradientRule = {
   grad: ({ node, builder, outputGrad }) => {
     const x = node.inputs[0]!;
     const count = x.shape.slice(2).reduce((n, d) => n * d, 1);
-    return [() => builder.expand(builder.mul(outputGrad(), builder.scalar(1 / count, x.dtype)), [...x.shape])];
+    return [() => builder.expand(builder.mul(outputGrad(), scalarOf(builder, 1 / count, x.dtype)), [...x.shape])];
   },
 };

@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** d min(a,b): dY goes to a where a ≤ b, else to b (ties go to a). */
 export const minGrad: GradientRule = {
@@ -6,7 +7,7 @@ export const minGrad: GradientRule = {
   inputsToSave: [0, 1],
   grad: ({ node, builder, outputGrad, unbroadcast }) => {
     const [a, b] = node.inputs;
-    const zero = () => builder.scalar(0, node.outputs[0].dtype);
+    const zero = () => scalarOf(builder, 0, node.outputs[0].dtype);
     return [
       () => unbroadcast(builder.where(builder.greater(a!, b!), zero(), outputGrad()), a!),
       () => unbroadcast(builder.where(builder.greater(a!, b!), outputGrad(), zero()), b!),

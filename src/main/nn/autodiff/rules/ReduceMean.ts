@@ -1,5 +1,5 @@
 import type { GradientRule } from '../rule';
-import { normaliseAxes } from '../util';
+import { normaliseAxes, scalarOf } from '../util';
 import { expandReduced } from './reduceShared';
 
 /** ReduceMean: dY / count, broadcast back over the reduced axes. */
@@ -11,6 +11,6 @@ export const reduceMeanGrad: GradientRule = {
     const listed = (node.attributes.axes as number[] | undefined) ?? [];
     const axes = listed.length === 0 ? [...x.shape.keys()] : normaliseAxes(node.name, listed, x.rank);
     const count = axes.reduce((n, a) => n * x.shape[a], 1);
-    return [() => expandReduced(builder, builder.mul(outputGrad(), builder.scalar(1 / count, x.dtype)), x, axes)];
+    return [() => expandReduced(builder, builder.mul(outputGrad(), scalarOf(builder, 1 / count, x.dtype)), x, axes)];
   },
 };

@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** dσ(x) = dY·y·(1−y). */
 export const sigmoidGrad: GradientRule = {
@@ -7,6 +8,6 @@ export const sigmoidGrad: GradientRule = {
   outputsToSave: [0],
   grad: ({ node, builder, outputGrad }) => {
     const y = node.outputs[0];
-    return [() => builder.mul(outputGrad(), builder.mul(y, builder.sub(builder.scalar(1, y.dtype), y)))];
+    return [() => builder.mul(outputGrad(), builder.mul(y, builder.sub(scalarOf(builder, 1, y.dtype), y)))];
   },
 };

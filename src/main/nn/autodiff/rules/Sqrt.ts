@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** d √x = dY / (2y). */
 export const sqrtGrad: GradientRule = {
@@ -7,6 +8,6 @@ export const sqrtGrad: GradientRule = {
   outputsToSave: [0],
   grad: ({ node, builder, outputGrad }) => {
     const y = node.outputs[0];
-    return [() => builder.div(builder.mul(outputGrad(), builder.scalar(0.5, y.dtype)), y)];
+    return [() => builder.div(builder.mul(outputGrad(), scalarOf(builder, 0.5, y.dtype)), y)];
   },
 };

@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** d tanh x = dY·(1−y²). */
 export const tanhGrad: GradientRule = {
@@ -7,6 +8,6 @@ export const tanhGrad: GradientRule = {
   outputsToSave: [0],
   grad: ({ node, builder, outputGrad }) => {
     const y = node.outputs[0];
-    return [() => builder.mul(outputGrad(), builder.sub(builder.scalar(1, y.dtype), builder.mul(y, y)))];
+    return [() => builder.mul(outputGrad(), builder.sub(scalarOf(builder, 1, y.dtype), builder.mul(y, y)))];
   },
 };

@@ -1,4 +1,5 @@
 import type { GradientRule } from '../rule';
+import { scalarOf } from '../util';
 
 /** Where(c, x, y): dY flows to x where c holds and to y elsewhere; c gets none. */
 export const whereGrad: GradientRule = {
@@ -6,7 +7,7 @@ export const whereGrad: GradientRule = {
   inputsToSave: [0],
   grad: ({ node, builder, outputGrad, unbroadcast }) => {
     const [condition, x, y] = node.inputs;
-    const zero = () => builder.scalar(0, node.outputs[0].dtype);
+    const zero = () => scalarOf(builder, 0, node.outputs[0].dtype);
     return [
       undefined,
       () => unbroadcast(builder.where(condition!, outputGrad(), zero()), x!),

@@ -1,0 +1,145 @@
+/**
+ * Runs a train-step graph step after step. Parameters, Adam moments and the step count live
+ * as onnxruntime tensors between steps: each step's `X.new` outputs are fed back as `X`
+ * without copying or re-serialising (onnxruntime-node has no IO binding, so ORT still copies
+ * them into and out of the native run; that is the binding's limit).
+ */
+import * as ort from 'onnxruntime-node';
+import type { StateDict } from '../checkpoint/state-dict';
+import type { ModelSession } from '../nn/backend';
+import type { Tensor } from '../nn/ir';
+import type { DropoutSite, TrainStepGraph } from './trainStep';
+import { momentNames, trainIo, updated } from './trainStep';
+
+/** One batch as the train step takes it. */
+export interface TrainBatch {
+  /** [N,3,S,S] in [−1,1]. */
+  x0: Float32Array;
+  /** [N,C−3,S,S]: rendered, normal, albedo. */
+  physical: Float32Array;
+  /** [N] step indices of the 1000-step schedule. */
+  timesteps: BigInt64Array;
+  /** [N,3,S,S] standard normal. */
+  noise: Float32Array;
+  /** Dropout masks by site input name (values 0 or 1/(1−rate)); required when the graph has dropout sites. */
+  dropoutMasks?: ReadonlyMap<string, Float32Array>;
+}
+
+/** What one step reports. */
+export interface StepResult {
+  loss: number;
+  lossPerItem: number[];
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** False when a mixed-precision step overflowed and was skipped. */
+  finite: boolean;
+  /** Steps taken so far (after this one). */
+  step: number;
+}
+
+/** Mutable training state: parameters, moments, step count. */
+export class TrainStepRunner {
+  private readonly state = new Map<string, ort.Tensor>();
+  /** Current loss scale (mixed precision only). */
+  lossScale = 65536;
+  private goodSteps = 0;
+
+  /**
+   * `initial` gives every trainable parameter; moments start at zero and the step count at 0
+   * unless `initial` also holds `adam.m.*`, `adam.v.*` and `adam.step` (a resumed run).
+   */
+  constructor(
+    readonly session: ModelSession,
+    readonly graph: TrainStepGraph,
+    initial: StateDict,
+  ) {
+    for (const { key, shape } of graph.parameters) {
+      const tensor = initial.get(key);
+      if (!tensor) throw new Error(`train state: no value for parameter ${key}`);
+      this.state.set(key, toOrt(tensor, key));
+      const names = momentNames(key);
+      for (const name of [names.m, names.v]) {
+        const moment = initial.get(name);
+        this.state.set(name, moment ? toOrt(moment, name) : new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]));
+      }
+    }
+    const step = initial.get(trainIo.step);
+    this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(step ? Number(step.data[0]) : 0), []));
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return Number(this.state.get(trainIo.step)!.data[0]);
+  }
+
+  /**
+   * Runs one train step on a batch. `inspect` sees every output of the run (e.g. the
+   * `grad.<key>` outputs of a graph built with exposeGradients).
+   */
+  async step(batch: TrainBatch, learningRate: number, inspect?: (outputs: Record<string, ort.Tensor>) => void): Promise<StepResult> {
+    const [n, , size] = this.graph.graph.value(trainIo.x0)!.shape;
+    const physicalChannels = this.graph.graph.value(trainIo.physical)!.shape[1];
+    const feeds: Record<string, ort.Tensor> = {
+      [trainIo.x0]: new ort.Tensor('float32', batch.x0, [n, 3, size, size]),
+      [trainIo.physical]: new ort.Tensor('float32', batch.physical, [n, physicalChannels, size, size]),
+      [trainIo.timesteps]: new ort.Tensor('int64', batch.timesteps, [n]),
+      [trainIo.noise]: new ort.Tensor('float32', batch.noise, [n, 3, size, size]),
+      [trainIo.learningRate]: new ort.Tensor('float32', Float32Array.of(learningRate), []),
+    };
+    if (this.graph.precision === 'mixed-float16') feeds[trainIo.lossScale] = new ort.Tensor('float32', Float32Array.of(this.lossScale), []);
+    for (const site of this.graph.dropout) feeds[site.input] = maskTensor(site, batch.dropoutMasks);
+    for (const [name, tensor] of this.state) feeds[name] = tensor;
+    const out = await this.session.run(feeds);
+    inspect?.(out);
+    for (const name of this.state.keys()) {
+      const next = out[updated(name)];
+      if (!next) throw new Error(`train step: the graph has no output ${updated(name)}`);
+      this.state.set(name, next);
+    }
+    const finite = this.graph.precision === 'mixed-float16' ? Boolean(out[trainIo.finite].data[0]) : true;
+    if (this.graph.precision === 'mixed-float16') this.updateLossScale(finite);
+    return {
+      loss: Number(out[trainIo.loss].data[0]),
+      lossPerItem: Array.from(out[trainIo.lossPerItem].data as Float32Array),
+      gradNorm: Number(out[trainIo.gradNorm].data[0]),
+      finite,
+      step: this.stepCount,
+    };
+  }
+
+  /** GradScaler's policy: halve on overflow, double after 2000 clean steps. */
+  private updateLossScale(finite: boolean): void {
+    if (!finite) {
+      this.lossScale /= 2;
+      this.goodSteps = 0;
+    } else if (++this.goodSteps >= 2000) {
+      this.lossScale *= 2;
+      this.goodSteps = 0;
+    }
+  }
+
+  /** Current value of a parameter, moment or `adam.step`. */
+  tensor(name: string): Tensor {
+    const t = this.state.get(name);
+    if (!t) throw new Error(`train state has no ${name}`);
+    return { dtype: 'float32', shape: [...t.dims], data: t.data as Float32Array };
+  }
+
+  /** Parameters, moments and the step count (copies), e.g. to save a checkpoint. */
+  exportState(): StateDict {
+    const out: StateDict = new Map();
+    for (const [name, t] of this.state) out.set(name, { dtype: 'float32', shape: [...t.dims], data: (t.data as Float32Array).slice() });
+    return out;
+  }
+}
+
+function toOrt(tensor: Tensor, name: string): ort.Tensor {
+  if (tensor.dtype !== 'float32') throw new Error(`train state: ${name} is ${tensor.dtype}, expected float32`);
+  return new ort.Tensor('float32', (tensor.data as Float32Array).slice(), [...tensor.shape]);
+}
+
+function maskTensor(site: DropoutSite, masks: ReadonlyMap<string, Float32Array> | undefined): ort.Tensor {
+  const mask = masks?.get(site.input);
+  if (!mask) throw new Error(`train step: no dropout mask for ${site.input}`);
+  return new ort.Tensor('float32', mask, [...site.shape]);
+}

@@ -1,0 +1,225 @@
+/**
+ * The DiffusionRig stage-2 train-step graph: one `session.run` takes the trainable
+ * parameters, their Adam moments, the step count, the learning rate and a batch, and returns
+ * the loss and the updated parameters and moments.
+ *
+ *   x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise                  (q_sample, tables gathered by a one-hot MatMul)
+ *   z   = encoder(x0)                               (frozen; BatchNorm on batch statistics)
+ *   ε̂   = UNet(x_t, t, buffers, z)
+ *   loss_i = mean_chw( w_t · (noise − ε̂)² ),  w_t = 1/(k + SNR_t)^γ;  loss = mean_i loss_i
+ *   then the gradient of loss for the trainable parameters, norm clipping and Adam (adam.ts).
+ *
+ * Names: parameters keep their state-dict keys; moments are `adam.m.<key>` / `adam.v.<key>`;
+ * updated tensors are `<input>.new` (an output cannot share an input's name), so the runner
+ * feeds each `X.new` back as `X` on the next step.
+ *
+ * Mixed precision (`precision: 'mixed-float16'`, for GPU providers): the UNet is built as its
+ * own graph, converted to float16 (nn/float16.ts: float32 inputs are cast on entry, outputs
+ * cast back) and spliced in, so parameters stay float32 master weights and their gradients
+ * come back float32 through the Cast rule. The loss is multiplied by the `loss_scale` input
+ * (the gradient seed), gradients are divided by it, and a step whose gradient norm is not
+ * finite leaves parameters, moments and step count unchanged (`finite` output is false); the
+ * runner then halves the scale, as torch.cuda.amp.GradScaler does.
+ */
+import type { StateDict } from '../checkpoint/state-dict';
+import { addGradients } from '../nn/autodiff';
+import { GraphBuilder } from '../nn/builder';
+import { convertGraphToFloat16 } from '../nn/float16';
+import type { Graph, Shape, Value } from '../nn/ir';
+import type { DiffusionRigConfig } from '../models/config';
+import type { ParameterSource, TrainingHooks } from '../models/layers';
+import { buildEncoder } from '../models/resnet';
+import { buildUNet } from '../models/unet';
+import type { AdamConfig } from './adam';
+import { appendAdamStep, upstreamAdam } from './adam';
+import { inlineGraph } from './inline';
+import type { P2Config, ScheduleConfig } from './schedule';
+import { trainingTables } from './schedule';
+
+/** Fixed names of the train-step graph's batch inputs and scalar outputs. */
+export const trainIo = Object.freeze({
+  x0: 'x0',
+  physical: 'physical',
+  timesteps: 'timesteps',
+  noise: 'noise',
+  step: 'adam.step',
+  learningRate: 'learning_rate',
+  lossScale: 'loss_scale',
+  loss: 'loss',
+  lossPerItem: 'loss_per_item',
+  gradNorm: 'grad_norm',
+  finite: 'finite',
+});
+
+/** Name of the updated value of an input. */
+export const updated = (name: string): string => `${name}.new`;
+/** Names of the Adam moments of a parameter. */
+export const momentNames = (key: string): { m: string; v: string } => ({ m: `adam.m.${key}`, v: `adam.v.${key}` });
+/** Name of the (optional) gradient output of a parameter. */
+export const gradientName = (key: string): string => `grad.${key}`;
+
+/** Settings of a train-step graph. */
+export interface TrainStepOptions {
+  config: DiffusionRigConfig;
+  /** Values of frozen tensors (baked into the graph) and shapes of trainable ones. */
+  stateDict: StateDict;
+  batch: number;
+  imageSize: number;
+  schedule?: ScheduleConfig;
+  p2?: P2Config;
+  adam?: AdamConfig;
+  /** Which state-dict keys are trained (default: every `denoisingUNet.` tensor: stage 2). */
+  trainable?: (key: string) => boolean;
+  /** Encoder BatchNorm: 'batch' statistics as upstream's train-mode stage 2 (default), or 'running' (eval mode). */
+  batchNorm?: 'batch' | 'running';
+  /** Apply the config's dropout (default true); masks come in as `dropout.<layer>` inputs. */
+  dropout?: boolean;
+  precision?: 'float32' | 'mixed-float16';
+  /** Also output `grad.<key>` (pre-clip gradients), for verification. */
+  exposeGradients?: boolean;
+}
+
+/** A dropout site: its mask input (values 0 or 1/(1−rate)). */
+export interface DropoutSite {
+  input: string;
+  shape: Shape;
+  rate: number;
+}
+
+/** The built graph and the names its runner needs. */
+export interface TrainStepGraph {
+  graph: Graph;
+  /** Trainable parameter keys with shapes, in input order. */
+  parameters: { key: string; shape: Shape }[];
+  dropout: DropoutSite[];
+  precision: 'float32' | 'mixed-float16';
+}
+
+/** Upstream's schedule and P2 defaults (linear, 1000 steps, k = γ = 1). */
+export const upstreamSchedule: Readonly<ScheduleConfig> = Object.freeze({ kind: 'linear', steps: 1000 });
+export const upstreamP2: Readonly<P2Config> = Object.freeze({ k: 1, gamma: 1 });
+
+/** Builds the train-step graph. */
+export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
+  const { config, stateDict, batch: n, imageSize: size } = options;
+  const schedule = options.schedule ?? upstreamSchedule;
+  const p2 = options.p2 ?? upstreamP2;
+  const isTrainable = options.trainable ?? ((key: string) => key.startsWith('denoisingUNet.'));
+  const precision = options.precision ?? 'float32';
+  const b = new GraphBuilder();
+  b.graph.name = 'diffusionrig-train-step';
+
+  const x0 = b.input(trainIo.x0, 'float32', [n, 3, size, size]);
+  const physical = b.input(trainIo.physical, 'float32', [n, config.unet.inChannels - 3, size, size]);
+  const timesteps = b.input(trainIo.timesteps, 'int64', [n]);
+  const noise = b.input(trainIo.noise, 'float32', [n, 3, size, size]);
+  const step = b.input(trainIo.step, 'float32', []);
+  const learningRate = b.input(trainIo.learningRate, 'float32', []);
+  const lossScale = precision === 'mixed-float16' ? b.input(trainIo.lossScale, 'float32', []) : undefined;
+
+  const parameters: { key: string; shape: Shape }[] = [];
+  const trainableValues: Value[] = [];
+  const source = (target: GraphBuilder, declare: boolean): ParameterSource => (key, shape) => {
+    const existing = target.graph.value(key);
+    if (existing) return existing;
+    const tensor = stateDict.get(key);
+    if (!tensor) throw new Error(`train step: the state dict has no ${key}`);
+    if (tensor.shape.join(',') !== shape.join(',')) throw new Error(`train step: ${key} has shape [${tensor.shape.join(',')}], the model needs [${shape.join(',')}]`);
+    if (!isTrainable(key)) return target.initializer(key, tensor);
+    const value = target.input(key, 'float32', shape);
+    if (declare) {
+      parameters.push({ key, shape });
+      trainableValues.push(value);
+    }
+    return value;
+  };
+
+  // q_sample and the P2 weight: per-item table rows picked by a one-hot MatMul (no Gather in the op set)
+  const tables = trainingTables(schedule, p2);
+  const rows = new Float32Array(schedule.steps * 3);
+  for (let i = 0; i < schedule.steps; i++) {
+    rows[3 * i] = tables.sqrtAlphasCumprod[i];
+    rows[3 * i + 1] = tables.sqrtOneMinusAlphasCumprod[i];
+    rows[3 * i + 2] = tables.p2Weight[i];
+  }
+  const [sqrtAlpha, sqrtOneMinusAlpha, weight] = b.scope('q_sample', () => {
+    const range = b.constant(BigInt64Array.from({ length: schedule.steps }, (_, i) => BigInt(i)), [1, schedule.steps], 'int64');
+    const oneHot = b.cast(b.equal(b.reshape(timesteps, [n, 1]), range), 'float32');
+    const picked = b.matmul(oneHot, b.constant(rows, [schedule.steps, 3]));
+    return b.split(picked, 3, 1).map((v) => b.reshape(v, [n, 1, 1, 1]));
+  });
+  const xT = b.add(b.mul(sqrtAlpha, x0), b.mul(sqrtOneMinusAlpha, noise));
+
+  const latent = b.scope('encoder', () =>
+    buildEncoder(b, config.encoder, source(b, true), x0, { batchStatistics: (options.batchNorm ?? 'batch') === 'batch' }),
+  );
+
+  const dropout: DropoutSite[] = [];
+  const rate = config.unet.dropout;
+  const hooks = (target: GraphBuilder): TrainingHooks =>
+    options.dropout === false || rate <= 0
+      ? {}
+      : {
+          dropout: (h, where) => {
+            const name = `dropout.${where}`;
+            dropout.push({ input: name, shape: h.shape, rate });
+            return target.mul(h, target.input(name, 'float32', h.shape));
+          },
+        };
+
+  const timestepsFloat = b.cast(timesteps, 'float32');
+  let eps: Value;
+  if (precision === 'float32') {
+    eps = buildUNet(b, config.unet, source(b, true), { x: xT, timesteps: timestepsFloat, physical, latent }, { hooks: hooks(b) });
+  } else {
+    // the UNet alone, float16 inside, float32 at its boundary (parameters are master weights)
+    const f = new GraphBuilder();
+    f.graph.name = 'unet';
+    const inputs = {
+      x: f.input('x', 'float32', xT.shape),
+      timesteps: f.input('t', 'float32', [n]),
+      physical: f.input('physical', 'float32', physical.shape),
+      latent: f.input('latent', 'float32', latent.shape),
+    };
+    f.output(buildUNet(f, config.unet, source(f, false), inputs, { hooks: hooks(f) }), 'eps');
+    const half = convertGraphToFloat16(f.graph);
+    const bindings = new Map<string, Value>([['x', xT], ['t', timestepsFloat], ['physical', physical], ['latent', latent]]);
+    const before = new Set(b.graph.inputs);
+    eps = inlineGraph(b, half, bindings).get('eps')!;
+    for (const input of b.graph.inputs) {
+      if (!before.has(input) && isTrainable(input.name) && stateDict.has(input.name)) {
+        parameters.push({ key: input.name, shape: input.shape });
+        trainableValues.push(input);
+      }
+    }
+  }
+
+  const lossPerItem = b.scope('loss', () => {
+    const diff = b.sub(noise, eps);
+    return b.reshape(b.reduceMean(b.mul(weight, b.mul(diff, diff)), [1, 2, 3], false), [n]);
+  });
+  const loss = b.reduceMean(lossPerItem, [0], false);
+
+  const seed = lossScale ? b.identity(lossScale) : undefined;
+  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw' });
+  const slots = trainableValues.map((param) => {
+    let grad = grads.get(param)!;
+    if (lossScale) grad = b.div(grad, lossScale);
+    const names = momentNames(param.name);
+    return { param, grad, m: b.input(names.m, 'float32', param.shape), v: b.input(names.v, 'float32', param.shape) };
+  });
+  const result = appendAdamStep(b, slots, step, learningRate, options.adam ?? upstreamAdam, { skipNonFinite: precision === 'mixed-float16' });
+
+  b.output(loss, trainIo.loss);
+  b.output(lossPerItem, trainIo.lossPerItem);
+  b.output(result.gradNorm, trainIo.gradNorm);
+  if (precision === 'mixed-float16') b.output(result.finite, trainIo.finite);
+  b.output(result.step, updated(trainIo.step));
+  slots.forEach((slot, i) => {
+    b.output(result.params[i], updated(slot.param.name));
+    b.output(result.m[i], updated(slot.m.name));
+    b.output(result.v[i], updated(slot.v.name));
+    if (options.exposeGradients) b.output(slot.grad, gradientName(slot.param.name));
+  });
+  return { graph: b.graph, parameters, dropout, precision };
+}
