@@ -1,5 +1,6 @@
 import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
 import { flameFixtureVerifier } from '../flame/verify-fixture';
+import { diffusionRigTrainingVerifier } from '../train/verifier';
 
 /**
  * `rig-studio verify-fixture DIR` compares this app's numbers with reference outputs written
@@ -22,7 +23,7 @@ export interface FixtureVerifier {
   verify(dir: string, options: { landmarks?: string }): Promise<ArrayCheck[]>;
 }
 
-export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier];
+export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier];
 
 /** max |a - b| / max |b| over two equally long arrays (0 when both are all zero). */
 export function worstRelativeError(ours: ArrayLike<number>, ref: ArrayLike<number>): number {

@@ -1,0 +1,13 @@
+/**
+ * `rig-studio verify-fixture` support for training: recognises a DiffusionRig fixture that also
+ * holds `train_grads.npz` and `train_params_after_adam.npz`, runs one stage-2 train step and
+ * reports loss, per-item loss, pre-clip gradient norm, every gradient and every updated tensor.
+ */
+import type { FixtureVerifier } from '../cli/verifiers';
+import { isTrainingFixture, verifyTrainingFixture } from './fixture';
+
+export const diffusionRigTrainingVerifier: FixtureVerifier = {
+  name: 'diffusionrig-training',
+  recognises: isTrainingFixture,
+  verify: (dir) => verifyTrainingFixture(dir),
+};
