@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { OnnxBackend } from '../../../src/main/nn/backend';
+import { readNpz } from '../../../src/main/io/npy';
+import { CodeEstimator, loadDecaModel } from '../../../src/main/estimate/deca';
+import { codeLayout } from '../../../src/main/estimate/encoders';
+import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { sharedPath } from '../../helpers/shared';
+
+describe('DECA E_flame from deca-a/deca_model.tar', () => {
+  it('reproduces io.npz code (float16 storages widened)', async () => {
+    const model = loadDecaModel(sharedPath('fixtures', 'deca-a', 'deca_model.tar'));
+    expect(model.estimator).toBe('deca');
+    expect(model.version).toMatch(/^deca_model\.tar@[0-9a-f]{12}$/);
+    const io = readNpz(readFileSync(sharedPath('fixtures', 'deca-a', 'io.npz')), 'io.npz');
+    const image = io.get('image')!;
+    expect(image.shape).toEqual([1, 3, 224, 224]);
+    const estimator = new CodeEstimator(new OnnxBackend({ providers: ['cpu'] }), model);
+    const code = await estimator.estimate(Float32Array.from(image.data as Float32Array));
+    const ref = Float32Array.from(io.get('code')!.data as Float32Array);
+    const worst = worstRelativeError(code, ref);
+    console.log(`DECA code worst relative error ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-4);
+    for (const [name, [offset, length]] of Object.entries(codeLayout)) {
+      const part = io.get(name)!;
+      const err = worstRelativeError(code.subarray(offset, offset + length), Float32Array.from(part.data as Float32Array));
+      console.log(`  ${name}: ${err.toExponential(2)}`);
+      expect(err).toBeLessThan(1e-4);
+    }
+  });
+});
