@@ -1,4 +1,31 @@
-// Preload: bridges the typed contract over Electron IPC; nothing else.
-import { contextBridge } from 'electron';
+// Preload: bridges the typed contract over Electron IPC; nothing else. Channel names and the
+// reply shape come from the contract's transport module, shared with src/main/electron/ipc.ts.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { AnyEvent } from '../common/contract/events';
+import { type IpcReply, ipcChannels, type PickPathsOptions } from '../common/contract/transport';
+import type { RigStudioBridge } from './api';
 
-contextBridge.exposeInMainWorld('rigStudio', {});
+const bridge: RigStudioBridge = {
+  async call(channel, params) {
+    const reply = (await ipcRenderer.invoke(ipcChannels.call, channel, params)) as IpcReply;
+    if (reply.ok) return reply.result as never;
+    throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+  },
+  on(event, listener) {
+    const handler = (_e: Electron.IpcRendererEvent, message: AnyEvent) => {
+      if (message.name === event) listener(message.payload as never);
+    };
+    ipcRenderer.on(ipcChannels.event, handler);
+    return () => {
+      ipcRenderer.off(ipcChannels.event, handler);
+    };
+  },
+  pickPaths(options?: PickPathsOptions) {
+    return ipcRenderer.invoke(ipcChannels.pickPaths, options ?? {}) as Promise<string[]>;
+  },
+  pathForFile(file) {
+    return webUtils.getPathForFile(file);
+  },
+};
+
+contextBridge.exposeInMainWorld('rigStudio', bridge);

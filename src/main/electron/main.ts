@@ -1,0 +1,71 @@
+/**
+ * The desktop shell. Process model (why no utility process): the backend services (SQLite,
+ * job runner, library) run in the Electron main process because they are I/O-bound and
+ * answer in milliseconds; every CPU-heavy step of a job runs in worker threads
+ * (out/main/worker.js, see src/main/jobs/worker.ts), and sharp / onnxruntime are async
+ * native code. So the main thread never does heavy work and the UI never freezes, with one
+ * code path shared with `rig-studio serve`.
+ */
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { createHandlers } from '../api/handlers';
+import { Backend } from '../app/backend';
+import { openDemo } from '../app/demo';
+import { Project } from '../library/project';
+import { registerIpc } from './ipc';
+import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Rig Studio',
+    webPreferences: { preload: join(__dirname, '../preload/index.js'), contextIsolation: true, sandbox: false, nodeIntegration: false },
+  });
+  // `electron-vite dev` serves the renderer itself (hot reload); the built app uses rig://app/.
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  void win.loadURL(devUrl ?? `${appOrigin}/index.html`);
+  return win;
+}
+
+/** The project folder given on the command line, if any (`rig-studio-app DIR`). */
+function projectArgument(argv: string[]): string | undefined {
+  return argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-') && Project.isProject(a));
+}
+
+/** Starts the desktop app: backend, IPC, the rig:// scheme, one window; the demo when no project is given. */
+export function startElectronApp(): void {
+  registerAppScheme();
+  let backend: Backend | null = null;
+  let quitting = false;
+
+  void app.whenReady().then(async () => {
+    backend = new Backend({ mode: 'electron' });
+    registerIpc(backend, createHandlers(backend));
+    handleAppScheme(backend, join(__dirname, '../renderer'));
+    const dir = projectArgument(process.argv);
+    try {
+      if (dir) await backend.open(dir);
+      else await openDemo(backend);
+    } catch (e) {
+      // The UI shows the start screen and can open something else.
+      console.error(`rig-studio: could not open ${dir ?? 'the demo project'}: ${(e as Error).message}`);
+    }
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Close the project properly first: running jobs are left 'interrupted', resumable.
+  app.on('before-quit', (event) => {
+    if (quitting || !backend) return;
+    event.preventDefault();
+    quitting = true;
+    void backend.close().finally(() => app.quit());
+  });
+}
