@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { codesFromContract, codesToContract, neutralCodes, RigStore } from '../../../src/renderer/src/viewport/rig/rigStore';
+import { codesFromContract, codesToContract, framingCamera, neutralCodes, RigStore } from '../../../src/renderer/src/viewport/rig/rigStore';
 
 describe('RigStore', () => {
   it('bumps the version and tells listeners on every edit, without React', () => {
@@ -57,5 +57,16 @@ describe('RigStore', () => {
     expect(rig.shape.length).toBe(100);
     expect(Array.from(rig.shape.slice(0, 4))).toEqual([1, 2, 3, 0]);
     expect(codesToContract(rig).camera).toEqual([9, 0, 0]);
+  });
+});
+
+describe('framingCamera', () => {
+  it("centres the template's box and fits its larger side to 1.7 of DECA's square", () => {
+    const [s, tx, ty] = framingCamera([0, 0, 0, 0.2, 0.3, 1, -0.2, 0.1, -1]);
+    expect(s).toBeCloseTo(1.7 / 0.4, 5);
+    expect(tx).toBeCloseTo(0, 6);
+    expect(ty).toBeCloseTo(-0.15, 6);
+    // Through DECA's camera the box spans [-0.85, 0.85] horizontally.
+    expect(s * (0.2 + tx)).toBeCloseTo(0.85, 5);
   });
 });

@@ -1,10 +1,13 @@
 import { useRef } from 'react';
-import type { PackedHeadModel } from '../../../../common/contract/viewport';
+import type { FlameModel } from '../../../../common/flame/model';
+import type { Texture } from '../../../../common/render/deca-buffers';
 import { useBufferWorker } from '../hooks/useBufferWorker';
 import type { RigStore } from '../rig/rigStore';
 
 export interface BufferPanelsProps {
-  model: PackedHeadModel | null;
+  model: FlameModel | null;
+  /** The albedo texture (float RGB, row 0 at the top); null for DECA's flat albedo. */
+  albedo?: Texture | null;
   store: RigStore;
   /** Buffer resolution (DiffusionRig trains at 256). */
   size?: number;
@@ -19,13 +22,13 @@ const panels = [
 ] as const;
 
 /** DiffusionRig's three physical buffers for the current codes, as 2D images beside the view. */
-export function BufferPanels({ model, store, size = 256, displaySize = 168 }: BufferPanelsProps) {
-  const rendered = useRef<HTMLCanvasElement>(null);
-  const normal = useRef<HTMLCanvasElement>(null);
-  const albedo = useRef<HTMLCanvasElement>(null);
+export function BufferPanels({ model, albedo = null, store, size = 256, displaySize = 168 }: BufferPanelsProps) {
+  const renderedCanvas = useRef<HTMLCanvasElement>(null);
+  const normalCanvas = useRef<HTMLCanvasElement>(null);
+  const albedoCanvas = useRef<HTMLCanvasElement>(null);
   const status = useRef<HTMLParagraphElement>(null);
-  const refs = { rendered, normal, albedo };
-  useBufferWorker(model, store, size, { rendered, normal, albedo, status });
+  const refs = { rendered: renderedCanvas, normal: normalCanvas, albedo: albedoCanvas };
+  useBufferWorker(model, albedo, store, size, { rendered: renderedCanvas, normal: normalCanvas, albedo: albedoCanvas, status });
 
   return (
     <section className="buffer-panels" aria-label="DECA buffers">

@@ -3,10 +3,12 @@ import type { LoadedCodes, PackedHeadModel } from '../../../../common/contract/v
 import { buildMeshFile } from '../rig/exportMesh';
 import { createFlameRig } from '../rig/flameRig';
 import { drawableLayout } from '../rig/headGeometry';
-import { albedoTexture, type DisplayMode } from '../rig/headMaterial';
+import { albedoTexture, floatTexture, type DisplayMode } from '../rig/headMaterial';
 import { PosedHead } from '../rig/posedHead';
-import { codesFromContract, RigStore, type RigCodes } from '../rig/rigStore';
+import { codesFromContract, framingCamera, neutralCodes, RigStore, type RigCodes } from '../rig/rigStore';
+import type { FlameModel } from '../../../../common/flame/model';
 import { unpack } from '../rig/packed';
+import { unpackHeadModel } from '../rig/unpackHeadModel';
 import { BufferPanels } from './BufferPanels';
 import { CodesPanel } from './CodesPanel';
 import { DisplayModeBar } from './DisplayModeBar';
@@ -17,6 +19,13 @@ import { LightCoefficients } from './LightCoefficients';
 import { LightGizmo } from './LightGizmo';
 import { PoseSliders } from './PoseSliders';
 import '../viewport.css';
+
+/** The neutral head framed whole (no camera estimate to align with). */
+function framedNeutral(model: FlameModel): RigCodes {
+  const codes = neutralCodes();
+  codes.camera.set(framingCamera(model.template));
+  return codes;
+}
 
 export interface ViewportViewProps {
   model: PackedHeadModel;
@@ -36,10 +45,13 @@ export interface ViewportViewProps {
  * RigStore (outside React) and reach the GPU buffers on the next frame.
  */
 export function ViewportView({ model, initialCodes = null, photoUrl = null, onLoadCodes, canvasSize = 512, bufferSize = 256 }: ViewportViewProps) {
-  const rig = useMemo(() => createFlameRig(model), [model]);
+  const flame = useMemo(() => unpackHeadModel(model), [model]);
+  const rig = useMemo(() => createFlameRig(flame), [flame]);
   const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
-  const albedo = useMemo(() => (model.albedo ? albedoTexture(unpack(model.albedo, 'uint8', 'albedo'), model.albedo.shape[0], model.albedo.shape[1]) : null), [model]);
-  const [store] = useState(() => new RigStore(initialCodes ?? undefined));
+  const albedoBytes = useMemo(() => (model.albedo ? unpack(model.albedo, 'uint8', 'albedo') : null), [model]);
+  const albedo = useMemo(() => (albedoBytes && model.albedo ? albedoTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
+  const albedoFloats = useMemo(() => (albedoBytes && model.albedo ? floatTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
+  const [store] = useState(() => new RigStore(initialCodes ?? framedNeutral(flame)));
   const posed = useMemo(() => new PosedHead(rig, store), [rig, store]);
   const [mode, setMode] = useState<DisplayMode>('shaded');
   const [showLandmarks, setShowLandmarks] = useState(false);
@@ -77,7 +89,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
         />
         <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={localPhoto ?? photoUrl} resetSignal={resetSignal} />
         <ExportButtons build={build} baseName={codesName ? codesName.replace(/\.npz$/i, '') : 'head'} />
-        <BufferPanels model={model} store={store} size={bufferSize} />
+        <BufferPanels model={flame} albedo={albedoFloats} store={store} size={bufferSize} />
       </div>
       <aside className="viewport-controls" aria-label="Rig controls">
         {onLoadCodes && (

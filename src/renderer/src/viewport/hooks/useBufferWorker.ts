@@ -1,5 +1,6 @@
 import { useEffect, useRef, type RefObject } from 'react';
-import type { PackedHeadModel } from '../../../../common/contract/viewport';
+import type { FlameModel } from '../../../../common/flame/model';
+import type { Texture } from '../../../../common/render/deca-buffers';
 import type { RigStore } from '../rig/rigStore';
 import type { FromBufferWorker, ToBufferWorker } from '../workers/bufferProtocol';
 
@@ -16,7 +17,7 @@ export interface BufferTargets {
  * TypeScript rasteriser in a Web Worker so the UI thread never waits on it. At most one request
  * is in flight; edits made meanwhile collapse into one request for the latest codes.
  */
-export function useBufferWorker(model: PackedHeadModel | null, store: RigStore, size: number, targets: BufferTargets): void {
+export function useBufferWorker(model: FlameModel | null, albedo: Texture | null, store: RigStore, size: number, targets: BufferTargets): void {
   const latestTargets = useRef(targets);
   latestTargets.current = targets;
 
@@ -64,14 +65,14 @@ export function useBufferWorker(model: PackedHeadModel | null, store: RigStore, 
       const { status } = latestTargets.current;
       if (status.current) status.current.textContent = `Buffer worker failed: ${event.message}`;
     };
-    post({ type: 'model', model });
+    post({ type: 'model', model, albedo });
     request();
     const unsubscribe = store.onChange(request);
     return () => {
       unsubscribe();
       worker.terminate();
     };
-  }, [model, store, size]);
+  }, [model, albedo, store, size]);
 }
 
 function draw(canvas: HTMLCanvasElement | null, pixels: Uint8ClampedArray, size: number): void {

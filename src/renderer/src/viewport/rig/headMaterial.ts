@@ -1,3 +1,4 @@
+import type { Texture as Texture2D } from '../../../../common/render/deca-buffers';
 import { Color, DataTexture, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
 
 // One shader for every display mode so switching modes is a uniform change, not a new
@@ -56,8 +57,9 @@ void main() {
 }
 `;
 
-/** DECA's flat albedo stand-in: a mid skin tone, used when the model has no albedo texture. */
-export const flatAlbedo = new Color(0.72, 0.58, 0.5);
+/** The flat albedo used without a texture: the buffer renderer's default (0.7 grey), so the 3D
+ * view and the buffer panels agree. */
+export const flatAlbedo = new Color(0.7, 0.7, 0.7);
 
 /** The head's material; one per viewport, updated through `setHeadMaterialState`. */
 export function createHeadMaterial(albedoMap: Texture | null): ShaderMaterial {
@@ -84,7 +86,7 @@ export function setHeadMaterialState(material: ShaderMaterial, mode: DisplayMode
   for (let k = 0; k < 9; k++) sh[k].set(scaledSh[k * 3], scaledSh[k * 3 + 1], scaledSh[k * 3 + 2]);
 }
 
-/** Uploads an (H,W,3) RGB albedo as a texture; FLAME's UV origin is bottom-left, like GL's. */
+/** Uploads an (H,W,3) RGB albedo (row 0 at the top, v = 1) as a GL texture (row 0 at v = 0). */
 export function albedoTexture(rgb: Uint8Array, height: number, width: number): DataTexture {
   const rgba = new Uint8Array(width * height * 4);
   // Rows arrive top first (image order); GL textures start at the bottom row.
@@ -102,4 +104,11 @@ export function albedoTexture(rgb: Uint8Array, height: number, width: number): D
   // Raw values, as DECA samples them: no sRGB decode (the shader writes colours unconverted).
   texture.needsUpdate = true;
   return texture;
+}
+
+/** The same albedo as the buffer renderer's float texture (values / 255, row 0 at the top). */
+export function floatTexture(rgb: Uint8Array, height: number, width: number): Texture2D {
+  const data = new Float32Array(rgb.length);
+  for (let i = 0; i < rgb.length; i++) data[i] = rgb[i] / 255;
+  return { width, height, data };
 }

@@ -33,6 +33,24 @@ export function neutralCodes(): RigCodes {
   };
 }
 
+/**
+ * A camera that frames the whole model in DECA's [-1, 1] square (85% of it), for when no
+ * estimate gives one: the template's bounding box centred, its larger side scaled to 1.7.
+ */
+export function framingCamera(template: ArrayLike<number>): Float32Array {
+  const low = [Infinity, Infinity];
+  const high = [-Infinity, -Infinity];
+  for (let i = 0; i < template.length; i += 3) {
+    for (let d = 0; d < 2; d++) {
+      low[d] = Math.min(low[d], template[i + d]);
+      high[d] = Math.max(high[d], template[i + d]);
+    }
+  }
+  const extent = Math.max(high[0] - low[0], high[1] - low[1]);
+  if (!(extent > 0)) return Float32Array.from([1, 0, 0]);
+  return Float32Array.from([1.7 / extent, -(low[0] + high[0]) / 2, -(low[1] + high[1]) / 2]);
+}
+
 /** Copies plain-number codes (from the contract) into a fresh RigCodes, checking lengths. */
 export function codesFromContract(codes: FlameCodes): RigCodes {
   const rig = neutralCodes();

@@ -1,7 +1,9 @@
 import { Euler, Quaternion, Vector3 } from 'three';
+import { axisAngleFromEuler } from '../../../../common/flame/rotation';
 
 // FLAME's global pose is an axis-angle vector; researchers think in yaw / pitch / roll. The
-// sliders hold Euler angles (degrees) and the codes hold axis-angle, converted both ways here.
+// sliders hold Euler angles (degrees) and the codes hold axis-angle: the shared FLAME code
+// converts one way, three.js's Euler the other.
 // Order 'YXZ' means R = Ry(yaw) · Rx(pitch) · Rz(roll): yaw turns the head left/right about the
 // vertical axis, pitch nods, roll tilts, whatever the other two are.
 
@@ -18,13 +20,7 @@ const degrees = 180 / Math.PI;
 
 /** Axis-angle (radians × unit axis) for the given yaw / pitch / roll in degrees. */
 export function anglesToAxisAngle(angles: HeadAngles): [number, number, number] {
-  const q = new Quaternion().setFromEuler(new Euler(angles.pitch / degrees, angles.yaw / degrees, angles.roll / degrees, 'YXZ'));
-  // Take the short way round so the angle stays within [0, π].
-  if (q.w < 0) q.set(-q.x, -q.y, -q.z, -q.w);
-  const angle = 2 * Math.acos(Math.min(1, q.w));
-  const s = Math.sqrt(Math.max(0, 1 - q.w * q.w));
-  if (s < 1e-9) return [0, 0, 0];
-  return [(q.x / s) * angle, (q.y / s) * angle, (q.z / s) * angle];
+  return axisAngleFromEuler(angles.yaw / degrees, angles.pitch / degrees, angles.roll / degrees);
 }
 
 /** Yaw / pitch / roll in degrees for an axis-angle vector. */

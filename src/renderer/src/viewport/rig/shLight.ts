@@ -1,3 +1,5 @@
+import { shConstants } from '../../../../common/flame/geometry';
+
 // Lighting helpers for DECA's 9×3 spherical-harmonics light (row k = basis function k, columns
 // RGB; basis order 1, x, y, z, xy, xz, yz, x²−y², 3z²−1). The direction gizmo edits only the
 // first-order rows (1..3): their vector is where the light comes from, per colour channel.
@@ -45,22 +47,10 @@ export function setLightDirection(light: Float32Array, direction: [number, numbe
 }
 
 /**
- * DECA's SH constants folded into the coefficients, so a shader only evaluates the polynomial
- * basis: returns 9 RGB triples c_k·L_k.
+ * DECA's SH constants (src/common/flame) folded into the coefficients, so a shader only
+ * evaluates the polynomial basis: returns 9 RGB triples c_k·L_k.
  */
 export function scaledShCoefficients(light: ArrayLike<number>, out = new Float32Array(27)): Float32Array {
-  const pi = Math.PI;
-  const constants = [
-    1 / Math.sqrt(4 * pi),
-    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
-    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
-    ((2 * pi) / 3) * Math.sqrt(3 / (4 * pi)),
-    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
-    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
-    (pi / 4) * 3 * Math.sqrt(5 / (12 * pi)),
-    (pi / 4) * (3 / 2) * Math.sqrt(5 / (12 * pi)),
-    (pi / 4) * (1 / 2) * Math.sqrt(5 / (4 * pi)),
-  ];
-  for (let k = 0; k < 9; k++) for (let c = 0; c < 3; c++) out[k * 3 + c] = constants[k] * light[k * 3 + c];
+  for (let k = 0; k < 9; k++) for (let c = 0; c < 3; c++) out[k * 3 + c] = shConstants[k] * light[k * 3 + c];
   return out;
 }

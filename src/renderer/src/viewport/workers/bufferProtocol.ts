@@ -1,4 +1,5 @@
-import type { PackedHeadModel } from '../../../../common/contract/viewport';
+import type { FlameModel } from '../../../../common/flame/model';
+import type { Texture } from '../../../../common/render/deca-buffers';
 
 // Messages between the viewport and its buffer worker. Pixel arrays are transferred, not copied.
 
@@ -11,7 +12,7 @@ export interface BufferCodes {
 }
 
 export type ToBufferWorker =
-  | { type: 'model'; model: PackedHeadModel }
+  | { type: 'model'; model: FlameModel; albedo: Texture | null }
   | { type: 'render'; id: number; size: number; codes: BufferCodes };
 
 export interface BufferImages {

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
+import { loadFlameModel } from '../flame/load-model';
+import type { ActiveHeadModel } from './viewportService';
+
+/** Where the researcher's FLAME files are (from Settings), when they have set them. */
+export interface FlameFiles {
+  /** generic_model.pkl, flame2023*.pkl or an .npz in the same layout. */
+  modelPath: string;
+  /** DECA's data folder (landmark_embedding.npy, head_template.obj, textures), if known. */
+  decaDataDir?: string | null;
+}
+
+export interface HeadModelSources {
+  /** The researcher's FLAME files, or null to use the demo head. */
+  flameFiles: () => FlameFiles | null;
+  /** The folder holding the app's demo head (resources/demo-head). */
+  demoHeadDir: string;
+}
+
+/**
+ * resources/demo-head beside the bundle: out/main/*.js and src/main/viewport/*.ts both sit two
+ * levels below the project root, so one relative path serves the build and the tests.
+ */
+export function defaultDemoHeadDir(): string {
+  return join(__dirname, '..', '..', 'resources', 'demo-head');
+}
+
+/** A key that changes when the file does (path, size and modification time). */
+function fileKey(path: string): string {
+  const stat = statSync(path);
+  return `${path}:${stat.size}:${stat.mtimeMs}`;
+}
+
+/** The first file in `dir` whose name passes `accept`, or null. */
+function findFile(dir: string, accept: (name: string) => boolean): string | null {
+  if (!existsSync(dir)) return null;
+  const name = readdirSync(dir).sort().find(accept);
+  return name ? join(dir, name) : null;
+}
+
+/** Which files make up the active head, found without reading them (cheap: stat only). */
+export interface HeadModelLocation {
+  source: 'flame' | 'demo';
+  modelPath: string;
+  embeddingPath: string | null;
+  label: string;
+  /** Changes when any of the files does. */
+  key: string;
+}
+
+/**
+ * Finds the head the viewport shows: the researcher's FLAME model (with DECA's landmark
+ * embedding when their data folder has one), else the demo head the app ships (its own
+ * geometry and bases in FLAME's layout, not FLAME).
+ */
+export function locateHeadModel(sources: HeadModelSources): HeadModelLocation {
+  const files = sources.flameFiles();
+  if (files) {
+    if (!existsSync(files.modelPath)) throw new Error(`the FLAME model set in Settings is missing: ${files.modelPath}`);
+    const candidate = files.decaDataDir ? join(files.decaDataDir, 'landmark_embedding.npy') : null;
+    const embeddingPath = candidate && existsSync(candidate) ? candidate : null;
+    const key = [files.modelPath, embeddingPath].filter((p): p is string => p !== null).map(fileKey).join('|');
+    return { source: 'flame', modelPath: files.modelPath, embeddingPath, label: basename(files.modelPath), key };
+  }
+  const dir = sources.demoHeadDir;
+  const modelPath = findFile(dir, (name) => /\.(npz|pkl)$/i.test(name) && !/landmark/i.test(name));
+  if (!modelPath) throw new Error(`no head model: set your FLAME model file in Settings (the demo head was not found in ${dir})`);
+  const embeddingPath = findFile(dir, (name) => /landmark.*\.(npy|npz)$/i.test(name));
+  const key = [modelPath, embeddingPath].filter((p): p is string => p !== null).map(fileKey).join('|');
+  return { source: 'demo', modelPath, embeddingPath, label: 'Demo head (not FLAME)', key };
+}
+
+/** Reads the located files into a model. */
+export async function loadHeadModel(location: HeadModelLocation): Promise<ActiveHeadModel> {
+  const model = await loadFlameModel(location.modelPath);
+  if (location.embeddingPath) model.landmarks = await loadLandmarkEmbedding(location.embeddingPath, model.faces.length / 3);
+  return {
+    model,
+    source: location.source,
+    label: location.label,
+    path: location.source === 'flame' ? location.modelPath : null,
+    key: location.key,
+  };
+}
+
+/** The viewport service's dependencies over these sources. */
+export function headModelDeps(sources: HeadModelSources) {
+  return {
+    activeModelKey: () => locateHeadModel(sources).key,
+    loadActiveModel: () => loadHeadModel(locateHeadModel(sources)),
+  };
+}
