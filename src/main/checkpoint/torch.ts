@@ -84,29 +84,37 @@ function isTensorMap(value: unknown): value is Map<string, unknown> {
   return tensors > 0 && tensors >= value.size / 2;
 }
 
-/** Picks the state dict out of a loaded object: the dict itself, or its `state_dict` / `model` / `module` entry. */
+/** Flattens nested dicts of tensors into dotted keys (DECA's {'E_flame': {...}} layout). */
+function flatten(dict: Map<unknown, unknown>, prefix: string, out: Map<string, unknown>, extras: string[]): void {
+  for (const [key, value] of dict) {
+    const name = `${prefix}${String(key)}`;
+    if (isNdArray(value)) out.set(name, value);
+    else if (value instanceof Map) flatten(value, `${name}.`, out, extras);
+    else extras.push(name);
+  }
+}
+
+/**
+ * Picks the state dict out of a loaded object: the dict itself, its `state_dict` / `model` /
+ * `module` entry (Lightning and common training scripts), or else every nested tensor under
+ * dotted keys.
+ */
 function findStateDict(value: unknown, what: string): TorchCheckpoint {
   if (!(value instanceof Map)) throw new Error(`${what}: the checkpoint holds ${describe(value)}, not a state dict`);
   let location = '';
-  let dict: Map<string, unknown> = value;
   const extras: string[] = [];
-  if (!isTensorMap(value)) {
-    const entry = ['state_dict', 'model', 'module', 'model_state_dict', 'net'].find((k) => isTensorMap(value.get(k)));
-    if (!entry) {
-      throw new Error(`${what}: no state dict found (top-level keys: ${[...value.keys()].slice(0, 10).join(', ')})`);
-    }
+  const tensors = new Map<string, unknown>();
+  const entry = isTensorMap(value) ? undefined : ['state_dict', 'model', 'module', 'model_state_dict', 'net'].find((k) => isTensorMap(value.get(k)));
+  if (entry) {
     location = entry;
-    dict = value.get(entry) as Map<string, unknown>;
+    flatten(value.get(entry) as Map<unknown, unknown>, '', tensors, extras);
     for (const k of value.keys()) if (k !== entry) extras.push(String(k));
+  } else {
+    flatten(value, '', tensors, extras);
   }
+  if (tensors.size === 0) throw new Error(`${what}: no tensors found (top-level keys: ${[...value.keys()].slice(0, 10).join(', ')})`);
   const stateDict: StateDict = new Map();
-  for (const [key, tensor] of dict) {
-    if (!isNdArray(tensor)) {
-      extras.push(String(key));
-      continue;
-    }
-    stateDict.set(String(key), tensorFromNdArray(tensor as NdArray, `${what}: ${String(key)}`));
-  }
+  for (const [key, tensor] of tensors) stateDict.set(key, tensorFromNdArray(tensor as NdArray, `${what}: ${key}`));
   return { stateDict, location, extras };
 }
 

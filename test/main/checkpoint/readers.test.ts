@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCheckpoint, readCheckpointBytes } from '../../../src/main/checkpoint';
+import { readSafetensors, writeSafetensors } from '../../../src/main/checkpoint/safetensors';
+import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import { writeNpz } from '../../../src/main/io/npy';
+
+const temp = mkdtempSync(join(tmpdir(), 'rig-checkpoint-'));
+
+describe('PyTorch zip checkpoints', () => {
+  it('reads a Lightning checkpoint: nested state_dict, HalfStorage widened to float32, extras listed', () => {
+    const loaded = readCheckpoint(join(__dirname, 'lightning-tiny.ckpt'));
+    expect(loaded.format).toBe('torch-zip');
+    expect(loaded.location).toBe('state_dict');
+    const weight = loaded.stateDict.get('model.net.weight')!;
+    expect(weight.dtype).toBe('float32');
+    expect(weight.shape).toEqual([2, 3]);
+    expect(Array.from(weight.data as Float32Array)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+    expect(Array.from(loaded.stateDict.get('model.net.bias')!.data as Float32Array)).toEqual([1.5, -2]);
+    expect(loaded.stateDict.get('model.bn.num_batches_tracked')).toMatchObject({ dtype: 'int64', shape: [] });
+  });
+
+  it('explains legacy torch files, .npy files and garbage', () => {
+    expect(() => readCheckpointBytes(Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc), 'old.pth')).toThrow(/old\.pth: this is a legacy \(pre-1\.6, non-zip\) torch\.save file/);
+    expect(() => readCheckpointBytes(Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0), 'x.pt')).toThrow(/x\.pt: this is a \.npy file/);
+    expect(() => readCheckpointBytes(new TextEncoder().encode('hello world'), 'x.ckpt')).toThrow(/x\.ckpt: not a PyTorch zip checkpoint/);
+    expect(() => readCheckpointBytes(new Uint8Array(0), 'empty.pt')).toThrow(/empty\.pt: the file is empty/);
+    expect(() => readCheckpoint(join(temp, 'nope.pt'))).toThrow(/nope\.pt: cannot read/);
+  });
+});
+
+describe('safetensors', () => {
+  const stateDict: StateDict = new Map([
+    ['a.weight', { dtype: 'float32', shape: [2, 2], data: Float32Array.of(1, -2, 3.5, 4) }],
+    ['a.steps', { dtype: 'int64', shape: [], data: BigInt64Array.of(42n) }],
+  ]);
+
+  it('round-trips tensors and metadata', () => {
+    const bytes = writeSafetensors(stateDict, { format: 'pt' });
+    const back = readSafetensors(bytes, 'x.safetensors');
+    expect(back.metadata).toEqual({ format: 'pt' });
+    expect(Array.from(back.stateDict.get('a.weight')!.data as Float32Array)).toEqual([1, -2, 3.5, 4]);
+    expect(back.stateDict.get('a.steps')!.data).toEqual(BigInt64Array.of(42n));
+    const path = join(temp, 'weights.safetensors');
+    writeFileSync(path, bytes);
+    expect(readCheckpoint(path).stateDict.get('a.weight')!.shape).toEqual([2, 2]);
+  });
+
+  it('widens F16 and BF16 to float32', () => {
+    const header = JSON.stringify({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] } });
+    const bytes = new Uint8Array(8 + header.length + 6);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(new TextEncoder().encode(header), 8);
+    const view = new DataView(bytes.buffer, 8 + header.length);
+    view.setUint16(0, 0x3c00, true); // 1.0
+    view.setUint16(2, 0xc100, true); // -2.5
+    view.setUint16(4, 0x4049, true); // bf16 of 3.140625
+    const back = readSafetensors(bytes, 'half.safetensors').stateDict;
+    expect(Array.from(back.get('h')!.data as Float32Array)).toEqual([1, -2.5]);
+    expect(Array.from(back.get('b')!.data as Float32Array)).toEqual([3.140625]);
+  });
+
+  it('rejects truncated files naming the tensor', () => {
+    const bytes = writeSafetensors(stateDict);
+    expect(() => readSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors')).toThrow(/cut\.safetensors: tensor a\.steps ends at byte 24 of 20; the file is truncated/);
+    expect(() => readSafetensors(bytes.subarray(0, 20), 'cut.safetensors')).toThrow(/header of \d+ bytes does not fit/);
+  });
+});
+
+describe('npz state dicts', () => {
+  it('reads arrays as tensors, `/` in names standing for `.`', () => {
+    const path = join(temp, 'weights.npz');
+    writeFileSync(path, writeNpz({ 'layer/weight': { dtype: 'float64', shape: [3], data: Float64Array.of(1, 2, 3) } }));
+    const loaded = readCheckpoint(path);
+    expect(loaded.format).toBe('npz');
+    expect(loaded.stateDict.get('layer.weight')).toEqual({ dtype: 'float32', shape: [3], data: Float32Array.of(1, 2, 3) });
+  });
+});
