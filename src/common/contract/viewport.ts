@@ -7,7 +7,7 @@ import { channel } from './channel';
 
 /** A typed array on the wire: little-endian bytes in base64, with its logical shape. */
 export interface PackedArray {
-  dtype: 'float32' | 'int32' | 'uint32' | 'uint8';
+  dtype: 'float64' | 'float32' | 'int32' | 'uint32' | 'uint8';
   shape: number[];
   base64: string;
 }
@@ -27,11 +27,12 @@ export interface HeadModelInfo {
 
 /**
  * Everything the browser needs to skin, light and export the head: FLAME's arrays cut to
- * DECA's 100 shape and 50 expression components. Row-major, as in the FLAME file.
+ * DECA's 100 shape and 50 expression components, with the dtypes of src/common/flame's
+ * FlameModel (so the browser's copy skins exactly like the backend's). Row-major.
  */
 export interface PackedHeadModel {
   info: HeadModelInfo;
-  /** (V,3) float32. */
+  /** (V,3) float64. */
   template: PackedArray;
   /** (F,3) uint32 vertex indices. */
   faces: PackedArray;
@@ -41,7 +42,7 @@ export interface PackedHeadModel {
   expressionBasis: PackedArray;
   /** (V,3,36) float32. */
   poseBasis: PackedArray;
-  /** (J,V) float32, dense (FLAME's sparse regressor expanded; J = 5). */
+  /** (J,V) float64, dense (FLAME's sparse regressor expanded; J = 5). */
   jointRegressor: PackedArray;
   /** (V,J) float32 skinning weights. */
   weights: PackedArray;
@@ -49,20 +50,20 @@ export interface PackedHeadModel {
   parents: number[];
   /** (T,2) float32 texture coordinates and (F,3) uint32 per-face indices into them. */
   uv: { coords: PackedArray; faces: PackedArray } | null;
-  /** The landmark embedding (static 51 + dynamic 79×17 contour + full 68), when known. */
+  /** The landmark embedding (static 51 + dynamic contour bins × 17 + full 68), when known. */
   landmarks: PackedLandmarks | null;
   /** An albedo texture (H,W,3) uint8 in RGB, sampled through `uv`; null means flat albedo. */
   albedo: PackedArray | null;
 }
 
 export interface PackedLandmarks {
-  /** (51) uint32 face indices and (51,3) float32 barycentric weights. */
+  /** (51) int32 face indices and (51,3) float64 barycentric weights. */
   staticFaces: PackedArray;
   staticBary: PackedArray;
-  /** (79,17) and (79,17,3). */
+  /** (B,17) int32 and (B,17,3) float64, B = yaw bins (79 in DECA's embedding). */
   dynamicFaces: PackedArray;
   dynamicBary: PackedArray;
-  /** (68) and (68,3). */
+  /** (68) int32 and (68,3) float64. */
   fullFaces: PackedArray;
   fullBary: PackedArray;
 }
