@@ -2,6 +2,7 @@ import type { AnyEvent } from './events';
 import type { Client, Handlers } from './channel';
 import { jobsContract } from './jobs';
 import { libraryContract } from './library';
+import { viewportContract } from './viewport';
 
 /**
  * The one API between UI and backend. Each domain declares its channels in its own file;
@@ -11,6 +12,7 @@ import { libraryContract } from './library';
 export const contract = {
   ...libraryContract,
   ...jobsContract,
+  ...viewportContract,
 } as const;
 
 export type Contract = typeof contract;

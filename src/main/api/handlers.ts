@@ -2,6 +2,9 @@ import type { ApiHandlers } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
 import { listDir } from './fsList';
+import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
+import { viewportHandlers } from '../viewport/handlers';
+import { ViewportService } from '../viewport/viewportService';
 
 /**
  * Every contract channel → the service call that answers it. Handlers only adapt: parameters
@@ -9,6 +12,7 @@ import { listDir } from './fsList';
  * fail on a missing or an extra channel (see test/main/api/contract.test.ts).
  */
 export function createHandlers(backend: Backend) {
+  const viewport = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
   const handlers = {
     'app.info': () => backend.appInfo(),
     'project.recent': () => backend.settings.recentProjects(),
@@ -37,6 +41,7 @@ export function createHandlers(backend: Backend) {
     'job.cancel': ({ jobId }) => backend.require().jobs.cancel(jobId),
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
+    ...viewportHandlers(viewport),
   } satisfies ApiHandlers;
   return handlers;
 }
