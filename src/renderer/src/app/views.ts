@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { LibraryView } from '../library/LibraryView';
+import { ViewportPage } from '../viewport/components/ViewportPage';
 
 /** What every view receives: the rest of the route after its id, and a way to move. */
 export interface ViewProps {
@@ -21,6 +22,9 @@ export interface ViewEntry {
  * The views of the app, in navigation order. Adding a view is one component plus one entry
  * here; the navigation rail and the router read this list.
  */
-export const views: readonly ViewEntry[] = [{ id: 'library', label: 'Library', icon: '▦', component: LibraryView }];
+export const views: readonly ViewEntry[] = [
+  { id: 'library', label: 'Library', icon: '▦', component: LibraryView },
+  { id: 'viewport', label: '3D head', icon: '◉', component: ViewportPage },
+];
 
 export const defaultView = views[0].id;
