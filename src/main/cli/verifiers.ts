@@ -1,6 +1,7 @@
 import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
 import { flameFixtureVerifier } from '../flame/verify-fixture';
 import { diffusionRigTrainingVerifier } from '../train/verifier';
+import { decaFixtureVerifier } from '../estimate/verify-fixture';
 
 /**
  * `rig-studio verify-fixture DIR` compares this app's numbers with reference outputs written
@@ -23,7 +24,7 @@ export interface FixtureVerifier {
   verify(dir: string, options: { landmarks?: string }): Promise<ArrayCheck[]>;
 }
 
-export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier];
+export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier, decaFixtureVerifier];
 
 /** max |a - b| / max |b| over two equally long arrays (0 when both are all zero). */
 export function worstRelativeError(ours: ArrayLike<number>, ref: ArrayLike<number>): number {

@@ -29,3 +29,21 @@ describe('DECA E_flame from deca-a/deca_model.tar', () => {
     }
   });
 });
+
+describe('deca fixture verifier', () => {
+  it('recognises deca-a and only directories with both files; rejects an io.npz without code', async () => {
+    const { decaFixtureVerifier } = await import('../../../src/main/estimate/verify-fixture');
+    const { verifiers } = await import('../../../src/main/cli/verifiers');
+    expect(verifiers).toContain(decaFixtureVerifier);
+    expect(decaFixtureVerifier.recognises(sharedPath('fixtures', 'deca-a'))).toBe(true);
+    expect(decaFixtureVerifier.recognises(sharedPath('fixtures', 'flame-synthetic'))).toBe(false);
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeNpz } = await import('../../../src/main/io/npy');
+    const dir = mkdtempSync(join(tmpdir(), 'deca-bad-'));
+    copyFileSync(sharedPath('fixtures', 'deca-a', 'deca_model.tar'), join(dir, 'deca_model.tar'));
+    writeFileSync(join(dir, 'io.npz'), writeNpz({ image: { dtype: 'float32', shape: [1, 3, 224, 224], data: new Float32Array(3 * 224 * 224) } }));
+    await expect(decaFixtureVerifier.verify(dir, {})).rejects.toThrow(/io\.npz: needs arrays 'image' and 'code'/);
+  });
+});
