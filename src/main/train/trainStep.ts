@@ -221,5 +221,17 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
     b.output(result.v[i], updated(slot.v.name));
     if (options.exposeGradients) b.output(slot.grad, gradientName(slot.param.name));
   });
+  dropUnusedInitializers(b.graph);
   return { graph: b.graph, parameters, dropout, precision };
+}
+
+/**
+ * Removes initialisers no node reads (the encoder's running statistics in batch-statistics
+ * mode), so they are neither serialised nor reported by ORT as unused.
+ */
+function dropUnusedInitializers(graph: Graph): void {
+  const used = new Set<Value>();
+  for (const node of graph.nodes) for (const input of node.inputs) if (input) used.add(input);
+  const kept = graph.initializers.filter((v) => used.has(v));
+  graph.initializers.splice(0, graph.initializers.length, ...kept);
 }
