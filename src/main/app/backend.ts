@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { AppInfo, ProjectInfo } from '../../common/contract';
 import { AppError } from '../api/errors';
 import { EventHub } from '../api/events';
@@ -10,6 +9,7 @@ import { Library } from '../library/library';
 import { Project } from '../library/project';
 import { resolveDataDir } from '../settings/dataDir';
 import { Settings } from '../settings/settings';
+import { bundlePaths } from './bundlePaths';
 import { jobKinds } from './jobKinds';
 import { version } from './version';
 
@@ -47,7 +47,7 @@ export class Backend {
   constructor(private readonly options: BackendOptions) {
     this.dataDir = options.dataDir ?? resolveDataDir();
     this.settings = new Settings(this.dataDir);
-    const script = options.workerScript ?? join(__dirname, 'worker.js');
+    const script = options.workerScript ?? bundlePaths().worker;
     this.pool = script === 'inline' ? new InlinePool() : new ThreadPool(script);
   }
 

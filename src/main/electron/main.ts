@@ -7,9 +7,9 @@
  * code path shared with `rig-studio serve`.
  */
 import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
 import { createHandlers } from '../api/handlers';
 import { Backend } from '../app/backend';
+import { bundlePaths } from '../app/bundlePaths';
 import { openDemo } from '../app/demo';
 import { Project } from '../library/project';
 import { registerIpc } from './ipc';
@@ -20,7 +20,7 @@ function createWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'Rig Studio',
-    webPreferences: { preload: join(__dirname, '../preload/index.js'), contextIsolation: true, sandbox: false, nodeIntegration: false },
+    webPreferences: { preload: bundlePaths().preload, contextIsolation: true, sandbox: false, nodeIntegration: false },
   });
   // `electron-vite dev` serves the renderer itself (hot reload); the built app uses rig://app/.
   const devUrl = process.env.ELECTRON_RENDERER_URL;
@@ -42,7 +42,7 @@ export function startElectronApp(): void {
   void app.whenReady().then(async () => {
     backend = new Backend({ mode: 'electron' });
     registerIpc(backend, createHandlers(backend));
-    handleAppScheme(backend, join(__dirname, '../renderer'));
+    handleAppScheme(backend, bundlePaths().renderer);
     const dir = projectArgument(process.argv);
     try {
       if (dir) await backend.open(dir);

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { createHandlers } from '../../api/handlers';
 import { Backend } from '../../app/backend';
+import { bundlePaths } from '../../app/bundlePaths';
 import { openDemo } from '../../app/demo';
 import { startServer } from '../../server/server';
 import type { CliIo, Command } from '../command';
@@ -27,7 +27,7 @@ export const serveCommand: Command = {
         handlers: createHandlers(backend),
         host: (values.host as string | undefined) ?? '127.0.0.1',
         port,
-        rendererDir: join(__dirname, '..', 'renderer'),
+        rendererDir: bundlePaths().renderer,
       });
       let stopping = false;
       const stop = async () => {
