@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { albumCreateCommand, albumListCommand } from './commands/album';
 import { importCommand } from './commands/import';
+import { inspectCheckpointCommand } from './commands/inspect-checkpoint';
 import { projectCreateCommand, projectInfoCommand } from './commands/project';
 import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
@@ -15,4 +16,5 @@ export const commands: Command[] = [
   albumCreateCommand,
   albumListCommand,
   importCommand,
+  inspectCheckpointCommand,
 ];

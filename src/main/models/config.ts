@@ -139,3 +139,30 @@ export function configFromUpstream(args: UpstreamArgs): DiffusionRigConfig {
 export function defaultConfig(imageSize = 256): DiffusionRigConfig {
   return configFromUpstream({ image_size: imageSize });
 }
+
+/**
+ * Upstream-style arguments for a config (what DiffusionRig's scripts take). Attention is given
+ * as downsample rates; with `imageSize` they are turned back into upstream's resolutions.
+ */
+export function describeConfig(config: DiffusionRigConfig, imageSize?: number): Record<string, unknown> {
+  const u = config.unet;
+  return {
+    image_size: imageSize ?? null,
+    num_channels: u.modelChannels,
+    num_res_blocks: u.numResBlocks,
+    channel_mult: u.channelMult.join(','),
+    attention_downsample_rates: u.attentionDownsampleRates.join(','),
+    attention_resolutions: imageSize ? u.attentionDownsampleRates.map((ds) => imageSize / ds).join(',') : null,
+    num_heads: u.numHeads,
+    num_head_channels: u.numHeadChannels,
+    num_heads_upsample: u.numHeadsUpsample,
+    use_scale_shift_norm: u.useScaleShiftNorm,
+    resblock_updown: u.resblockUpdown,
+    conv_resample: u.convResample,
+    use_new_attention_order: u.useNewAttentionOrder,
+    learn_sigma: u.outChannels === 6,
+    in_channels: u.inChannels,
+    latent_dim: u.latentDim,
+    encoder_type: encoderName(config.encoder),
+  };
+}
