@@ -5,6 +5,7 @@ import { inspectCheckpointCommand } from './commands/inspect-checkpoint';
 import { projectCreateCommand, projectInfoCommand } from './commands/project';
 import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
+import { detectCommand } from './commands/detect';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -17,4 +18,5 @@ export const commands: Command[] = [
   albumListCommand,
   importCommand,
   inspectCheckpointCommand,
+  detectCommand,
 ];
