@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
-import { loadFlameModel } from '../flame/load-model';
+import { flameModelFromEntries, readModelEntries, type ModelEntries } from '../flame/load-model';
+import { isNdArray } from '../io/ndarray';
 import type { ActiveHeadModel } from './viewportService';
 
 /** Where the researcher's FLAME files are (from Settings), when they have set them. */
@@ -72,15 +73,28 @@ export function locateHeadModel(sources: HeadModelSources): HeadModelLocation {
   return { source: 'demo', modelPath, embeddingPath, label: 'Demo head (not FLAME)', key };
 }
 
-/** Reads the located files into a model. */
+/** An (H,W,3) uint8 `albedo` entry (the demo head carries its texture this way), or null. */
+function albedoEntry(entries: ModelEntries, what: string): ActiveHeadModel['albedo'] {
+  const value = entries.get('albedo');
+  if (value === undefined) return null;
+  if (!isNdArray(value) || value.dtype !== 'uint8' || value.shape.length !== 3 || value.shape[2] !== 3) {
+    throw new Error(`${what}: 'albedo' must be an (H, W, 3) uint8 image`);
+  }
+  return { rgb: value.data as Uint8Array, height: value.shape[0], width: value.shape[1] };
+}
+
+/** Reads the located files into a model (with the albedo texture the file may carry). */
 export async function loadHeadModel(location: HeadModelLocation): Promise<ActiveHeadModel> {
-  const model = await loadFlameModel(location.modelPath);
+  const what = basename(location.modelPath);
+  const entries = await readModelEntries(location.modelPath);
+  const model = flameModelFromEntries(entries, what);
   if (location.embeddingPath) model.landmarks = await loadLandmarkEmbedding(location.embeddingPath, model.faces.length / 3);
   return {
     model,
     source: location.source,
     label: location.label,
     path: location.source === 'flame' ? location.modelPath : null,
+    albedo: albedoEntry(entries, what),
     key: location.key,
   };
 }

@@ -1,5 +1,5 @@
 import type { Texture as Texture2D } from '../../../../common/render/deca-buffers';
-import { Color, DataTexture, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
+import { Color, DataTexture, LinearFilter, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
 
 // One shader for every display mode so switching modes is a uniform change, not a new
 // material. Shading follows DECA: albedo × Σ_k c_k L_k Y_k(n), with n the head's own vertex
@@ -34,9 +34,9 @@ uniform vec3 wireColor;
 varying vec3 vModelNormal;
 varying vec2 vUv;
 void main() {
-  vec3 n = normalize(vModelNormal);
-  // Interpolation across a triangle shortens normals; DECA interpolates unit vertex normals and
-  // renormalises only for the normal buffer, which is what this matches closely enough to view.
+  // DECA interpolates unit vertex normals and uses them as they come (not renormalised) for
+  // both the normal buffer and the shading; so does this, so the view matches the buffers.
+  vec3 n = vModelNormal;
   vec3 albedo = hasAlbedoMap ? texture2D(albedoMap, vUv).rgb : flatAlbedo;
   vec3 color;
   if (mode == 1) {
@@ -101,6 +101,9 @@ export function albedoTexture(rgb: Uint8Array, height: number, width: number): D
     }
   }
   const texture = new DataTexture(rgba, width, height, RGBAFormat);
+  // Bilinear like DECA's grid_sample (DataTexture defaults to nearest).
+  texture.magFilter = LinearFilter;
+  texture.minFilter = LinearFilter;
   // Raw values, as DECA samples them: no sRGB decode (the shader writes colours unconverted).
   texture.needsUpdate = true;
   return texture;
