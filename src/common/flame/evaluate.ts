@@ -33,7 +33,8 @@ export function ambientLight(level = 1): Float64Array {
   return light;
 }
 
-const defaultCam = Float64Array.of(8, 0, 0);
+/** Camera used when codes carry none: scale 8, centred (a FLAME head fills about 3/4 of the image). */
+export const defaultCamera: readonly number[] = Object.freeze([8, 0, 0]);
 
 export class FlameEvaluator {
   readonly skinner: FlameSkinner;
@@ -65,7 +66,7 @@ export class FlameEvaluator {
       dynamicLandmarks(vertices, model.faces, model.landmarks, this.skinner.pose, model.parents, frame.landmarks2d);
       staticLandmarks(vertices, model.faces, model.landmarks, frame.landmarks3d);
     }
-    if (parts.projection !== false) orthographicProject(vertices, codes.cam ?? defaultCam, frame.projected);
+    if (parts.projection !== false) orthographicProject(vertices, codes.cam ?? defaultCamera, frame.projected);
     if (parts.shading !== false) shadeNormals(frame.normals, codes.light ?? ambientLight(), frame.shading);
     return frame;
   }

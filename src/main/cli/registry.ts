@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { albumCreateCommand, albumListCommand } from './commands/album';
+import { flameCommand, flameDemoHeadCommand } from './commands/flame';
 import { importCommand } from './commands/import';
 import { inspectCheckpointCommand } from './commands/inspect-checkpoint';
 import { projectCreateCommand, projectInfoCommand } from './commands/project';
@@ -18,5 +19,7 @@ export const commands: Command[] = [
   albumListCommand,
   importCommand,
   inspectCheckpointCommand,
+  flameCommand,
+  flameDemoHeadCommand,
   detectCommand,
 ];

@@ -1,3 +1,4 @@
+import { renderFlameTask } from '../flame/render-task';
 import { ingestFile } from '../library/import/ingest';
 
 /**
@@ -7,6 +8,7 @@ import { ingestFile } from '../library/import/ingest';
  */
 export const workerTasks = {
   ingest: ingestFile,
+  renderFlame: renderFlameTask,
 };
 
 export type WorkerTasks = typeof workerTasks;
