@@ -101,9 +101,13 @@ export class Library {
     const total = (this.db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const items = this.db
       .prepare(
-        `SELECT p.id, p.albumId, p.hash, p.fileName, p.importedAt, b.width, b.height
-         FROM photos p JOIN blobs b ON b.hash = p.hash
-         WHERE p.albumId = @albumId ORDER BY p.id LIMIT @limit OFFSET @offset`,
+        // Page first (index only), join after: a join in the outer query would also be
+        // evaluated for every row OFFSET skips.
+        `WITH page AS (
+           SELECT id, albumId, hash, fileName, importedAt FROM photos
+           WHERE albumId = @albumId ORDER BY id LIMIT @limit OFFSET @offset)
+         SELECT p.id, p.albumId, p.hash, p.fileName, p.importedAt, b.width, b.height
+         FROM page p JOIN blobs b ON b.hash = p.hash ORDER BY p.id`,
       )
       .all({ albumId, limit, offset }) as PhotoSummary[];
     return { total, items };
