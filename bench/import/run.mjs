@@ -75,7 +75,12 @@ async function makePhotos(dir, n) {
       data[p + 2] = ((x ^ y) + i) & 255;
     }
     // A block that encodes i itself, so no two photos share bytes (the colours repeat every 256).
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) data[(y * width + x) * 3] = (i >> 8) * 40, data[(y * width + x) * 3 + 1] = i & 255;
+    for (let y = 0; y < 16; y++) {
+      for (let x = 0; x < 16; x++) {
+        data[(y * width + x) * 3] = (i >> 8) * 40;
+        data[(y * width + x) * 3 + 1] = i & 255;
+      }
+    }
     await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(join(dir, `photo${String(i).padStart(4, '0')}.jpg`));
   }
 }
