@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
-import { buildMeshFile } from '../rig/exportMesh';
+import { exportMeshFile } from '../rig/exportMesh';
 import { createFlameRig } from '../rig/flameRig';
 import { drawableLayout } from '../rig/headGeometry';
 import { albedoTexture, floatTexture, type DisplayMode } from '../rig/headMaterial';
@@ -64,7 +64,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
   }, [initialCodes, store]);
   useEffect(() => () => albedo?.dispose(), [albedo]);
 
-  const build = useCallback((format: MeshFormat) => buildMeshFile(rig, store.codes, format, model.info.label), [rig, store, model]);
+  const build = useCallback((format: MeshFormat) => exportMeshFile(rig, store.codes, format, model.info.label), [rig, store, model]);
 
   return (
     <div className="viewport-view" data-testid="viewport-view">

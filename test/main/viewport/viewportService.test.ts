@@ -1,0 +1,72 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemoHead } from '../../../src/main/flame/demo-head';
+import { writeNpz } from '../../../src/main/io/npy';
+import { headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { ViewportService } from '../../../src/main/viewport/viewportService';
+import { sharedPath } from '../../helpers/shared';
+
+describe('the viewport service', () => {
+  let dir: string;
+  let demoDir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rig-viewport-'));
+    demoDir = join(dir, 'demo-head');
+    // A coarse demo head keeps the test fast; the layout is the shipped one.
+    const arrays = buildDemoHead({ columns: 24, headRings: 14, neckRings: 3 });
+    mkdirSync(demoDir);
+    writeFileSync(join(demoDir, 'demo_head.npz'), writeNpz(arrays));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('falls back to the demo head, with its landmarks, UVs and albedo', async () => {
+    const location = locateHeadModel({ flameFiles: () => null, demoHeadDir: demoDir });
+    expect(location.source).toBe('demo');
+    const active = await loadHeadModel(location);
+    expect(active.label).toBe('Demo head (not FLAME)');
+    expect(active.path).toBeNull();
+    expect(active.model.landmarks?.binCount).toBe(79);
+    expect(active.model.uv?.faces.length).toBe(active.model.faces.length);
+    expect(active.albedo?.height).toBe(256);
+    expect(active.albedo?.rgb.length).toBe(256 * 256 * 3);
+  });
+
+  it('packs once per model and reloads when the file changes', async () => {
+    const service = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: demoDir }));
+    const first = await service.model();
+    expect(first.info.source).toBe('demo');
+    expect(first.albedo?.shape).toEqual([256, 256, 3]);
+    expect(first.uv).not.toBeNull();
+    expect(await service.model()).toBe(first);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(demoDir, 'demo_head.npz'), later, later);
+    const second = await service.model();
+    expect(second).not.toBe(first);
+    expect(second.template.base64).toBe(first.template.base64);
+  });
+
+  it("uses the researcher's FLAME file and DECA's landmark embedding when settings name them", async () => {
+    const deca = join(dir, 'deca-data');
+    mkdirSync(deca);
+    copyFileSync(sharedPath('deca-data', 'landmark_embedding.npy'), join(deca, 'landmark_embedding.npy'));
+    const modelPath = sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl');
+    const service = new ViewportService(headModelDeps({ flameFiles: () => ({ modelPath, decaDataDir: deca }), demoHeadDir: demoDir }));
+    const packed = await service.model();
+    expect(packed.info).toMatchObject({ source: 'flame', label: 'generic_model.pkl', path: modelPath, vertexCount: 5023, shapeCount: 100, expressionCount: 50 });
+    expect(packed.landmarks?.staticFaces.shape).toEqual([51]);
+    expect(packed.albedo).toBeNull();
+  });
+
+  it('says what is missing', async () => {
+    expect(() => locateHeadModel({ flameFiles: () => null, demoHeadDir: join(dir, 'nowhere') })).toThrow(/no head model: set your FLAME model file in Settings/);
+    expect(() => locateHeadModel({ flameFiles: () => ({ modelPath: join(dir, 'gone.pkl') }), demoHeadDir: demoDir })).toThrow(/the FLAME model set in Settings is missing: .*gone\.pkl/);
+    const service = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: demoDir }));
+    await expect(service.codes(join(dir, 'codes.txt'))).rejects.toThrow('codes.txt: codes are read from .npz files');
+    await expect(service.codes(join(dir, 'absent.npz'))).rejects.toThrow('absent.npz: cannot read the file (ENOENT)');
+    const loaded = await service.codes(sharedPath('fixtures', 'flame-synthetic', 'reference.npz'), 3);
+    expect(loaded.index).toBe(3);
+  });
+});
