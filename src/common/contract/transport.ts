@@ -54,7 +54,9 @@ export type IpcReply = { ok: true; result: unknown } | { ok: false; error: Error
 /** Options of the native file dialog the Electron shell offers (`window.rigStudio.pickPaths`). */
 export interface PickPathsOptions {
   title?: string;
-  /** Pick folders instead of files. */
+  /** 'files', 'folders', or 'any' (both where the OS allows; Windows/Linux then pick folders). */
+  kind?: 'files' | 'folders' | 'any';
+  /** Same as kind: 'folders' (kept for callers that set it). */
   directories?: boolean;
   /** Allow several (default true). */
   multiple?: boolean;
