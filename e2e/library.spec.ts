@@ -51,7 +51,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
 
   await test.step('create a project', async () => {
     await page.getByLabel('Project name').fill('Face study');
-    await page.getByRole('textbox', { name: 'Project folder' }).fill(projectDir);
+    await page.getByRole('textbox', { name: 'Project folder', exact: true }).fill(projectDir);
     await page.getByRole('button', { name: 'Create project' }).click();
     await expect(page.getByRole('button', { name: 'Project Face study' })).toBeVisible();
   });
@@ -72,7 +72,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await browser.getByRole('checkbox', { name: 'Select photos' }).check();
     await browser.getByRole('button', { name: 'Import selected' }).click();
 
-    const report = page.getByLabel('Import result');
+    const report = page.getByRole('region', { name: 'Import result' });
     await expect(report).toContainText('5 imported', { timeout: 60_000 });
     await expect(report).toContainText('0 duplicates');
     await expect(report).toContainText('1 error');
@@ -82,6 +82,8 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await expect(page.getByRole('option')).toHaveCount(5);
     await expect.poll(() => loadedThumbnails(page)).toBe(5);
     await snap(page, testInfo, '1-imported');
+    await page.getByRole('button', { name: 'Dismiss import result' }).click();
+    await expect(page.getByRole('region', { name: 'Import result' })).toHaveCount(0);
   });
 
   await test.step('the photo detail view shows the photo and its metadata', async () => {
@@ -116,9 +118,8 @@ test('create a project and an album, import, reload, delete, re-import duplicate
   });
 
   await test.step('import the same folder again (uploaded from the browser): duplicates reported', async () => {
-    await page.getByRole('button', { name: 'Dismiss import result' }).click();
     await page.getByLabel('Upload folder').setInputFiles(photos);
-    const report = page.getByLabel('Import result');
+    const report = page.getByRole('region', { name: 'Import result' });
     // The deleted photo comes back; the other four are recognised by content.
     await expect(report).toContainText('1 imported', { timeout: 60_000 });
     await expect(report).toContainText('4 duplicates');
@@ -135,4 +136,12 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await expect(panel.getByRole('listitem').filter({ hasText: 'Done' })).toHaveCount(2);
     await snap(page, testInfo, '5-jobs');
   });
+});
+
+test('opening a folder that is not a project says so', async ({ page, server, scratch }) => {
+  await page.goto(server.url);
+  await page.getByRole('textbox', { name: 'Existing project folder' }).fill(scratch);
+  await page.getByRole('button', { name: 'Open project' }).click();
+  await expect(page.getByRole('alert')).toContainText(`${scratch} is not a Rig Studio project`);
+  await expect(page.getByRole('heading', { name: 'Open a project' })).toBeVisible();
 });

@@ -83,8 +83,8 @@ export function createHttpTransport(token: string | null, base: string = window.
 
   async function upload(file: File, batch: string, signal?: AbortSignal): Promise<string> {
     const url = new URL(routes.upload, base);
-    // Files from a folder input carry their relative path; the name is what errors will show.
-    url.searchParams.set('name', file.webkitRelativePath || file.name);
+    // The bare name (the server keeps each upload in its own folder): it is what reports show.
+    url.searchParams.set('name', file.name);
     url.searchParams.set('batch', batch);
     const result = (await send(
       url.toString(),

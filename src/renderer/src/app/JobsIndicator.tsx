@@ -1,6 +1,7 @@
 import { useJobs } from '../jobs/JobsProvider';
 import { isActive, overallProgress } from '../jobs/format';
 import { ProgressBar } from '../components/ProgressBar';
+import { Icon } from '../components/Icon';
 
 export type JobsIndicatorProps = Record<never, never>;
 
@@ -12,7 +13,7 @@ export function JobsIndicator(_props: JobsIndicatorProps) {
   const label = active.length ? `Jobs (${active.length} running)` : failed ? `Jobs (${failed} interrupted)` : 'Jobs';
   return (
     <button type="button" className={`jobs-indicator ${active.length ? 'busy' : ''}`} aria-label={label} aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
-      <span aria-hidden="true">⚙</span>
+      <Icon name="jobs" />
       <span>Jobs</span>
       {active.length > 0 && <span className="badge">{active.length}</span>}
       {active.length === 0 && failed > 0 && <span className="badge state-interrupted">{failed}</span>}

@@ -4,6 +4,7 @@ import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
 import { Modal } from './Modal';
+import { Icon } from './Icon';
 
 export interface FileBrowserDialogProps {
   title: string;
@@ -98,11 +99,11 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
             )}
             {entry.kind === 'dir' ? (
               <button type="button" className="link-button file-entry" aria-label={`Open folder ${entry.name}`} onClick={() => open(entry.path)}>
-                <span aria-hidden="true">📁</span> {entry.name}
+                <Icon name="folder" size={15} /> {entry.name}
               </button>
             ) : (
               <span className="file-entry">
-                <span aria-hidden="true">🖼</span> {entry.name}
+                <Icon name="image" size={15} /> {entry.name}
               </span>
             )}
           </li>

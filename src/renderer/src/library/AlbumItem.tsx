@@ -1,5 +1,6 @@
 import type { Album } from '../../../common/contract';
 import { formatRoute } from '../app/route';
+import { Icon } from '../components/Icon';
 
 export interface AlbumItemProps {
   album: Album;
@@ -14,7 +15,7 @@ export function AlbumItem({ album, current, coverUrl, onRename, onDelete }: Albu
   return (
     <li className={`album-item ${current ? 'current' : ''}`}>
       <a href={formatRoute('library', album.id)} aria-current={current ? 'page' : undefined} className="album-link">
-        <span className="album-cover">{coverUrl ? <img src={coverUrl} alt="" loading="lazy" /> : <span aria-hidden="true">▦</span>}</span>
+        <span className="album-cover">{coverUrl ? <img src={coverUrl} alt="" loading="lazy" /> : <Icon name="image" size={18} />}</span>
         <span className="album-text">
           <span className="album-name">{album.name}</span>
           <span className="muted small">
@@ -24,10 +25,10 @@ export function AlbumItem({ album, current, coverUrl, onRename, onDelete }: Albu
       </a>
       <span className="album-actions">
         <button type="button" className="icon-button" aria-label={`Rename album ${album.name}`} title="Rename" onClick={() => onRename(album)}>
-          ✎
+          <Icon name="pencil" size={14} />
         </button>
         <button type="button" className="icon-button" aria-label={`Delete album ${album.name}`} title="Delete" onClick={() => onDelete(album)}>
-          🗑
+          <Icon name="trash" size={14} />
         </button>
       </span>
     </li>

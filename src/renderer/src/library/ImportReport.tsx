@@ -15,7 +15,7 @@ function plural(n: number, one: string, many: string): string {
 export function ImportReport({ result, state, maxRows = 500 }: ImportReportProps) {
   const running = state === 'running' || state === 'queued';
   return (
-    <div className="import-report" aria-label="Import result">
+    <section className="import-report" aria-label="Import result">
       <p className="import-counts">
         <span className="count-ok">{result.imported} imported</span>
         <span className={result.duplicates ? 'count-warn' : undefined}>{plural(result.duplicates, 'duplicate', 'duplicates')}</span>
@@ -50,6 +50,6 @@ export function ImportReport({ result, state, maxRows = 500 }: ImportReportProps
           {result.duplicateFiles.length > maxRows && <p className="muted">and {result.duplicateFiles.length - maxRows} more</p>}
         </section>
       )}
-    </div>
+    </section>
   );
 }

@@ -39,8 +39,9 @@ export function ImportStatus({ state, onDismiss }: ImportStatusProps) {
     <section className={`import-status ${job ? `job-${job.state}` : ''}`} aria-label="Import" aria-busy={active}>
       <header className="import-status-head">
         <strong>{active ? 'Importing…' : `Import ${stateLabels[job.state].toLowerCase()}`}</strong>
-        {job && <span className="muted">{job.message}</span>}
+        {job && active && <span className="muted">{job.message}</span>}
         {job && active && <span className="muted">{formatEta(job.etaSeconds)}</span>}
+        {job && !active && !result && <span className="muted">{job.message}</span>}
         <span className="spacer" />
         {!active && (
           <button type="button" className="icon-button" aria-label="Dismiss import result" onClick={onDismiss}>

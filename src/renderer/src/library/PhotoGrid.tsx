@@ -120,6 +120,8 @@ export function PhotoGrid({ pages, selection, onSelectionChange, onOpen, onDelet
       return;
     }
     if (event.key === 'Enter') {
+      // Without preventDefault the same Enter would then press the opened dialog's Close button.
+      event.preventDefault();
       if (total > 0) onOpen(focus);
       return;
     }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { FileBrowserDialog } from '../components/FileBrowserDialog';
@@ -15,6 +15,7 @@ export function FolderField({ label, value, onChange, placeholder = '/path/to/fo
   const transport = useTransport();
   const notify = useNotify();
   const [browsing, setBrowsing] = useState(false);
+  const id = useId();
   const browse = async () => {
     if (!transport.pickPaths) {
       setBrowsing(true);
@@ -29,15 +30,13 @@ export function FolderField({ label, value, onChange, placeholder = '/path/to/fo
   };
   return (
     <div className="field">
-      <label>
-        <span>{label}</span>
-        <span className="field-row">
-          <input value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} spellCheck={false} />
-          <button type="button" onClick={() => void browse()} aria-label={`Browse for ${label.toLowerCase()}`}>
-            Browse…
-          </button>
-        </span>
-      </label>
+      <label htmlFor={id}>{label}</label>
+      <span className="field-row">
+        <input id={id} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} spellCheck={false} />
+        <button type="button" onClick={() => void browse()} aria-label={`Browse for ${label.toLowerCase()}`}>
+          Browse…
+        </button>
+      </span>
       {browsing && (
         <FileBrowserDialog
           title={label}
