@@ -1,7 +1,7 @@
 // Preload: bridges the typed contract over Electron IPC; nothing else. Channel names and the
 // reply shape come from the contract's transport module, shared with src/main/electron/ipc.ts.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { AnyEvent } from '../common/contract/events';
+import type { AnyEvent, EventName } from '../common/contract/events';
 import { type IpcReply, ipcChannels, type PickPathsOptions } from '../common/contract/transport';
 import type { RigStudioBridge } from './api';
 
@@ -11,9 +11,10 @@ const bridge: RigStudioBridge = {
     if (reply.ok) return reply.result as never;
     throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
   },
-  on(event, listener) {
+  on(eventOrListener: EventName | ((event: AnyEvent) => void), listener?: (payload: never) => void) {
     const handler = (_e: Electron.IpcRendererEvent, message: AnyEvent) => {
-      if (message.name === event) listener(message.payload as never);
+      if (typeof eventOrListener === 'function') eventOrListener(message);
+      else if (message.name === eventOrListener) listener?.(message.payload as never);
     };
     ipcRenderer.on(ipcChannels.event, handler);
     return () => {

@@ -21,10 +21,12 @@ export function registerIpc(backend: Backend, handlers: ApiHandlers): () => void
 
   ipcMain.handle(ipcChannels.pickPaths, async (event, options: PickPathsOptions = {}) => {
     const owner = BrowserWindow.fromWebContents(event.sender);
-    const properties: ('openFile' | 'openDirectory' | 'multiSelections')[] = [options.directories ? 'openDirectory' : 'openFile'];
+    const kind = options.kind ?? (options.directories ? 'folders' : 'files');
+    const properties: ('openFile' | 'openDirectory' | 'multiSelections')[] =
+      kind === 'any' ? ['openFile', 'openDirectory'] : [kind === 'folders' ? 'openDirectory' : 'openFile'];
     if (options.multiple !== false) properties.push('multiSelections');
     const filters =
-      !options.directories && options.imagesOnly !== false
+      kind === 'files' && options.imagesOnly !== false
         ? [{ name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'avif'] }, { name: 'All files', extensions: ['*'] }]
         : undefined;
     const dialogOptions = { title: options.title, properties, filters };

@@ -7,6 +7,7 @@ import { tempDir } from '../library/fixtures';
 // what matters is that IPC goes through the shared dispatch and events reach every window.
 const handlers = new Map<string, (...args: unknown[]) => unknown>();
 const sent: { channel: string; message: unknown }[] = [];
+const dialogCalls: string[][] = [];
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn),
@@ -16,7 +17,12 @@ vi.mock('electron', () => ({
     getAllWindows: () => [{ isDestroyed: () => false, webContents: { send: (channel: string, message: unknown) => sent.push({ channel, message }) } }],
     fromWebContents: () => null,
   },
-  dialog: { showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked/a.jpg'] }) },
+  dialog: {
+    showOpenDialog: async (options: { properties: string[] }) => {
+      dialogCalls.push(options.properties);
+      return { canceled: false, filePaths: ['/picked/a.jpg'] };
+    },
+  },
 }));
 
 const { registerIpc } = await import('../../../src/main/electron/ipc');
@@ -51,6 +57,10 @@ describe('Electron IPC adapter', () => {
   });
 
   it('offers the native file dialog', async () => {
-    expect(await handlers.get(ipcChannels.pickPaths)!({ sender: {} }, { directories: false })).toEqual(['/picked/a.jpg']);
+    const pick = handlers.get(ipcChannels.pickPaths)!;
+    expect(await pick({ sender: {} }, { kind: 'files', multiple: true })).toEqual(['/picked/a.jpg']);
+    await pick({ sender: {} }, { kind: 'folders', multiple: false });
+    await pick({ sender: {} }, { kind: 'any', multiple: true });
+    expect(dialogCalls).toEqual([['openFile', 'multiSelections'], ['openDirectory'], ['openFile', 'openDirectory', 'multiSelections']]);
   });
 });
