@@ -1,0 +1,179 @@
+/**
+ * A stage-2 fine-tuning run: draws batches from training pairs, samples timesteps, noise and
+ * dropout masks from one seeded generator, runs the train-step graph, and saves / resumes its
+ * whole state (parameters, Adam moments, step count, generator state, batch order) as one
+ * safetensors file, so a resumed run continues exactly as the unbroken run would have.
+ */
+import type { StateDict } from '../checkpoint/state-dict';
+import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors';
+import type { OnnxBackend } from '../nn/backend';
+import type { DiffusionRigConfig } from '../models/config';
+import type { AdamConfig } from './adam';
+import type { RandomState } from './random';
+import { SeededRandom } from './random';
+import type { StepResult } from './runner';
+import { TrainStepRunner } from './runner';
+import type { TrainStepGraph, TrainStepOptions } from './trainStep';
+import { buildTrainStep, momentNames, trainIo } from './trainStep';
+
+/** One training example: an aligned photo and its physical buffers, at the training size. */
+export interface TrainingPair {
+  /** [3, S, S] in [−1, 1]. */
+  image: Float32Array;
+  /** [C−3, S, S]: rendered, normal, albedo. */
+  physical: Float32Array;
+}
+
+/** Settings of a run (upstream stage 2: batch 4, lr 1e-5). */
+export interface TrainerSettings {
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  imageSize: number;
+  /** Diffusion steps timesteps are drawn from (1000 upstream). */
+  diffusionSteps?: number;
+  adam?: AdamConfig;
+  precision?: 'float32' | 'mixed-float16';
+}
+
+/** Marks our training-state files. */
+export const trainStateFormat = 'rig-studio-train-state/1';
+
+interface SamplerState {
+  random: RandomState;
+  order: number[];
+  cursor: number;
+}
+
+/** A training run on the ONNX backend. */
+export class Trainer {
+  private constructor(
+    readonly graph: TrainStepGraph,
+    readonly runner: TrainStepRunner,
+    private readonly pairs: readonly TrainingPair[],
+    readonly settings: TrainerSettings,
+    private random: SeededRandom,
+    private order: number[],
+    private cursor: number,
+  ) {}
+
+  /**
+   * Starts a run from `weights` (a full DiffusionRig state dict), or resumes one from a state
+   * file written by `saveState` (`resume`), whose parameters and moments replace the start.
+   */
+  static async create(options: {
+    backend: OnnxBackend;
+    config: DiffusionRigConfig;
+    weights: StateDict;
+    pairs: readonly TrainingPair[];
+    settings: TrainerSettings;
+    resume?: { bytes: Uint8Array; path: string };
+    graph?: Partial<TrainStepOptions>;
+    /** Session cache key (defaults to one per batch/size/precision). */
+    key?: string;
+  }): Promise<Trainer> {
+    const { config, weights, pairs, settings } = options;
+    if (pairs.length === 0) throw new Error('training needs at least one pair');
+    const size = settings.imageSize;
+    const physicalLength = (config.unet.inChannels - 3) * size * size;
+    pairs.forEach((p, i) => {
+      if (p.image.length !== 3 * size * size) throw new Error(`training pair ${i}: image has ${p.image.length} values, expected 3×${size}×${size}`);
+      if (p.physical.length !== physicalLength) throw new Error(`training pair ${i}: buffers have ${p.physical.length} values, expected ${config.unet.inChannels - 3}×${size}×${size}`);
+    });
+    const graph = buildTrainStep({
+      config,
+      stateDict: weights,
+      batch: settings.batchSize,
+      imageSize: size,
+      schedule: { kind: 'linear', steps: settings.diffusionSteps ?? 1000 },
+      adam: settings.adam,
+      precision: settings.precision,
+      ...options.graph,
+    });
+    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}`;
+    const session = await options.backend.load(key, () => graph.graph);
+    let initial = weights;
+    let sampler: SamplerState = { random: new SeededRandom(settings.seed).state, order: [], cursor: 0 };
+    const resumed = options.resume && readTrainState(options.resume.bytes, options.resume.path);
+    if (resumed) {
+      initial = new Map([...weights, ...resumed.tensors]);
+      sampler = resumed.sampler;
+    }
+    const runner = new TrainStepRunner(session, graph, initial);
+    if (resumed?.lossScale !== undefined) runner.lossScale = resumed.lossScale;
+    return new Trainer(graph, runner, pairs, settings, new SeededRandom(sampler.random), sampler.order, sampler.cursor);
+  }
+
+  /** Steps taken so far. */
+  get stepCount(): number {
+    return this.runner.stepCount;
+  }
+
+  /** Draws a batch and runs one train step. */
+  async step(): Promise<StepResult> {
+    const { batchSize: n, imageSize: size } = this.settings;
+    const imageLength = 3 * size * size;
+    const physicalLength = this.pairs[0].physical.length;
+    const x0 = new Float32Array(n * imageLength);
+    const physical = new Float32Array(n * physicalLength);
+    for (let i = 0; i < n; i++) {
+      if (this.cursor >= this.order.length) {
+        this.order = this.random.permutation(this.pairs.length);
+        this.cursor = 0;
+      }
+      const pair = this.pairs[this.order[this.cursor++]];
+      x0.set(pair.image, i * imageLength);
+      physical.set(pair.physical, i * physicalLength);
+    }
+    const steps = this.settings.diffusionSteps ?? 1000;
+    const timesteps = BigInt64Array.from({ length: n }, () => BigInt(this.random.integer(steps)));
+    const noise = this.random.fillNormal(new Float32Array(n * imageLength));
+    const dropoutMasks = new Map<string, Float32Array>();
+    for (const site of this.graph.dropout) {
+      const mask = new Float32Array(site.shape.reduce((a, d) => a * d, 1));
+      const keep = 1 / (1 - site.rate);
+      for (let i = 0; i < mask.length; i++) mask[i] = this.random.uniform() < site.rate ? 0 : keep;
+      dropoutMasks.set(site.input, mask);
+    }
+    return this.runner.step({ x0, physical, timesteps, noise, dropoutMasks }, this.settings.learningRate);
+  }
+
+  /** The whole run state as safetensors bytes. */
+  saveState(): Uint8Array {
+    const tensors = this.runner.exportState();
+    const sampler: SamplerState = { random: this.random.state, order: this.order, cursor: this.cursor };
+    return writeSafetensors(tensors, {
+      format: trainStateFormat,
+      sampler: JSON.stringify(sampler),
+      lossScale: String(this.runner.lossScale),
+      settings: JSON.stringify(this.settings),
+    });
+  }
+
+  /** The trained parameters (by state-dict key), e.g. to export the personalised model. */
+  trainedParameters(): StateDict {
+    const out: StateDict = new Map();
+    for (const { key } of this.graph.parameters) out.set(key, this.runner.tensor(key));
+    return out;
+  }
+}
+
+/** Parses a training-state file; errors name the file. */
+export function readTrainState(bytes: Uint8Array, path: string): { tensors: StateDict; sampler: SamplerState; lossScale?: number; settings: TrainerSettings } {
+  const file = readSafetensors(bytes, path);
+  if (file.metadata.format !== trainStateFormat) throw new Error(`${path}: not a Rig Studio training state (format ${file.metadata.format ?? 'missing'})`);
+  if (!file.stateDict.has(trainIo.step)) throw new Error(`${path}: training state has no ${trainIo.step}`);
+  let sampler: SamplerState;
+  let settings: TrainerSettings;
+  try {
+    sampler = JSON.parse(file.metadata.sampler) as SamplerState;
+    settings = JSON.parse(file.metadata.settings) as TrainerSettings;
+  } catch (error) {
+    throw new Error(`${path}: unreadable training-state metadata (${(error as Error).message})`, { cause: error });
+  }
+  for (const key of file.stateDict.keys()) {
+    if (key.startsWith('adam.m.') && !file.stateDict.has(momentNames(key.slice('adam.m.'.length)).v)) throw new Error(`${path}: ${key} has no matching second moment`);
+  }
+  const lossScale = file.metadata.lossScale === undefined ? undefined : Number(file.metadata.lossScale);
+  return { tensors: file.stateDict, sampler, lossScale, settings };
+}
