@@ -1,23 +1,14 @@
-import type { AnyEvent, ChannelName } from '../../../common/contract';
+import type { ChannelName } from '../../../common/contract';
 import { routes } from '../../../common/contract/transport';
 import { ApiError, stripIpcPrefix } from './errors';
-import type { PickOptions, Transport } from './transport';
+import type { Transport } from './transport';
 
-/**
- * What the renderer uses of the preload bridge (`window.rigStudio`, see src/preload). Declared
- * here structurally so the renderer never imports preload code.
- */
-export interface RigStudioBridge {
-  call(channel: string, params: unknown[]): Promise<unknown>;
-  on(listener: (event: AnyEvent) => void): () => void;
-  pickPaths(options: PickOptions): Promise<string[]>;
-  /** Electron ≥ 32 hides File.path; webUtils.getPathForFile in the preload recovers it. */
-  pathForFile(file: File): string;
-}
+/** The preload bridge (declared globally by src/preload/api.d.ts, which tsconfig.web includes). */
+export type RigStudioBridge = NonNullable<Window['rigStudio']>;
 
 /** The preload bridge when the page runs inside the desktop app, else undefined. */
 export function findBridge(): RigStudioBridge | undefined {
-  return (window as unknown as { rigStudio?: RigStudioBridge }).rigStudio;
+  return window.rigStudio;
 }
 
 /** Electron: IPC through the preload bridge; files already have paths, nothing is uploaded. */
@@ -26,7 +17,7 @@ export function createElectronTransport(bridge: RigStudioBridge): Transport {
     mode: 'electron',
     async call(channel: ChannelName, params: unknown[]): Promise<unknown> {
       try {
-        return await bridge.call(channel, params);
+        return await bridge.call(channel, params as never);
       } catch (e) {
         const error = e as Error & { code?: string };
         throw new ApiError(stripIpcPrefix(error.message ?? String(e)), error.code ?? 'internal', channel);

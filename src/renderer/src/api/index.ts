@@ -18,4 +18,4 @@ export function connectBackend(): Backend {
 }
 
 export { ApiError, errorMessage } from './errors';
-export type { ConnectionState, PickOptions, StageProgress, Transport } from './transport';
+export type { ConnectionState, StageProgress, Transport } from './transport';

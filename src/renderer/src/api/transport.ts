@@ -1,4 +1,4 @@
-import type { AnyEvent, ChannelName } from '../../../common/contract';
+import type { AnyEvent, ChannelName, PickPathsOptions } from '../../../common/contract';
 
 /** Connection state of the event stream, shown in the top bar when it is not 'open'. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -9,13 +9,6 @@ export interface StageProgress {
   total: number;
   bytesDone: number;
   bytesTotal: number;
-}
-
-export interface PickOptions {
-  /** 'files', 'folders', or both (one dialog where either can be chosen where the OS allows). */
-  kind: 'files' | 'folders' | 'any';
-  multiple: boolean;
-  title?: string;
 }
 
 /**
@@ -37,5 +30,5 @@ export interface Transport {
    */
   stageFiles(files: File[], onProgress?: (progress: StageProgress) => void, signal?: AbortSignal): Promise<string[]>;
   /** Native file/folder dialog (Electron only); undefined in serve mode, which browses with fs.list. */
-  readonly pickPaths?: (options: PickOptions) => Promise<string[]>;
+  readonly pickPaths?: (options: PickPathsOptions) => Promise<string[]>;
 }
