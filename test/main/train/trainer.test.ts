@@ -59,7 +59,7 @@ describe('stage-2 trainer on a tiny model', () => {
     const unbroken = await Trainer.create({ backend, config: tinyConfig, weights, pairs, settings });
     expect(unbroken.graph.dropout.length).toBeGreaterThan(0);
     const losses: number[] = [];
-    let saved = new Uint8Array();
+    let saved: Uint8Array = new Uint8Array();
     for (let i = 0; i < 50; i++) {
       losses.push((await unbroken.step()).loss);
       if (i === 24) saved = unbroken.saveState(); // "killed" here: everything a restart needs
