@@ -1,6 +1,8 @@
 import type { ApiHandlers } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
+import { ModelAssetStore } from '../flame/assets';
+import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
 import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
@@ -10,6 +12,10 @@ import { ViewportService } from '../viewport/viewportService';
  * Every contract channel → the service call that answers it. Handlers only adapt: parameters
  * arrive validated (dispatch.ts) and services do the work. `satisfies ApiHandlers` makes tsc
  * fail on a missing or an extra channel (see test/main/api/contract.test.ts).
+ *
+ * A domain with its own contract file adds its handlers as one spread line
+ * (`...viewportHandlers(viewport)`), built from services made here or reached through
+ * `backend.require()` (the open project's db, library and jobs).
  */
 export function createHandlers(backend: Backend) {
   const viewport = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
@@ -42,6 +48,7 @@ export function createHandlers(backend: Backend) {
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
     ...viewportHandlers(viewport),
+    ...flameHandlers(new ModelAssetStore(backend.dataDir)),
   } satisfies ApiHandlers;
   return handlers;
 }
