@@ -21,6 +21,8 @@ export interface LoadedCheckpoint {
   /** For torch files: '' or the entry the state dict came from (e.g. Lightning's 'state_dict'). */
   location: string;
   sizeBytes: number;
+  /** The file's bytes (for hashing; tensors may share this memory). */
+  bytes: Uint8Array;
 }
 
 /** Reads a checkpoint file. */
@@ -38,7 +40,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
 /** Reads checkpoint bytes; `path` picks the format by extension when content is ambiguous. */
 export function readCheckpointBytes(bytes: Uint8Array, path: string): LoadedCheckpoint {
   const lower = path.toLowerCase();
-  const base = { path, sizeBytes: bytes.length };
+  const base = { path, sizeBytes: bytes.length, bytes };
   if (lower.endsWith('.safetensors')) {
     return { ...base, format: 'safetensors', stateDict: readSafetensors(bytes, path).stateDict, location: '' };
   }

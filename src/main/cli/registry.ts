@@ -3,6 +3,7 @@ import { albumCreateCommand, albumListCommand } from './commands/album';
 import { flameCommand, flameDemoHeadCommand } from './commands/flame';
 import { importCommand } from './commands/import';
 import { inspectCheckpointCommand } from './commands/inspect-checkpoint';
+import { modelImportCommand, modelListCommand } from './commands/model';
 import { projectCreateCommand, projectInfoCommand } from './commands/project';
 import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
@@ -19,6 +20,8 @@ export const commands: Command[] = [
   albumListCommand,
   importCommand,
   inspectCheckpointCommand,
+  modelImportCommand,
+  modelListCommand,
   flameCommand,
   flameDemoHeadCommand,
   detectCommand,

@@ -1,5 +1,6 @@
 import { renderFlameTask } from '../flame/render-task';
 import { ingestFile } from '../library/import/ingest';
+import { inspectCheckpoint } from '../models/inspect-task';
 
 /**
  * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. A domain adds its
@@ -9,6 +10,7 @@ import { ingestFile } from '../library/import/ingest';
 export const workerTasks = {
   ingest: ingestFile,
   renderFlame: renderFlameTask,
+  inspectCheckpoint,
 };
 
 export type WorkerTasks = typeof workerTasks;
