@@ -8,11 +8,11 @@ import type { StateDict } from '../checkpoint/state-dict';
 import type { Tensor } from '../nn/ir';
 import type { DiffusionRigConfig } from '../models/config';
 import { expectedShapes } from '../models/infer';
-import { SeededRandom } from './random';
+import { ResumableRandom } from './random';
 
 /** A state dict of random weights for `config`. */
 export function randomWeights(config: DiffusionRigConfig, seed = 0): StateDict {
-  const random = new SeededRandom(seed);
+  const random = new ResumableRandom(seed);
   const shapes = expectedShapes(config);
   const out: StateDict = new Map();
   const fanIn = new Map<string, number>();

@@ -2,13 +2,15 @@
  * A seeded random generator whose whole state is four 32-bit words (xoshiro128**), so a
  * training run can save it with its checkpoint and a resumed run draws exactly the numbers
  * the unbroken run would have drawn (timesteps, noise, dropout masks, batch order).
+ * diffusion/rng.ts uses the same algorithm for sampling noise, but keeps a spare normal and
+ * offers no way to read or restore its state, which resuming needs.
  */
 
 /** Serialisable generator state. */
 export type RandomState = [number, number, number, number];
 
 /** xoshiro128** with splitmix32 seeding. */
-export class SeededRandom {
+export class ResumableRandom {
   private s: Uint32Array;
 
   constructor(seed: number | RandomState) {

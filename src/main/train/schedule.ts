@@ -1,6 +1,8 @@
+import { betaSchedule } from '../diffusion/schedule';
+
 /**
  * The diffusion tables the training loss needs, computed in float64 as upstream
- * (guided-diffusion + P2 weighting) does with numpy: β (linear or cosine), ᾱ_t = Π(1−β),
+ * (guided-diffusion + P2 weighting) does with numpy: β (diffusion/schedule.ts), ᾱ_t = Π(1−β),
  * √ᾱ_t, √(1−ᾱ_t), and the P2 weight 1/(k + SNR_t)^γ with SNR_t = 1/(1−ᾱ_t) − 1.
  */
 
@@ -23,29 +25,9 @@ export interface TrainingTables {
   p2Weight: Float64Array;
 }
 
-/** β_t for a schedule, as numpy would compute it. */
-export function betaSchedule(config: ScheduleConfig): Float64Array {
-  const n = config.steps;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`diffusion steps must be a positive integer, got ${n}`);
-  const betas = new Float64Array(n);
-  if (config.kind === 'linear') {
-    const scale = 1000 / n;
-    const start = scale * 0.0001;
-    const end = scale * 0.02;
-    // np.linspace: start + i·step, the last value set to `end` exactly
-    const step = n > 1 ? (end - start) / (n - 1) : 0;
-    for (let i = 0; i < n; i++) betas[i] = i * step + start;
-    betas[n - 1] = end;
-    return betas;
-  }
-  const alphaBar = (t: number) => Math.cos(((t + 0.008) / 1.008) * Math.PI * 0.5) ** 2;
-  for (let i = 0; i < n; i++) betas[i] = Math.min(1 - alphaBar((i + 1) / n) / alphaBar(i / n), 0.999);
-  return betas;
-}
-
 /** The tables of a schedule and P2 setting. */
 export function trainingTables(schedule: ScheduleConfig, p2: P2Config): TrainingTables {
-  const betas = betaSchedule(schedule);
+  const betas = betaSchedule(schedule.kind, schedule.steps);
   const n = betas.length;
   const tables: TrainingTables = {
     sqrtAlphasCumprod: new Float64Array(n),

@@ -10,7 +10,7 @@ import type { OnnxBackend } from '../nn/backend';
 import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
 import type { RandomState } from './random';
-import { SeededRandom } from './random';
+import { ResumableRandom } from './random';
 import type { StepResult } from './runner';
 import { TrainStepRunner } from './runner';
 import type { TrainStepGraph, TrainStepOptions } from './trainStep';
@@ -52,7 +52,7 @@ export class Trainer {
     readonly runner: TrainStepRunner,
     private readonly pairs: readonly TrainingPair[],
     readonly settings: TrainerSettings,
-    private random: SeededRandom,
+    private random: ResumableRandom,
     private order: number[],
     private cursor: number,
   ) {}
@@ -93,7 +93,7 @@ export class Trainer {
     const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}`;
     const session = await options.backend.load(key, () => graph.graph);
     let initial = weights;
-    let sampler: SamplerState = { random: new SeededRandom(settings.seed).state, order: [], cursor: 0 };
+    let sampler: SamplerState = { random: new ResumableRandom(settings.seed).state, order: [], cursor: 0 };
     const resumed = options.resume && readTrainState(options.resume.bytes, options.resume.path);
     if (resumed) {
       initial = new Map([...weights, ...resumed.tensors]);
@@ -101,7 +101,7 @@ export class Trainer {
     }
     const runner = new TrainStepRunner(session, graph, initial);
     if (resumed?.lossScale !== undefined) runner.lossScale = resumed.lossScale;
-    return new Trainer(graph, runner, pairs, settings, new SeededRandom(sampler.random), sampler.order, sampler.cursor);
+    return new Trainer(graph, runner, pairs, settings, new ResumableRandom(sampler.random), sampler.order, sampler.cursor);
   }
 
   /** Steps taken so far. */

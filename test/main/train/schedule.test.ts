@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { betaSchedule, trainingTables } from '../../../src/main/train/schedule';
+import { betaSchedule } from '../../../src/main/diffusion/schedule';
+import { trainingTables } from '../../../src/main/train/schedule';
 
 // reference values from numpy (np.linspace, np.cumprod; P2's snr = 1/(1−ᾱ) − 1), float64
 describe('training tables', () => {
@@ -19,8 +20,8 @@ describe('training tables', () => {
   }
 
   it('linear betas end exactly at 0.02 and cosine betas are capped at 0.999', () => {
-    expect(betaSchedule({ kind: 'linear', steps: 1000 })[999]).toBe(0.02);
-    const cosine = betaSchedule({ kind: 'cosine', steps: 1000 });
+    expect(betaSchedule('linear', 1000)[999]).toBe(0.02);
+    const cosine = betaSchedule('cosine', 1000);
     expect(cosine[0]).toBeCloseTo(4.128422482196914e-5, 15);
     expect(cosine[500]).toBeCloseTo(0.003155691441585007, 14);
     expect(cosine[999]).toBe(0.999);
@@ -31,6 +32,6 @@ describe('training tables', () => {
   });
 
   it('rejects a bad step count', () => {
-    expect(() => betaSchedule({ kind: 'linear', steps: 0 })).toThrow(/positive integer/);
+    expect(() => trainingTables({ kind: 'linear', steps: 0 }, { k: 1, gamma: 1 })).toThrow(/positive integer/);
   });
 });

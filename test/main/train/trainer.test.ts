@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { randomWeights } from '../../../src/main/train/init';
-import { SeededRandom } from '../../../src/main/train/random';
+import { ResumableRandom } from '../../../src/main/train/random';
 import { Trainer, readTrainState, type TrainerSettings, type TrainingPair } from '../../../src/main/train/trainer';
 
 /** A UNet small enough to train in a test (two levels, 32 channels, attention, dropout 0.1). */
@@ -31,7 +31,7 @@ const size = 16;
 
 /** Four smooth synthetic "photos" with matching buffers. */
 function syntheticAlbum(): TrainingPair[] {
-  const random = new SeededRandom(99);
+  const random = new ResumableRandom(99);
   return [0, 1, 2, 3].map((k) => {
     const image = new Float32Array(3 * size * size);
     const physical = new Float32Array(9 * size * size);
