@@ -47,6 +47,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: 'New project' })).toBeVisible();
     expect(page.url()).not.toContain('token=');
+    await snap(page, testInfo, '0-projects');
   });
 
   await test.step('create a project', async () => {
@@ -70,6 +71,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await browser.getByLabel('Folder path').fill(scratch);
     await browser.getByRole('button', { name: 'Go' }).click();
     await browser.getByRole('checkbox', { name: 'Select photos' }).check();
+    await snap(page, testInfo, '1-file-browser');
     await browser.getByRole('button', { name: 'Import selected' }).click();
 
     const report = page.getByRole('region', { name: 'Import result' });
@@ -81,7 +83,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await expect(errors.first()).toContainText('corrupt.jpg');
     await expect(page.getByRole('option')).toHaveCount(5);
     await expect.poll(() => loadedThumbnails(page)).toBe(5);
-    await snap(page, testInfo, '1-imported');
+    await snap(page, testInfo, '2-imported');
     await page.getByRole('button', { name: 'Dismiss import result' }).click();
     await expect(page.getByRole('region', { name: 'Import result' })).toHaveCount(0);
   });
@@ -92,7 +94,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     const detail = page.getByRole('dialog');
     await expect(detail.getByRole('region', { name: 'Photo metadata' })).toContainText('224 × 224 px');
     await expect.poll(() => detail.getByRole('img').evaluate((i) => (i as unknown as Decodable).naturalWidth)).toBe(224);
-    await snap(page, testInfo, '2-detail');
+    await snap(page, testInfo, '3-detail');
     await page.keyboard.press('Escape');
     await expect(detail).toHaveCount(0);
   });
@@ -103,7 +105,7 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await expect(page.getByRole('link', { name: /Ada\s*5 photos/ })).toBeVisible();
     await expect(page.getByRole('option')).toHaveCount(5);
     await expect.poll(() => loadedThumbnails(page)).toBe(5);
-    await snap(page, testInfo, '3-reloaded');
+    await snap(page, testInfo, '4-reloaded');
   });
 
   await test.step('delete one photo (after confirming)', async () => {
@@ -127,14 +129,14 @@ test('create a project and an album, import, reload, delete, re-import duplicate
     await expect(page.getByRole('list', { name: 'Duplicates' }).getByRole('listitem')).toHaveCount(4);
     await expect(page.getByRole('list', { name: 'Import errors' })).toContainText('corrupt.jpg');
     await expect(page.getByRole('option')).toHaveCount(5);
-    await snap(page, testInfo, '4-duplicates');
+    await snap(page, testInfo, '5-duplicates');
   });
 
   await test.step('the jobs panel lists both imports as done', async () => {
     await page.getByRole('button', { name: /^Jobs/ }).click();
     const panel = page.getByRole('complementary', { name: 'Jobs' });
     await expect(panel.getByRole('listitem').filter({ hasText: 'Done' })).toHaveCount(2);
-    await snap(page, testInfo, '5-jobs');
+    await snap(page, testInfo, '6-jobs');
   });
 });
 
