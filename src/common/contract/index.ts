@@ -2,6 +2,7 @@ import type { AnyEvent } from './events';
 import type { Client, Handlers } from './channel';
 import { jobsContract } from './jobs';
 import { libraryContract } from './library';
+import { flameContract } from './flame';
 import { viewportContract } from './viewport';
 
 /**
@@ -13,6 +14,7 @@ export const contract = {
   ...libraryContract,
   ...jobsContract,
   ...viewportContract,
+  ...flameContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -22,6 +24,7 @@ export type Api = Client<Contract>;
 export type { AnyEvent };
 export * from './channel';
 export * from './events';
+export * from './flame';
 export * from './jobs';
 export * from './library';
 export * from './transport';
