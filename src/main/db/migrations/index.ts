@@ -2,6 +2,7 @@ import { migration0001 } from './0001-library';
 import { migration0002 } from './0002-jobs';
 import { migration0003 } from './0003-import-items';
 import { migration0004 } from './0004-models';
+import { migration0005 } from './0005-edits';
 import type { Migration } from './types';
 
 /**
@@ -9,6 +10,6 @@ import type { Migration } from './types';
  * (`NNNN-what.ts`, the next number, exporting a `Migration`) and ONE entry here, plus a test
  * in test/main/db/migrations/. Never edit a migration that has shipped: add a new one.
  */
-export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004]);
+export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004, migration0005]);
 
 export type { Migration };
