@@ -33,8 +33,8 @@ interface Running {
 }
 
 /**
- * Runs jobs of the registered kinds one at a time, in order (the machine's cores go to the
- * worker threads of the job that runs). Everything about a job is persisted as it happens,
+ * Runs jobs of the registered kinds in order, one at a time per lane (JobKind.lane; most kinds
+ * share 'default', so the machine's cores go to the worker threads of the job that runs). Everything about a job is persisted as it happens,
  * so after a crash `recover()` marks what was running as 'interrupted' and `resume` continues
  * it: the kind's own tables say what is already done.
  */
@@ -42,7 +42,8 @@ export class JobRunner {
   private readonly store: JobStore;
   private readonly kinds = new Map<string, JobKind<unknown>>();
   private readonly queue: number[] = [];
-  private running: Running | null = null;
+  /** The running job of each lane. */
+  private readonly running = new Map<string, Running>();
   private readonly waiters = new Map<number, ((info: JobInfo) => void)[]>();
   private readonly pid: number;
   private readonly progressIntervalMs: number;
@@ -124,8 +125,9 @@ export class JobRunner {
     if (info.state !== 'queued' && info.state !== 'running') {
       throw new AppError('conflict', `job ${id} is ${info.state}; only queued or running jobs can be cancelled`);
     }
-    if (this.running?.id === id) {
-      this.running.controller.abort();
+    const running = this.runningJob(id);
+    if (running) {
+      running.controller.abort();
       return info;
     }
     const at = this.queue.indexOf(id);
@@ -163,7 +165,7 @@ export class JobRunner {
   /** Resolves with the job's info once it has ended (done, failed, cancelled or interrupted). */
   wait(id: number): Promise<JobInfo> {
     const info = this.info(id);
-    if (!['queued', 'running'].includes(info.state) || (!this.queue.includes(id) && this.running?.id !== id)) return Promise.resolve(info);
+    if (!['queued', 'running'].includes(info.state) || (!this.queue.includes(id) && !this.runningJob(id))) return Promise.resolve(info);
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
@@ -177,10 +179,9 @@ export class JobRunner {
     this.closed = true;
     clearInterval(this.heartbeatTimer);
     for (const id of this.queue.splice(0)) this.finish(id, 'interrupted', 'interrupted: the app closed before it started');
-    if (this.running) {
-      this.running.controller.abort(shutdownReason);
-      await this.running.done;
-    }
+    const running = [...this.running.values()];
+    for (const r of running) r.controller.abort(shutdownReason);
+    await Promise.all(running.map((r) => r.done));
   }
 
   private assertOpen(): void {
@@ -197,21 +198,34 @@ export class JobRunner {
 
   private beat(): void {
     if (this.closed) return;
-    if (this.running) this.store.heartbeat(this.running.id);
+    for (const r of this.running.values()) this.store.heartbeat(r.id);
     for (const id of this.queue) this.store.heartbeat(id);
   }
 
+  private runningJob(id: number): Running | undefined {
+    return [...this.running.values()].find((r) => r.id === id);
+  }
+
+  private laneOf(id: number): string {
+    const job = this.store.get(id);
+    return (job && this.kinds.get(job.info.kind)?.lane) ?? 'default';
+  }
+
+  /** Starts the oldest queued job of every lane that is free. */
   private pump(): void {
-    if (this.running || this.closed) return;
-    const id = this.queue.shift();
-    if (id === undefined) return;
-    const controller = new AbortController();
-    const running: Running = { id, controller, done: Promise.resolve() };
-    this.running = running;
-    running.done = this.execute(id, controller.signal).finally(() => {
-      this.running = null;
-      this.pump();
-    });
+    if (this.closed) return;
+    for (const id of [...this.queue]) {
+      const lane = this.laneOf(id);
+      if (this.running.has(lane)) continue;
+      this.queue.splice(this.queue.indexOf(id), 1);
+      const controller = new AbortController();
+      const running: Running = { id, controller, done: Promise.resolve() };
+      this.running.set(lane, running);
+      running.done = this.execute(id, controller.signal).finally(() => {
+        this.running.delete(lane);
+        this.pump();
+      });
+    }
   }
 
   private async execute(id: number, signal: AbortSignal): Promise<void> {

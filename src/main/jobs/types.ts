@@ -26,6 +26,11 @@ export interface JobContext<P> {
  */
 export interface JobKind<P = unknown> {
   kind: string;
+  /**
+   * Jobs run one at a time per lane, lanes side by side. Kinds share 'default' unless they
+   * name their own: a long training run in lane 'train' does not hold imports back.
+   */
+  lane?: string;
   /** Validates parameters when the job is created and when it is resumed from the database. */
   params: z.ZodType<P>;
   title(params: P): string;

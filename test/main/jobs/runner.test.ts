@@ -169,4 +169,30 @@ describe('JobRunner', () => {
     expect(() => runner.resume(job.id)).toThrow(/is done; only interrupted, cancelled or failed/);
     expect(() => runner.get(9999)).toThrow('job 9999 does not exist');
   });
+
+  it('runs jobs of different lanes side by side, one per lane', async () => {
+    const { runner } = setup();
+    const log: string[] = [];
+    const sleeper = (kind: string, lane: string | undefined) =>
+      defineJobKind({
+        kind,
+        lane,
+        params: z.object({ name: z.string() }),
+        title: (p) => p.name,
+        async run(ctx) {
+          log.push(`start ${ctx.params.name}`);
+          await sleep(60);
+          log.push(`end ${ctx.params.name}`);
+        },
+      });
+    runner.register(sleeper('short', undefined));
+    runner.register(sleeper('long', 'train'));
+    const train = runner.start('long', { name: 'train' });
+    const a = runner.start('short', { name: 'a' });
+    const b = runner.start('short', { name: 'b' });
+    await Promise.all([train, a, b].map((j) => runner.wait(j.id)));
+    // 'train' and 'a' overlap (different lanes); 'b' waits for 'a' (same lane).
+    expect(log.indexOf('start a')).toBeLessThan(log.indexOf('end train'));
+    expect(log.indexOf('start b')).toBeGreaterThan(log.indexOf('end a'));
+  });
 });
