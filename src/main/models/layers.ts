@@ -88,13 +88,13 @@ export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string
   if (channels % groups !== 0) throw new Error(`${name}: ${channels} channels do not split into ${groups} groups`);
   const gamma = params(`${name}.weight`, [channels]);
   const beta = params(`${name}.bias`, [channels]);
-  return b.scope(name, () => {
+  return b.scope(name, () => b.tagged('float32', () => {
     const grouped = b.reshape(x, [x.shape[0], groups, -1]);
     const centred = b.sub(grouped, b.reduceMean(grouped, [2]));
     const variance = b.reduceMean(b.mul(centred, centred), [2]);
     const normalised = b.reshape(b.div(centred, b.sqrt(b.add(variance, b.scalar(eps)))), [...x.shape]);
     return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
-  });
+  }));
 }
 
 /**

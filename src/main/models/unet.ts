@@ -112,7 +112,8 @@ function attentionBlock(ctx: Context, name: string, x: Value, heads: number): Va
       [q, k, v] = b.split(b.reshape(qkv, [n * numHeads, 3 * headChannels, length]), 3, 1);
     }
     // weight[b,t,s] = Σ_c q[b,c,t]·k[b,c,s], softmax over s
-    const weight = b.softmax(b.matmul(b.transpose(b.mul(q, scale), [0, 2, 1]), b.mul(k, scale)), -1);
+    // softmax in float32 as upstream (`weight.float()`), also in float16 graphs
+    const weight = b.tagged('float32', () => b.softmax(b.matmul(b.transpose(b.mul(q, scale), [0, 2, 1]), b.mul(k, scale)), -1));
     // a[b,c,t] = Σ_s weight[b,t,s]·v[b,c,s]
     const attended = b.reshape(b.matmul(v, b.transpose(weight, [0, 2, 1])), [n, channels, length]);
     const projected = conv(b, params, `${name}.proj_out`, attended, channels, 1);

@@ -41,6 +41,7 @@ export interface ResizeOptions {
 /** Appends nodes to a graph. */
 export class GraphBuilder {
   private readonly scopes: string[] = [];
+  private readonly tags: string[] = [];
   private readonly constants = new Map<string, Value>();
 
   constructor(readonly graph: Graph = new Graph()) {}
@@ -105,6 +106,20 @@ export class GraphBuilder {
     }
   }
 
+  /**
+   * Runs `body` with `tag` added to every node it appends. 'float32' marks numerically
+   * sensitive regions (normalisation statistics, softmax) that the float16 pass keeps in
+   * float32, as upstream computes GroupNorm and attention weights in fp32.
+   */
+  tagged<T>(tag: string, body: () => T): T {
+    this.tags.push(tag);
+    try {
+      return body();
+    } finally {
+      this.tags.pop();
+    }
+  }
+
   private scoped(base: string): string {
     return this.scopes.length > 0 ? `${this.scopes.join('.')}/${base}` : base;
   }
@@ -134,7 +149,7 @@ export class GraphBuilder {
     }
     const types = spec.infer(what, trimmed, attrs, outputCount);
     const outputs = types.map((t, i) => new Value(this.graph.uniqueName(`${nodeName}${types.length > 1 ? `:${i}` : ''}`), t.dtype, Object.freeze([...t.shape]), 'intermediate'));
-    this.graph.addNode(new Node(opType, trimmed, outputs, Object.freeze(attrs), nodeName));
+    this.graph.addNode(new Node(opType, trimmed, outputs, Object.freeze(attrs), nodeName, Object.freeze([...new Set(this.tags)])));
     return outputs;
   }
 

@@ -72,42 +72,53 @@ export function float16ToFloat32(data: Uint16Array): Float32Array {
 const float32Operands: Readonly<Record<string, readonly number[]>> = Object.freeze({ Resize: [1, 2] });
 
 /**
- * Returns a float16 copy of a float32 graph: float32 initialisers become float16 (except
- * operands ONNX requires as float32), float32 inputs are cast to float16 on entry, float
- * outputs cast back to float32, and Cast-to-float32 nodes become Cast-to-float16. Input and
- * output names are unchanged, so feeds and fetches work as for the original graph.
+ * Returns a float16 copy of a float32 graph. Nodes tagged 'float32' (GraphBuilder.tagged:
+ * normalisation statistics, softmax) still compute in float32, with Casts inserted where
+ * precisions meet; float32 initialisers become float16 unless only float32 nodes (or operands
+ * ONNX requires as float32) use them; float outputs are cast back to float32. Input and output
+ * names are unchanged, so feeds and fetches work as for the original graph.
  */
 export function convertGraphToFloat16(source: Graph): Graph {
   const b = new GraphBuilder(new Graph(`${source.name}.fp16`));
   const map = new Map<Value, Value>();
+  const casts = new Map<string, Value>();
   const keep32 = new Set<Value>();
+  const usedAtHalf = new Set<Value>();
   for (const node of source.nodes) {
-    for (const i of float32Operands[node.opType] ?? []) {
-      const v = node.inputs[i];
-      if (v) keep32.add(v);
-    }
+    const fixed = float32Operands[node.opType] ?? [];
+    node.inputs.forEach((v, i) => {
+      if (!v) return;
+      if (fixed.includes(i)) keep32.add(v);
+      else if (!node.tags.includes('float32')) usedAtHalf.add(v);
+    });
   }
-  for (const input of source.inputs) {
-    const declared = b.input(input.name, input.dtype, input.shape);
-    map.set(input, input.dtype === 'float32' && !keep32.has(input) ? b.cast(declared, 'float16') : declared);
-  }
+  for (const input of source.inputs) map.set(input, b.input(input.name, input.dtype, input.shape));
   for (const init of source.initializers) {
-    const convert = init.dtype === 'float32' && !keep32.has(init);
+    const convert = init.dtype === 'float32' && !keep32.has(init) && usedAtHalf.has(init);
     map.set(init, b.initializer(init.name, convert
       ? { dtype: 'float16', shape: init.shape, data: float32ToFloat16(init.data as Float32Array) }
       : { dtype: init.dtype, shape: init.shape, data: init.data! }));
   }
+  // the value of `old` in the wanted float type, casting once per value and type
+  const at = (old: Value, want: 'float16' | 'float32'): Value => {
+    const v = map.get(old)!;
+    if (v.dtype === want || (v.dtype !== 'float16' && v.dtype !== 'float32') || keep32.has(old)) return v;
+    const key = `${v.id}:${want}`;
+    let cast = casts.get(key);
+    if (!cast) {
+      cast = b.cast(v, want);
+      casts.set(key, cast);
+    }
+    return cast;
+  };
   for (const node of source.nodes) {
-    const inputs = node.inputs.map((v) => (v ? map.get(v)! : null));
+    const full = node.tags.includes('float32');
+    const inputs = node.inputs.map((v) => (v ? at(v, full ? 'float32' : 'float16') : null));
     const attributes = { ...node.attributes };
-    if (node.opType === 'Cast' && attributes.to === onnxDataType.float32) attributes.to = onnxDataType.float16;
-    const outputs = b.op(node.opType, inputs, attributes, node.outputs.length);
+    if (node.opType === 'Cast' && attributes.to === onnxDataType.float32 && !full) attributes.to = onnxDataType.float16;
+    const outputs = b.tagged(full ? 'float32' : 'float16', () => b.op(node.opType, inputs, attributes, node.outputs.length));
     node.outputs.forEach((v, i) => map.set(v, outputs[i]));
   }
-  for (const output of source.outputs) {
-    let v = map.get(output)!;
-    if (v.dtype === 'float16') v = b.cast(v, 'float32');
-    b.output(v, output.name);
-  }
+  for (const output of source.outputs) b.output(at(output, 'float32'), output.name);
   return b.graph;
 }

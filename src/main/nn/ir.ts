@@ -87,6 +87,8 @@ export class Node {
     readonly outputs: readonly Value[],
     readonly attributes: Readonly<Record<string, AttributeValue>>,
     readonly name: string,
+    /** Free-form markers set by GraphBuilder.tagged, e.g. 'float32' (keep full precision in fp16 graphs). */
+    readonly tags: readonly string[] = [],
   ) {}
 }
 
