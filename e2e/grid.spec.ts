@@ -3,42 +3,22 @@
 // frame times are measured and attached as numbers; they are not asserted (shared CI machine).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIRequestContext } from '@playwright/test';
-import sharp from 'sharp';
+import { callApi as call } from './support/api';
 import { expect, test } from './support/fixtures';
-import type { ServeHandle } from './support/server';
+import { writeDistinctPhotos } from './support/photos';
 
 const photoCount = 2000;
 
-/** Calls a contract channel over serve mode's HTTP transport. */
-async function call<T>(request: APIRequestContext, server: ServeHandle, channel: string, ...params: unknown[]): Promise<T> {
-  const res = await request.post(`${server.origin}/api/call/${channel}`, { data: params, headers: { Authorization: `Bearer ${server.token}` } });
-  const body = await res.json();
-  if (!res.ok()) throw new Error(`${channel}: ${res.status()} ${JSON.stringify(body)}`);
-  return body.result as T;
-}
-
-/** Small distinct JPEGs (each a different colour ramp, so no two share a content hash). */
-async function writePhotos(dir: string): Promise<void> {
-  const size = 48;
-  for (let i = 0; i < photoCount; i++) {
-    const pixels = Buffer.alloc(size * size * 3);
-    for (let p = 0; p < size * size; p++) {
-      pixels[p * 3] = (i * 7 + p) & 255;
-      pixels[p * 3 + 1] = (i >> 3) & 255;
-      pixels[p * 3 + 2] = (p * 3 + i) & 255;
-    }
-    await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
-      .jpeg({ quality: 80 })
-      .toFile(join(dir, `photo-${String(i).padStart(4, '0')}.jpg`));
-  }
+/** The page's frame callback (the e2e project is type-checked without DOM types). */
+interface FrameClock {
+  requestAnimationFrame(callback: () => void): number;
 }
 
 test('the grid stays virtualised and navigable at 2,000 photos', async ({ page, server, scratch, request }, testInfo) => {
   test.setTimeout(300_000);
   const photos = join(scratch, 'many');
   mkdirSync(photos);
-  await writePhotos(photos);
+  await writeDistinctPhotos(photos, photoCount);
   await call(request, server, 'project.create', { dir: join(scratch, 'project'), name: 'Many' });
   const album = await call<{ id: number }>(request, server, 'album.create', { name: 'Crowd' });
   const { jobId } = await call<{ jobId: number }>(request, server, 'import.start', { albumId: album.id, paths: [photos] });
@@ -64,7 +44,7 @@ test('the grid stays virtualised and navigable at 2,000 photos', async ({ page, 
       let last = performance.now();
       for (let i = 0; i < 150; i++) {
         element.scrollTop += 220;
-        await new Promise((done) => requestAnimationFrame(() => done(null)));
+        await new Promise((done) => (globalThis as unknown as FrameClock).requestAnimationFrame(() => done(null)));
         const now = performance.now();
         deltas.push(now - last);
         last = now;

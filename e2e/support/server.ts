@@ -19,7 +19,11 @@ export interface ServeHandle {
   dataDir: string;
   /** Everything the server printed, for failure messages. */
   output: () => string;
-  stop: () => Promise<void>;
+  /**
+   * Ends the server: SIGTERM (a clean shutdown) by default, or SIGKILL to simulate a crash.
+   * The data dir is removed unless the caller passed its own.
+   */
+  stop: (signal?: 'SIGTERM' | 'SIGKILL') => Promise<void>;
 }
 
 export interface ServeOptions {
@@ -27,6 +31,8 @@ export interface ServeOptions {
   env?: Record<string, string>;
   /** How long to wait for the `serving at` line. */
   timeoutMs?: number;
+  /** Reuse this data dir (e.g. to restart after a crash); kept when the server stops. */
+  dataDir?: string;
 }
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
@@ -41,9 +47,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** Spawns `node out/main/cli.js serve --port 0` and resolves once it prints its URL. */
-export async function startServer({ env = {}, timeoutMs = 30_000 }: ServeOptions = {}): Promise<ServeHandle> {
+export async function startServer({ env = {}, timeoutMs = 30_000, dataDir: givenDataDir }: ServeOptions = {}): Promise<ServeHandle> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npx electron-vite build\` before the e2e tests`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'rig-e2e-data-'));
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'rig-e2e-data-'));
   // process.execPath is the Node 22 that runs Playwright (node_modules/.bin/node via npx),
   // the same runtime better-sqlite3 was built for.
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
@@ -81,13 +87,13 @@ export async function startServer({ env = {}, timeoutMs = 30_000 }: ServeOptions
     token,
     dataDir,
     output: () => output,
-    async stop() {
-      child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
       if (!(await waitForExit(child, 5000))) {
         child.kill('SIGKILL');
         await waitForExit(child, 5000);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
