@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OnnxBackend, parseProviderList } from '../../../src/main/nn/backend';
+import * as ort from 'onnxruntime-node';
+import { ModelSession, OnnxBackend, parseProviderList } from '../../../src/main/nn/backend';
 import { GraphBuilder, float32Tensor } from '../../../src/main/nn/builder';
 import { convertGraphToFloat16, float32ToFloat16, float16ToFloat32, toFloat16Bits } from '../../../src/main/nn/float16';
 
@@ -71,5 +72,37 @@ describe('float16', () => {
     const out = await session.run({ x: { dtype: 'float32', shape: [2, 3], data: Float32Array.of(1, 0, 0, 0, 1, 1) } });
     expect(Array.from(out.y.data as Float32Array)).toEqual([1.5, 2.5, 8.5, 10.5]);
     await session.dispose();
+  });
+});
+
+describe('ModelSession run serialisation', () => {
+  function fakeSession() {
+    let active = 0;
+    let maxActive = 0;
+    const session = {
+      inputNames: ['x'],
+      outputNames: ['y'],
+      async run() {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return { y: new ort.Tensor('float32', new Float32Array(1), [1]) };
+      },
+      async release() {},
+    };
+    return { session: session as unknown as ort.InferenceSession, maxActive: () => maxActive };
+  }
+  const feed = { x: { dtype: 'float32' as const, shape: [1], data: new Float32Array(1) } };
+
+  it('queues runs on providers that cannot run a session concurrently (DirectML) and not on CPU', async () => {
+    const dml = fakeSession();
+    const serial = new ModelSession('m', dml.session, 'dml', true, null, []);
+    await Promise.all([serial.run(feed), serial.run(feed), serial.run(feed)]);
+    expect(dml.maxActive()).toBe(1);
+    const cpu = fakeSession();
+    const parallel = new ModelSession('m', cpu.session, 'cpu', false, null, []);
+    await Promise.all([parallel.run(feed), parallel.run(feed), parallel.run(feed)]);
+    expect(cpu.maxActive()).toBe(3);
   });
 });
