@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
 import { flameModelFromEntries, readModelEntries, type ModelEntries } from '../flame/load-model';
 import { isNdArray } from '../io/ndarray';
@@ -21,11 +21,16 @@ export interface HeadModelSources {
 }
 
 /**
- * resources/demo-head beside the bundle: out/main/*.js and src/main/viewport/*.ts both sit two
- * levels below the project root, so one relative path serves the build and the tests.
+ * resources/demo-head of the app: the nearest `resources/demo-head` above this module. The
+ * module sits at different depths in the sources (src/main/viewport) and in the build
+ * (out/main or a shared chunk under out/main/chunks), so the folder is searched for upwards.
  */
-export function defaultDemoHeadDir(): string {
-  return join(__dirname, '..', '..', 'resources', 'demo-head');
+export function defaultDemoHeadDir(start = __dirname): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'resources', 'demo-head');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return join(start, 'resources', 'demo-head'); // not found: report a path
+  }
 }
 
 /** A key that changes when the file does (path, size and modification time). */

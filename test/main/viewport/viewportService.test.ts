@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoHead } from '../../../src/main/flame/demo-head';
 import { writeNpz } from '../../../src/main/io/npy';
-import { headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { ViewportService } from '../../../src/main/viewport/viewportService';
-import { sharedPath } from '../../helpers/shared';
+import { projectRoot, sharedPath } from '../../helpers/shared';
 
 describe('the viewport service', () => {
   let dir: string;
@@ -68,5 +68,13 @@ describe('the viewport service', () => {
     await expect(service.codes(join(dir, 'absent.npz'))).rejects.toThrow('absent.npz: cannot read the file (ENOENT)');
     const loaded = await service.codes(sharedPath('fixtures', 'flame-synthetic', 'reference.npz'), 3);
     expect(loaded.index).toBe(3);
+  });
+});
+
+describe('defaultDemoHeadDir', () => {
+  it('finds the shipped demo head from the sources and from a nested build chunk', () => {
+    const shipped = join(projectRoot, 'resources', 'demo-head');
+    expect(defaultDemoHeadDir()).toBe(shipped);
+    expect(defaultDemoHeadDir(join(projectRoot, 'out', 'main', 'chunks'))).toBe(shipped);
   });
 });

@@ -51,7 +51,7 @@ export function CodeSlider({ store, label, read, write, min = -3, max = 3, step 
           if (readout.current) readout.current.textContent = value.toFixed(digits);
         }}
       />
-      <output ref={readout} className="code-slider-value" />
+      <output ref={readout} className="code-slider-value" data-testid={testId ? `${testId}-value` : undefined} />
     </label>
   );
 }

@@ -53,7 +53,7 @@ export function CodesPanel({ onLoad, onLoaded, onPhoto }: CodesPanelProps) {
         />
       </label>
       <label>
-        row <input type="number" min={1} value={index + 1} onChange={(event) => setIndex(Math.max(0, Number(event.currentTarget.value) - 1))} style={{ width: '4em' }} />
+        row <input type="number" min={1} data-testid="codes-row" value={index + 1} onChange={(event) => setIndex(Math.max(0, Number(event.currentTarget.value) - 1))} style={{ width: '4em' }} />
       </label>
       {onPhoto && (
         <label className="file-button">
