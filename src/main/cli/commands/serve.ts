@@ -43,6 +43,7 @@ export const serveCommand: Command = {
       return 0;
     } catch (e) {
       await backend.close();
+      if ((e as { code?: string }).code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; pass --port N, or --port 0 for any free port`);
       throw e;
     }
   },
