@@ -1,9 +1,11 @@
-import { useCallback } from 'react';
+import { lazy, Suspense, useCallback } from 'react';
 import { errorMessage } from '../../api';
 import { useApi, useTransport } from '../../app/BackendProvider';
 import type { ViewProps } from '../../app/views';
 import { useQuery } from '../../hooks/useQuery';
-import { ViewportView } from './ViewportView';
+
+// three.js and react-three-fiber load with the viewport, not with the app shell.
+const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
 
 export type ViewportPageProps = ViewProps;
 
@@ -36,5 +38,9 @@ export function ViewportPage(_props: ViewportPageProps) {
     );
   }
   if (!model.data) return <p className="loading">Loading the head model…</p>;
-  return <ViewportView model={model.data} onLoadCodes={loadCodes} />;
+  return (
+    <Suspense fallback={<p className="loading">Loading the viewport…</p>}>
+      <ViewportView model={model.data} onLoadCodes={loadCodes} />
+    </Suspense>
+  );
 }
