@@ -97,7 +97,7 @@ export class Library {
 
   /** One page of an album in import order (the grid's query; see bench/import). */
   listPhotos(albumId: number, offset: number, limit: number): PhotoPage {
-    this.getAlbum(albumId);
+    if (!this.db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
     const total = (this.db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const items = this.db
       .prepare(
