@@ -8,6 +8,7 @@ import { encoderGraph, encoderIo, unetGraph, unetIo } from '../models/diffusionr
 import type { ModelSession, OnnxBackend } from '../nn/backend';
 import type { DdimOptions, Denoiser } from './ddim';
 import { ddimInvert, ddimSample } from './ddim';
+import { SeededRandom } from './rng';
 import type { DiffusionSettings } from './schedule';
 import { createDiffusion } from './schedule';
 
@@ -19,6 +20,20 @@ export interface Conditioning {
   physical: Float32Array;
   /** Global latents [N, latentDim]. */
   latent: Float32Array;
+}
+
+/**
+ * Starting noise x_T for `batch` images from a seed. With `shared`, every image gets the same
+ * noise (upstream's released script starts all outputs from one fixed noise tensor).
+ */
+export function seededNoise(seed: number, batch: number, imageSize: number, shared = false): Float32Array {
+  const per = 3 * imageSize * imageSize;
+  const random = new SeededRandom(seed);
+  if (!shared) return random.normals(batch * per);
+  const one = random.normals(per);
+  const out = new Float32Array(batch * per);
+  for (let n = 0; n < batch; n++) out.set(one, n * per);
+  return out;
 }
 
 /** A DiffusionRig model bound to a backend. */
