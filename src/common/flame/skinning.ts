@@ -9,7 +9,12 @@
  */
 
 import type { FlameCodes, FlameModel } from './model';
-import { fullPose, jointCount, poseFeatureCount } from './model';
+import { fullPose, jointCount as modelJointCount, poseFeatureCount as modelPoseFeatureCount } from './model';
+
+// Module-local copies: hot loops must not read imported bindings (bundlers and test runners
+// may turn those into property reads on a module object).
+const jointCount = modelJointCount;
+const poseFeatureCount = modelPoseFeatureCount;
 import { multiply3, rodrigues } from './rotation';
 
 export class FlameSkinner {
@@ -31,6 +36,8 @@ export class FlameSkinner {
   private readonly worldRotations = new Float64Array(jointCount * 9);
   private readonly transforms = new Float64Array(jointCount * 12);
   private readonly feature = new Float64Array(poseFeatureCount);
+  /** The expression code copied into a typed array, so the hot loop sees one element kind. */
+  private readonly expressionCode: Float64Array;
 
   constructor(readonly model: FlameModel) {
     const n = model.vertexCount * 3;
@@ -39,6 +46,7 @@ export class FlameSkinner {
     this.shaped = new Float64Array(n);
     this.posed = new Float64Array(n);
     this.cachedShape = new Float64Array(model.shapeCount);
+    this.expressionCode = new Float64Array(model.expressionCount);
     if (model.parents[0] !== -1) throw new Error('FLAME kinematic tree: joint 0 must be the root');
     for (let j = 1; j < jointCount; j++) {
       if (!(model.parents[j] >= 0 && model.parents[j] < j)) throw new Error(`FLAME kinematic tree: joint ${j} has parent ${model.parents[j]}`);
@@ -70,26 +78,33 @@ export class FlameSkinner {
     let same = this.cacheValid;
     for (let k = 0; k < count && same; k++) same = cachedShape[k] === (k < shape.length ? shape[k] : 0);
     if (same) return;
-    for (let k = 0; k < count; k++) cachedShape[k] = k < shape.length ? shape[k] : 0;
-    // Only the non-zero coefficients cost anything.
-    const active: number[] = [];
-    for (let k = 0; k < count; k++) if (cachedShape[k] !== 0) active.push(k);
+    let used = 0;
+    for (let k = 0; k < count; k++) {
+      cachedShape[k] = k < shape.length ? shape[k] : 0;
+      if (cachedShape[k] !== 0) used = k + 1;
+    }
     const out = this.identityShaped;
     const basis = model.shapeBasis;
     const template = model.template;
     for (let row = 0; row < out.length; row++) {
       let sum = 0;
       const base = row * count;
-      for (let a = 0; a < active.length; a++) sum += basis[base + active[a]] * cachedShape[active[a]];
+      for (let k = 0; k < used; k++) sum += basis[base + k] * cachedShape[k];
       out[row] = template[row] + sum;
     }
     this.cacheValid = true;
   }
 
-  private addExpression(expression: ArrayLike<number>): void {
+  private addExpression(values: ArrayLike<number>): void {
     const { model } = this;
     const count = model.expressionCount;
-    const used = expression.length;
+    const expression = this.expressionCode;
+    // Trailing zeros cost nothing: stop at the last non-zero coefficient.
+    let used = 0;
+    for (let k = 0; k < count; k++) {
+      expression[k] = k < values.length ? values[k] : 0;
+      if (expression[k] !== 0) used = k + 1;
+    }
     const basis = model.expressionBasis;
     const source = this.identityShaped;
     const out = this.shaped;
