@@ -11,7 +11,7 @@ export interface RigFixtures {
   scratch: string;
 }
 
-/** Playwright's test with a running server and a scratch folder; errors in the page fail the test. */
+/** Playwright's test with a running server and a scratch folder; errors in the page (uncaught, or CSP blocks) fail the test. */
 export const test = base.extend<RigFixtures>({
   server: async ({}, use, testInfo) => {
     const server = await startServer();
@@ -33,6 +33,10 @@ export const test = base.extend<RigFixtures>({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // A blocked resource only logs to the console; the page's CSP must not block the app itself.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) errors.push(message.text());
+    });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },
