@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { DiffusionRigConfig } from '../../../src/main/models/config';
+import { OnnxBackend } from '../../../src/main/nn/backend';
+import { serializeGraph } from '../../../src/main/nn/serialize';
+import { randomWeights } from '../../../src/main/train/init';
+import { ResumableRandom } from '../../../src/main/train/random';
+import { Trainer, type TrainerSettings } from '../../../src/main/train/trainer';
+import { buildTrainStep, trainIo } from '../../../src/main/train/trainStep';
+
+const config: DiffusionRigConfig = {
+  unet: {
+    inChannels: 12, modelChannels: 32, outChannels: 3, numResBlocks: 1, channelMult: [1, 2], attentionDownsampleRates: [2],
+    numHeads: 1, numHeadChannels: -1, numHeadsUpsample: 1, useScaleShiftNorm: true, resblockUpdown: true, convResample: true,
+    useNewAttentionOrder: false, latentDim: 16, dropout: 0,
+  },
+  encoder: { block: 'basic', layers: [1, 1, 1, 1], latentDim: 16 },
+};
+
+describe('mixed-precision train step', () => {
+  const weights = randomWeights(config, 2);
+  const step = buildTrainStep({ config, stateDict: weights, batch: 2, imageSize: 16, precision: 'mixed-float16' });
+  const graph = step.graph;
+
+  it('computes the UNet in float16 and keeps float32 master weights, moments and gradients', () => {
+    const unetConvs = graph.nodes.filter((n) => n.opType === 'Conv' && !n.name.startsWith('grad/') && !n.name.includes('encoder'));
+    expect(unetConvs.length).toBeGreaterThan(10);
+    expect(unetConvs.every((n) => n.outputs[0].dtype === 'float16')).toBe(true);
+    const encoderConvs = graph.nodes.filter((n) => n.opType === 'Conv' && n.name.startsWith('encoder'));
+    expect(encoderConvs.every((n) => n.outputs[0].dtype === 'float32')).toBe(true);
+    expect(step.parameters.length).toBeGreaterThan(50);
+    for (const { key } of step.parameters) {
+      expect(graph.value(key)!.dtype).toBe('float32');
+      expect(graph.outputs.find((o) => o.name === `${key}.new`)!.dtype).toBe('float32');
+    }
+  });
+
+  it('takes a loss scale and reports whether the step was finite', () => {
+    expect(graph.value(trainIo.lossScale)!.kind).toBe('input');
+    expect(graph.outputs.find((o) => o.name === trainIo.finite)!.dtype).toBe('bool');
+    expect(serializeGraph(graph).length).toBeGreaterThan(1000);
+  });
+
+  it('has the same trainable parameters as the float32 graph', () => {
+    const full = buildTrainStep({ config, stateDict: weights, batch: 2, imageSize: 16 });
+    expect(step.parameters.map((p) => p.key).sort()).toEqual(full.parameters.map((p) => p.key).sort());
+  });
+});
+
+describe('mixed-precision training on the CPU provider', () => {
+  const weights = randomWeights(config, 2);
+  const random = new ResumableRandom(3);
+  const pairs = [0, 1].map(() => ({ image: random.fillNormal(new Float32Array(3 * 256)).map(Math.tanh), physical: random.fillNormal(new Float32Array(9 * 256)) }));
+  const settings = (precision: TrainerSettings['precision']): TrainerSettings => ({ batchSize: 2, learningRate: 1e-3, seed: 1, imageSize: 16, precision });
+
+  it('follows the float32 run closely, and skips a step whose scaled gradients overflow', async () => {
+    const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
+    try {
+      const full = await Trainer.create({ backend, config, weights, pairs, settings: settings('float32') });
+      const half = await Trainer.create({ backend, config, weights, pairs, settings: settings('mixed-float16') });
+      for (let i = 0; i < 3; i++) {
+        const a = await full.step();
+        const b = await half.step();
+        expect(b.finite).toBe(true);
+        expect(Math.abs(b.loss - a.loss) / a.loss).toBeLessThan(2e-3);
+        expect(Math.abs(b.gradNorm - a.gradNorm) / a.gradNorm).toBeLessThan(2e-3);
+      }
+      const key = 'denoisingUNet.out.2.weight';
+      const before = (half.runner.tensor(key).data as Float32Array).slice();
+      half.runner.lossScale = 1e30; // float16 gradients overflow to inf
+      const skipped = await half.step();
+      expect(skipped.finite).toBe(false);
+      expect(skipped.step).toBe(3);
+      expect(half.runner.lossScale).toBe(5e29);
+      expect(Array.from(half.runner.tensor(key).data as Float32Array)).toEqual(Array.from(before));
+    } finally {
+      await backend.disposeAll();
+    }
+  }, 120_000);
+});
