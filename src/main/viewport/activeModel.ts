@@ -3,6 +3,10 @@ import { basename, dirname, join } from 'node:path';
 import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
 import { flameModelFromEntries, readModelEntries, type ModelEntries } from '../flame/load-model';
 import { isNdArray } from '../io/ndarray';
+import { loadTextureImage, loadTextureSpace, loadUvLayout } from '../flame/texture-space';
+import { textureFromCode } from '../../common/flame/albedo';
+import type { Texture } from '../../common/render/deca-buffers';
+import type { ModelAssetPaths } from '../../common/contract/flame';
 import type { ActiveHeadModel } from './viewportService';
 
 /** Where the researcher's FLAME files are (from Settings), when they have set them. */
@@ -51,10 +55,17 @@ export interface HeadModelLocation {
   source: 'flame' | 'demo';
   modelPath: string;
   embeddingPath: string | null;
+  /** DECA's data folder for UVs and the albedo texture (researcher's files only). */
+  decaDataDir: string | null;
   label: string;
   /** Changes when any of the files does. */
   key: string;
 }
+
+/** Files of DECA's data folder the viewport reads, when present: UVs, then albedo sources in order. */
+const uvFile = 'head_template.obj';
+const albedoSpaces = ['FLAME_albedo_from_BFM.npz', 'FLAME_texture.npz'];
+const albedoImage = 'mean_texture.jpg';
 
 /**
  * Finds the head the viewport shows: the researcher's FLAME model (with DECA's landmark
@@ -65,17 +76,19 @@ export function locateHeadModel(sources: HeadModelSources): HeadModelLocation {
   const files = sources.flameFiles();
   if (files) {
     if (!existsSync(files.modelPath)) throw new Error(`the FLAME model set in Settings is missing: ${files.modelPath}`);
-    const candidate = files.decaDataDir ? join(files.decaDataDir, 'landmark_embedding.npy') : null;
-    const embeddingPath = candidate && existsSync(candidate) ? candidate : null;
-    const key = [files.modelPath, embeddingPath].filter((p): p is string => p !== null).map(fileKey).join('|');
-    return { source: 'flame', modelPath: files.modelPath, embeddingPath, label: basename(files.modelPath), key };
+    const deca = files.decaDataDir && existsSync(files.decaDataDir) ? files.decaDataDir : null;
+    const inDeca = (name: string) => (deca && existsSync(join(deca, name)) ? join(deca, name) : null);
+    const embeddingPath = inDeca('landmark_embedding.npy');
+    const used = [files.modelPath, embeddingPath, inDeca(uvFile), ...albedoSpaces.map(inDeca), inDeca(albedoImage)];
+    const key = used.filter((p): p is string => p !== null).map(fileKey).join('|');
+    return { source: 'flame', modelPath: files.modelPath, embeddingPath, decaDataDir: deca, label: basename(files.modelPath), key };
   }
   const dir = sources.demoHeadDir;
   const modelPath = findFile(dir, (name) => /\.(npz|pkl)$/i.test(name) && !/landmark/i.test(name));
   if (!modelPath) throw new Error(`no head model: set your FLAME model file in Settings (the demo head was not found in ${dir})`);
   const embeddingPath = findFile(dir, (name) => /landmark.*\.(npy|npz)$/i.test(name));
   const key = [modelPath, embeddingPath].filter((p): p is string => p !== null).map(fileKey).join('|');
-  return { source: 'demo', modelPath, embeddingPath, label: 'Demo head (not FLAME)', key };
+  return { source: 'demo', modelPath, embeddingPath, decaDataDir: null, label: 'Demo head (not FLAME)', key };
 }
 
 /** An (H,W,3) uint8 `albedo` entry (the demo head carries its texture this way), or null. */
@@ -94,14 +107,40 @@ export async function loadHeadModel(location: HeadModelLocation): Promise<Active
   const entries = await readModelEntries(location.modelPath);
   const model = flameModelFromEntries(entries, what);
   if (location.embeddingPath) model.landmarks = await loadLandmarkEmbedding(location.embeddingPath, model.faces.length / 3);
+  let albedo = albedoEntry(entries, what);
+  const deca = location.decaDataDir;
+  if (deca && !model.uv && existsSync(join(deca, uvFile))) {
+    model.uv = await loadUvLayout(join(deca, uvFile), { vertexCount: model.vertexCount, faceCount: model.faces.length / 3 });
+  }
+  if (deca && model.uv && !albedo) albedo = await decaAlbedo(deca);
   return {
     model,
     source: location.source,
     label: location.label,
     path: location.source === 'flame' ? location.modelPath : null,
-    albedo: albedoEntry(entries, what),
+    albedo,
     key: location.key,
   };
+}
+
+/** Float RGB (row 0 at the top) → bytes for the wire. */
+function textureBytes(texture: Texture): NonNullable<ActiveHeadModel['albedo']> {
+  const rgb = new Uint8Array(texture.data.length);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = Math.round(Math.min(1, Math.max(0, texture.data[i])) * 255);
+  return { rgb, height: texture.height, width: texture.width };
+}
+
+/**
+ * The mean albedo from the researcher's DECA folder: the mean of a texture space (BFM-derived
+ * first, DECA's default), else mean_texture.jpg; null when there is none (flat albedo).
+ */
+async function decaAlbedo(deca: string): Promise<ActiveHeadModel['albedo']> {
+  for (const name of albedoSpaces) {
+    const path = join(deca, name);
+    if (existsSync(path)) return textureBytes(textureFromCode(await loadTextureSpace(path, 1), [], 256));
+  }
+  const image = join(deca, albedoImage);
+  return existsSync(image) ? textureBytes(await loadTextureImage(image)) : null;
 }
 
 /** The viewport service's dependencies over these sources. */
@@ -109,5 +148,13 @@ export function headModelDeps(sources: HeadModelSources) {
   return {
     activeModelKey: () => locateHeadModel(sources).key,
     loadActiveModel: () => loadHeadModel(locateHeadModel(sources)),
+  };
+}
+
+/** The researcher's files from the remembered asset paths (Settings), or null when unset. */
+export function flameFilesFrom(store: { current(): ModelAssetPaths }): () => FlameFiles | null {
+  return () => {
+    const paths = store.current();
+    return paths.modelPath ? { modelPath: paths.modelPath, decaDataDir: paths.decaDataDir } : null;
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoHead } from '../../../src/main/flame/demo-head';
 import { writeNpz } from '../../../src/main/io/npy';
-import { defaultDemoHeadDir, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { ViewportService } from '../../../src/main/viewport/viewportService';
 import { projectRoot, sharedPath } from '../../helpers/shared';
 
@@ -51,13 +51,21 @@ describe('the viewport service', () => {
   it("uses the researcher's FLAME file and DECA's landmark embedding when settings name them", async () => {
     const deca = join(dir, 'deca-data');
     mkdirSync(deca);
-    copyFileSync(sharedPath('deca-data', 'landmark_embedding.npy'), join(deca, 'landmark_embedding.npy'));
+    for (const name of ['landmark_embedding.npy', 'head_template.obj', 'mean_texture.jpg']) copyFileSync(sharedPath('deca-data', name), join(deca, name));
     const modelPath = sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl');
-    const service = new ViewportService(headModelDeps({ flameFiles: () => ({ modelPath, decaDataDir: deca }), demoHeadDir: demoDir }));
+    // As Settings remembers them (flame-assets.json through ModelAssetStore).
+    const store = { current: () => ({ modelPath, decaDataDir: deca }) };
+    const service = new ViewportService(headModelDeps({ flameFiles: flameFilesFrom(store), demoHeadDir: demoDir }));
     const packed = await service.model();
     expect(packed.info).toMatchObject({ source: 'flame', label: 'generic_model.pkl', path: modelPath, vertexCount: 5023, shapeCount: 100, expressionCount: 50 });
     expect(packed.landmarks?.staticFaces.shape).toEqual([51]);
-    expect(packed.albedo).toBeNull();
+    // UVs from head_template.obj and DECA's mean texture as the albedo.
+    expect(packed.uv?.coords.shape).toEqual([5118, 2]);
+    expect(packed.uv?.faces.shape).toEqual([9976, 3]);
+    expect(packed.albedo?.shape[2]).toBe(3);
+    expect(packed.albedo!.shape[0]).toBeGreaterThanOrEqual(256);
+    // Unset paths mean the demo head.
+    expect(flameFilesFrom({ current: () => ({ modelPath: null, decaDataDir: deca }) })()).toBeNull();
   });
 
   it('says what is missing', async () => {
