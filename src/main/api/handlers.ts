@@ -4,7 +4,7 @@ import { openDemo } from '../app/demo';
 import { ModelAssetStore } from '../flame/assets';
 import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
-import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
 
@@ -18,7 +18,7 @@ import { ViewportService } from '../viewport/viewportService';
  * `backend.require()` (the open project's db, library and jobs).
  */
 export function createHandlers(backend: Backend) {
-  const viewport = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
+  const viewport = new ViewportService(headModelDeps({ flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() }));
   const handlers = {
     'app.info': () => backend.appInfo(),
     'project.recent': () => backend.settings.recentProjects(),
