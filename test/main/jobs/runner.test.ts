@@ -73,16 +73,20 @@ describe('JobRunner', () => {
   it('estimates the time left from the rate so far', async () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db);
-    const etas: (number | null)[] = [];
-    const runner = new JobRunner(db, (_, p) => etas.push((p as JobInfo).etaSeconds), { progressIntervalMs: 0 });
+    const etas: { at: number; eta: number }[] = [];
+    const runner = new JobRunner(db, (_, p) => {
+      const eta = (p as JobInfo).etaSeconds;
+      if (eta !== null) etas.push({ at: Date.now(), eta });
+    }, { progressIntervalMs: 0 });
     runners.push(runner);
-    runner.register(countingKind(new Map(), 60));
+    runner.register(countingKind(new Map(), 100));
     const job = runner.start('count', { n: 20 });
     await runner.wait(job.id);
-    const estimates = etas.filter((e): e is number => e !== null);
-    expect(estimates.length).toBeGreaterThan(3);
-    // 60 ms a step: with ~10 steps left the estimate is about 0.6 s, so rounds to 0 or 1.
-    expect(Math.max(...estimates)).toBeLessThanOrEqual(2);
+    const end = Date.now();
+    expect(etas.length).toBeGreaterThan(5);
+    // Each estimate is close to the time that really was left (whole seconds, so within ~1 s).
+    for (const { at, eta } of etas) expect(Math.abs(eta - (end - at) / 1000)).toBeLessThan(1.2);
+    expect(Math.max(...etas.map((e) => e.eta))).toBeGreaterThanOrEqual(1);
     expect(runner.get(job.id).etaSeconds).toBeNull();
   });
 
