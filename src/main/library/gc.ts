@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blobPath, hashPattern, thumbPath } from './paths';
 import type { Project } from './project';
@@ -33,6 +33,9 @@ export function collectUnreferencedBlobs(project: Project): number {
   return hashes.length;
 }
 
+/** Staged uploads younger than this are kept even when no job names them yet. */
+export const uploadGraceMs = 60 * 60 * 1000;
+
 export interface OrphanReport {
   blobFiles: number;
   thumbFiles: number;
@@ -42,7 +45,7 @@ export interface OrphanReport {
 /**
  * On open: deletes blob and thumbnail files that have no row (a crash between writing the
  * file and committing its row), and empties tmp/ except the staged upload batches named in
- * `keepUploads` (still needed by a job that can be resumed).
+ * `keepUploads` (still needed by a job that can be resumed) or younger than an hour.
  */
 export async function collectOrphanFiles(project: Project, keepUploads: ReadonlySet<string> = new Set()): Promise<OrphanReport> {
   const { db, paths } = project;
@@ -68,6 +71,9 @@ export async function collectOrphanFiles(project: Project, keepUploads: Readonly
     if (name === 'uploads') {
       for (const batch of await readdir(paths.uploads).catch(() => [] as string[])) {
         if (keepUploads.has(batch)) continue;
+        // A batch may be uploading right now (its import not started yet) in another process.
+        const modified = (await stat(join(paths.uploads, batch)).catch(() => null))?.mtimeMs ?? 0;
+        if (Date.now() - modified < uploadGraceMs) continue;
         await rm(join(paths.uploads, batch), { force: true, recursive: true });
         report.tmpEntries++;
       }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../../src/common/contract';
@@ -25,6 +25,9 @@ describe('Backend', () => {
         .run({ params: JSON.stringify({ albumId: album.id, paths: [staged] }), pid: 2 ** 22 + 4321 }).lastInsertRowid,
     );
     mkdirSync(join(project.paths.uploads, 'abandoned'), { recursive: true });
+    const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(project.paths.uploads, 'abandoned'), longAgo, longAgo);
+    utimesSync(join(project.paths.uploads, 'batch1'), longAgo, longAgo);
     writeFileSync(join(project.paths.tmp, 'x.partial'), 'x');
     await backend.closeProject();
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectOrphanFiles } from '../../../src/main/library/gc';
@@ -10,7 +10,7 @@ let t: TestProject;
 afterEach(async () => t?.close());
 
 describe('collectOrphanFiles', () => {
-  it('removes blob and thumbnail files without a row, tmp leftovers and unclaimed uploads, keeping the rest', async () => {
+  it('removes blob and thumbnail files without a row, tmp leftovers and old unclaimed uploads, keeping the rest', async () => {
     t = openTestProject();
     const file = join(t.root, 'keep.jpg');
     await writeImage(file);
@@ -28,6 +28,9 @@ describe('collectOrphanFiles', () => {
     writeFileSync(join(t.project.paths.tmp, 'abc.partial'), 'x');
     mkdirSync(join(t.project.paths.uploads, 'claimed'), { recursive: true });
     mkdirSync(join(t.project.paths.uploads, 'abandoned'), { recursive: true });
+    mkdirSync(join(t.project.paths.uploads, 'uploading'), { recursive: true });
+    const longAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(t.project.paths.uploads, 'abandoned'), longAgo, longAgo);
 
     const report = await collectOrphanFiles(t.project, new Set(['claimed']));
     expect(report).toEqual({ blobFiles: 2, thumbFiles: 1, tmpEntries: 2 });
@@ -37,6 +40,7 @@ describe('collectOrphanFiles', () => {
     expect(existsSync(thumbPath(t.project.paths, kept))).toBe(true);
     expect(existsSync(join(t.project.paths.uploads, 'claimed'))).toBe(true);
     expect(existsSync(join(t.project.paths.uploads, 'abandoned'))).toBe(false);
+    expect(existsSync(join(t.project.paths.uploads, 'uploading'))).toBe(true); // recent: may be in flight
     expect(existsSync(join(t.project.paths.tmp, 'abc.partial'))).toBe(false);
   });
 });
