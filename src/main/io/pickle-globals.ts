@@ -50,6 +50,10 @@ function global(pyName: string, parts: Omit<PyGlobal, 'kind' | 'pyName'>): PyGlo
 
 /** Latin-1 text back to bytes (Python 2 str / py3 `_codecs.encode(s, 'latin1')`). */
 export function latin1Bytes(text: string, what: string): Uint8Array {
+  if (typeof Buffer !== 'undefined' && text.length > 4096 && !/[^\u0000-\u00ff]/.test(text)) {
+    const encoded = Buffer.from(text, 'latin1');
+    return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.length);
+  }
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -45,8 +45,10 @@ export interface UnpickleOptions {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Latin-1 decode (TextDecoder's 'latin1' is really windows-1252, so decode by hand). */
+/** Latin-1 decode (TextDecoder's 'latin1' is really windows-1252, so not that). */
 export function latin1Text(bytes: Uint8Array): string {
+  // Node's Buffer decodes latin-1 natively (FLAME files hold ~50 MB of Python 2 str).
+  if (typeof Buffer !== 'undefined' && bytes.length > 4096) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   let text = '';
   for (let i = 0; i < bytes.length; i += 8192) {
     text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
