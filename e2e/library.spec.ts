@@ -1,7 +1,7 @@
 // Issue 2's end-to-end check, in Chromium against serve mode: a project and an album made
 // through the UI, 5 photos plus one corrupt file imported, the result surviving a reload, a
 // delete, and a second import of the same folder reporting the duplicates.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { sharedPath } from '../test/helpers/shared';
@@ -146,4 +146,60 @@ test('opening a folder that is not a project says so', async ({ page, server, sc
   await page.getByRole('button', { name: 'Open project' }).click();
   await expect(page.getByRole('alert')).toContainText(`${scratch} is not a Rig Studio project`);
   await expect(page.getByRole('heading', { name: 'Open a project' })).toBeVisible();
+});
+
+test('albums: rename, and delete only after confirming', async ({ page, server, scratch }) => {
+  await page.goto(server.url);
+  await page.getByLabel('Project name').fill('Albums');
+  await page.getByRole('textbox', { name: 'Project folder', exact: true }).fill(join(scratch, 'albums'));
+  await page.getByRole('button', { name: 'Create project' }).click();
+  for (const name of ['Ada', 'Grace']) {
+    await page.getByRole('button', { name: 'New album' }).click();
+    await page.getByRole('dialog', { name: 'New album' }).getByLabel('Album name').fill(name);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  }
+  // A clashing name is refused with the backend's message, and the dialog stays open.
+  await page.getByRole('button', { name: 'Rename album Grace' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename “Grace”' });
+  await rename.getByLabel('Album name').fill('Ada');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(rename.getByRole('alert')).toContainText('already exists');
+  await rename.getByLabel('Album name').fill('Grace Hopper');
+  await rename.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('link', { name: /Grace Hopper/ })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete album Ada' }).click();
+  await page.getByRole('dialog', { name: 'Delete album “Ada”?' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('link', { name: /^Ada/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete album Ada' }).click();
+  await page.getByRole('dialog', { name: 'Delete album “Ada”?' }).getByRole('button', { name: 'Delete album' }).click();
+  await expect(page.getByRole('link', { name: /^Ada/ })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Albums' }).getByRole('listitem')).toHaveCount(1);
+});
+
+test('dropping files on the album uploads and imports them', async ({ page, server, scratch }) => {
+  await page.goto(server.url);
+  await page.getByLabel('Project name').fill('Drop');
+  await page.getByRole('textbox', { name: 'Project folder', exact: true }).fill(join(scratch, 'drop'));
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByRole('button', { name: 'New album' }).click();
+  await page.getByRole('dialog', { name: 'New album' }).getByLabel('Album name').fill('Dropped');
+  await page.keyboard.press('Enter');
+  const pane = page.getByRole('region', { name: 'Album Dropped' });
+  await expect(pane).toBeVisible();
+
+  const files = ['alfw1.png', 'IMG_0392_inputs.jpg'].map((name) => ({ name, bytes: [...readFileSync(sharedPath('faces', 'examples', name))] }));
+  const transfer = await page.evaluateHandle((list) => {
+    const data = new (globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } }).DataTransfer();
+    for (const f of list) data.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return data;
+  }, files);
+  await pane.dispatchEvent('dragover', { dataTransfer: transfer });
+  await expect(page.getByText('Drop to import into “Dropped”')).toBeVisible();
+  await pane.dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(page.getByRole('region', { name: 'Import result' })).toContainText('2 imported', { timeout: 60_000 });
+  await expect(page.getByRole('option')).toHaveCount(2);
+  await expect(page.getByText('Drop to import into “Dropped”')).toHaveCount(0);
 });

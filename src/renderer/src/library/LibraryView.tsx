@@ -19,10 +19,13 @@ export function LibraryView({ path, navigate }: ViewProps) {
   const list = albums.data ?? [];
   const album = list.find((a) => a.id === requested);
 
-  // No album (or a deleted one) in the address: show the first, without a history entry.
+  // No album (or a deleted one) in the address: show the first, without a history entry. Not
+  // while reloading: a just-created album is in the address before it is in the list.
+  const settled = albums.data !== undefined && !albums.loading;
+  const firstId = list[0]?.id;
   useEffect(() => {
-    if (albums.data && !album && albums.data.length > 0) window.location.replace(formatRoute('library', albums.data[0].id));
-  }, [albums.data, album]);
+    if (settled && !album && firstId !== undefined) window.location.replace(formatRoute('library', firstId));
+  }, [settled, album, firstId]);
 
   return (
     <div className="library-view">
