@@ -60,6 +60,7 @@ export async function verifyDiffusionRigFixture(dir: string, options: { backend?
   const x0Array = arrays.get('x0');
   if (!x0Array || x0Array.shape.length !== 4) throw new Error(`${ioFile}: missing x0 [N,3,S,S]`);
   const [batch, , imageSize] = x0Array.shape;
+  // the reference ran in float32: compare on the CPU provider unless a backend is given
   const backend = options.backend ?? new OnnxBackend({ providers: ['cpu'] });
   const runner = new DiffusionRigRunner(weights, backend, `fixture:${checkpoint.path}`);
   const tolerance = options.tolerance ?? fixtureTolerance;

@@ -44,6 +44,15 @@ export function parseProviderList(text: string): ProviderName[] {
   return names as ProviderName[];
 }
 
+/**
+ * The user's provider order from the environment (RIG_STUDIO_PROVIDERS="cuda,cpu"), or the
+ * default order when unset.
+ */
+export function providerOrderFromEnvironment(env: NodeJS.ProcessEnv = process.env): readonly ProviderName[] {
+  const text = env.RIG_STUDIO_PROVIDERS;
+  return text && text.trim() ? parseProviderList(text) : defaultProviderOrder;
+}
+
 /** Session settings. */
 export interface BackendOptions {
   /** Providers to try, in order (default: defaultProviderOrder). */
@@ -175,7 +184,7 @@ export class OnnxBackend {
   }
 
   private async create(key: string, model: Graph | Uint8Array): Promise<ModelSession> {
-    const order = this.options.providers ?? defaultProviderOrder;
+    const order = this.options.providers ?? providerOrderFromEnvironment();
     const fallbacks: { provider: ProviderName; error: string }[] = [];
     const expected = model instanceof Uint8Array ? null : new Map(model.inputs.map((v) => [v.name, { dtype: v.dtype, shape: v.shape }]));
     let fp32Bytes: Uint8Array | undefined;

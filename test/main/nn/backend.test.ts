@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { ModelSession, OnnxBackend, parseProviderList } from '../../../src/main/nn/backend';
+import { ModelSession, OnnxBackend, parseProviderList, providerOrderFromEnvironment } from '../../../src/main/nn/backend';
 import { GraphBuilder, float32Tensor } from '../../../src/main/nn/builder';
 import { convertGraphToFloat16, float32ToFloat16, float16ToFloat32, toFloat16Bits } from '../../../src/main/nn/float16';
 
@@ -41,8 +41,10 @@ describe('OnnxBackend', () => {
     await expect(b.load('tiny', tinyGraph)).rejects.toThrow(/no execution provider could load it:\n\s+cuda: .*\n\s+coreml: /);
   });
 
-  it('parses user provider lists', () => {
+  it('parses user provider lists, also from RIG_STUDIO_PROVIDERS', () => {
     expect(parseProviderList('CUDA, cpu')).toEqual(['cuda', 'cpu']);
+    expect(providerOrderFromEnvironment({ RIG_STUDIO_PROVIDERS: 'dml,cpu' })).toEqual(['dml', 'cpu']);
+    expect(providerOrderFromEnvironment({})).toEqual(['cuda', 'dml', 'coreml', 'cpu']);
     expect(() => parseProviderList('tpu')).toThrow(/unknown execution provider 'tpu'/);
   });
 });
