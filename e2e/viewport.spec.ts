@@ -83,6 +83,13 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
 
   const first = await test.step('the head renders (non-blank canvas)', async () => {
     await page.goto(server.url);
+    // Headless Chromium with --disable-gpu gives WebGL through SwiftShader; say so plainly if a
+    // Chromium build stops doing that, instead of failing later on blank pixels.
+    const webgl = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { createElement(tag: 'canvas'): { getContext(kind: 'webgl2'): unknown } } }).document;
+      return doc.createElement('canvas').getContext('webgl2') !== null;
+    });
+    expect(webgl, 'WebGL 2 in this Chromium (add --use-angle=swiftshader --enable-unsafe-swiftshader to the launch args)').toBe(true);
     // Node types only here: reach the page's location through globalThis.
     await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/viewport'));
     await expect(canvas).toBeVisible({ timeout: 30_000 });

@@ -10,6 +10,7 @@ import type { FlameModel } from '../../../../common/flame/model';
 import { unpack } from '../rig/packed';
 import { unpackHeadModel } from '../rig/unpackHeadModel';
 import { BufferPanels } from './BufferPanels';
+import { CanvasErrorBoundary } from './CanvasErrorBoundary';
 import { CodesPanel } from './CodesPanel';
 import { DisplayModeBar } from './DisplayModeBar';
 import { ExportButtons, type MeshFormat } from './ExportButtons';
@@ -87,7 +88,9 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
             setResetSignal((n) => n + 1);
           }}
         />
-        <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={localPhoto ?? photoUrl} resetSignal={resetSignal} />
+        <CanvasErrorBoundary size={canvasSize}>
+          <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={localPhoto ?? photoUrl} resetSignal={resetSignal} />
+        </CanvasErrorBoundary>
         <ExportButtons build={build} baseName={codesName ? codesName.replace(/\.npz$/i, '') : 'head'} />
         <BufferPanels model={flame} albedo={albedoFloats} store={store} size={bufferSize} />
       </div>
