@@ -117,6 +117,35 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     await test.info().attach('viewport-edited', { body: await page.screenshot(), contentType: 'image/png' });
   });
 
+  await test.step('the light gizmo relights without moving the head; landmarks overlay; orbit', async () => {
+    await page.getByTestId('mode-shaded').click();
+    const before = await pixels(canvas);
+    const gizmo = (await page.getByTestId('light-gizmo').boundingBox())!;
+    await page.mouse.move(gizmo.x + gizmo.width / 2, gizmo.y + gizmo.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(gizmo.x + 10, gizmo.y + gizmo.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => changed(before, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+    const relit = await pixels(canvas);
+    expect(silhouetteChange(before, relit)).toBeLessThan(0.001);
+    // The first-order light now points to −x (the viewer's left).
+    await expect(page.getByLabel('light x R')).not.toHaveValue('0.000');
+
+    await page.getByTestId('show-landmarks').check();
+    await expect.poll(async () => changed(relit, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.0005);
+    await page.getByTestId('show-landmarks').uncheck();
+
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(async () => silhouetteChange(relit, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+
+    await page.getByRole('button', { name: /Show all 50 components/ }).click();
+    await expect(page.getByTestId('expression-49')).toBeVisible();
+  });
+
   await test.step('the three DECA buffers arrive from the worker', async () => {
     await expect(page.getByTestId('buffer-status')).toContainText('covered', { timeout: 30_000 });
     for (const name of ['rendered', 'normal', 'albedo']) {
@@ -174,5 +203,23 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
       return indices.length !== 3 || !indices.every((i) => Number.isInteger(i) && i >= 1 && i <= model.info.vertexCount);
     });
     expect(badFaces, 'face lines that are not triangles of existing vertices').toEqual([]);
+  });
+
+  await test.step('PLY and glTF downloads describe the same mesh', async () => {
+    const save = async (testId: string) => {
+      const downloadPromise = page.waitForEvent('download');
+      await page.getByTestId(testId).click();
+      const download = await downloadPromise;
+      const file = join(scratch, download.suggestedFilename());
+      await download.saveAs(file);
+      return readFileSync(file);
+    };
+    const ply = await save('export-ply');
+    const header = ply.subarray(0, ply.indexOf('end_header') + 'end_header'.length).toString('latin1');
+    expect(header).toContain(`element vertex ${model.info.vertexCount}`);
+    expect(header).toContain(`element face ${model.info.faceCount}`);
+    const gltf = JSON.parse((await save('export-gltf')).toString('utf8')) as { asset: { version: string }; accessors: { count: number }[] };
+    expect(gltf.asset.version).toBe('2.0');
+    expect(gltf.accessors.at(-1)!.count).toBe(model.info.faceCount * 3);
   });
 });
