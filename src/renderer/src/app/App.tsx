@@ -5,7 +5,7 @@ import { NoticeStack } from '../components/NoticeStack';
 import { JobsProvider } from '../jobs/JobsProvider';
 import { ProjectsView } from '../projects/ProjectsView';
 import { AppShell } from './AppShell';
-import { useApi } from './BackendProvider';
+import { useApi, useReconnected } from './BackendProvider';
 import { ProjectProvider } from './ProjectProvider';
 
 export type AppProps = Record<never, never>;
@@ -21,6 +21,9 @@ export function App(_props: AppProps) {
   useEffect(() => {
     api['project.current']().then(setProjectState, (e: unknown) => setStartError(errorMessage(e)));
   }, [api]);
+
+  // A restarted server has no project open: after a reconnect, ask again.
+  useReconnected(() => void api['project.current']().then(setProjectState, () => undefined));
 
   const setProject = useCallback((next: ProjectInfo | null) => {
     setProjectState(next);

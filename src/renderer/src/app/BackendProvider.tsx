@@ -45,3 +45,26 @@ export function useEvent<K extends EventName>(name: K, handler: (payload: EventM
     [transport, name],
   );
 }
+
+/**
+ * Calls `handler` when the event stream comes back after being lost (server restarted, network
+ * blip): events were missed meanwhile, so what is shown must be fetched again.
+ */
+export function useReconnected(handler: () => void): void {
+  const transport = useTransport();
+  const latest = useRef(handler);
+  useEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => {
+    let opened = false;
+    let lost = false;
+    return transport.onConnection((state) => {
+      if (state === 'open') {
+        if (lost) latest.current();
+        opened = true;
+        lost = false;
+      } else if (state === 'closed' && opened) lost = true;
+    });
+  }, [transport]);
+}

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { JobInfo } from '../../../common/contract';
-import { useApi, useEvent, useTransport } from '../app/BackendProvider';
+import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { mergeJob } from './format';
 
@@ -23,7 +23,6 @@ export interface JobsProviderProps {
 /** The open project's jobs, kept live from job.updated events (and refetched after reconnects). */
 export function JobsProvider({ projectDir, children }: JobsProviderProps) {
   const api = useApi();
-  const transport = useTransport();
   const notify = useNotify();
   const [jobs, setJobs] = useState<JobInfo[]>([]);
   const [panelOpen, setPanelOpen] = useState(false);
@@ -37,13 +36,7 @@ export function JobsProvider({ projectDir, children }: JobsProviderProps) {
 
   useEffect(refetch, [refetch, projectDir]);
   // Events missed while the connection was down are caught up by a refetch.
-  useEffect(() => {
-    let wasOpen = true;
-    return transport.onConnection((state) => {
-      if (state === 'open' && !wasOpen) refetch();
-      wasOpen = state === 'open';
-    });
-  }, [transport, refetch]);
+  useReconnected(refetch);
   useEvent('job.updated', (job) => setJobs((list) => mergeJob(list, job)));
 
   const update = useCallback((job: JobInfo) => setJobs((list) => mergeJob(list, job)), []);

@@ -1,6 +1,6 @@
 import { useCallback, useState, type DragEvent } from 'react';
 import type { Album } from '../../../common/contract';
-import { useApi, useEvent, useTransport } from '../app/BackendProvider';
+import { useApi, useEvent, useReconnected, useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useCoalesced } from '../hooks/useCoalesced';
@@ -33,6 +33,7 @@ export function AlbumPane({ album }: AlbumPaneProps) {
   useEvent('library.changed', ({ albumId }) => {
     if (albumId === null || albumId === album.id) refresh();
   });
+  useReconnected(refresh);
 
   const deleteSelected = async () => {
     const photoIds = [...selection.selected];

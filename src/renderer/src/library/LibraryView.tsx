@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { errorMessage } from '../api';
-import { useApi, useEvent } from '../app/BackendProvider';
+import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
 import { formatRoute } from '../app/route';
 import type { ViewProps } from '../app/views';
 import { useCoalesced } from '../hooks/useCoalesced';
@@ -14,6 +14,7 @@ export function LibraryView({ path, navigate }: ViewProps) {
   const albums = useQuery(() => api['album.list'](), 'albums');
   const refresh = useCoalesced(albums.reload);
   useEvent('library.changed', refresh);
+  useReconnected(refresh);
 
   const requested = Number(path[0]);
   const list = albums.data ?? [];
