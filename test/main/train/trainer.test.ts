@@ -1,51 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OnnxBackend } from '../../../src/main/nn/backend';
-import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { randomWeights } from '../../../src/main/train/init';
-import { ResumableRandom } from '../../../src/main/train/random';
-import { Trainer, readTrainState, type TrainerSettings, type TrainingPair } from '../../../src/main/train/trainer';
-
-/** A UNet small enough to train in a test (two levels, 32 channels, attention, dropout 0.1). */
-const tinyConfig: DiffusionRigConfig = {
-  unet: {
-    inChannels: 12,
-    modelChannels: 32,
-    outChannels: 3,
-    numResBlocks: 1,
-    channelMult: [1, 2],
-    attentionDownsampleRates: [2],
-    numHeads: 1,
-    numHeadChannels: -1,
-    numHeadsUpsample: 1,
-    useScaleShiftNorm: true,
-    resblockUpdown: true,
-    convResample: true,
-    useNewAttentionOrder: false,
-    latentDim: 16,
-    dropout: 0.1,
-  },
-  encoder: { block: 'basic', layers: [1, 1, 1, 1], latentDim: 16 },
-};
-
-const size = 16;
-
-/** Four smooth synthetic "photos" with matching buffers. */
-function syntheticAlbum(): TrainingPair[] {
-  const random = new ResumableRandom(99);
-  return [0, 1, 2, 3].map((k) => {
-    const image = new Float32Array(3 * size * size);
-    const physical = new Float32Array(9 * size * size);
-    for (let c = 0; c < 3; c++) {
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
-          image[(c * size + y) * size + x] = 0.8 * Math.sin((x + 2 * k) / 3 + c) * Math.cos((y - k) / 4);
-        }
-      }
-    }
-    for (let i = 0; i < physical.length; i++) physical[i] = image[i % image.length] * 0.5 + 0.1 * random.normal();
-    return { image, physical };
-  });
-}
+import { Trainer, readTrainState, type TrainerSettings } from '../../../src/main/train/trainer';
+import { size, syntheticAlbum, tinyConfig } from './tiny';
 
 const settings: TrainerSettings = { batchSize: 2, learningRate: 2e-3, seed: 5, imageSize: size };
 
