@@ -203,3 +203,31 @@ test('dropping files on the album uploads and imports them', async ({ page, serv
   await expect(page.getByRole('option')).toHaveCount(2);
   await expect(page.getByText('Drop to import into “Dropped”')).toHaveCount(0);
 });
+
+test('the top bar switches between projects', async ({ page, server, scratch }) => {
+  await page.goto(server.url);
+  for (const name of ['First', 'Second']) {
+    if (name === 'Second') {
+      await page.getByRole('button', { name: 'Project First' }).click();
+      await page.getByRole('menuitem', { name: 'New or open project…' }).click();
+    }
+    await page.getByLabel('Project name').fill(name);
+    await page.getByRole('textbox', { name: 'Project folder', exact: true }).fill(join(scratch, name));
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('button', { name: 'New album' }).click();
+    await page.getByRole('dialog', { name: 'New album' }).getByLabel('Album name').fill(`${name} album`);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: `${name} album`, level: 1 })).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Project Second' }).click();
+  await page.getByRole('menuitem', { name: /^First/ }).click();
+  await expect(page.getByRole('button', { name: 'Project First' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'First album', level: 1 })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Second album/ })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Project First' }).click();
+  await page.getByRole('menuitem', { name: 'Close project' }).click();
+  await expect(page.getByRole('heading', { name: 'Recent projects' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open project First' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open project Second' })).toBeVisible();
+});
