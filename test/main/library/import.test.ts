@@ -46,6 +46,17 @@ describe('import', () => {
     expect(thumb).toMatchObject({ format: 'webp', width: 128, height: 256 });
   });
 
+  it('keeps camera EXIF fields in the photo metadata', async () => {
+    t = openTestProject();
+    const file = join(t.root, 'camera.jpg');
+    const jpeg = await sharp(await makeImage({ seed: 12 })).withExif({ IFD0: { Make: 'Sony', Model: 'A7 IV' }, IFD2: { DateTimeOriginal: '2023:01:02 03:04:05' } }).jpeg().toBuffer();
+    writeFileSync(file, jpeg);
+    const album = t.library.createAlbum('Cam');
+    await t.importPaths(album.id, [file]);
+    const photo = t.library.getPhoto(t.library.listPhotos(album.id, 0, 1).items[0].id);
+    expect(photo.metadata).toMatchObject({ cameraMake: 'Sony', cameraModel: 'A7 IV', takenAt: '2023:01:02 03:04:05' });
+  });
+
   it('reports each bad file by name and reason while the rest imports', async () => {
     t = openTestProject();
     const src = join(t.root, 'mixed');

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { writeFileAtomic } from '../atomicFile';
+import { readExif } from './exif';
 import { blobPath, thumbPath } from '../paths';
 
 /** Larger images are refused before decoding (a header can claim any size). */
@@ -67,6 +68,7 @@ function describeMetadata(meta: Metadata): Record<string, string | number> {
     iccProfile: meta.hasProfile === undefined ? undefined : meta.hasProfile ? 'yes' : 'no',
     exif: meta.exif ? `${meta.exif.length} bytes` : undefined,
     pages: meta.pages && meta.pages > 1 ? meta.pages : undefined,
+    ...readExif(meta.exif),
   };
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(picked)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
