@@ -130,6 +130,30 @@ describe('pickle: real files', () => {
   });
 });
 
+describe('pickle: torch tensors', () => {
+  // torch.save-style data.pkl of {'w': Parameter(storage 0 viewed as 3×2 with strides (1, 3))},
+  // written by Python's pickle with stand-in torch globals (the bytes torch itself writes).
+  const hex = '800263636f6c6c656374696f6e730a4f726465726564446963740a710029527101580100000077710263746f7263682e5f7574696c730a5f72656275696c645f706172616d657465720a710363746f7263682e5f7574696c730a5f72656275696c645f74656e736f725f76320a71042828580700000073746f72616765710563746f7263680a466c6f617453746f726167650a71065801000000307107580300000063707571084b06747109514b004b034b0286710a4b014b0386710b8968002952710c74710d52710e8868002952710f877110527111732e';
+  const data = Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+
+  it('rebuilds a strided parameter from a persistent storage in C order', () => {
+    const storage = new Uint8Array(Float32Array.from([0, 1, 2, 3, 4, 5]).buffer);
+    const keys: string[] = [];
+    const state = unpickle(data, { persistentLoad: torchZipPersistentLoad((key) => { keys.push(key); return storage; }) }) as Map<string, NdArray>;
+    const w = state.get('w')!;
+    expect(w.shape).toEqual([3, 2]);
+    // Element (i, j) sits at storage[i + 3j]: the transpose of a 2×3 row-major block.
+    expect(Array.from(w.data as Float32Array)).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(keys).toEqual(['0']);
+  });
+
+  it('refuses a storage too small for the view, and a storage id without a loader', () => {
+    const small = new Uint8Array(new Float32Array(4).buffer);
+    expect(() => unpickle(data, { persistentLoad: torchZipPersistentLoad(() => small) })).toThrow(/declares 6 elements \(24 bytes\) but holds 16 bytes/);
+    expect(() => unpickle(data)).toThrow(/no persistent loader was given/);
+  });
+});
+
 describe('pickle: hostile input', () => {
   it('refuses an unknown global and names it, without running anything', () => {
     const evil = bytes([0x80, 2], 'cos\nsystem\n', 'X', [2, 0, 0, 0], 'ls', [0x85, 0x52, 0x2e]);
