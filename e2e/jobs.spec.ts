@@ -39,6 +39,8 @@ test('the jobs panel shows a running import live; cancel, then resume it', async
   await page.keyboard.press('j');
   const row = jobsPanel(page).getByRole('listitem').first();
   await expect(row.getByRole('progressbar')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('running.png') });
+  await testInfo.attach('running', { path: testInfo.outputPath('running.png'), contentType: 'image/png' });
   await row.getByRole('button', { name: 'Cancel' }).click();
   await expect(row).toHaveAccessibleName(/, Cancelled$/, { timeout: 30_000 });
   await page.screenshot({ path: testInfo.outputPath('cancelled.png') });
