@@ -3,6 +3,7 @@ import type { TaskPool } from '../jobs/pool';
 import type { JobKind } from '../jobs/types';
 import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/import-job';
+import { estimateJobKind } from '../estimate/job';
 import type { Project } from '../library/project';
 
 /** What a job kind may use: the open project, the worker threads, the event bus. */
@@ -17,5 +18,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps)] as JobKind<never>[];
 }

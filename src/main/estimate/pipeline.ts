@@ -11,14 +11,14 @@ import type { FlameModel } from '../../common/flame/model';
 import { FlameEvaluator } from '../../common/flame/evaluate';
 import { ndcToPixels } from '../../common/flame/geometry';
 import type { OnnxBackend } from '../nn/backend';
-import { cropDeca, decaCropBox } from '../face/align';
+import { cropDeca, decaCropBox, ffhqQuad, ffhqTransform, transformPoints } from '../face/align';
 import type { FaceAnalysis } from '../face/analyse';
 import { FaceAnalyser } from '../face/analyse';
 import type { DetectedFace } from '../face/detect';
 import type { Affine } from '../face/geometry';
 import { invertAffine } from '../face/geometry';
 import type { RgbImage } from '../face/image';
-import { toPlanar } from '../face/image';
+import { resizeLanczos, toPlanar } from '../face/image';
 import { cameraToFrame } from './camera';
 import type { CodeModel } from './deca';
 import { CodeEstimator } from './deca';
@@ -65,6 +65,8 @@ export interface PhotoEstimate {
   camAligned: [number, number, number];
   emotion: Record<string, number>;
   aligned: RgbImage;
+  /** The photo already was an FFHQ crop and was used as it is: `code` and `camAligned` are in its own frame. */
+  alreadyAligned: boolean;
   /** Landmark fitting's report (fit only). */
   fit?: { initialError: number; finalError: number; iterations: { rigid: number; full: number }; milliseconds: number; lightResidual: number; lightVertices: number };
   milliseconds: number;
@@ -120,7 +122,7 @@ export class PhotoEstimator {
     const eyes = eyeDistance(face);
     const minimum = this.options.minEyeDistance ?? 20;
     if (eyes < minimum) throw new EstimateError('face-too-small', `face too small (eyes ${eyes.toFixed(0)} px apart, need ${minimum})`, boxes);
-    const analysis = await this.analyser.analyseFace(image, face);
+    const analysis = await this.analyse(image, face);
     const result = this.estimator.kind === 'fit' ? this.fitCode(analysis) : await this.encodeCode(analysis);
     return {
       estimator: this.estimator.kind,
@@ -136,9 +138,31 @@ export class PhotoEstimator {
       camAligned: [result.camAligned[0], result.camAligned[1], result.camAligned[2]],
       emotion: { ...analysis.emotion },
       aligned: analysis.aligned.image,
+      alreadyAligned: analysis.alreadyAligned,
       fit: result.fit,
       milliseconds: performance.now() - started,
     };
+  }
+
+  /**
+   * Alignment and emotion. A square photo that already is an FFHQ crop (its FFHQ transform is
+   * a plain scale: DiffusionRig albums hold such crops) is used as it is, resized to 256, so
+   * the codes are in the photo's own frame, as DiffusionRig runs DECA on its aligned images.
+   */
+  private async analyse(image: RgbImage, face: DetectedFace): Promise<FaceAnalysis & { alreadyAligned: boolean }> {
+    const transform = ffhqTransform(ffhqQuad(face.landmarks68).quad, alignedSize);
+    const scale = alignedSize / image.width;
+    const rotation = Math.atan2(transform[3], transform[0]);
+    const ownScale = Math.hypot(transform[0], transform[3]);
+    const shift = Math.hypot(transform[2] - (scale - 1) / 2, transform[5] - (scale - 1) / 2);
+    const already = image.width === image.height && Math.abs(rotation) < (1.5 * Math.PI) / 180 && Math.abs(ownScale / scale - 1) < 0.05 && shift < 0.03 * alignedSize;
+    if (!already) return { ...(await this.analyser.analyseFace(image, face)), alreadyAligned: false };
+    // pixel-edge scaling to 256: centre c → (c + 0.5)·k − 0.5
+    const plain: Affine = [scale, 0, (scale - 1) / 2, 0, scale, (scale - 1) / 2];
+    const resized = image.width === alignedSize ? image : await resizeLanczos(image, alignedSize, alignedSize);
+    const alignedLandmarks = transformPoints(face.landmarks68, plain);
+    const emotion = await this.analyser.emotion.classify(resized, alignedLandmarks);
+    return { face, aligned: { image: resized, transform: plain }, alignedLandmarks, emotion, alreadyAligned: true };
   }
 
   private async encodeCode(analysis: FaceAnalysis): Promise<{ code: Float32Array; camAligned: Float64Array; decaTransform: Affine; fit?: undefined }> {

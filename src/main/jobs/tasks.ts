@@ -1,6 +1,7 @@
 import { renderFlameTask } from '../flame/render-task';
 import { ingestFile } from '../library/import/ingest';
 import { inspectCheckpoint } from '../models/inspect-task';
+import { estimatePhotoTask } from '../estimate/task';
 
 /**
  * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. A domain adds its
@@ -11,6 +12,7 @@ export const workerTasks = {
   ingest: ingestFile,
   renderFlame: renderFlameTask,
   inspectCheckpoint,
+  estimatePhoto: estimatePhotoTask,
 };
 
 export type WorkerTasks = typeof workerTasks;

@@ -1,0 +1,69 @@
+/**
+ * The worker-thread step of estimation: one photo through the pipeline (pipeline.ts), its
+ * aligned crop written as a PNG, the rest returned as plain data. Estimators are built once per
+ * worker and per estimator spec (loading a checkpoint or a head model takes seconds).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { OnnxBackend } from '../nn/backend';
+import { encodePng, loadImage } from '../face/image';
+import { loadDecaModel, loadEmocaModel } from './deca';
+import { loadFittingHead } from './head';
+import type { EstimateProblem, PhotoEstimate } from './pipeline';
+import { EstimateError, PhotoEstimator } from './pipeline';
+
+/** Which estimator, by the files it needs (job parameters). */
+export const estimatorSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deca'), checkpoint: z.string().min(1) }),
+  z.object({ kind: z.literal('emoca'), checkpoint: z.string().min(1), config: z.string().min(1) }),
+  z.object({ kind: z.literal('fit'), flameModel: z.string().min(1).nullable().default(null), decaDataDir: z.string().min(1).nullable().default(null) }),
+]);
+export type EstimatorSpec = z.infer<typeof estimatorSpec>;
+
+/** Input of the `estimatePhoto` worker task. */
+export interface EstimatePhotoInput {
+  imagePath: string;
+  /** Which detected face (when the user chose one among several). */
+  faceIndex?: number;
+  spec: EstimatorSpec;
+  /** Where the aligned 256 crop is written (PNG). */
+  alignedOut: string;
+  cacheDir?: string;
+}
+
+/** Output: the estimate without pixels, or the problem that stopped it. */
+export type EstimatePhotoOutput = { ok: true; estimate: Omit<PhotoEstimate, 'aligned'> } | { ok: false; problem: EstimateProblem; message: string; faceBoxes: [number, number, number, number][] };
+
+const backend = new OnnxBackend({ providers: ['cpu'] });
+const estimators = new Map<string, Promise<PhotoEstimator>>();
+
+async function makeEstimator(spec: EstimatorSpec, cacheDir?: string): Promise<PhotoEstimator> {
+  const options = { cacheDir };
+  if (spec.kind === 'deca') return new PhotoEstimator(backend, { kind: 'deca', model: loadDecaModel(spec.checkpoint) }, options);
+  if (spec.kind === 'emoca') return new PhotoEstimator(backend, { kind: 'emoca', model: loadEmocaModel(spec.checkpoint, spec.config) }, options);
+  const files = spec.flameModel ? { modelPath: spec.flameModel, decaDataDir: spec.decaDataDir } : null;
+  return new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(files) }, options);
+}
+
+/** Estimates one photo (runs in a worker thread). */
+export async function estimatePhotoTask(input: EstimatePhotoInput): Promise<EstimatePhotoOutput> {
+  const key = JSON.stringify(input.spec);
+  let pending = estimators.get(key);
+  if (!pending) {
+    pending = makeEstimator(input.spec, input.cacheDir);
+    pending.catch(() => estimators.delete(key));
+    estimators.set(key, pending);
+  }
+  const estimator = await pending;
+  const image = await loadImage(input.imagePath);
+  try {
+    const { aligned, ...estimate } = await estimator.estimate(image, input.faceIndex);
+    mkdirSync(dirname(input.alignedOut), { recursive: true });
+    writeFileSync(input.alignedOut, await encodePng(aligned));
+    return { ok: true, estimate };
+  } catch (error) {
+    if (error instanceof EstimateError) return { ok: false, problem: error.problem, message: error.message, faceBoxes: error.faceBoxes };
+    throw error;
+  }
+}
