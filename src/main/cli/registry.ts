@@ -8,6 +8,7 @@ import { projectCreateCommand, projectInfoCommand } from './commands/project';
 import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
 import { detectCommand } from './commands/detect';
+import { estimateCommand } from './commands/estimate';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -25,4 +26,5 @@ export const commands: Command[] = [
   flameCommand,
   flameDemoHeadCommand,
   detectCommand,
+  estimateCommand,
 ];

@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { channel } from './channel';
+import type { FlameCodes } from './viewport';
+
+// The Edit studio (issue 7): expression / pose / light / appearance transfer between photos
+// with a DiffusionRig model, as a job over sources × targets × modes; results keep their
+// provenance and can be re-run, scored, exported and deleted.
+
+/**
+ * What a mode takes from the target: `exp` = the 50 expression values + jaw pose[3:];
+ * `pose` = global rotation pose[:3]; `light` = the 27 SH values; `latent` = the target's
+ * global latent (appearance). The camera always stays the source's.
+ */
+export const editModes = Object.freeze(['exp', 'pose', 'light', 'latent'] as const);
+export type EditMode = (typeof editModes)[number];
+
+/** A cell's modes: one mode or a combination, written 'exp+pose' (canonical order of editModes). */
+export type ModeSet = string;
+
+/** DDIM settings of an edit. */
+export interface SamplerSettings {
+  /** DDIM steps (respacing ddimN of the 1000-step schedule). */
+  steps: number;
+  /** 0 = deterministic DDIM (upstream); inversion needs 0. */
+  eta: number;
+  /** Seed of the starting noise (shared by every cell of a job, as upstream) and of η noise. */
+  seed: number;
+  /** Clamp x̂0 to [-1, 1] (upstream: true). */
+  clip: boolean;
+  /** Start from the DDIM inversion of the source photo instead of the seeded noise (keeps background and hair). */
+  inversion: boolean;
+}
+
+export const defaultSampler: SamplerSettings = Object.freeze({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false });
+
+/** A registered model as the Edit view lists it. */
+export interface EditModelInfo {
+  id: number;
+  name: string;
+  kind: 'base' | 'personalized';
+  parameterCount: number;
+  /** Image size the model runs at (from its lineage or its channel multipliers), null when unknown. */
+  imageSize: number | null;
+  createdAt: string;
+}
+
+/** Which photos of an album have FLAME codes (the ones that can be edited). */
+export interface PhotoEstimateInfo {
+  photoId: number;
+  estimator: string;
+}
+
+/** Scores of one result; null where the model that would compute it is missing or found no face. */
+export interface EditScores {
+  /** Cosine similarity of face embeddings of source and generated (needs a face embedding model). */
+  identity: number | null;
+  /** Agreement of the generated image's emotion probabilities with the target's (1 − total variation distance). */
+  emotion: number | null;
+  /** Mean distance (pixels of the model's size) between the edited FLAME landmarks and the generated image's detected landmarks. */
+  landmarkError: number | null;
+  /** Why a score is missing. */
+  notes: string[];
+}
+
+/** Everything needed to regenerate a result and know where it came from. */
+export interface EditProvenance {
+  model: { id: number | null; name: string; sha256: string; kind: 'base' | 'personalized' };
+  imageSize: number;
+  sourcePhotoId: number;
+  sourceHash: string;
+  targetPhotoId: number | null;
+  targetHash: string | null;
+  modes: EditMode[];
+  meanShape: boolean;
+  /** The exact codes the buffers were rendered from, and the source's own codes. */
+  codes: FlameCodes;
+  sourceCodes: FlameCodes;
+  /** The head model the buffers were rendered with. */
+  headModel: string;
+  /** SHA-256 of the float32 physical buffers [9, S, S] fed to the UNet. */
+  buffersHash: string;
+  /** SHA-256 of the stored PNGs of the three buffers. */
+  bufferImages: { rendered: string; normal: string; albedo: string };
+  sampler: SamplerSettings;
+  /** Items per UNet batch when generated, and this cell's position in it (float results may depend on both). */
+  batch: { size: number; index: number };
+  executionProvider: string;
+  timing: { inversionMs: number; samplingMs: number; renderMs: number; totalMs: number };
+  /** SHA-256 of the float32 sample [3, S, S] before quantisation. */
+  sampleHash: string;
+  appVersion: string;
+  createdAt: string;
+}
+
+export interface EditResultInfo {
+  id: number;
+  jobId: number | null;
+  albumId: number;
+  modelId: number | null;
+  sourcePhotoId: number | null;
+  targetPhotoId: number | null;
+  modes: ModeSet;
+  /** SHA-256 of the generated PNG. */
+  imageHash: string;
+  provenance: EditProvenance;
+  scores: EditScores | null;
+  createdAt: string;
+}
+
+export type EditCellState = 'pending' | 'done' | 'failed' | 'cancelled';
+
+export interface EditCellInfo {
+  idx: number;
+  sourcePhotoId: number;
+  targetPhotoId: number | null;
+  modes: ModeSet;
+  state: EditCellState;
+  resultId: number | null;
+  error: string | null;
+}
+
+/** An edit job with its cells and finished results (what the grid shows). */
+export interface EditJobView {
+  jobId: number;
+  title: string;
+  state: string;
+  sourcePhotoIds: number[];
+  targetPhotoIds: number[];
+  modes: ModeSet[];
+  cells: EditCellInfo[];
+  results: EditResultInfo[];
+}
+
+/** Images of a result: the output, the three buffers, and the aligned source/target as the model saw them. */
+export type EditImageKind = 'generated' | 'rendered' | 'normal' | 'albedo' | 'source' | 'target';
+
+export interface EncodedImage {
+  mime: 'image/png' | 'image/webp';
+  base64: string;
+  width: number;
+  height: number;
+}
+
+/** Outcome of re-running a stored result with its provenance. */
+export interface RerunReport {
+  resultId: number;
+  /** True when the new float sample hashes the same (hence identical pixels). */
+  identical: boolean;
+  /** Largest |difference| of 8-bit pixel values between the stored and the new image. */
+  maxPixelDifference: number;
+  executionProvider: string;
+  milliseconds: number;
+}
+
+/** A sweep's output: one frame per step, as a strip and an animated WebP. */
+export interface SweepResult {
+  frames: number;
+  strip: EncodedImage;
+  animation: EncodedImage;
+}
+
+/** Pushed when a cell of an edit job finishes (done, failed or cancelled). */
+export interface EditCellEvent {
+  jobId: number;
+  cell: EditCellInfo;
+}
+
+// Events of this domain join the shared map (declaration merging keeps events.ts unchanged).
+declare module './events' {
+  interface EventMap {
+    'edit.cell': EditCellEvent;
+  }
+}
+
+const id = z.number().int().positive();
+const codeArray = (length: number) => z.array(z.number().finite()).length(length);
+
+export const samplerSchema = z.object({
+  steps: z.number().int().min(1).max(1000).default(20),
+  eta: z.number().min(0).max(1).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  clip: z.boolean().default(true),
+  inversion: z.boolean().default(false),
+});
+
+/** A mode set: modes joined by '+', each known, no repeats. */
+export const modeSetSchema = z
+  .string()
+  .min(1)
+  .refine((text) => {
+    const parts = text.split('+');
+    return parts.every((p) => (editModes as readonly string[]).includes(p)) && new Set(parts).size === parts.length;
+  }, 'modes are exp, pose, light, latent, or combinations like exp+pose');
+
+export const flameCodesSchema = z.object({
+  shape: codeArray(100),
+  expression: codeArray(50),
+  pose: codeArray(6),
+  camera: codeArray(3),
+  light: codeArray(27),
+});
+
+export const editJobParamsSchema = z.object({
+  modelId: id,
+  sourcePhotoIds: z.array(id).min(1).max(200),
+  /** Targets of transfer cells. */
+  targetPhotoIds: z.array(id).max(200).default([]),
+  modes: z.array(modeSetSchema).max(16).default([]),
+  /** Explicit edits (slider edits): each source is rendered with these codes instead of a target's. */
+  explicitCodes: flameCodesSchema.optional(),
+  meanShape: z.boolean().default(true),
+  sampler: samplerSchema.default({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false }),
+  /** Overrides the model's image size (needed when it cannot be told from the model). */
+  imageSize: z.number().int().min(16).max(1024).optional(),
+  batchSize: z.number().int().min(1).max(16).default(4),
+  /** Compute scores (face detection on each result). */
+  scores: z.boolean().default(true),
+});
+export type EditJobParams = z.infer<typeof editJobParamsSchema>;
+
+export const sweepParamsSchema = z.object({
+  modelId: id,
+  sourcePhotoId: id,
+  kind: z.enum(['light', 'expression']),
+  /** Expression A→B: the two photos whose exp + jaw are interpolated. */
+  fromPhotoId: id.optional(),
+  toPhotoId: id.optional(),
+  /** Light rotation: total yaw in degrees swept around the source's light. */
+  degrees: z.number().min(-360).max(360).default(360),
+  frames: z.number().int().min(2).max(60).default(8),
+  meanShape: z.boolean().default(true),
+  sampler: samplerSchema.default({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false }),
+  imageSize: z.number().int().min(16).max(1024).optional(),
+  /** Milliseconds per frame of the animation. */
+  frameMs: z.number().int().min(20).max(5000).default(120),
+});
+export type SweepParams = z.infer<typeof sweepParamsSchema>;
+
+export const editContract = {
+  /** Models registered in the project (imported or personalised). */
+  'edit.models': channel<EditModelInfo[]>()(),
+  /** Photos of an album that have FLAME codes. */
+  'edit.estimates': channel<PhotoEstimateInfo[]>()(z.object({ albumId: id })),
+  /** The FLAME codes of one photo (what the viewport opens for a slider edit). */
+  'edit.photoCodes': channel<FlameCodes>()(z.object({ photoId: id })),
+  /** Starts an edit job (sources × targets × modes, or sources × explicit codes). */
+  'edit.start': channel<{ jobId: number }>()(editJobParamsSchema),
+  /** Recent edit jobs, newest first. */
+  'edit.jobs': channel<{ jobId: number; title: string; state: string; createdAt: string }[]>()(z.object({ limit: z.number().int().min(1).max(200).default(20) })),
+  /** One edit job: its cells and results. */
+  'edit.job': channel<EditJobView>()(z.object({ jobId: id })),
+  /** Results whose source is in this album, newest first. */
+  'edit.results': channel<EditResultInfo[]>()(z.object({ albumId: id })),
+  /** One image of a result (PNG, base64). */
+  'edit.image': channel<EncodedImage>()(z.object({ resultId: id, kind: z.enum(['generated', 'rendered', 'normal', 'albedo', 'source', 'target']) })),
+  'edit.delete': channel<{ deleted: number }>()(z.object({ resultIds: z.array(id).min(1).max(10_000) })),
+  /** Regenerates a result from its provenance and compares pixels. */
+  'edit.rerun': channel<RerunReport>()(z.object({ resultId: id })),
+  /** The comparison grid of a job as one PNG (rows sources, columns targets; per cell source | target | generated per mode). */
+  'edit.exportGrid': channel<EncodedImage>()(z.object({ jobId: id })),
+  /** Writes every result of a job (PNG + provenance JSON + buffers) and scores.csv into a folder on the backend. */
+  'edit.exportResults': channel<{ dir: string; files: string[] }>()(z.object({ jobId: id, dir: z.string().min(1).max(4096) })),
+  /** Scores of a job's results as CSV text. */
+  'edit.scoresCsv': channel<{ csv: string }>()(z.object({ jobId: id })),
+  /** Interpolation sweep of one source (light rotation or expression A→B): frame strip + animated WebP. */
+  'edit.sweep': channel<SweepResult>()(sweepParamsSchema),
+};

@@ -1,0 +1,301 @@
+/**
+ * The Edit studio's engine: turns cells (source photo, target photo or explicit codes, modes)
+ * into stored results. Per cell it builds the edited codes, renders the physical buffers at
+ * the model's size, loads the source (and for 'latent' the target) photo, samples in batches,
+ * and stores the PNG with its provenance. Re-running a result starts from its provenance only
+ * (exact codes, photos by content hash, sampler settings, seed), not from today's estimates.
+ */
+import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
+import type { FlameCodes } from '../../common/contract/viewport';
+import { AppError } from '../api/errors';
+import { version as appVersion } from '../app/version';
+import type { StepProgress } from '../diffusion/ddim';
+import type { TaskPool } from '../jobs/pool';
+import { blobPath } from '../library/paths';
+import type { Project } from '../library/project';
+import type { OnnxBackend } from '../nn/backend';
+import type { ActiveHeadModel } from '../viewport/viewportService';
+import { PhysicalRenderer } from './buffers';
+import { editCodes, formatModeSet } from './codes';
+import { EstimateStore } from './estimates';
+import type { EditItem } from './generate';
+import { generateBatch } from './generate';
+import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from './images';
+import type { LoadedModel } from './model';
+import { ModelLoader, modelImageSize } from './model';
+import type { Scorer } from './scores';
+import { EditStore } from './store';
+
+/** What the engine needs from the app. */
+export interface EditEngineDeps {
+  backend: OnnxBackend;
+  /** The head model buffers are rendered with (the viewport's). */
+  headModel: () => Promise<ActiveHeadModel>;
+  /** Scores results; null turns scoring off (e.g. no face models). */
+  scorer: Scorer | null;
+}
+
+/** A photo row as editing needs it. */
+interface PhotoRef {
+  id: number;
+  albumId: number;
+  hash: string;
+}
+
+/** One cell to generate, with codes already decided. */
+export interface PreparedCell {
+  source: PhotoRef;
+  target: PhotoRef | null;
+  modes: EditMode[];
+  meanShape: boolean;
+  codes: FlameCodes;
+  sourceCodes: FlameCodes;
+}
+
+/** A cell as a job lists it. */
+export interface CellRequest {
+  sourcePhotoId: number;
+  targetPhotoId: number | null;
+  modes: EditMode[];
+}
+
+/** Shared by every project: backend sessions, the loaded model, the head model. */
+export class EditEngine {
+  readonly models: ModelLoader;
+  private head: { key: string; model: Promise<ActiveHeadModel> } | null = null;
+
+  constructor(readonly deps: EditEngineDeps) {
+    this.models = new ModelLoader(deps.backend);
+  }
+
+  /** The head model (reloaded when its files change). */
+  async headModel(): Promise<ActiveHeadModel> {
+    const model = this.deps.headModel();
+    const loaded = await model;
+    if (!this.head || this.head.key !== loaded.key) this.head = { key: loaded.key, model };
+    return this.head.model;
+  }
+
+  /** Frees sessions. */
+  async dispose(): Promise<void> {
+    await this.models.dispose();
+  }
+}
+
+/** The engine bound to one open project. */
+export class ProjectEditor {
+  readonly store: EditStore;
+  readonly estimates: EstimateStore;
+
+  constructor(
+    readonly engine: EditEngine,
+    readonly project: Project,
+    readonly pool: Pick<TaskPool, 'run'>,
+  ) {
+    this.store = new EditStore(project);
+    this.estimates = new EstimateStore(project.db);
+  }
+
+  /** A photo of the project; 'not-found' names it otherwise. */
+  photo(photoId: number): PhotoRef {
+    const row = this.project.db.prepare('SELECT id, albumId, hash FROM photos WHERE id = @id').get({ id: photoId }) as PhotoRef | undefined;
+    if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
+    return row;
+  }
+
+  /** The model and the size it runs at. */
+  async model(modelId: number, imageSize?: number): Promise<{ loaded: LoadedModel; size: number }> {
+    const loaded = await this.engine.models.load(this.project.db, modelId);
+    const size = modelImageSize(loaded.record, imageSize);
+    if (!size) throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) cannot be told from its channel multipliers; give the image size`);
+    return { loaded, size };
+  }
+
+  /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
+  prepare(request: CellRequest, options: { meanShape: boolean; explicitCodes?: FlameCodes }): PreparedCell {
+    const source = this.photo(request.sourcePhotoId);
+    const sourceEstimate = this.estimates.require(source.id).codes;
+    const meanShape = options.meanShape ? this.estimates.albumMeanShape(source.albumId) : null;
+    const sourceCodes = editCodes(sourceEstimate, null, [], meanShape);
+    const target = request.targetPhotoId === null ? null : this.photo(request.targetPhotoId);
+    let codes: FlameCodes;
+    if (options.explicitCodes) {
+      // a slider edit keeps the source's camera and (mean) shape, as every edit does
+      codes = { ...editCodes(options.explicitCodes, null, [], meanShape ?? sourceEstimate.shape), camera: [...sourceEstimate.camera] };
+    } else {
+      codes = editCodes(sourceEstimate, target ? this.estimates.require(target.id).codes : null, request.modes, meanShape);
+    }
+    return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes };
+  }
+
+  private async item(cell: PreparedCell, renderer: PhysicalRenderer, size: number, sampler: SamplerSettings) {
+    const started = performance.now();
+    const edited = await renderer.render(cell.codes, size);
+    const sourcePhysical = sampler.inversion ? (await renderer.render(cell.sourceCodes, size)).physical : edited.physical;
+    const renderMs = performance.now() - started;
+    const sourceImage = await loadModelImage(blobPath(this.project.paths, cell.source.hash), size);
+    const latentFromTarget = cell.modes.includes('latent');
+    if (latentFromTarget && !cell.target) throw new Error('the latent (appearance) mode needs a target photo');
+    const latentImage = latentFromTarget ? await loadModelImage(blobPath(this.project.paths, cell.target!.hash), size) : sourceImage;
+    const item: EditItem = { sourceImage, sourcePhysical, physical: edited.physical, latentImage };
+    return { item, renderMs, landmarks: edited.landmarks };
+  }
+
+  /**
+   * Generates prepared cells in batches; each result is stored as it finishes and handed to
+   * `onResult` (with the index of its cell in `cells`). Throws CancelledError on abort.
+   */
+  async generate(
+    cells: readonly PreparedCell[],
+    settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number; jobId: number | null; scores: boolean },
+    hooks: {
+      signal?: AbortSignal;
+      cellIndex?: (position: number) => number | undefined;
+      onResult?: (position: number, result: EditResultInfo) => void;
+      onFailure?: (position: number, error: Error) => void;
+      onStep?: (done: number, total: number) => void;
+    } = {},
+  ): Promise<EditResultInfo[]> {
+    const { loaded, size } = await this.model(settings.modelId, settings.imageSize);
+    const head = await this.engine.headModel();
+    const renderer = new PhysicalRenderer(this.pool, head);
+    const results: EditResultInfo[] = [];
+    const stepsPerBatch = settings.sampler.steps * (settings.sampler.inversion ? 2 : 1);
+    const batches = Math.ceil(cells.length / settings.batchSize);
+    for (let b = 0; b < batches; b++) {
+      if (hooks.signal?.aborted) break;
+      const positions = cells.map((_, i) => i).slice(b * settings.batchSize, (b + 1) * settings.batchSize);
+      const ready: { position: number; item: EditItem; renderMs: number; landmarks: Float64Array }[] = [];
+      for (const position of positions) {
+        try {
+          ready.push({ position, ...(await this.item(cells[position], renderer, size, settings.sampler)) });
+        } catch (error) {
+          hooks.onFailure?.(position, error as Error);
+        }
+      }
+      if (ready.length === 0) continue;
+      const started = performance.now();
+      const generated = await generateBatch(
+        loaded.runner,
+        ready.map((r) => r.item),
+        size,
+        settings.sampler,
+        { signal: hooks.signal, onStep: (_phase, p: StepProgress) => hooks.onStep?.(b * stepsPerBatch + (_phase === 'sampling' && settings.sampler.inversion ? settings.sampler.steps : 0) + p.step, batches * stepsPerBatch) },
+      );
+      const batchMs = performance.now() - started;
+      for (let k = 0; k < ready.length; k++) {
+        const { position, item, renderMs, landmarks } = ready[k];
+        const cell = cells[position];
+        const sample = generated.samples[k];
+        const images = bufferImages(item.physical, size);
+        const [png, rendered, normal, albedo] = await Promise.all([encodePng(quantise(sample, size), size), encodePng(images.rendered, size), encodePng(images.normal, size), encodePng(images.albedo, size)]);
+        const provenance: EditProvenance = {
+          model: { id: loaded.record.id, name: loaded.record.name, sha256: loaded.record.sha256, kind: loaded.record.kind },
+          imageSize: size,
+          sourcePhotoId: cell.source.id,
+          sourceHash: cell.source.hash,
+          targetPhotoId: cell.target?.id ?? null,
+          targetHash: cell.target?.hash ?? null,
+          modes: cell.modes,
+          meanShape: cell.meanShape,
+          codes: cell.codes,
+          sourceCodes: cell.sourceCodes,
+          headModel: head.label,
+          buffersHash: sha256(item.physical),
+          bufferImages: { rendered: sha256(rendered), normal: sha256(normal), albedo: sha256(albedo) },
+          sampler: { ...settings.sampler },
+          batch: { size: ready.length, index: k },
+          executionProvider: generated.provider,
+          timing: {
+            inversionMs: Math.round(generated.inversionMs / ready.length),
+            samplingMs: Math.round(generated.samplingMs / ready.length),
+            renderMs: Math.round(renderMs),
+            totalMs: Math.round(batchMs / ready.length + renderMs),
+          },
+          sampleHash: sha256(sample),
+          appVersion,
+          createdAt: new Date().toISOString(),
+        };
+        const imageHash = sha256(png);
+        // files first, then the row, with no await in between (image GC runs on the same loop)
+        this.store.writeImage(imageHash, png);
+        this.store.writeImage(provenance.bufferImages.rendered, rendered);
+        this.store.writeImage(provenance.bufferImages.normal, normal);
+        this.store.writeImage(provenance.bufferImages.albedo, albedo);
+        const result = this.store.addResult(
+          {
+            jobId: settings.jobId,
+            albumId: cell.source.albumId,
+            modelId: loaded.record.id,
+            sourcePhotoId: cell.source.id,
+            targetPhotoId: cell.target?.id ?? null,
+            modes: formatModeSet(cell.modes) || 'explicit',
+            imageHash,
+            provenance,
+            scores: null,
+          },
+          hooks.cellIndex?.(position),
+        );
+        results.push(result);
+        hooks.onResult?.(position, result);
+        if (settings.scores && this.engine.deps.scorer) {
+          const scored = await this.score(png, landmarks, cell.target);
+          this.store.setScores(result.id, scored);
+          result.scores = scored;
+          hooks.onResult?.(position, result);
+        }
+      }
+    }
+    return results;
+  }
+
+  private async score(png: Buffer, landmarks: Float64Array, target: PhotoRef | null): Promise<EditScores> {
+    try {
+      return await this.engine.deps.scorer!.score({
+        generated: await decodeRgb(png),
+        targetPath: target ? blobPath(this.project.paths, target.hash) : null,
+        editedLandmarks: landmarks,
+      });
+    } catch (error) {
+      return { identity: null, emotion: null, landmarkError: null, notes: [`scoring failed: ${(error as Error).message}`] };
+    }
+  }
+
+  /** Samples cells without storing them (sweep frames): one [3, S, S] sample per cell, in order. */
+  async sample(cells: readonly PreparedCell[], settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number }, signal?: AbortSignal): Promise<{ samples: Float32Array[]; size: number }> {
+    const { loaded, size } = await this.model(settings.modelId, settings.imageSize);
+    const renderer = new PhysicalRenderer(this.pool, await this.engine.headModel());
+    const samples: Float32Array[] = [];
+    for (let start = 0; start < cells.length; start += settings.batchSize) {
+      const items: EditItem[] = [];
+      for (const cell of cells.slice(start, start + settings.batchSize)) items.push((await this.item(cell, renderer, size, settings.sampler)).item);
+      samples.push(...(await generateBatch(loaded.runner, items, size, settings.sampler, { signal })).samples);
+    }
+    return { samples, size };
+  }
+
+  /** Regenerates a stored result from its provenance alone (batch of one) and compares. */
+  async rerun(resultId: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
+    const stored = this.store.result(resultId);
+    const p = stored.provenance;
+    const { loaded, size } = await this.model(p.model.id ?? 0, p.imageSize);
+    if (loaded.record.sha256 !== p.model.sha256) throw new AppError('conflict', `result ${resultId} was made with a model (${p.model.sha256.slice(0, 12)}…) that is no longer registered under id ${p.model.id}`);
+    const head = await this.engine.headModel();
+    const renderer = new PhysicalRenderer(this.pool, head);
+    const photo = (hash: string, id: number | null): PhotoRef => ({ id: id ?? 0, albumId: stored.albumId, hash });
+    const cell: PreparedCell = {
+      source: photo(p.sourceHash, p.sourcePhotoId),
+      target: p.targetHash ? photo(p.targetHash, p.targetPhotoId) : null,
+      modes: p.modes,
+      meanShape: p.meanShape,
+      codes: p.codes,
+      sourceCodes: p.sourceCodes,
+    };
+    const started = performance.now();
+    const { item } = await this.item(cell, renderer, size, p.sampler);
+    if (sha256(item.physical) !== p.buffersHash) throw new AppError('conflict', `result ${resultId}: the buffers rendered now differ from the stored ones (the head model changed: ${head.label})`);
+    const generated = await generateBatch(loaded.runner, [item], size, p.sampler);
+    const sample = generated.samples[0];
+    return { sampleHash: sha256(sample), png: await encodePng(quantise(sample, size), size), provider: generated.provider, milliseconds: performance.now() - started };
+  }
+}

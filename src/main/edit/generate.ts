@@ -1,0 +1,123 @@
+/**
+ * The sampling step of an edit, for a batch of items: global latents from the encoder, the
+ * starting noise (one seeded tensor shared by every item, as upstream, or each source's DDIM
+ * inversion under its own buffers and latent), then DDIM under the edited buffers.
+ *
+ * Every item's result depends only on its own inputs and the seed, never on its batch mates
+ * (η noise is drawn per item from its own stream), so one cell re-run alone reproduces it.
+ */
+import type { SamplerSettings } from '../../common/contract/edit';
+import type { StepProgress } from '../diffusion/ddim';
+import { SeededRandom } from '../diffusion/rng';
+import type { DiffusionRigRunner } from '../diffusion/runner';
+import type { DiffusionSettings } from '../diffusion/schedule';
+
+/** One item to generate. */
+export interface EditItem {
+  /** The source photo at the model's size, [3, S, S] in [-1, 1]. */
+  sourceImage: Float32Array;
+  /** Buffers of the source's own codes [9, S, S]; needed with inversion. */
+  sourcePhysical: Float32Array;
+  /** Buffers of the edited codes [9, S, S]. */
+  physical: Float32Array;
+  /** The image whose global latent conditions sampling (the target's for 'latent', else the source itself). */
+  latentImage: Float32Array;
+}
+
+/** Samples and what they cost. */
+export interface GeneratedBatch {
+  /** [3, S, S] in [-1, 1] per item. */
+  samples: Float32Array[];
+  inversionMs: number;
+  samplingMs: number;
+  provider: string;
+}
+
+/** The diffusion settings of a sampler: upstream's 1000-step linear schedule respaced to ddimN. */
+export function diffusionSettings(sampler: SamplerSettings): DiffusionSettings {
+  return { steps: 1000, schedule: 'linear', respacing: `ddim${sampler.steps}` };
+}
+
+/** The seeded starting noise x_T for one item [3, S, S]. */
+export function startNoise(seed: number, size: number): Float32Array {
+  return new SeededRandom(seed).normals(3 * size * size);
+}
+
+/**
+ * η noise for a batch where item k draws from its own stream seeded like every other item's,
+ * so an item sees the same noise in any batch. ddimSample draws one normal per element of the
+ * batch in order each step; this hands them out per item.
+ */
+class PerItemRandom extends SeededRandom {
+  private readonly streams: SeededRandom[];
+  private drawn = 0;
+
+  constructor(seed: number, private readonly items: number, private readonly perItem: number) {
+    super(seed);
+    this.streams = Array.from({ length: items }, () => new SeededRandom(seed));
+  }
+
+  override normal(): number {
+    const item = Math.floor((this.drawn % (this.items * this.perItem)) / this.perItem);
+    this.drawn++;
+    return this.streams[item].normal();
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Generates a batch of edits with one model. */
+export async function generateBatch(
+  runner: DiffusionRigRunner,
+  items: readonly EditItem[],
+  size: number,
+  sampler: SamplerSettings,
+  options: { signal?: AbortSignal; onStep?: (phase: 'inversion' | 'sampling', progress: StepProgress) => void } = {},
+): Promise<GeneratedBatch> {
+  if (sampler.inversion && sampler.eta !== 0) throw new Error('DDIM inversion needs η = 0');
+  const batch = items.length;
+  const per = 3 * size * size;
+  const settings = diffusionSettings(sampler);
+  const sources = concat(items.map((i) => i.sourceImage));
+  const sourceLatent = await runner.encode(sources, batch, size);
+  const sameLatent = items.every((i) => i.latentImage === i.sourceImage);
+  const latent = sameLatent ? sourceLatent : await runner.encode(concat(items.map((i) => i.latentImage)), batch, size);
+  let noise: Float32Array;
+  let inversionMs = 0;
+  if (sampler.inversion) {
+    const started = performance.now();
+    noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent }, settings, {
+      clipDenoised: sampler.clip,
+      signal: options.signal,
+      onStep: (p) => options.onStep?.('inversion', p),
+    });
+    inversionMs = performance.now() - started;
+  } else {
+    const one = startNoise(sampler.seed, size);
+    noise = new Float32Array(batch * per);
+    for (let k = 0; k < batch; k++) noise.set(one, k * per);
+  }
+  const started = performance.now();
+  const out = await runner.sample(noise, { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent }, settings, {
+    eta: sampler.eta,
+    clipDenoised: sampler.clip,
+    random: sampler.eta > 0 ? new PerItemRandom(sampler.seed + 1, batch, per) : undefined,
+    signal: options.signal,
+    onStep: (p) => options.onStep?.('sampling', p),
+  });
+  const samplingMs = performance.now() - started;
+  return {
+    samples: Array.from({ length: batch }, (_, k) => out.slice(k * per, (k + 1) * per)),
+    inversionMs,
+    samplingMs,
+    provider: runner.lastProvider ?? 'unknown',
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * What the Edit studio's API channels and the CLI call: models and estimates to choose from,
+ * starting jobs, the grid of a job, result images, delete, re-run, exports and sweeps.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepResult } from '../../common/contract/edit';
+import type { FlameCodes } from '../../common/contract/viewport';
+import { AppError } from '../api/errors';
+import type { TaskPool } from '../jobs/pool';
+import type { JobRunner } from '../jobs/runner';
+import { blobPath } from '../library/paths';
+import type { Project } from '../library/project';
+import { ModelRegistry } from '../models/registry';
+import { OnnxBackend } from '../nn/backend';
+import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
+import { parseModeSet } from './codes';
+import { EditEngine, ProjectEditor } from './engine';
+import { composeGrid } from './grid';
+import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
+import { modelImageSize } from './model';
+import { FaceScorer, scoresCsv } from './scores';
+import { runSweep } from './sweep';
+
+let shared: EditEngine | null = null;
+
+/**
+ * The process's edit engine (one ONNX backend and one loaded model shared by jobs, re-runs and
+ * sweeps). Buffers use the viewport's head model source.
+ */
+export function sharedEditEngine(): EditEngine {
+  if (!shared) {
+    const backend = new OnnxBackend();
+    const head = headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() });
+    shared = new EditEngine({ backend, headModel: head.loadActiveModel, scorer: new FaceScorer(backend) });
+  }
+  return shared;
+}
+
+/** The open project's part of the Edit studio. */
+export class EditService {
+  readonly editor: ProjectEditor;
+
+  constructor(
+    engine: EditEngine,
+    private readonly project: Project,
+    pool: Pick<TaskPool, 'run'>,
+    private readonly jobs: JobRunner,
+  ) {
+    this.editor = new ProjectEditor(engine, project, pool);
+  }
+
+  models(): EditModelInfo[] {
+    return new ModelRegistry(this.project.db).list().map((m) => ({
+      id: m.id,
+      name: m.name,
+      kind: m.kind,
+      parameterCount: m.parameterCount,
+      imageSize: modelImageSize(m),
+      createdAt: m.createdAt,
+    }));
+  }
+
+  estimates(albumId: number): PhotoEstimateInfo[] {
+    return this.editor.estimates.listAlbum(albumId).map((e) => ({ photoId: e.photoId, estimator: e.estimator }));
+  }
+
+  photoCodes(photoId: number): FlameCodes {
+    this.editor.photo(photoId);
+    return this.editor.estimates.require(photoId).codes;
+  }
+
+  /** Checks what can be checked now (model, photos, codes), then queues the job. */
+  start(params: EditJobParams): { jobId: number } {
+    if (!this.models().some((m) => m.id === params.modelId)) throw new AppError('not-found', `model ${params.modelId} is not registered in this project`);
+    for (const id of [...params.sourcePhotoIds, ...params.targetPhotoIds]) {
+      this.editor.photo(id);
+      this.editor.estimates.require(id);
+    }
+    if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
+    for (const m of params.modes) parseModeSet(m);
+    if (params.sampler.inversion && params.sampler.eta !== 0) throw new AppError('invalid-params', 'DDIM inversion needs η = 0');
+    return { jobId: this.jobs.start('edit', params).id };
+  }
+
+  recentJobs(limit: number): { jobId: number; title: string; state: string; createdAt: string }[] {
+    return this.jobs
+      .list(1000)
+      .filter((j) => j.kind === 'edit')
+      .slice(0, limit)
+      .map((j) => ({ jobId: j.id, title: j.title, state: j.state, createdAt: j.createdAt }));
+  }
+
+  private jobParams(jobId: number): EditJobParams & { title: string; state: string } {
+    const job = this.jobs.get(jobId);
+    if (job.kind !== 'edit') throw new AppError('not-found', `job ${jobId} is not an edit job`);
+    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
+    return { ...(JSON.parse(row.params) as EditJobParams), title: job.title, state: job.state };
+  }
+
+  job(jobId: number): EditJobView {
+    const params = this.jobParams(jobId);
+    const explicit = Boolean(params.explicitCodes);
+    return {
+      jobId,
+      title: params.title,
+      state: params.state,
+      sourcePhotoIds: params.sourcePhotoIds,
+      targetPhotoIds: explicit ? [] : params.targetPhotoIds,
+      modes: explicit ? ['explicit'] : params.modes,
+      cells: this.editor.store.cells(jobId),
+      results: this.editor.store.jobResults(jobId),
+    };
+  }
+
+  results(albumId: number): EditResultInfo[] {
+    return this.editor.store.albumResults(albumId);
+  }
+
+  private async photoTile(hash: string, size: number): Promise<Buffer> {
+    return encodePng(quantise(await loadModelImage(blobPath(this.project.paths, hash), size), size), size);
+  }
+
+  async image(resultId: number, kind: EditImageKind): Promise<EncodedImage> {
+    const result = this.editor.store.result(resultId);
+    const p = result.provenance;
+    let png: Buffer;
+    if (kind === 'generated') png = this.editor.store.readImage(result.imageHash);
+    else if (kind === 'source') png = await this.photoTile(p.sourceHash, p.imageSize);
+    else if (kind === 'target') {
+      if (!p.targetHash) throw new AppError('not-found', `result ${resultId} has no target photo`);
+      png = await this.photoTile(p.targetHash, p.imageSize);
+    } else png = this.editor.store.readImage(p.bufferImages[kind]);
+    return { mime: 'image/png', base64: png.toString('base64'), width: p.imageSize, height: p.imageSize };
+  }
+
+  delete(resultIds: number[]): { deleted: number } {
+    return { deleted: this.editor.store.deleteResults(resultIds) };
+  }
+
+  async rerun(resultId: number): Promise<RerunReport> {
+    const stored = this.editor.store.result(resultId);
+    const again = await this.editor.rerun(resultId);
+    const before = await decodeRgb(this.editor.store.readImage(stored.imageHash));
+    const after = await decodeRgb(again.png);
+    let maxPixelDifference = 0;
+    for (let i = 0; i < before.data.length; i++) maxPixelDifference = Math.max(maxPixelDifference, Math.abs(before.data[i] - after.data[i]));
+    return { resultId, identical: again.sampleHash === stored.provenance.sampleHash, maxPixelDifference, executionProvider: again.provider, milliseconds: Math.round(again.milliseconds) };
+  }
+
+  /** The grid of a job as one PNG. */
+  async grid(jobId: number): Promise<EncodedImage> {
+    const view = this.job(jobId);
+    const results = new Map(view.results.map((r) => [r.id, r]));
+    const size = view.results[0]?.provenance.imageSize ?? (await this.editor.model(this.jobParams(jobId).modelId, this.jobParams(jobId).imageSize)).size;
+    const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
+    const hashOf = (photoId: number | null) => (photoId === null ? null : this.editor.photo(photoId).hash);
+    const grid = await composeGrid({ sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: size }, async (row, block, slot) => {
+      const source = view.sourcePhotoIds[row];
+      const target = targets[block];
+      if (slot === 0) return this.photoTile(hashOf(source)!, size);
+      if (slot === 1) return target === null ? null : this.photoTile(hashOf(target)!, size);
+      const modes = view.modes[slot - 2];
+      const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
+      const result = cell?.resultId ? results.get(cell.resultId) : undefined;
+      return result ? this.editor.store.readImage(result.imageHash) : null;
+    });
+    return { mime: 'image/png', base64: grid.png.toString('base64'), width: grid.width, height: grid.height };
+  }
+
+  scoresCsv(jobId: number): { csv: string } {
+    return { csv: scoresCsv(this.job(jobId).results) };
+  }
+
+  /** Writes grid.png, every result (generated + buffers + provenance JSON) and scores.csv into `dir`. */
+  async exportResults(jobId: number, dirInput: string): Promise<{ dir: string; files: string[] }> {
+    const dir = resolve(dirInput);
+    mkdirSync(dir, { recursive: true });
+    const files: string[] = [];
+    const write = (name: string, data: string | Buffer) => {
+      writeFileSync(join(dir, name), data);
+      files.push(name);
+    };
+    write('grid.png', Buffer.from((await this.grid(jobId)).base64, 'base64'));
+    for (const r of this.job(jobId).results) {
+      const stem = `result-${r.id}-s${r.sourcePhotoId ?? 'x'}-t${r.targetPhotoId ?? 'x'}-${r.modes}`;
+      write(`${stem}.png`, this.editor.store.readImage(r.imageHash));
+      for (const kind of ['rendered', 'normal', 'albedo'] as const) write(`${stem}-${kind}.png`, this.editor.store.readImage(r.provenance.bufferImages[kind]));
+      write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
+    }
+    write('scores.csv', this.scoresCsv(jobId).csv);
+    return { dir, files };
+  }
+
+  sweep(params: SweepParams): Promise<SweepResult> {
+    return runSweep(this.editor, params);
+  }
+}
