@@ -36,6 +36,7 @@ export function ambientLight(level = 1): Float64Array {
 /** Camera used when codes carry none: scale 8, centred (a FLAME head fills about 3/4 of the image). */
 export const defaultCamera: readonly number[] = Object.freeze([8, 0, 0]);
 
+/** Evaluates FLAME for code sets into one reused FlameFrame (see the file header). */
 export class FlameEvaluator {
   readonly skinner: FlameSkinner;
   readonly frame: FlameFrame;

@@ -17,6 +17,7 @@ const jointCount = modelJointCount;
 const poseFeatureCount = modelPoseFeatureCount;
 import { multiply3, rodrigues } from './rotation';
 
+/** Skins one FLAME model; construct once per model and call `skin` per frame. */
 export class FlameSkinner {
   /** Posed vertices of the last `skin` call, vertexCount × 3 (reused). */
   readonly vertices: Float64Array;
