@@ -180,6 +180,22 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     await test.info().attach('viewport-codes', { body: await page.screenshot(), contentType: 'image/png' });
   });
 
+  await test.step('codes entered as JSON apply to the rig', async () => {
+    const loaded = await pixels(canvas);
+    await page.getByText('Codes as JSON').click();
+    await page.getByTestId('codes-json').fill('{"pose": [0, -0.5, 0, 0.2, 0, 0], "exp": [1.5]}');
+    await page.getByTestId('codes-json-apply').click();
+    await expect(page.getByTestId('codes-json-message')).toHaveText('applied');
+    await expect(page.getByTestId('pose-yaw-value')).toHaveText('-28.6');
+    await expect(page.getByTestId('pose-jaw-value')).toHaveText('0.200');
+    await expect.poll(async () => silhouetteChange(loaded, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+    // Bad input is refused with the reason, and the rig stays as it was.
+    await page.getByTestId('codes-json').fill('{"cam": [9]}');
+    await page.getByTestId('codes-json-apply').click();
+    await expect(page.getByTestId('codes-json-message')).toHaveText("'cam' has 1 values; expected 3");
+    await expect(page.getByTestId('pose-yaw-value')).toHaveText('-28.6');
+  });
+
   await test.step('export downloads a valid OBJ of the model', async () => {
     const downloadPromise = page.waitForEvent('download');
     await page.getByTestId('export-obj').click();

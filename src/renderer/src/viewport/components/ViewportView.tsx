@@ -11,6 +11,7 @@ import { unpack } from '../rig/packed';
 import { unpackHeadModel } from '../rig/unpackHeadModel';
 import { BufferPanels } from './BufferPanels';
 import { CanvasErrorBoundary } from './CanvasErrorBoundary';
+import { CodesJsonEditor } from './CodesJsonEditor';
 import { CodesPanel } from './CodesPanel';
 import { DisplayModeBar } from './DisplayModeBar';
 import { ExportButtons, type MeshFormat } from './ExportButtons';
@@ -106,6 +107,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
             onPhoto={setLocalPhoto}
           />
         )}
+        <CodesJsonEditor store={store} onApplied={() => setResetSignal((n) => n + 1)} />
         <ExpressionSliders store={store} count={model.info.expressionCount} />
         <PoseSliders store={store} />
         <fieldset className="viewport-group">
