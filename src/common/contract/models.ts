@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { channel } from './channel';
+
+// DiffusionRig models (issue 4) and the neural engine that runs them. A model is a checkpoint
+// registered in the project: imported ones stay where the researcher keeps them (the registry
+// records path, hash and the architecture inferred from tensor shapes); personalised ones are
+// written by stage-2 fine-tuning and point at their base model.
+
+/** The guided-diffusion UNet as DiffusionRig configures it (see src/main/models/config.ts). */
+export interface UNetArchitecture {
+  inChannels: number;
+  modelChannels: number;
+  outChannels: number;
+  numResBlocks: number;
+  channelMult: number[];
+  /** Downsample rates (1, 2, 4, ...) that have attention. */
+  attentionDownsampleRates: number[];
+  numHeads: number;
+  numHeadChannels: number;
+  numHeadsUpsample: number;
+  useScaleShiftNorm: boolean;
+  resblockUpdown: boolean;
+  convResample: boolean;
+  useNewAttentionOrder: boolean;
+  latentDim: number;
+  dropout: number;
+}
+
+/** The torchvision ResNet that encodes the global latent. */
+export interface EncoderArchitecture {
+  block: 'basic' | 'bottleneck';
+  layers: number[];
+  latentDim: number;
+}
+
+export interface ModelArchitecture {
+  unet: UNetArchitecture;
+  encoder: EncoderArchitecture;
+}
+
+/** 'base': an imported (stage-1) checkpoint; 'personalized': the result of stage-2 fine-tuning. */
+export type ModelKind = 'base' | 'personalized';
+
+export type CheckpointFormat = 'torch-zip' | 'safetensors' | 'npz';
+
+/** Parameter counts (BatchNorm running statistics excluded). */
+export interface ParameterCounts {
+  unet: number;
+  encoder: number;
+  total: number;
+}
+
+/** A registered model as lists show it. */
+export interface ModelInfo {
+  id: number;
+  name: string;
+  kind: ModelKind;
+  architecture: ModelArchitecture;
+  /** One line, e.g. "UNet 128 ch ×1,1,2,2,4,4 · 2 res blocks · attention 1/16 · resnet18 · latent 64". */
+  summary: string;
+  /** Image size the model runs at (lineage, or the upstream size its channel multipliers are the default of); null when weights cannot tell. */
+  imageSize: number | null;
+  /** e.g. 'resnet18'. */
+  encoderName: string;
+  parameterCount: number;
+  sizeBytes: number;
+  sha256: string;
+  format: CheckpointFormat;
+  /** The file the user imported (or the file fine-tuning wrote). */
+  sourcePath: string;
+  /** The file the weights are read from. */
+  filePath: string;
+  /** 'ok'; 'missing' when the file is gone; 'changed' when its size is no longer the imported size. */
+  fileStatus: 'ok' | 'missing' | 'changed';
+  /** The model a personalised model was fine-tuned from (null for imports, or when it was removed). */
+  baseModel: { id: number; name: string } | null;
+  /** Training lineage of personalised models (album, settings, steps, ...). */
+  lineage: Record<string, unknown> | null;
+  importedAt: string;
+}
+
+/** One model with everything the details panel shows. */
+export interface ModelDetails extends ModelInfo {
+  parameters: ParameterCounts;
+  /** The architecture in upstream DiffusionRig's argument names (image_size, num_channels, ...). */
+  upstreamArgs: Record<string, unknown>;
+  /** Personalised models fine-tuned from this one. */
+  derived: { id: number; name: string }[];
+}
+
+/** What a checkpoint file is, before importing it. */
+export interface CheckpointInspection {
+  path: string;
+  format: CheckpointFormat;
+  sizeBytes: number;
+  sha256: string;
+  architecture: ModelArchitecture;
+  summary: string;
+  imageSize: number | null;
+  encoderName: string;
+  parameters: ParameterCounts;
+  upstreamArgs: Record<string, unknown>;
+  /** Wrapper prefix stripped from the keys (e.g. 'module.'), '' when none. */
+  strippedPrefix: string;
+  /** The registered model with the same content, if any (importing again returns it). */
+  registered: { id: number; name: string } | null;
+}
+
+/** One execution provider of the engine's provider table. */
+export interface EngineProvider {
+  /** 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'. */
+  name: string;
+  gpu: boolean;
+  /** Built into this onnxruntime-node (a built-in provider may still fail to start, e.g. without a driver). */
+  available: boolean;
+}
+
+/** A session the engine created: which provider actually ran it and why earlier ones were skipped. */
+export interface EngineSession {
+  /** What was loaded, e.g. 'edit-model-1a2b…-unet-b1-s64'. */
+  model: string;
+  /** The provider that created the session; null when none could. */
+  provider: string | null;
+  /** Providers tried before it (or all of them, when none worked), with the reason each was skipped. */
+  skipped: { provider: string; reason: string }[];
+  float16: boolean;
+  /** Threads inside one op; null means onnxruntime's default (one per physical core). */
+  intraOpThreads: number | null;
+  at: string;
+}
+
+export interface EngineInfo {
+  runtime: { name: string; version: string };
+  /** The provider table, in table order. */
+  providers: EngineProvider[];
+  /** The order sessions try providers in now. */
+  order: string[];
+  /** 'environment' when RIG_STUDIO_PROVIDERS sets the order. */
+  orderSource: 'default' | 'environment';
+  /** Why RIG_STUDIO_PROVIDERS was ignored (an unknown name), else null. */
+  orderError: string | null;
+  threads: { logicalCores: number };
+  /** The most recent session of this backend process (sessions in worker threads are not seen). */
+  lastSession: EngineSession | null;
+  /** Recent sessions, newest first (a few). */
+  recentSessions: EngineSession[];
+}
+
+const id = z.number().int().positive();
+const path = z.string().min(1).max(4096);
+/** Settings tensor shapes cannot tell (attention heads and order). */
+const overrides = z
+  .object({
+    unet: z
+      .object({
+        numHeads: z.number().int().positive().optional(),
+        numHeadsUpsample: z.number().int().positive().optional(),
+        numHeadChannels: z.number().int().min(-1).optional(),
+        useNewAttentionOrder: z.boolean().optional(),
+      })
+      .optional(),
+  })
+  .optional();
+
+export const modelsContract = {
+  /** Registered models, oldest first. */
+  'model.list': channel<ModelInfo[]>()(),
+  'model.get': channel<ModelDetails>()(z.object({ modelId: id })),
+  /**
+   * Imports checkpoint files on the backend's machine (serve-mode uploads are staged paths too):
+   * one 'model-import' job per file. Missing files and folders are refused before any job starts.
+   */
+  'model.import': channel<{ jobIds: number[] }>()(
+    z.object({ paths: z.array(path).min(1).max(100), name: z.string().trim().min(1).max(200).optional(), overrides }),
+  ),
+  'model.rename': channel<ModelInfo>()(z.object({ modelId: id, name: z.string().trim().min(1).max(200) })),
+  /** Removes the registry entry only: the checkpoint file is never deleted. */
+  'model.delete': channel<void>()(z.object({ modelId: id })),
+  /** Reads a checkpoint and infers its architecture without registering it; bad files give an error naming the file and the problem. */
+  'model.inspect': channel<CheckpointInspection>()(z.object({ path, overrides })),
+  /** The execution providers, the order in force, and which provider actually ran the latest sessions. `probe` first runs a tiny graph so there is a session to report. */
+  'engine.info': channel<EngineInfo>()(z.object({ probe: z.boolean().default(false) })),
+};
