@@ -20,6 +20,7 @@
  * - options.maxDepth (default 100): deepest nesting of containers allowed in the result;
  *   recursive (self-containing) structures are refused too, so callers can walk results.
  * - options.what: a name (usually the file path) put in front of every error message.
+ * - options.opaqueGlobals: keep unknown classes as inert OpaqueObject records instead of failing.
  *
  * Python → JS: None → null; bool → boolean; int → number (bigint beyond 2^53); float → number;
  * str → string (Python 2 str is read as latin-1); bytes/bytearray → Uint8Array; tuple and list
@@ -41,6 +42,24 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown) => unknown;
   maxDepth?: number;
   what?: string;
+  /**
+   * Unknown globals: an error (the default), or, when true or when the predicate accepts the
+   * dotted name, inert OpaqueObject records of the class name and its arguments/state (e.g. the
+   * omegaconf hyper-parameters in a Lightning checkpoint, beside the tensors one wants).
+   */
+  opaqueGlobals?: boolean | ((pyName: string) => boolean);
+}
+
+/** What an unknown class or function becomes under `opaqueGlobals`: data only, never run. */
+export interface OpaqueObject {
+  kind: 'opaque';
+  pyName: string;
+  args: unknown[];
+  /** BUILD state, when the pickle set one. */
+  state?: unknown;
+  /** Items added by SETITEMS / APPENDS (dict and list subclasses). */
+  items?: Map<unknown, unknown>;
+  list?: unknown[];
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -253,12 +272,13 @@ class Machine {
   }
 
   private setItems(target: unknown, items: unknown[], opcode: string): void {
-    const map = this.asMap(target, opcode);
+    const map = isOpaque(target) ? (target.items ??= new Map()) : this.asMap(target, opcode);
     if (items.length % 2) throw new Error(`${opcode} with an odd number of items`);
     for (let i = 0; i < items.length; i += 2) map.set(hashable(items[i]), items[i + 1]);
   }
 
   private append(target: unknown, items: unknown[], opcode: string): void {
+    if (isOpaque(target)) target = target.list ??= [];
     if (!Array.isArray(target)) throw new Error(`${opcode} on ${describeValue(target)}, not a list`);
     for (const item of items) target.push(item);
   }
@@ -344,14 +364,14 @@ class Machine {
         case 0x63: { // GLOBAL
           const module = this.line();
           const name = this.line();
-          this.stack.push(resolveGlobal(module, name));
+          this.stack.push(this.resolve(module, name));
           break;
         }
         case 0x93: { // STACK_GLOBAL
           const name = this.pop();
           const module = this.pop();
           if (typeof module !== 'string' || typeof name !== 'string') throw new Error('STACK_GLOBAL needs two strings');
-          this.stack.push(resolveGlobal(module, name));
+          this.stack.push(this.resolve(module, name));
           break;
         }
         case 0x82: case 0x83: case 0x84: throw new Error('copyreg extension codes (EXT1/2/4) are not supported');
@@ -369,7 +389,7 @@ class Machine {
           const module = this.line();
           const name = this.line();
           const args = this.popMark();
-          this.stack.push(this.construct(resolveGlobal(module, name), args));
+          this.stack.push(this.construct(this.resolve(module, name), args));
           break;
         }
         case 0x6f: { // OBJ
@@ -395,10 +415,31 @@ class Machine {
     }
   }
 
+  /** A known global, or an opaque stand-in when the options allow it. */
+  private resolve(module: string, name: string): PyGlobal {
+    try {
+      return resolveGlobal(module, name);
+    } catch (error) {
+      const pyName = `${module}.${name}`;
+      const allow = this.options.opaqueGlobals;
+      if (!(allow === true || (typeof allow === 'function' && allow(pyName)))) throw error;
+      const make = (args: unknown[]): OpaqueObject => {
+        const object: OpaqueObject = { kind: 'opaque', pyName, args };
+        this.builders.set(object, (state) => { object.state = state; });
+        return object;
+      };
+      return { kind: 'py-global', pyName, call: make, construct: make };
+    }
+  }
+
   private persistent(pid: unknown): unknown {
     if (!this.options.persistentLoad) throw new Error(`persistent id ${describeValue(pid)} but no persistent loader was given`);
     return this.options.persistentLoad(pid);
   }
+}
+
+function isOpaque(value: unknown): value is OpaqueObject {
+  return typeof value === 'object' && value !== null && (value as OpaqueObject).kind === 'opaque';
 }
 
 /** Dict keys and set items: tuples become their text form so equal tuples are one key. */
@@ -419,6 +460,7 @@ function checkNesting(root: unknown, maxDepth: number): void {
     if (Array.isArray(node)) return node;
     if (node instanceof Map) return [...node.values()];
     if (node instanceof Set) return [...node];
+    if (isOpaque(node)) return [...node.args, node.state, ...(node.items?.values() ?? []), ...(node.list ?? [])];
     const data = (node as { dtype?: string; data?: unknown }).data;
     if ((node as { dtype?: string }).dtype === 'object' && Array.isArray(data)) return data;
     return [];

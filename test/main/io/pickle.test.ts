@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { NdArray } from '../../../src/main/io/ndarray';
 import { toFloat64 } from '../../../src/main/io/ndarray';
 import { readNpy } from '../../../src/main/io/npy';
+import type { OpaqueObject } from '../../../src/main/io/pickle';
 import { unpickle } from '../../../src/main/io/pickle';
 import type { SparseMatrix } from '../../../src/main/io/pickle-globals';
 import { sparseToDense } from '../../../src/main/io/pickle-globals';
@@ -151,6 +152,24 @@ describe('pickle: torch tensors', () => {
     const small = new Uint8Array(new Float32Array(4).buffer);
     expect(() => unpickle(data, { persistentLoad: torchZipPersistentLoad(() => small) })).toThrow(/declares 6 elements \(24 bytes\) but holds 16 bytes/);
     expect(() => unpickle(data)).toThrow(/no persistent loader was given/);
+  });
+});
+
+describe('pickle: opaque globals', () => {
+  // {'hyper_parameters': omegaconf DictConfig({'lr': 0.001}) with BUILD state, 'epoch': 3}, as a
+  // Lightning checkpoint holds beside its state_dict.
+  const hex = '80027d710028581000000068797065725f706172616d65746572737101636f6d656761636f6e662e64696374636f6e6669670a44696374436f6e6669670a71022952710358020000006c727104473f50624dd2f1a9fc737d710558090000005f6d65746164617461710658040000006d65746171077362580500000065706f636871084b03752e';
+  const data = Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+
+  it('refuses unknown classes by default and keeps them as inert records when asked', () => {
+    expect(() => unpickle(data)).toThrow(/unknown Python global 'omegaconf.dictconfig.DictConfig'/);
+    const value = unpickle(data, { opaqueGlobals: (name) => name.startsWith('omegaconf.') }) as Map<string, unknown>;
+    expect(value.get('epoch')).toBe(3);
+    const config = value.get('hyper_parameters') as OpaqueObject;
+    expect(config).toMatchObject({ kind: 'opaque', pyName: 'omegaconf.dictconfig.DictConfig', args: [] });
+    expect(config.items?.get('lr')).toBe(0.001);
+    expect((config.state as Map<string, unknown>).get('_metadata')).toBe('meta');
+    expect(() => unpickle(data, { opaqueGlobals: (name) => name.startsWith('torch.') })).toThrow(/omegaconf/);
   });
 });
 
