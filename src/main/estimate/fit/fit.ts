@@ -95,8 +95,8 @@ export function fitLandmarks(model: FlameModel | LandmarkModel, target: readonly
         push(params.cam, 0, 1, 0, Math.max(1e-6, Math.abs(params.cam[0]) * 1e-6));
         push(params.cam, 1, 3, 0, 1e-6);
       }
-      if (part === 'shape') push(params.shape, 0, nS, options.shapePrior ?? 1, 1, true);
-      if (part === 'expression') push(params.expression, 0, nE, options.expressionPrior ?? 1, 1, true);
+      if (part === 'shape') push(params.shape, 0, nS, options.shapePrior ?? 3, 1, true);
+      if (part === 'expression') push(params.expression, 0, nE, options.expressionPrior ?? 2, 1, true);
     }
     return out;
   };

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import type { JobInfo } from '../../../common/contract';
+import type { OpenProject } from '../../app/backend';
+import type { EstimateJobResult } from '../../estimate/job';
+import type { EstimatorSpec } from '../../estimate/task';
+import type { CliIo, Command } from '../command';
+import { UsageError } from '../command';
+import { withProject } from './project';
+
+/** Exit code when the job finished but some photos have no estimate. */
+export const exitSomePhotosFailed = 3;
+
+function albumIdOf(open: OpenProject, values: Record<string, unknown>): number {
+  if (values['album-id'] !== undefined) {
+    const id = Number(values['album-id']);
+    if (!Number.isInteger(id) || id <= 0) throw new UsageError('--album-id must be a positive whole number');
+    return open.library.getAlbum(id).id;
+  }
+  const name = values.album as string | undefined;
+  if (!name) throw new UsageError('say which album: --album NAME or --album-id N');
+  const albums = open.library.listAlbums();
+  const found = albums.find((a) => a.name === name.trim());
+  if (!found) throw new Error(`no album named "${name}" (albums: ${albums.map((a) => `"${a.name}"`).join(', ') || 'none'})`);
+  return found.id;
+}
+
+function specOf(values: Record<string, unknown>): EstimatorSpec {
+  const kind = (values.estimator as string | undefined) ?? (values.checkpoint ? 'deca' : 'fit');
+  const path = (key: string) => (values[key] === undefined ? undefined : resolve(values[key] as string));
+  if (kind === 'deca') {
+    const checkpoint = path('checkpoint');
+    if (!checkpoint) throw new UsageError('--estimator deca needs --checkpoint deca_model.tar');
+    return { kind, checkpoint };
+  }
+  if (kind === 'emoca') {
+    const checkpoint = path('checkpoint');
+    const config = path('config');
+    if (!checkpoint || !config) throw new UsageError('--estimator emoca needs --checkpoint FILE.ckpt and --config cfg.yaml');
+    return { kind, checkpoint, config };
+  }
+  if (kind === 'fit') return { kind, flameModel: path('flame-model') ?? null, decaDataDir: path('deca-data') ?? null };
+  throw new UsageError(`unknown estimator '${kind}' (deca, emoca or fit)`);
+}
+
+function faceChoicesOf(values: Record<string, unknown>): { photoId: number; faceIndex: number }[] {
+  return ((values.face as string[] | undefined) ?? []).map((text) => {
+    const m = /^(\d+):(\d+)$/.exec(text);
+    if (!m) throw new UsageError(`--face takes PHOTO:INDEX (e.g. 12:1), got '${text}'`);
+    return { photoId: Number(m[1]), faceIndex: Number(m[2]) };
+  });
+}
+
+/** `rig-studio estimate`: runs the estimation job headless, progress on stderr. */
+export const estimateCommand: Command = {
+  name: ['estimate'],
+  summary:
+    'Estimate FLAME codes for the photos of an album (detect, landmarks, FFHQ alignment, emotion, then DECA, EMOCA or landmark fitting). ' +
+    `Exit 0 when every photo got an estimate, ${exitSomePhotosFailed} when some could not (no face, several faces, too small), 1 when the job did not finish.`,
+  usage:
+    '--project DIR (--album NAME | --album-id N) [--estimator fit|deca|emoca] [--checkpoint FILE] [--config cfg.yaml] [--flame-model FILE --deca-data DIR] [--redo] [--face PHOTO:INDEX]... [--json]\n' +
+    'rig-studio estimate --project DIR --resume JOB [--json]',
+  options: {
+    project: { type: 'string' },
+    album: { type: 'string' },
+    'album-id': { type: 'string' },
+    estimator: { type: 'string' },
+    checkpoint: { type: 'string' },
+    config: { type: 'string' },
+    'flame-model': { type: 'string' },
+    'deca-data': { type: 'string' },
+    redo: { type: 'boolean' },
+    face: { type: 'string', multiple: true },
+    resume: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io: CliIo) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    return withProject(values.project, async (backend) => {
+      const open = backend.require();
+      let jobId: number;
+      if (values.resume !== undefined) {
+        jobId = Number(values.resume);
+        if (!Number.isInteger(jobId) || jobId <= 0) throw new UsageError('--resume needs a job number');
+        if (open.jobs.get(jobId).kind !== 'estimate') throw new Error(`job ${jobId} is not an estimation job`);
+        open.jobs.resume(jobId);
+      } else {
+        const params = { albumId: albumIdOf(open, values), estimator: specOf(values), redo: values.redo === true, faceChoices: faceChoicesOf(values) };
+        jobId = open.jobs.start('estimate', params).id;
+      }
+      let lastPrinted = 0;
+      const unsubscribe = backend.events.on((name, payload) => {
+        const job = payload as JobInfo;
+        if (name !== 'job.updated' || job.id !== jobId || job.state !== 'running' || !job.message) return;
+        if (Date.now() - lastPrinted < 1000) return;
+        lastPrinted = Date.now();
+        io.err(`estimate: ${job.progress === null ? '' : `${Math.floor(job.progress * 100)}% `}${job.message}${job.etaSeconds === null ? '' : `, ETA ${job.etaSeconds}s`}`);
+      });
+      const stop = () => void open.jobs.close();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let info: JobInfo;
+      try {
+        info = await open.jobs.wait(jobId);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        unsubscribe();
+      }
+      const result = info.result as EstimateJobResult | null;
+      if (values.json) io.out(JSON.stringify({ jobId, state: info.state, message: info.message, ...(result ?? {}) }, null, 2));
+      else {
+        io.out(`job ${jobId} ${info.state}: ${info.message}`);
+        for (const [state, n] of Object.entries(result?.counts ?? {})) io.out(`  ${state.padEnd(15)} ${n}`);
+        for (const p of result?.problems ?? []) io.out(`  photo ${p.photoId}: ${p.state}${p.reason ? ` (${p.reason})` : ''}`);
+      }
+      if (info.state !== 'done') {
+        io.err(`the estimation did not finish (${info.state}); continue it with: rig-studio estimate --project ${open.project.dir} --resume ${jobId}`);
+        return 1;
+      }
+      return result && result.problems.length > 0 ? exitSomePhotosFailed : 0;
+    });
+  },
+};
