@@ -1,5 +1,6 @@
 import type { AnyEvent } from './events';
 import type { Client, Handlers } from './channel';
+import { editContract } from './edit';
 import { jobsContract } from './jobs';
 import { libraryContract } from './library';
 import { flameContract } from './flame';
@@ -13,6 +14,7 @@ import { viewportContract } from './viewport';
 export const contract = {
   ...libraryContract,
   ...jobsContract,
+  ...editContract,
   ...viewportContract,
   ...flameContract,
 } as const;
@@ -23,6 +25,7 @@ export type ApiHandlers = Handlers<Contract>;
 export type Api = Client<Contract>;
 export type { AnyEvent };
 export * from './channel';
+export * from './edit';
 export * from './events';
 export * from './flame';
 export * from './jobs';

@@ -1,6 +1,7 @@
 import type { ApiHandlers } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
+import { editHandlers } from '../edit/handlers';
 import { ModelAssetStore } from '../flame/assets';
 import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
@@ -48,6 +49,7 @@ export function createHandlers(backend: Backend) {
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
     ...viewportHandlers(viewport),
+    ...editHandlers(backend),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
   } satisfies ApiHandlers;
   return handlers;

@@ -1,6 +1,8 @@
 import type { EmitEvent } from '../api/events';
 import type { TaskPool } from '../jobs/pool';
 import type { JobKind } from '../jobs/types';
+import { editJobKind } from '../edit/job';
+import { sharedEditEngine } from '../edit/service';
 import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/import-job';
 import { estimateJobKind } from '../estimate/job';
@@ -18,5 +20,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() })] as JobKind<never>[];
 }

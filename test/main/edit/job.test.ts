@@ -58,7 +58,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     await t.close();
   });
 
-  const params = (overrides: Partial<EditJobParams> = {}): EditJobParams =>
+  const params = (overrides: Partial<Omit<EditJobParams, 'sampler'>> & { sampler?: Partial<EditJobParams['sampler']> } = {}): EditJobParams =>
     editJobParamsSchema.parse({ modelId, sourcePhotoIds: photoIds.slice(0, 2), targetPhotoIds: photoIds.slice(2, 4), modes: ['exp', 'pose', 'light'], sampler: { steps: 3, seed: 11 }, batchSize: 4, scores: false, ...overrides });
 
   it('runs 2 sources × 2 targets × 3 modes into 12 stored results, announcing each cell', async () => {

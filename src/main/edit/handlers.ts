@@ -1,0 +1,28 @@
+import type { Handlers } from '../../common/contract/channel';
+import type { editContract } from '../../common/contract/edit';
+import type { Backend } from '../app/backend';
+import { EditService, sharedEditEngine } from './service';
+
+/** The Edit studio's channels → the open project's EditService (spread into the app's handler map). */
+export function editHandlers(backend: Backend) {
+  const service = () => {
+    const open = backend.require();
+    return new EditService(sharedEditEngine(), open.project, backend.pool, open.jobs);
+  };
+  return {
+    'edit.models': () => service().models(),
+    'edit.estimates': ({ albumId }) => service().estimates(albumId),
+    'edit.photoCodes': ({ photoId }) => service().photoCodes(photoId),
+    'edit.start': (params) => service().start(params),
+    'edit.jobs': ({ limit }) => service().recentJobs(limit),
+    'edit.job': ({ jobId }) => service().job(jobId),
+    'edit.results': ({ albumId }) => service().results(albumId),
+    'edit.image': ({ resultId, kind }) => service().image(resultId, kind),
+    'edit.delete': ({ resultIds }) => service().delete(resultIds),
+    'edit.rerun': ({ resultId }) => service().rerun(resultId),
+    'edit.exportGrid': ({ jobId }) => service().grid(jobId),
+    'edit.exportResults': ({ jobId, dir }) => service().exportResults(jobId, dir),
+    'edit.scoresCsv': ({ jobId }) => service().scoresCsv(jobId),
+    'edit.sweep': (params) => service().sweep(params),
+  } satisfies Handlers<typeof editContract>;
+}
