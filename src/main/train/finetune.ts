@@ -29,6 +29,8 @@ export interface FinetuneProgress extends StepResult {
   stepsPerSecond: number;
   /** Seconds left at the current rate (null before the rate is known). */
   etaSeconds: number | null;
+  /** Loss of every step so far (read-only view; grows as the run goes). */
+  losses: readonly number[];
 }
 
 /** How a run ended. */
@@ -98,7 +100,7 @@ export async function runFinetune(options: {
     const stepsPerSecond = done / ((performance.now() - started) / 1000);
     const remaining = settings.steps - trainer.stepCount;
     if (trainer.stepCount % settings.checkpointInterval === 0 || remaining === 0) save();
-    options.onStep?.({ ...result, steps: settings.steps, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? remaining / stepsPerSecond : null });
+    options.onStep?.({ ...result, steps: settings.steps, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? remaining / stepsPerSecond : null, losses });
   }
   return { status: 'done', step: trainer.stepCount, losses, trained: trainer.trainedParameters() };
 }

@@ -1,0 +1,156 @@
+/**
+ * The 'finetune' job (lane 'train', so imports and edits keep running beside it): DiffusionRig
+ * stage 2 on one album. It renders every photo's buffers with the album's mean shape, trains
+ * the UNet of a registered base model (encoder frozen, BatchNorm on batch statistics, as
+ * upstream), writes the run state under derived/train/job-<id>/ every checkpoint interval and
+ * on cancel, continues from it when resumed (after a cancel, a crash or a restart), and at the
+ * end registers the personalised model with its lineage. Progress: step, loss, steps/s, ETA;
+ * the result carries the loss curve while running.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readCheckpoint } from '../checkpoint';
+import { modelImageSize } from '../edit/model';
+import { ModelAssetStore } from '../flame/assets';
+import type { TaskPool } from '../jobs/pool';
+import { defineJobKind } from '../jobs/types';
+import type { Project } from '../library/project';
+import { loadDiffusionRig } from '../models/diffusionrig';
+import type { ModelRecord } from '../models/registry';
+import { ModelRegistry } from '../models/registry';
+import { OnnxBackend } from '../nn/backend';
+import { resolveDataDir } from '../settings/dataDir';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import type { ActiveHeadModel } from '../viewport/viewportService';
+import { albumTrainingPairs } from './album';
+import { runFinetune, stage2Defaults } from './finetune';
+import { mergeTrained, registerPersonalisedModel } from './personalised';
+
+export const finetuneParams = z.object({
+  albumId: z.number().int().positive(),
+  modelId: z.number().int().positive(),
+  steps: z.number().int().positive().default(stage2Defaults.steps),
+  batchSize: z.number().int().positive().default(stage2Defaults.batchSize),
+  learningRate: z.number().positive().default(stage2Defaults.learningRate),
+  seed: z.number().int().nonnegative().default(0),
+  checkpointInterval: z.number().int().positive().default(stage2Defaults.checkpointInterval),
+  /** Training size when the model's own cannot be told (default: the model's). */
+  imageSize: z.number().int().positive().optional(),
+  /** Name of the personalised model (default: "<base> · album <id>"). */
+  name: z.string().min(1).optional(),
+});
+export type FinetuneParams = z.infer<typeof finetuneParams>;
+
+/** The job's result: while running, the progress and loss curve; at the end, the new model too. */
+export interface FinetuneJobResult {
+  step: number;
+  steps: number;
+  loss: number | null;
+  stepsPerSecond: number | null;
+  /** Loss per step, averaged into at most 500 points (the live curve). */
+  lossCurve: { step: number; loss: number }[];
+  model?: ModelRecord;
+}
+
+/** At most `points` (step, mean loss) points over the whole curve. */
+export function lossCurve(losses: readonly number[], points = 500): { step: number; loss: number }[] {
+  const bucket = Math.max(1, Math.ceil(losses.length / points));
+  const out: { step: number; loss: number }[] = [];
+  for (let start = 0; start < losses.length; start += bucket) {
+    const part = losses.slice(start, start + bucket);
+    out.push({ step: start + part.length, loss: part.reduce((a, b) => a + b, 0) / part.length });
+  }
+  return out;
+}
+
+/** The job kind, for one open project. */
+export function finetuneJobKind(deps: {
+  project: Project;
+  pool: TaskPool;
+  /** Backend to train on (default: a new one with the provider table's order). */
+  backend?: OnnxBackend;
+  /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
+  headModel?: () => Promise<ActiveHeadModel>;
+}) {
+  const headModel = deps.headModel ?? (() => headModelDeps({ flameFiles: flameFilesFrom(new ModelAssetStore(resolveDataDir())), demoHeadDir: defaultDemoHeadDir() }).loadActiveModel());
+  return defineJobKind<FinetuneParams>({
+    kind: 'finetune',
+    lane: 'train',
+    params: finetuneParams,
+    title: (p) => `Fine-tune model ${p.modelId} on album ${p.albumId} (${p.steps} steps)`,
+    async run(ctx): Promise<FinetuneJobResult> {
+      const { project } = deps;
+      const p = ctx.params;
+      let base: ModelRecord;
+      try {
+        base = new ModelRegistry(project.db).get(p.modelId);
+      } catch {
+        throw new Error(`model ${p.modelId} is not registered in this project`);
+      }
+      const size = modelImageSize(base, p.imageSize);
+      if (!size) throw new Error(`the image size of model ${p.modelId} cannot be told from its channel multipliers; give imageSize`);
+      ctx.progress(null, `reading ${base.name}`);
+      const weights = loadDiffusionRig(readCheckpoint(base.filePath).stateDict, base.filePath, {}, base.config);
+      ctx.progress(null, 'rendering the album\'s buffers with its mean shape');
+      const album = await albumTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumId, size, {
+        signal: ctx.signal,
+        onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
+      });
+      ctx.log('info', `${album.pairs.length} training pairs at ${size} px (attempt ${ctx.attempt})`);
+
+      const backend = deps.backend ?? new OnnxBackend();
+      const settings = { batchSize: p.batchSize, learningRate: p.learningRate, seed: p.seed, imageSize: size, steps: p.steps, checkpointInterval: p.checkpointInterval };
+      let lastReport = 0;
+      try {
+        const run = await runFinetune({
+          backend,
+          config: weights.config,
+          weights: weights.stateDict,
+          pairs: album.pairs,
+          settings,
+          stateDir: join(project.paths.derived, 'train', `job-${ctx.jobId}`),
+          signal: ctx.signal,
+          onStep: (s) => {
+            ctx.progress(s.step / s.steps, `step ${s.step}/${s.steps} · loss ${s.loss.toFixed(4)} · ${s.stepsPerSecond.toFixed(2)} steps/s`);
+            const now = Date.now();
+            if (now - lastReport > 1000 || s.step === s.steps) {
+              lastReport = now;
+              ctx.setResult({ step: s.step, steps: s.steps, loss: s.loss, stepsPerSecond: s.stepsPerSecond, lossCurve: lossCurve(s.losses) } satisfies FinetuneJobResult);
+            }
+          },
+        });
+        const curve = lossCurve(run.losses);
+        if (run.status === 'cancelled') {
+          ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies FinetuneJobResult);
+          throw new Error(`cancelled at step ${run.step}; resume to continue`);
+        }
+        ctx.progress(1, 'registering the personalised model');
+        const model = registerPersonalisedModel(project, base, mergeTrained(weights.stateDict, run.trained), {
+          name: p.name ?? `${base.name} · album ${p.albumId}`,
+          lineage: {
+            baseModelId: base.id,
+            baseModelSha256: base.sha256,
+            albumId: p.albumId,
+            photoIds: album.photoIds,
+            meanShape: album.meanShape,
+            imageSize: size,
+            steps: run.step,
+            batchSize: p.batchSize,
+            learningRate: p.learningRate,
+            seed: p.seed,
+            optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
+            jobId: ctx.jobId,
+            finalLoss: run.losses.at(-1) ?? null,
+          },
+        });
+        const result: FinetuneJobResult = { step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve, model };
+        ctx.setResult(result);
+        ctx.log('info', `registered personalised model ${model.id} (${model.name})`);
+        ctx.progress(1, `registered as model ${model.id}`);
+        return result;
+      } finally {
+        if (!deps.backend) await backend.disposeAll();
+      }
+    },
+  });
+}
