@@ -7,6 +7,7 @@ import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/import-job';
 import { estimateJobKind } from '../estimate/job';
 import type { Project } from '../library/project';
+import { finetuneJobKind } from '../train/finetuneJob';
 
 /** What a job kind may use: the open project, the worker threads, the event bus. */
 export interface JobKindDeps {
@@ -20,5 +21,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() })] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() }), finetuneJobKind(deps)] as JobKind<never>[];
 }
