@@ -62,8 +62,9 @@ export class FlameSkinner {
     if (shape.length > model.shapeCount) throw new Error(`${shape.length} shape values but the model has ${model.shapeCount} identity components`);
     if (expression.length > model.expressionCount) throw new Error(`${expression.length} expression values but the model has ${model.expressionCount} expression components`);
     fullPose(codes.pose, this.pose);
-    this.shapeIdentity(shape);
-    this.addExpression(expression);
+    const expressionUsed = this.loadExpression(expression);
+    if (this.shapeChanged(shape)) this.blendShapeAndExpression(expressionUsed);
+    else this.addExpression(expressionUsed);
     this.regressJoints();
     this.poseRotations();
     this.addPoseCorrectives();
@@ -72,40 +73,57 @@ export class FlameSkinner {
     return this.vertices;
   }
 
-  /** template + shape·β, recomputed only when β changes. */
-  private shapeIdentity(shape: ArrayLike<number>): void {
-    const { model, cachedShape } = this;
-    const count = model.shapeCount;
+  /** Copies β into the cache when it differs from the cached one; returns whether it did. */
+  private shapeChanged(shape: ArrayLike<number>): boolean {
+    const { cachedShape } = this;
+    const count = this.model.shapeCount;
     let same = this.cacheValid;
     for (let k = 0; k < count && same; k++) same = cachedShape[k] === (k < shape.length ? shape[k] : 0);
-    if (same) return;
-    let used = 0;
-    for (let k = 0; k < count; k++) {
-      cachedShape[k] = k < shape.length ? shape[k] : 0;
-      if (cachedShape[k] !== 0) used = k + 1;
-    }
-    const out = this.identityShaped;
-    const basis = model.shapeBasis;
-    const template = model.template;
-    for (let row = 0; row < out.length; row++) {
-      let sum = 0;
-      const base = row * count;
-      for (let k = 0; k < used; k++) sum += basis[base + k] * cachedShape[k];
-      out[row] = template[row] + sum;
-    }
+    if (same) return false;
+    for (let k = 0; k < count; k++) cachedShape[k] = k < shape.length ? shape[k] : 0;
     this.cacheValid = true;
+    return true;
   }
 
-  private addExpression(values: ArrayLike<number>): void {
-    const { model } = this;
-    const count = model.expressionCount;
+  /** Copies ψ into a typed buffer; returns how many leading coefficients matter (trailing zeros cost nothing). */
+  private loadExpression(values: ArrayLike<number>): number {
     const expression = this.expressionCode;
-    // Trailing zeros cost nothing: stop at the last non-zero coefficient.
     let used = 0;
-    for (let k = 0; k < count; k++) {
+    for (let k = 0; k < expression.length; k++) {
       expression[k] = k < values.length ? values[k] : 0;
       if (expression[k] !== 0) used = k + 1;
     }
+    return used;
+  }
+
+  /** One pass: identity = template + shape·β (kept for later frames), shaped = identity + expression·ψ. */
+  private blendShapeAndExpression(expressionUsed: number): void {
+    const { model, cachedShape, expressionCode } = this;
+    const shapeCount = model.shapeCount;
+    const expressionCount = model.expressionCount;
+    let shapeUsed = 0;
+    for (let k = 0; k < shapeCount; k++) if (cachedShape[k] !== 0) shapeUsed = k + 1;
+    const shapeBasis = model.shapeBasis;
+    const expressionBasis = model.expressionBasis;
+    const template = model.template;
+    const identity = this.identityShaped;
+    const out = this.shaped;
+    for (let row = 0; row < out.length; row++) {
+      let sum = template[row];
+      const shapeBase = row * shapeCount;
+      for (let k = 0; k < shapeUsed; k++) sum += shapeBasis[shapeBase + k] * cachedShape[k];
+      identity[row] = sum;
+      const expressionBase = row * expressionCount;
+      for (let k = 0; k < expressionUsed; k++) sum += expressionBasis[expressionBase + k] * expressionCode[k];
+      out[row] = sum;
+    }
+  }
+
+  /** shaped = cached identity + expression·ψ. */
+  private addExpression(used: number): void {
+    const { model } = this;
+    const count = model.expressionCount;
+    const expression = this.expressionCode;
     const basis = model.expressionBasis;
     const source = this.identityShaped;
     const out = this.shaped;
