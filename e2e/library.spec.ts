@@ -4,6 +4,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import sharp from 'sharp';
 import { sharedPath } from '../test/helpers/shared';
 import { expect, test } from './support/fixtures';
 
@@ -191,6 +192,9 @@ test('dropping files on the album uploads and imports them', async ({ page, serv
   await expect(pane).toBeVisible();
 
   const files = ['alfw1.png', 'IMG_0392_inputs.jpg'].map((name) => ({ name, bytes: [...readFileSync(sharedPath('faces', 'examples', name))] }));
+  // TIFF imports, but browsers cannot show it: the detail view falls back to the thumbnail.
+  const tiff = await sharp(sharedPath('faces', 'examples', 'alfw2.png')).tiff().toBuffer();
+  files.push({ name: 'scan.tif', bytes: [...tiff] });
   const transfer = await page.evaluateHandle((list) => {
     const data = new (globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } } }).DataTransfer();
     for (const f of list) data.items.add(new File([new Uint8Array(f.bytes)], f.name));
@@ -199,9 +203,14 @@ test('dropping files on the album uploads and imports them', async ({ page, serv
   await pane.dispatchEvent('dragover', { dataTransfer: transfer });
   await expect(page.getByText('Drop to import into “Dropped”')).toBeVisible();
   await pane.dispatchEvent('drop', { dataTransfer: transfer });
-  await expect(page.getByRole('region', { name: 'Import result' })).toContainText('2 imported', { timeout: 60_000 });
-  await expect(page.getByRole('option')).toHaveCount(2);
+  await expect(page.getByRole('region', { name: 'Import result' })).toContainText('3 imported', { timeout: 60_000 });
+  await expect(page.getByRole('option')).toHaveCount(3);
   await expect(page.getByText('Drop to import into “Dropped”')).toHaveCount(0);
+
+  await page.getByRole('option', { name: 'scan.tif' }).dblclick();
+  const detail = page.getByRole('dialog', { name: 'scan.tif' });
+  await expect(detail).toContainText(/cannot show this \w+ original; this is its 256-px preview/);
+  await expect.poll(() => detail.getByRole('img').evaluate((i) => (i as unknown as Decodable).naturalWidth)).toBe(224);
 });
 
 test('the top bar switches between projects', async ({ page, server, scratch }) => {

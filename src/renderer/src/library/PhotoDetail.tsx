@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { PhotoSummary } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useTransport } from '../app/BackendProvider';
@@ -26,6 +26,9 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
   const api = useApi();
   const transport = useTransport();
   const detail = useQuery(() => api['photo.get']({ photoId: photo.id }), String(photo.id));
+  // Browsers do not decode every stored format (TIFF): then the thumbnail stands in.
+  const [failedId, setFailedId] = useState<number | null>(null);
+  const failed = failedId === photo.id;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -57,8 +60,13 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
     <Modal title={photo.fileName} onClose={onClose} className="photo-detail">
       <div className="photo-detail-body">
         <figure className="photo-stage">
-          <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} />
+          {failed ? (
+            <img src={transport.blobUrl(photo.hash, 'thumb')} alt={photo.fileName} />
+          ) : (
+            <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} onError={() => setFailedId(photo.id)} />
+          )}
           <figcaption className="muted small">
+            {failed && `The browser cannot show this ${d?.format ?? ''} original; this is its 256-px preview. `}
             {index + 1} of {total}
           </figcaption>
           <div className="stage-nav">
