@@ -1,0 +1,101 @@
+import type { JobInfo } from '../../../common/contract';
+import type { FinetuneJobResult, FinetuneParams } from '../../train/finetuneJob';
+import type { CliIo, Command } from '../command';
+import { UsageError } from '../command';
+import { withProject } from './project';
+
+function positiveInteger(values: Record<string, unknown>, flag: string): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} must be a positive integer, got '${String(raw)}'`);
+  return n;
+}
+
+function eta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  const s = Math.round(seconds);
+  return ` · ETA ${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export const finetuneCommand: Command = {
+  name: ['finetune'],
+  summary:
+    'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model.',
+  usage:
+    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
+  options: {
+    project: { type: 'string' },
+    album: { type: 'string' },
+    model: { type: 'string' },
+    steps: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    'checkpoint-interval': { type: 'string' },
+    'image-size': { type: 'string' },
+    name: { type: 'string' },
+    resume: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io: CliIo) {
+    if (positionals.length > 0) throw new UsageError('finetune takes no positional arguments');
+    const resume = positiveInteger(values, 'resume');
+    let params: Partial<FinetuneParams> | undefined;
+    if (resume === undefined) {
+      const albumId = positiveInteger(values, 'album');
+      const modelId = positiveInteger(values, 'model');
+      if (albumId === undefined || modelId === undefined) throw new UsageError('give --album and --model (or --resume JOB)');
+      const lr = values.lr === undefined ? undefined : Number(values.lr);
+      if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${String(values.lr)}'`);
+      const seed = values.seed === undefined ? undefined : Number(values.seed);
+      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new UsageError(`--seed must be a non-negative integer, got '${String(values.seed)}'`);
+      params = {
+        albumId,
+        modelId,
+        steps: positiveInteger(values, 'steps'),
+        batchSize: positiveInteger(values, 'batch-size'),
+        learningRate: lr,
+        seed,
+        checkpointInterval: positiveInteger(values, 'checkpoint-interval'),
+        imageSize: positiveInteger(values, 'image-size'),
+        name: values.name as string | undefined,
+      };
+    }
+    return withProject(values.project, async (backend) => {
+      const open = backend.require();
+      const job = resume === undefined ? open.jobs.start('finetune', params) : open.jobs.resume(resume);
+      let lastMessage = '';
+      const unsubscribe = backend.events.on((name, payload) => {
+        const info = payload as JobInfo;
+        if (name !== 'job.updated' || info.id !== job.id || info.state !== 'running' || !info.message || info.message === lastMessage) return;
+        lastMessage = info.message;
+        io.err(`finetune: ${info.message}${eta(info.etaSeconds)}`);
+      });
+      const interrupt = () => {
+        io.err('finetune: cancelling (the run state is kept)…');
+        open.jobs.cancel(job.id);
+      };
+      process.once('SIGINT', interrupt);
+      let info: JobInfo;
+      try {
+        info = await open.jobs.wait(job.id);
+      } finally {
+        process.removeListener('SIGINT', interrupt);
+        unsubscribe();
+      }
+      const result = info.result as FinetuneJobResult | null;
+      if (values.json) io.out(JSON.stringify({ jobId: job.id, state: info.state, message: info.message, ...(result ?? {}) }, null, 2));
+      if (info.state !== 'done') {
+        io.err(`finetune ${info.state}: ${info.message}`);
+        if (info.state === 'cancelled' || info.state === 'interrupted') io.err(`resume with: rig-studio finetune --project ${String(values.project)} --resume ${job.id}`);
+        return 1;
+      }
+      if (!values.json) {
+        const m = result!.model!;
+        io.out(`registered personalised model ${m.id} "${m.name}" after ${result!.step} steps (final loss ${result!.loss?.toFixed(4)}), ${m.filePath}`);
+      }
+      return 0;
+    });
+  },
+};
