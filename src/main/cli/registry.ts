@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve';
 import { verifyFixtureCommand } from './commands/verify-fixture';
 import { detectCommand } from './commands/detect';
 import { estimateCommand } from './commands/estimate';
+import { finetuneCommand } from './commands/finetune';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -27,4 +28,5 @@ export const commands: Command[] = [
   flameDemoHeadCommand,
   detectCommand,
   estimateCommand,
+  finetuneCommand,
 ];
