@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { EditView } from '../edit/EditView';
 import { LibraryView } from '../library/LibraryView';
 import { ViewportPage } from '../viewport/components/ViewportPage';
 
@@ -25,6 +26,7 @@ export interface ViewEntry {
 export const views: readonly ViewEntry[] = [
   { id: 'library', label: 'Library', icon: '▦', component: LibraryView },
   { id: 'viewport', label: '3D head', icon: '◉', component: ViewportPage },
+  { id: 'edit', label: 'Edit', icon: '✎', component: EditView },
 ];
 
 export const defaultView = views[0].id;

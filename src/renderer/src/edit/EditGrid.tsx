@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import type { EditJobView, EditResultInfo } from '../../../common/contract';
+import { errorMessage } from '../api';
+import { useApi, useTransport } from '../app/BackendProvider';
+import { useNotify } from '../app/NoticesProvider';
+import { useQuery } from '../hooks/useQuery';
+import { downloadBytes, fromBase64 } from './images';
+import { ResultTile } from './ResultTile';
+import { ZoomDialog } from './ZoomDialog';
+
+export interface EditGridProps {
+  view: EditJobView;
+  onChanged: () => void;
+}
+
+type Show = 'generated' | 'rendered' | 'normal' | 'albedo';
+
+/** The comparison grid: a row per source; per target, source | target | one generated tile per mode set. */
+export function EditGrid({ view, onChanged }: EditGridProps) {
+  const api = useApi();
+  const transport = useTransport();
+  const notify = useNotify();
+  const [show, setShow] = useState<Show>('generated');
+  const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
+  const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
+  const photos = useQuery(async () => new Map((await Promise.all(photoIds.map((id) => api['photo.get']({ photoId: id })))).map((p) => [p.id, p])), photoIds.join(','));
+  const results = new Map(view.results.map((r) => [r.id, r]));
+  const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
+  const counts = { done: view.cells.filter((c) => c.state === 'done').length, total: view.cells.length };
+  const thumb = (photoId: number | null, role: string) => {
+    const photo = photoId === null ? undefined : photos.data?.get(photoId);
+    return photo ? <img className="edit-photo" src={transport.blobUrl(photo.hash, 'original')} alt={`${role} ${photo.fileName}`} /> : <div className="edit-photo edit-photo-empty">{role}</div>;
+  };
+  const exportGrid = async () => {
+    try {
+      const grid = await api['edit.exportGrid']({ jobId: view.jobId });
+      downloadBytes(`edit-${view.jobId}-grid.png`, fromBase64(grid.base64), 'image/png');
+      setExported(`Grid ${grid.width}×${grid.height} px`);
+    } catch (e) {
+      notify.error(e, 'Could not export the grid');
+    }
+  };
+  const exportCsv = async () => {
+    const { csv } = await api['edit.scoresCsv']({ jobId: view.jobId });
+    downloadBytes(`edit-${view.jobId}-scores.csv`, csv, 'text/csv');
+  };
+  const exportFolder = async () => {
+    const dir = window.prompt('Folder on the backend to write every result into (PNG, buffers, provenance JSON, scores.csv):');
+    if (!dir) return;
+    try {
+      const out = await api['edit.exportResults']({ jobId: view.jobId, dir });
+      setExported(`${out.files.length} files written to ${out.dir}`);
+    } catch (e) {
+      setExported(errorMessage(e));
+    }
+  };
+  return (
+    <section className="edit-grid-pane" aria-label="Comparison grid">
+      <header className="edit-grid-toolbar">
+        <strong>{view.title}</strong>
+        <span className="muted" role="status" data-testid="edit-progress">
+          {counts.done} of {counts.total} done · {view.state}
+        </span>
+        <span className="spacer" />
+        <span role="radiogroup" aria-label="Show" className="edit-show">
+          {(['generated', 'rendered', 'normal', 'albedo'] as Show[]).map((s) => (
+            <button key={s} type="button" role="radio" aria-checked={show === s} className={show === s ? 'selected small' : 'small'} onClick={() => setShow(s)}>
+              {s === 'generated' ? 'Generated' : s[0].toUpperCase() + s.slice(1)}
+            </button>
+          ))}
+        </span>
+        {(view.state === 'running' || view.state === 'queued') && (
+          <button type="button" className="small" onClick={() => api['job.cancel']({ jobId: view.jobId }).catch((e: unknown) => notify.error(e, 'Could not cancel'))}>
+            Cancel
+          </button>
+        )}
+        <button type="button" className="small" onClick={() => void exportGrid()}>
+          Export grid PNG
+        </button>
+        <button type="button" className="small" onClick={() => void exportCsv()}>
+          Scores CSV
+        </button>
+        <button type="button" className="small" onClick={() => void exportFolder()}>
+          Export all…
+        </button>
+      </header>
+      {exported && <p className="muted" role="status" data-testid="export-status">{exported}</p>}
+      <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${targets.length}, auto)` }}>
+        {view.sourcePhotoIds.map((source) =>
+          targets.map((target) => (
+            <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block">
+              {thumb(source, 'Source')}
+              {thumb(target, 'Target')}
+              {view.modes.map((modes) => {
+                const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
+                return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} />;
+              })}
+            </div>
+          )),
+        )}
+      </div>
+      {zoomed && (
+        <ZoomDialog
+          result={zoomed}
+          onClose={() => setZoomed(null)}
+          onDeleted={() => {
+            setZoomed(null);
+            onChanged();
+          }}
+        />
+      )}
+    </section>
+  );
+}

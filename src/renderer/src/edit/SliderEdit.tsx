@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'react';
+import type { FlameCodes } from '../../../common/contract/viewport';
+import type { SamplerSettings } from '../../../common/contract';
+import { errorMessage } from '../api';
+import { useApi } from '../app/BackendProvider';
+
+export interface SliderEditProps {
+  modelId: number | null;
+  sourceId: number | null;
+  sampler: SamplerSettings;
+  meanShape: boolean;
+  onStarted: (jobId: number) => void;
+}
+
+interface Slider {
+  label: string;
+  min: number;
+  max: number;
+  get: (c: FlameCodes) => number;
+  set: (c: FlameCodes, v: number) => void;
+}
+
+const setAt = (key: 'expression' | 'pose' | 'light', index: number) => (c: FlameCodes, v: number) => {
+  c[key][index] = v;
+};
+
+/** Light direction sliders move the first-order SH rows of every colour channel together. */
+const lightAxis = (row: number): Slider['set'] => (c, v) => {
+  for (let ch = 0; ch < 3; ch++) c.light[row * 3 + ch] = v;
+};
+
+const sliders: Slider[] = [
+  ...Array.from({ length: 10 }, (_, i): Slider => ({ label: `Expression ${i + 1}`, min: -3, max: 3, get: (c) => c.expression[i], set: setAt('expression', i) })),
+  { label: 'Jaw open', min: 0, max: 0.6, get: (c) => c.pose[3], set: setAt('pose', 3) },
+  { label: 'Pitch', min: -0.8, max: 0.8, get: (c) => c.pose[0], set: setAt('pose', 0) },
+  { label: 'Yaw', min: -0.8, max: 0.8, get: (c) => c.pose[1], set: setAt('pose', 1) },
+  { label: 'Roll', min: -0.8, max: 0.8, get: (c) => c.pose[2], set: setAt('pose', 2) },
+  { label: 'Light x', min: -1.5, max: 1.5, get: (c) => c.light[3], set: lightAxis(1) },
+  { label: 'Light y', min: -1.5, max: 1.5, get: (c) => c.light[6], set: lightAxis(2) },
+  { label: 'Light z', min: -1.5, max: 1.5, get: (c) => c.light[9], set: lightAxis(3) },
+];
+
+/** Slider edits of one source's FLAME codes (expression, jaw, pose, light), generated as a single edit. */
+export function SliderEdit({ modelId, sourceId, sampler, meanShape, onStarted }: SliderEditProps) {
+  const api = useApi();
+  const [codes, setCodes] = useState<FlameCodes | null>(null);
+  const [original, setOriginal] = useState<FlameCodes | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (sourceId === null) return;
+    let live = true;
+    api['edit.photoCodes']({ photoId: sourceId }).then(
+      (c) => {
+        if (!live) return;
+        setOriginal(c);
+        setCodes(structuredClone(c));
+      },
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, sourceId]);
+  if (sourceId === null || modelId === null) return <p className="muted">Choose a model and a source photo to edit its codes with sliders.</p>;
+  if (!codes) return <p className="muted">{error ?? 'Loading the photo’s codes…'}</p>;
+  const change = (slider: Slider, value: number) => {
+    const next = structuredClone(codes);
+    slider.set(next, value);
+    setCodes(next);
+  };
+  const generate = () =>
+    api['edit.start']({ modelId, sourcePhotoIds: [sourceId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape, sampler, batchSize: 1, scores: true }).then(
+      ({ jobId }) => onStarted(jobId),
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  return (
+    <div className="edit-sliders">
+      {sliders.map((s) => (
+        <label key={s.label}>
+          <span>{s.label}</span>
+          <input type="range" min={s.min} max={s.max} step={(s.max - s.min) / 100} value={s.get(codes)} onChange={(e) => change(s, Number(e.target.value))} />
+          <output>{s.get(codes).toFixed(2)}</output>
+        </label>
+      ))}
+      {error && <p className="form-error" role="alert">{error}</p>}
+      <div className="edit-slider-actions">
+        <button type="button" onClick={() => original && setCodes(structuredClone(original))}>
+          Reset
+        </button>
+        <button type="button" className="primary" onClick={() => void generate()}>
+          Generate this edit
+        </button>
+      </div>
+    </div>
+  );
+}
