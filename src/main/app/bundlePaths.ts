@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
- * The folder of the built main bundles (out/main). Code shared by several entries may be
- * emitted into out/main/chunks/, so `__dirname` alone cannot be trusted to be out/main.
+ * The folder of the built main bundles (out/main). Code shared by several entries is emitted
+ * into out/main/chunks/, so `__dirname` is out/main or out/main/chunks depending on where
+ * the bundler put this module; decided by name, not by looking at files that a concurrent
+ * build may be replacing.
  */
 export function mainBundleDir(): string {
-  for (const dir of [__dirname, dirname(__dirname)]) {
-    if (existsSync(join(dir, 'worker.js'))) return dir;
-  }
-  return __dirname;
+  return basename(__dirname) === 'chunks' ? dirname(__dirname) : __dirname;
 }
 
 /** Built files the app needs at run time. */
