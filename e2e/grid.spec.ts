@@ -79,6 +79,20 @@ test('the grid stays virtualised and navigable at 2,000 photos', async ({ page, 
     await expect(grid.getByRole('option', { name: 'photo-0000.jpg' })).toBeVisible();
   });
 
+  await test.step('the viewer steps across a page boundary (photo.list pages of 200)', async () => {
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: 'photo-1999.jpg' })).toBeVisible();
+    // Pages 4-8 were never on screen; photo 1799 is the last of page 8.
+    for (let i = 0; i < 200; i++) await page.keyboard.press('ArrowLeft');
+    const viewer = page.getByRole('dialog', { name: 'photo-1799.jpg' });
+    await expect(viewer).toContainText('1800 of 2000');
+    await page.keyboard.press('Escape');
+    await expect(viewer).toHaveCount(0);
+    await grid.focus();
+    await page.keyboard.press('Home');
+  });
+
   await test.step('arrows, shift-click ranges, ctrl-click, Ctrl+A and Escape', async () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');

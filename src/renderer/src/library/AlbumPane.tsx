@@ -1,5 +1,5 @@
-import { useCallback, useState, type DragEvent } from 'react';
-import type { Album } from '../../../common/contract';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type { Album, PhotoSummary } from '../../../common/contract';
 import { useApi, useEvent, useReconnected, useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -58,7 +58,17 @@ export function AlbumPane({ album }: AlbumPaneProps) {
 
   const onOpen = useCallback((index: number) => setOpenIndex(index), []);
   const total = pages.total ?? album.photoCount;
-  const openPhoto = openIndex === null ? undefined : pages.at(openIndex);
+  // Stepping through the viewer may cross into a page not fetched yet: fetch it, and keep the
+  // previous photo on screen meanwhile instead of closing the viewer.
+  const { prefetch } = pages;
+  useEffect(() => {
+    if (openIndex !== null) prefetch(openIndex - 1, Math.min(openIndex + 1, total - 1));
+  }, [prefetch, openIndex, total]);
+  const lastShown = useRef<PhotoSummary | undefined>(undefined);
+  const openPhoto = openIndex === null ? undefined : (pages.at(openIndex) ?? lastShown.current);
+  useEffect(() => {
+    lastShown.current = openPhoto;
+  });
   const busy = importer.state.phase === 'uploading' || importer.state.phase === 'starting';
 
   return (

@@ -10,8 +10,10 @@ export interface PhotoPages {
   total: number | undefined;
   /** The photo at `index` if its page is loaded. */
   at: (index: number) => PhotoSummary | undefined;
-  /** Fetches the pages covering [first, last] that are not loaded or loading. */
+  /** Fetches the pages covering [first, last] (the grid's visible range) that are not loaded or loading. */
   ensure: (first: number, last: number) => void;
+  /** Like ensure, for photos off screen (the viewer's neighbours); the visible range stays. */
+  prefetch: (first: number, last: number) => void;
   /** Loads and returns the photos in [first, last] (for range selection and select-all). */
   range: (first: number, last: number) => Promise<PhotoSummary[]>;
   /** Drops cached pages (after an import or delete); shown pages stay until the new ones arrive. */
@@ -60,12 +62,19 @@ export function usePhotoPages(albumId: number): PhotoPages {
     [api, albumId, notify],
   );
 
+  const prefetch = useCallback(
+    (first: number, last: number) => {
+      for (let page = Math.floor(Math.max(0, first) / pageSize); page <= Math.floor(Math.max(first, last) / pageSize); page++) void fetchPage(page).catch(() => undefined);
+    },
+    [fetchPage],
+  );
+
   const ensure = useCallback(
     (first: number, last: number) => {
       visible.current = [first, last];
-      for (let page = Math.floor(first / pageSize); page <= Math.floor(Math.max(first, last) / pageSize); page++) void fetchPage(page).catch(() => undefined);
+      prefetch(first, last);
     },
-    [fetchPage],
+    [prefetch],
   );
 
   const invalidate = useCallback(() => {
@@ -107,5 +116,5 @@ export function usePhotoPages(albumId: number): PhotoPages {
     [fetchPage],
   );
 
-  return { total, at, ensure, range, invalidate };
+  return { total, at, ensure, prefetch, range, invalidate };
 }
