@@ -6,9 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { readCheckpoint } from '../checkpoint';
 import type { StateDict } from '../checkpoint/state-dict';
 import { writeSafetensors } from '../checkpoint/safetensors';
+import { writeTorchCheckpoint } from '../checkpoint/torch-writer';
 import type { Project } from '../library/project';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
@@ -54,4 +56,15 @@ export function registerPersonalisedModel(
     baseModelId: base.id,
     lineage: info.lineage,
   }).model;
+}
+
+/**
+ * Writes a registered model's weights as an upstream-compatible PyTorch `.pt` (torch.save of
+ * the state dict), e.g. to fine-tune further or sample with the upstream code.
+ */
+export function exportTorchCheckpoint(model: ModelRecord, path: string): void {
+  const { stateDict } = readCheckpoint(model.filePath);
+  const archive = basename(path).replace(/\.[^.]*$/, '') || 'archive';
+  writeFileSync(`${path}.partial`, writeTorchCheckpoint(stateDict, archive));
+  renameSync(`${path}.partial`, path);
 }

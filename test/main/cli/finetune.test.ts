@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../../src/main/checkpoint';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
@@ -43,12 +44,19 @@ describe('rig-studio finetune (built CLI)', () => {
   });
 
   it('trains, reports progress on stderr and registers the personalised model', async () => {
-    const args = ['finetune', '--project', projectDir, '--album', String(albumId), '--model', String(modelId), '--steps', '3', '--batch-size', '2', '--lr', '1e-3', '--checkpoint-interval', '2', '--image-size', '16', '--name', 'Person v1', '--json'];
+    const args = ['finetune', '--project', projectDir, '--album', String(albumId), '--model', String(modelId), '--steps', '3', '--batch-size', '2', '--lr', '1e-3', '--checkpoint-interval', '2', '--image-size', '16', '--name', 'Person v1', '--export-pt', join(t.root, 'person.pt'), '--json'];
     const run = await runCli(args, dataDir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/finetune: step 3\/3 · loss \d\.\d{4} · [\d.]+ steps\/s/);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ state: 'done', step: 3, model: { name: 'Person v1', kind: 'personalized', baseModelId: modelId } });
+    // the exported .pt reads back (torch zip layout) with the same tensors as the registered model
+    const exported = readCheckpoint(join(t.root, 'person.pt'));
+    const registered = readCheckpoint(out.model.filePath);
+    expect(exported.format).toBe('torch-zip');
+    expect([...exported.stateDict.keys()]).toEqual([...registered.stateDict.keys()]);
+    const key = 'denoisingUNet.out.2.weight';
+    expect(Array.from(exported.stateDict.get(key)!.data as Float32Array)).toEqual(Array.from(registered.stateDict.get(key)!.data as Float32Array));
     const list = await runCli(['model', 'list', '--project', projectDir, '--json'], dataDir);
     expect(JSON.parse(list.stdout).map((m: { name: string }) => m.name)).toContain('Person v1');
   }, 180_000);

@@ -1,5 +1,6 @@
 import type { JobInfo } from '../../../common/contract';
 import type { FinetuneJobResult, FinetuneParams } from '../../train/finetuneJob';
+import { exportTorchCheckpoint } from '../../train/personalised';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 import { withProject } from './project';
@@ -21,9 +22,9 @@ function eta(seconds: number | null): string {
 export const finetuneCommand: Command = {
   name: ['finetune'],
   summary:
-    'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model.',
+    'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model; --export-pt also writes it as an upstream PyTorch checkpoint.',
   usage:
-    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
+    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string' },
@@ -36,6 +37,7 @@ export const finetuneCommand: Command = {
     'image-size': { type: 'string' },
     name: { type: 'string' },
     resume: { type: 'string' },
+    'export-pt': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIo) {
@@ -90,6 +92,10 @@ export const finetuneCommand: Command = {
         io.err(`finetune ${info.state}: ${info.message}`);
         if (info.state === 'cancelled' || info.state === 'interrupted') io.err(`resume with: rig-studio finetune --project ${String(values.project)} --resume ${job.id}`);
         return 1;
+      }
+      if (values['export-pt']) {
+        exportTorchCheckpoint(result!.model!, values['export-pt'] as string);
+        io.err(`finetune: wrote ${String(values['export-pt'])} (upstream PyTorch format)`);
       }
       if (!values.json) {
         const m = result!.model!;
