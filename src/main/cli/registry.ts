@@ -10,6 +10,7 @@ import { verifyFixtureCommand } from './commands/verify-fixture';
 import { detectCommand } from './commands/detect';
 import { estimateCommand } from './commands/estimate';
 import { finetuneCommand } from './commands/finetune';
+import { transferCommand } from './commands/transfer';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -29,4 +30,5 @@ export const commands: Command[] = [
   detectCommand,
   estimateCommand,
   finetuneCommand,
+  transferCommand,
 ];

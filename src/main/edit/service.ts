@@ -12,13 +12,14 @@ import type { JobRunner } from '../jobs/runner';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
-import { OnnxBackend } from '../nn/backend';
+import { OnnxBackend, parseProviderList } from '../nn/backend';
 import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
 import { parseModeSet } from './codes';
 import { EditEngine, ProjectEditor } from './engine';
 import { composeGrid } from './grid';
 import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
 import { modelImageSize } from './model';
+import { spaceTimesteps } from '../diffusion/schedule';
 import { FaceScorer, scoresCsv } from './scores';
 import { runSweep } from './sweep';
 
@@ -30,7 +31,9 @@ let shared: EditEngine | null = null;
  */
 export function sharedEditEngine(): EditEngine {
   if (!shared) {
-    const backend = new OnnxBackend();
+    // RIG_STUDIO_PROVIDERS (e.g. "cpu" or "cuda,cpu") overrides the default provider order
+    const order = process.env.RIG_STUDIO_PROVIDERS?.trim();
+    const backend = new OnnxBackend(order ? { providers: parseProviderList(order) } : {});
     const head = headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() });
     shared = new EditEngine({ backend, headModel: head.loadActiveModel, scorer: new FaceScorer(backend) });
   }
@@ -80,6 +83,11 @@ export class EditService {
     if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
     for (const m of params.modes) parseModeSet(m);
     if (params.sampler.inversion && params.sampler.eta !== 0) throw new AppError('invalid-params', 'DDIM inversion needs η = 0');
+    try {
+      spaceTimesteps(1000, `ddim${params.sampler.steps}`);
+    } catch (error) {
+      throw new AppError('invalid-params', `${params.sampler.steps} DDIM steps: ${(error as Error).message}`);
+    }
     return { jobId: this.jobs.start('edit', params).id };
   }
 

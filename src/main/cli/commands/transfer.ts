@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import type { EditCellEvent, EditJobParams, JobInfo } from '../../../common/contract';
+import { editJobParamsSchema } from '../../../common/contract';
+import { parseModeSet } from '../../edit/codes';
+import { EditService, sharedEditEngine } from '../../edit/service';
+import type { CliIo, Command } from '../command';
+import { UsageError } from '../command';
+import { withProject } from './project';
+
+/** Comma/space separated tokens of one or more flag values. */
+function tokens(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.flatMap((v) => String(v).split(',')).map((t) => t.trim()).filter(Boolean);
+}
+
+function integer(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} must be an integer, got ${String(value)}`);
+  return n;
+}
+
+/** `rig-studio transfer`: the Edit studio's job, headless, writing the comparison grid. */
+export const transferCommand: Command = {
+  name: ['transfer'],
+  summary:
+    'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr.',
+  usage:
+    '--project DIR --model ID|NAME --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
+  options: {
+    project: { type: 'string' },
+    model: { type: 'string' },
+    sources: { type: 'string', multiple: true },
+    targets: { type: 'string', multiple: true },
+    modes: { type: 'string', default: 'exp,pose,light' },
+    out: { type: 'string' },
+    steps: { type: 'string' },
+    eta: { type: 'string' },
+    seed: { type: 'string' },
+    'no-clip': { type: 'boolean' },
+    inversion: { type: 'boolean' },
+    'no-mean-shape': { type: 'boolean' },
+    batch: { type: 'string' },
+    'image-size': { type: 'string' },
+    'no-scores': { type: 'boolean' },
+    results: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io: CliIo) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    if (!values.model) throw new UsageError('--model ID|NAME is required');
+    if (!values.out) throw new UsageError('--out grid.png is required');
+    const modes = tokens(values.modes);
+    for (const m of modes) {
+      try {
+        parseModeSet(m);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    const eta = values.eta === undefined ? 0 : Number(values.eta);
+    if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
+    return withProject(values.project, async (backend) => {
+      const open = backend.require();
+      const service = new EditService(sharedEditEngine(), open.project, backend.pool, open.jobs);
+      const models = service.models();
+      const model = models.find((m) => String(m.id) === values.model || m.name === values.model);
+      if (!model) throw new UsageError(`no model '${String(values.model)}' in this project (registered: ${models.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'}; use rig-studio model import)`);
+      const resolve = (list: string[], flag: string): number[] => {
+        if (list.length === 0) throw new UsageError(`${flag} is required`);
+        const albums = open.library.listAlbums();
+        return list.flatMap((token) => {
+          if (/^\d+$/.test(token)) return [Number(token)];
+          const album = albums.find((a) => a.name === token);
+          if (!album) throw new UsageError(`${flag}: '${token}' is neither a photo id nor an album (albums: ${albums.map((a) => a.name).join(', ') || 'none'})`);
+          const ids = service.estimates(album.id).map((e) => e.photoId);
+          if (ids.length === 0) throw new UsageError(`${flag}: album '${token}' has no photos with FLAME codes; run rig-studio estimate first`);
+          return ids;
+        });
+      };
+      let params: EditJobParams;
+      try {
+        params = editJobParamsSchema.parse({
+          modelId: model.id,
+          sourcePhotoIds: resolve(tokens(values.sources), '--sources'),
+          targetPhotoIds: resolve(tokens(values.targets), '--targets'),
+          modes,
+          meanShape: !values['no-mean-shape'],
+          sampler: { steps: integer(values.steps, '--steps', 20), eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: Boolean(values.inversion) },
+          imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
+          batchSize: integer(values.batch, '--batch', 4),
+          scores: !values['no-scores'],
+        });
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`bad options: ${(e as Error).message}`);
+      }
+      const { jobId } = service.start(params);
+      const unsubscribe = backend.events.on((name, payload) => {
+        if (name === 'edit.cell') {
+          const { cell } = payload as EditCellEvent;
+          if ((payload as EditCellEvent).jobId === jobId) io.err(`transfer: cell ${cell.idx + 1} (photo ${cell.sourcePhotoId} ← ${cell.targetPhotoId ?? '-'}, ${cell.modes}) ${cell.state}${cell.error ? `: ${cell.error}` : ''}`);
+        }
+      });
+      let info: JobInfo;
+      try {
+        info = await open.jobs.wait(jobId);
+      } finally {
+        unsubscribe();
+      }
+      const view = service.job(jobId);
+      if (view.results.length === 0) {
+        io.err(`transfer ${info.state}: ${info.message}`);
+        return 1;
+      }
+      const grid = await service.grid(jobId);
+      writeFileSync(String(values.out), Buffer.from(grid.base64, 'base64'));
+      const exported = values.results ? await service.exportResults(jobId, String(values.results)) : null;
+      const summary = { jobId, state: info.state, out: String(values.out), width: grid.width, height: grid.height, cells: view.cells.length, done: view.results.length, results: exported?.dir ?? null, scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, ...r.scores })) };
+      if (values.json) io.out(JSON.stringify(summary, null, 2));
+      else io.out(`wrote ${summary.out} (${grid.width}×${grid.height}): ${summary.done} of ${summary.cells} edits${exported ? `; results in ${exported.dir}` : ''}`);
+      await sharedEditEngine().dispose();
+      return info.state === 'done' && view.cells.every((c) => c.state === 'done') ? 0 : 1;
+    });
+  },
+};
