@@ -199,57 +199,51 @@ function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-/** Separable Gaussian blur (truncated at 4 sigma, reflected edges as scipy's default). */
+/**
+ * Gaussian blur of `sigma` approximated by three box blurs per axis (running sums, so the cost
+ * does not grow with sigma; the blur only softens the padded border, where this approximation
+ * of scipy's gaussian_filter is invisible). Edges repeat as scipy's 'reflect' mode.
+ */
 function gaussianBlur(image: FloatImage, sigma: number): Float32Array {
   const { width: w, height: h } = image;
-  if (sigma <= 0) return image.data.slice();
-  const radius = Math.max(1, Math.round(sigma * 4));
-  const kernel = new Float32Array(2 * radius + 1);
-  let sum = 0;
-  for (let i = -radius; i <= radius; i++) {
-    kernel[i + radius] = Math.exp((-i * i) / (2 * sigma * sigma));
-    sum += kernel[i + radius];
+  let data: Float32Array = image.data.slice();
+  if (sigma <= 0) return data;
+  // box widths whose three-pass variance matches sigma² (Kovesi, "Fast almost-Gaussian filtering")
+  const ideal = Math.sqrt((12 * sigma * sigma) / 3 + 1);
+  let lower = Math.floor(ideal);
+  if (lower % 2 === 0) lower--;
+  const upper = lower + 2;
+  const m = Math.round((12 * sigma * sigma - 3 * lower * lower - 12 * lower - 9) / (-4 * lower - 4));
+  for (let pass = 0; pass < 3; pass++) {
+    const radius = ((pass < m ? lower : upper) - 1) / 2;
+    data = boxBlur(data, w, h, radius, true);
+    data = boxBlur(data, w, h, radius, false);
   }
-  for (let i = 0; i < kernel.length; i++) kernel[i] /= sum;
-  const tmp = new Float32Array(image.data.length);
-  const out = new Float32Array(image.data.length);
-  const symmetric = (i: number, n: number): number => {
-    // scipy 'reflect' repeats the edge pixel: (d c b a | a b c d | d c b a)
-    const period = 2 * n;
+  return data;
+}
+
+/** One box-blur pass of `radius` along rows (`horizontal`) or columns, RGB interleaved. */
+function boxBlur(src: Float32Array, w: number, h: number, radius: number, horizontal: boolean): Float32Array {
+  const out = new Float32Array(src.length);
+  const lines = horizontal ? h : w;
+  const length = horizontal ? w : h;
+  const step = horizontal ? 3 : 3 * w;
+  const size = 2 * radius + 1;
+  const reflect = (i: number) => {
+    const period = 2 * length;
     let r = ((i % period) + period) % period;
-    if (r >= n) r = period - 1 - r;
+    if (r >= length) r = period - 1 - r;
     return r;
   };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let r = 0, g = 0, b = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const i = (y * w + symmetric(x + k, w)) * 3;
-        const kv = kernel[k + radius];
-        r += kv * image.data[i];
-        g += kv * image.data[i + 1];
-        b += kv * image.data[i + 2];
+  for (let line = 0; line < lines; line++) {
+    const base = horizontal ? line * 3 * w : line * 3;
+    for (let c = 0; c < 3; c++) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) sum += src[base + reflect(k) * step + c];
+      for (let i = 0; i < length; i++) {
+        out[base + i * step + c] = sum / size;
+        sum += src[base + reflect(i + radius + 1) * step + c] - src[base + reflect(i - radius) * step + c];
       }
-      const o = (y * w + x) * 3;
-      tmp[o] = r;
-      tmp[o + 1] = g;
-      tmp[o + 2] = b;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let r = 0, g = 0, b = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const i = (symmetric(y + k, h) * w + x) * 3;
-        const kv = kernel[k + radius];
-        r += kv * tmp[i];
-        g += kv * tmp[i + 1];
-        b += kv * tmp[i + 2];
-      }
-      const o = (y * w + x) * 3;
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
     }
   }
   return out;
