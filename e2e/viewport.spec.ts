@@ -1,12 +1,15 @@
 // The 3D FLAME viewport in a real browser against serve mode (issue 3): the head renders, a
 // slider changes the picture, the DECA buffers fill in, and Export gives a valid OBJ.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
 import type { PackedHeadModel } from '../src/common/contract/viewport';
+import Database from 'better-sqlite3';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
+import { cliPath } from './support/server';
 import { sharedPath } from '../test/helpers/shared';
 
 /** The canvas background (HeadCanvas's default), as RGB. */
@@ -238,4 +241,77 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     expect(gltf.asset.version).toBe('2.0');
     expect(gltf.accessors.at(-1)!.count).toBe(model.info.faceCount * 3);
   });
+});
+
+/** Runs the built CLI (the same Node as the server), failing the test with its output. */
+function cli(dataDir: string, ...args: string[]): string {
+  const run = spawnSync(process.execPath, [cliPath, ...args], { env: { ...process.env, RIG_STUDIO_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 });
+  expect(run.status, `rig-studio ${args.join(' ')}:\n${run.stdout}\n${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
+test("over a photo, the head sits where the estimate's camera puts it", async ({ page, request, server, scratch }) => {
+  // A project with one photo and its estimate (landmark fitting: fast, no checkpoint needed).
+  const project = join(scratch, 'project');
+  const photos = join(scratch, 'photos');
+  mkdirSync(photos);
+  copyFileSync(sharedPath('faces', 'expressions', '4.jpg'), join(photos, 'smile.jpg'));
+  cli(server.dataDir, 'project', 'create', project, '--name', 'Photo e2e');
+  cli(server.dataDir, 'album', 'create', '--project', project, 'A');
+  cli(server.dataDir, 'import', '--project', project, '--album', 'A', photos);
+  cli(server.dataDir, 'estimate', '--project', project, '--album', 'A', '--estimator', 'fit');
+  const db = new Database(join(project, 'project.sqlite'), { readonly: true });
+  const row = db.prepare('SELECT photoId, alignedLandmarks FROM estimates').get() as { photoId: number; alignedLandmarks: string };
+  db.close();
+  const detected = JSON.parse(row.alignedLandmarks) as [number, number][];
+  await callApi(request, server, 'project.open', { dir: project });
+
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(server.url);
+  await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg');
+  const canvas = page.getByTestId('viewport-canvas').locator('canvas');
+  await expect(canvas).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('show-landmarks').check();
+  await page.getByTestId('mode-wireframe').click();
+
+  // The overlay's 68 green dots against the landmarks detected on the aligned crop (256 px):
+  // landmark fitting put the model's landmarks on them, so the two sets must coincide.
+  const box = (await canvas.boundingBox())!;
+  const scale = box.width / 256;
+  let centroid = { x: 0, y: 0, count: 0 };
+  let dots: [number, number][] = [];
+  await expect
+    .poll(async () => {
+      const png = await canvas.screenshot();
+      const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      centroid = { x: 0, y: 0, count: 0 };
+      dots = [];
+      for (let y = 0; y < info.height; y++) {
+        for (let x = 0; x < info.width; x++) {
+          const o = (y * info.width + x) * 3;
+          // #39ff88: no photo or head pixel is this saturated a green.
+          if (data[o + 1] > 220 && data[o] < 110 && data[o + 2] > 100 && data[o + 2] < 180) {
+            centroid.x += x;
+            centroid.y += y;
+            centroid.count++;
+            dots.push([x, y]);
+          }
+        }
+      }
+      return centroid.count;
+    }, { timeout: 15_000 })
+    .toBeGreaterThan(68 * 4);
+  const expected = detected.reduce((a, [x, y]) => ({ x: a.x + (x * scale) / detected.length, y: a.y + (y * scale) / detected.length }), { x: 0, y: 0 });
+  const offset = Math.hypot(centroid.x / centroid.count - expected.x, centroid.y / centroid.count - expected.y);
+  test.info().annotations.push({ type: 'landmark centroid offset (px at 512)', description: offset.toFixed(2) });
+  expect(offset).toBeLessThan(8);
+  // Same size too: the RMS spread of the dots about their centre matches the detected landmarks'.
+  const spread = (points: [number, number][], cx: number, cy: number) => Math.sqrt(points.reduce((a, [x, y]) => a + (x - cx) ** 2 + (y - cy) ** 2, 0) / points.length);
+  const dotSpread = spread(dots, centroid.x / centroid.count, centroid.y / centroid.count);
+  const detectedSpread = spread(detected.map(([x, y]) => [x * scale, y * scale]), expected.x, expected.y);
+  test.info().annotations.push({ type: 'landmark spread ratio', description: (dotSpread / detectedSpread).toFixed(3) });
+  expect(dotSpread / detectedSpread).toBeGreaterThan(0.9);
+  expect(dotSpread / detectedSpread).toBeLessThan(1.1);
+  await test.info().attach('viewport-photo', { body: await page.screenshot(), contentType: 'image/png' });
 });

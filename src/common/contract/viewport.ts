@@ -89,7 +89,27 @@ export interface LoadedCodes {
   found: string[];
 }
 
+/** A photo's estimate as the viewport shows it: the head over the crop its camera refers to. */
+export interface PhotoHead {
+  photoId: number;
+  fileName: string;
+  /** Which estimator produced the codes ('deca', 'emoca', 'fit') and its version. */
+  estimator: string;
+  /** The estimated codes; `camera` is in the frame of `image` (DECA's orthographic camera). */
+  codes: FlameCodes;
+  /** The aligned face crop the estimate was made on (PNG). */
+  image: { mime: 'image/png'; base64: string; width: number; height: number };
+}
+
+/** A photo of an album that has an estimate (the viewport's photo picker). */
+export interface EstimatedPhoto {
+  photoId: number;
+  fileName: string;
+  estimator: string;
+}
+
 const path = z.string().min(1).max(4096);
+const id = z.number().int().positive();
 
 export const viewportContract = {
   /** The active head model: the researcher's FLAME file from settings, else the demo head. */
@@ -99,4 +119,8 @@ export const viewportContract = {
    * `shape`, `exp` (or `expression`), `pose`, `cam` (or `camera`), `light`, optionally batched.
    */
   'viewport.codes': channel<LoadedCodes>()(z.object({ path, index: z.number().int().min(0).default(0) })),
+  /** The photos of an album that have FLAME estimates (needs an open project). */
+  'viewport.estimatedPhotos': channel<EstimatedPhoto[]>()(z.object({ albumId: id })),
+  /** A photo's estimate and aligned crop, to show the head over the photo (needs an open project). */
+  'viewport.photo': channel<PhotoHead>()(z.object({ photoId: id })),
 };

@@ -24,7 +24,8 @@ export function LandmarkPoints({ posed, store, color = '#39ff88', size = 5 }: La
     g.setAttribute('position', position);
     return g;
   }, []);
-  const material = useMemo(() => new PointsMaterial({ color, size, sizeAttenuation: false, depthTest: false, transparent: true }), [color, size]);
+  // Not tone-mapped: the dots keep their exact colour over any photo.
+  const material = useMemo(() => new PointsMaterial({ color, size, sizeAttenuation: false, depthTest: false, transparent: true, toneMapped: false }), [color, size]);
   const group = useRef<Group>(null);
   const drawn = useRef(-1);
   const invalidate = useThree((state) => state.invalidate);

@@ -1,8 +1,10 @@
-import { lazy, Suspense, useCallback } from 'react';
+import { lazy, Suspense, useCallback, useMemo } from 'react';
 import { errorMessage } from '../../api';
+import { formatRoute } from '../../app/route';
 import { useApi, useTransport } from '../../app/BackendProvider';
 import type { ViewProps } from '../../app/views';
 import { useQuery } from '../../hooks/useQuery';
+import { PhotoPicker } from './PhotoPicker';
 
 // three.js and react-three-fiber load with the viewport, not with the app shell.
 const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
@@ -10,37 +12,53 @@ const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ def
 export type ViewportPageProps = ViewProps;
 
 /**
- * The viewport as an app view (`#/viewport`): fetches the active head model (the researcher's
- * FLAME file from Settings, else the demo head) and reads uploaded .npz codes on the backend.
- * Photos with camera estimates arrive with the face pipeline; ViewportView already takes them.
+ * The viewport as an app view: `#/viewport` shows the active head model (the researcher's FLAME
+ * file from Settings, else the demo head) on codes the user loads or enters;
+ * `#/viewport/photo/<id>` shows it posed with that photo's estimate over its aligned crop.
  */
-export function ViewportPage(_props: ViewportPageProps) {
+export function ViewportPage({ path, navigate }: ViewportPageProps) {
   const api = useApi();
   const transport = useTransport();
+  const photoId = path[0] === 'photo' && Number.isInteger(Number(path[1])) ? Number(path[1]) : null;
   const model = useQuery(() => api['viewport.model'](), 'model');
+  const photo = useQuery(() => (photoId ? api['viewport.photo']({ photoId }) : Promise.resolve(null)), `photo:${photoId}`);
+  const photoUrl = useMemo(() => (photo.data ? `data:${photo.data.image.mime};base64,${photo.data.image.base64}` : null), [photo.data]);
 
   const loadCodes = useCallback(
     async (file: File, index: number) => {
-      const [path] = await transport.stageFiles([file]);
-      return api['viewport.codes']({ path, index });
+      const [stagedPath] = await transport.stageFiles([file]);
+      return api['viewport.codes']({ path: stagedPath, index });
     },
     [api, transport],
   );
+  const picker = <PhotoPicker photoId={photoId} onPick={(id) => navigate(id ? formatRoute('viewport', 'photo', id) : formatRoute('viewport'))} />;
 
-  if (model.error) {
+  const error = model.error ?? photo.error;
+  if (error) {
     return (
-      <div className="viewport-view" role="alert">
-        <p className="error">The head model could not be loaded: {errorMessage(model.error)}</p>
-        <button type="button" onClick={model.reload}>
+      <div className="viewport-page" role="alert">
+        {picker}
+        <p className="error">{model.error ? 'The head model could not be loaded' : 'The photo could not be shown'}: {errorMessage(error)}</p>
+        <button type="button" onClick={model.error ? model.reload : photo.reload}>
           Try again
         </button>
       </div>
     );
   }
-  if (!model.data) return <p className="loading">Loading the head model…</p>;
+  if (!model.data || (photoId && !photo.data)) return <p className="loading">Loading the head model…</p>;
   return (
-    <Suspense fallback={<p className="loading">Loading the viewport…</p>}>
-      <ViewportView model={model.data} onLoadCodes={loadCodes} />
-    </Suspense>
+    <div className="viewport-page">
+      {picker}
+      <Suspense fallback={<p className="loading">Loading the viewport…</p>}>
+        <ViewportView
+          key={photoId ?? 'codes'}
+          model={model.data}
+          initialCodes={photo.data?.codes ?? null}
+          photoUrl={photoUrl}
+          photoLabel={photo.data ? `${photo.data.fileName} · ${photo.data.estimator}` : null}
+          onLoadCodes={loadCodes}
+        />
+      </Suspense>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
+import type { FlameCodes, LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
 import { exportMeshFile } from '../rig/exportMesh';
 import { createFlameRig } from '../rig/flameRig';
 import { drawableLayout } from '../rig/headGeometry';
@@ -31,10 +31,12 @@ function framedNeutral(model: FlameModel): RigCodes {
 
 export interface ViewportViewProps {
   model: PackedHeadModel;
-  /** Codes to open with (e.g. a photo's estimate); the neutral head when absent. */
-  initialCodes?: RigCodes | null;
+  /** Codes to open with (e.g. a photo's estimate); the neutral head, framed whole, when absent. */
+  initialCodes?: FlameCodes | null;
   /** The face crop the codes' camera refers to, drawn behind the head. */
   photoUrl?: string | null;
+  /** Says what the photo is, e.g. its file name and estimator. */
+  photoLabel?: string | null;
   /** Reads codes from a .npz the user picked; without it the Codes panel is hidden. */
   onLoadCodes?: (file: File, index: number) => Promise<LoadedCodes>;
   canvasSize?: number;
@@ -46,14 +48,14 @@ export interface ViewportViewProps {
  * expression / pose / light, the three DECA buffers, and mesh export. Slider edits go to a
  * RigStore (outside React) and reach the GPU buffers on the next frame.
  */
-export function ViewportView({ model, initialCodes = null, photoUrl = null, onLoadCodes, canvasSize = 512, bufferSize = 256 }: ViewportViewProps) {
+export function ViewportView({ model, initialCodes = null, photoUrl = null, photoLabel = null, onLoadCodes, canvasSize = 512, bufferSize = 256 }: ViewportViewProps) {
   const flame = useMemo(() => unpackHeadModel(model), [model]);
   const rig = useMemo(() => createFlameRig(flame), [flame]);
   const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
   const albedoBytes = useMemo(() => (model.albedo ? unpack(model.albedo, 'uint8', 'albedo') : null), [model]);
   const albedo = useMemo(() => (albedoBytes && model.albedo ? albedoTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
   const albedoFloats = useMemo(() => (albedoBytes && model.albedo ? floatTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
-  const [store] = useState(() => new RigStore(initialCodes ?? framedNeutral(flame)));
+  const [store] = useState(() => new RigStore(initialCodes ? codesFromContract(initialCodes) : framedNeutral(flame)));
   const posed = useMemo(() => new PosedHead(rig, store), [rig, store]);
   const [mode, setMode] = useState<DisplayMode>('shaded');
   const [showLandmarks, setShowLandmarks] = useState(false);
@@ -62,7 +64,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
   const [codesName, setCodesName] = useState<string | null>(null);
 
   useEffect(() => {
-    if (initialCodes) store.replace(initialCodes);
+    if (initialCodes) store.replace(codesFromContract(initialCodes));
   }, [initialCodes, store]);
   useEffect(() => () => albedo?.dispose(), [albedo]);
 
@@ -75,6 +77,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, onLo
           <h2>{model.info.label}</h2>
           <span className="viewport-meta">
             {model.info.vertexCount.toLocaleString()} vertices · {model.info.faceCount.toLocaleString()} faces
+            {photoLabel ? ` · over ${photoLabel}` : ''}
             {codesName ? ` · codes from ${codesName}` : ''}
           </span>
         </header>

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import sharp from 'sharp';
+import type { EstimatedPhoto, PhotoHead } from '../../common/contract/viewport';
+import { AppError } from '../api/errors';
+import { codeLayout } from '../estimate/encoders';
+import { EstimatesTable } from '../estimate/store';
+
+// The viewport over a photo: the photo's stored estimate (issue 6) with its camera in the frame
+// of the aligned crop, and that crop, so the head can be drawn exactly where it was fitted.
+
+/** What the viewport needs of the open project. */
+export interface PhotoSource {
+  db: Database;
+  /** The project folder (estimates store their crops relative to it). */
+  dir: string;
+}
+
+function fileNameOf(db: Database, photoId: number): string {
+  const row = db.prepare('SELECT fileName FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string } | undefined;
+  if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
+  return row.fileName;
+}
+
+/** The photo's estimate and aligned crop; a clear error when it has none yet. */
+export async function photoHead(source: PhotoSource, photoId: number): Promise<PhotoHead> {
+  const fileName = fileNameOf(source.db, photoId);
+  const estimate = new EstimatesTable(source.db).get(photoId);
+  if (!estimate) throw new AppError('not-found', `${fileName} has no FLAME estimate yet: estimate its album first`);
+  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
+  const cropPath = join(source.dir, estimate.alignedPath);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(cropPath);
+  } catch {
+    throw new AppError('not-found', `${fileName}: the aligned crop of its estimate is missing (${estimate.alignedPath}); estimate the photo again`);
+  }
+  const { width, height, format } = await sharp(bytes).metadata();
+  if (format !== 'png' || !width || !height) throw new Error(`${estimate.alignedPath}: expected a PNG crop, found ${format ?? 'unknown data'}`);
+  return {
+    photoId,
+    fileName,
+    estimator: `${estimate.estimator} (${estimate.estimatorVersion})`,
+    codes: { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') },
+    image: { mime: 'image/png', base64: bytes.toString('base64'), width, height },
+  };
+}
+
+/** Photos of an album with estimates, in photo order. */
+export function estimatedPhotos(source: PhotoSource, albumId: number): EstimatedPhoto[] {
+  return new EstimatesTable(source.db).listAlbum(albumId).map((e) => ({ photoId: e.photoId, fileName: fileNameOf(source.db, e.photoId), estimator: e.estimator }));
+}
