@@ -48,7 +48,7 @@ export function createHandlers(backend: Backend) {
     'job.cancel': ({ jobId }) => backend.require().jobs.cancel(jobId),
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
-    ...viewportHandlers(viewport),
+    ...viewportHandlers(viewport, () => backend.require().project),
     ...editHandlers(backend),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
   } satisfies ApiHandlers;
