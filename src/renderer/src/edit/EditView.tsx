@@ -23,7 +23,7 @@ export function EditView({ path, navigate }: ViewProps) {
   const [context, setContext] = useState<{ modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true });
   const jobs = useQuery(() => api['edit.jobs']({ limit: 30 }), 'edit-jobs');
   useEvent('job.updated', (job) => {
-    if (job.kind === 'edit' && !jobs.data?.some((j) => j.jobId === job.id)) jobs.reload();
+    if (job.kind === 'edit' && !jobs.data?.some((j) => j.jobId === job.id && j.state === job.state)) jobs.reload();
   });
   const { view, reload, error } = useEditJob(jobId);
   const albums = useQuery(() => api['album.list'](), 'edit-albums');

@@ -1,0 +1,113 @@
+// The Edit studio in a real browser against serve mode (issue 7): with a tiny random-weight
+// model and a synthetic album whose photos have FLAME codes, a 2 sources × 2 targets × 3 modes
+// job fills 12 generated cells; zoom, the A/B wipe and the grid PNG export work, and the PNG
+// has the grid's size.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { EventHub } from '../src/main/api/events';
+import { EstimateStore } from '../src/main/edit/estimates';
+import { gridSize } from '../src/main/edit/grid';
+import { InlinePool } from '../src/main/jobs/pool';
+import { JobRunner } from '../src/main/jobs/runner';
+import { importJobKind } from '../src/main/library/import/importJob';
+import { Library } from '../src/main/library/library';
+import { Project } from '../src/main/library/project';
+import { ModelRegistry } from '../src/main/models/registry';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/main/edit/fixture';
+import { callApi } from './support/api';
+import { expect, test } from './support/fixtures';
+import { startServer } from './support/server';
+
+const modelSize = 32;
+
+/**
+ * A project with one album of 4 synthetic faces, their FLAME codes stored through the store the
+ * estimation job writes to, and a registered tiny checkpoint.
+ */
+async function prepareProject(scratch: string): Promise<string> {
+  const dir = join(scratch, 'project');
+  const project = Project.create(dir, 'Edit e2e');
+  const hub = new EventHub();
+  const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
+  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  const library = new Library(project, hub.emit);
+  const album = library.createAlbum('Person');
+  const faces = await writeSyntheticFaces(scratch, 4, 64);
+  const job = runner.start('import', { albumId: album.id, paths: faces.map((f) => f.path) });
+  await runner.wait(job.id);
+  const photos = library.listPhotos(album.id, 0, 10).items;
+  const estimates = new EstimateStore(project.db);
+  photos.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  const checkpoint = writeTinyCheckpoint(scratch);
+  new ModelRegistry(project.db).add({
+    name: 'tiny-e2e', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',
+    sha256: createHash('sha256').update(readFileSync(checkpoint)).digest('hex'), sizeBytes: statSync(checkpoint).size,
+    config: tinyConfig, parameterCount: 0, baseModelId: null, lineage: { imageSize: modelSize },
+  });
+  await runner.close();
+  project.close();
+  return dir;
+}
+
+test('edit studio: 12 cells appear, zoom, wipe and grid export', async ({ page, request, scratch }, testInfo) => {
+  const dir = await prepareProject(scratch);
+  const server = await startServer({ env: { RIG_STUDIO_PROVIDERS: 'cpu' } });
+  try {
+    await callApi(request, server, 'project.open', { dir });
+    await page.goto(`${server.url}#/edit`);
+    await expect(page.getByRole('heading', { name: 'Edit' })).toBeVisible();
+    await expect(page.getByLabel('Model')).toContainText('tiny-e2e');
+
+    const sources = page.getByRole('group', { name: 'Sources photos' }).getByRole('button');
+    const targets = page.getByRole('group', { name: 'Targets photos' }).getByRole('button');
+    await expect(sources).toHaveCount(4);
+    await sources.nth(0).click();
+    await sources.nth(1).click();
+    await targets.nth(2).click();
+    await targets.nth(3).click();
+    await page.getByLabel('DDIM steps').fill('2');
+    await page.getByLabel('Scores').uncheck();
+    await page.getByRole('button', { name: 'Generate 12 edits' }).click();
+
+    const done = page.locator('[data-testid="edit-cell"][data-state="done"]');
+    await expect(done).toHaveCount(12, { timeout: 90_000 });
+    await expect(page.getByTestId('edit-progress')).toContainText('12 of 12 done');
+    await expect(page.locator('[data-testid="edit-cell"][data-state="done"] img')).toHaveCount(12);
+    await page.screenshot({ path: testInfo.outputPath('edit-grid.png'), fullPage: true });
+
+    // buffer toggles swap the generated tiles for the buffers they were made from
+    await page.getByRole('radio', { name: 'Normal' }).click();
+    await expect(done.first().locator('img')).toHaveAttribute('alt', /normal/);
+    await page.getByRole('radio', { name: 'Generated' }).click();
+
+    // zoom: the result at full size
+    await done.first().click();
+    const dialog = page.getByRole('dialog');
+    const zoomed = dialog.getByTestId('zoom-image');
+    await expect(zoomed).toBeVisible();
+    expect(await zoomed.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(modelSize);
+    expect((await zoomed.boundingBox())!.width).toBeGreaterThanOrEqual(256);
+
+    // A/B wipe: the slider moves the generated image's edge over the source
+    await dialog.getByRole('tab', { name: 'A/B wipe' }).click();
+    const top = dialog.getByTestId('wipe-top');
+    await expect(top).toHaveAttribute('style', /inset\(0px 50% 0px 0px\)|inset\(0 50% 0 0\)/);
+    await dialog.getByLabel('Wipe between source and generated').fill('80');
+    await expect(top).toHaveAttribute('style', /inset\(0px 20% 0px 0px\)|inset\(0 20% 0 0\)/);
+    await page.screenshot({ path: testInfo.outputPath('edit-wipe.png') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // export: one PNG of the whole grid, at the grid's size
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export grid PNG' }).click();
+    const file = await (await download).path();
+    const expected = gridSize(2, 2, 3, modelSize);
+    expect(await sharp(file).metadata()).toMatchObject({ format: 'png', ...expected });
+    await expect(page.getByTestId('export-status')).toHaveText(`Grid ${expected.width}×${expected.height} px`);
+  } finally {
+    await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
+    await server.stop();
+  }
+});
