@@ -102,12 +102,33 @@ export function halfToFloat(h: number): number {
  * Copies `count` elements of `type` from `bytes` at `offset` into a fresh typed array (so the
  * result is aligned and owns its memory), swapping bytes when the source is big-endian and
  * widening half precision to float32.
+ *
+ * With `view`, little-endian data that is suitably aligned is returned as a view over the
+ * same memory instead (no copy: large texture spaces are hundreds of MB), but only when
+ * `bytes` spans its whole ArrayBuffer, so a view never reaches into a shared Node Buffer pool.
  */
-export function typedFromBytes(bytes: Uint8Array, offset: number, count: number, type: SourceType, bigEndian = false): NumericData {
+export function typedFromBytes(bytes: Uint8Array, offset: number, count: number, type: SourceType, bigEndian = false, view = false): NumericData {
   const size = itemSizes[type];
   const byteLength = count * size;
   if (offset < 0 || offset + byteLength > bytes.length) {
     throw new Error(`array data needs ${byteLength} bytes at offset ${offset} but only ${Math.max(0, bytes.length - offset)} are there`);
+  }
+  const start = bytes.byteOffset + offset;
+  const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  if (view && ownsBuffer && !bigEndian && type !== 'float16' && type !== 'bfloat16' && start % size === 0) {
+    const buffer = bytes.buffer as ArrayBuffer;
+    switch (type) {
+      case 'bool': case 'uint8': return new Uint8Array(buffer, start, count);
+      case 'int8': return new Int8Array(buffer, start, count);
+      case 'int16': return new Int16Array(buffer, start, count);
+      case 'uint16': return new Uint16Array(buffer, start, count);
+      case 'int32': return new Int32Array(buffer, start, count);
+      case 'uint32': return new Uint32Array(buffer, start, count);
+      case 'int64': return new BigInt64Array(buffer, start, count);
+      case 'uint64': return new BigUint64Array(buffer, start, count);
+      case 'float32': return new Float32Array(buffer, start, count);
+      case 'float64': return new Float64Array(buffer, start, count);
+    }
   }
   // A fresh, aligned copy (a Node Buffer's slice() would share its pool).
   const copy = new Uint8Array(byteLength);

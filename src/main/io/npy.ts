@@ -105,7 +105,7 @@ export function readNpy(bytes: Uint8Array, what = '.npy', options: UnpickleOptio
     data = decodeStrings(bytes.subarray(dataStart), count, parsed.size, parsed.type);
     dtype = 'object';
   } else {
-    data = typedFromBytes(bytes, dataStart, count, parsed.type, parsed.bigEndian);
+    data = typedFromBytes(bytes, dataStart, count, parsed.type, parsed.bigEndian, true);
     dtype = storedDtype(parsed.type);
   }
   const array: NdArray = { dtype, shape, data: fortran ? fortranToC(data, shape) : data };

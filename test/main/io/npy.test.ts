@@ -76,3 +76,18 @@ describe('.npz', () => {
     expect(() => readNpz(broken, 'v.npz')).toThrow(/v.npz:a.npy: unsupported .npy version 9/);
   });
 });
+
+describe('.npy memory', () => {
+  it('views aligned data of a standalone buffer instead of copying it, and copies pooled or unaligned bytes', () => {
+    const array: NdArray = { dtype: 'float64', shape: [4], data: Float64Array.from([1, 2, 3, 4]) };
+    const file = writeNpy(array);
+    const standalone = readNpy(file);
+    expect((standalone.data as Float64Array).buffer).toBe(file.buffer);
+    // Inside a larger buffer (as a pooled Node Buffer is): always a copy.
+    const pooled = new Uint8Array(file.length + 8);
+    pooled.set(file, 8);
+    const copied = readNpy(pooled.subarray(8));
+    expect((copied.data as Float64Array).buffer).not.toBe(pooled.buffer);
+    expect(Array.from(copied.data as Float64Array)).toEqual([1, 2, 3, 4]);
+  });
+});
