@@ -115,7 +115,8 @@ export async function verifyTrainingFixture(dir: string, options: { checkpoint?:
   const missing = [...trained].filter((k) => !graph.parameters.some((p) => p.key === k));
   if (missing.length > 0) throw new Error(`${gradsPath}: gradients for tensors the model does not train: ${missing.slice(0, 5).join(', ')}`);
 
-  const backend = new OnnxBackend({ providers: ['cpu'] });
+  // 'basic' optimisation: a train graph's session is created ~4x faster than with 'all', same numbers
+  const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
   try {
     const session = await backend.load('train-fixture', () => graph.graph);
     const runner = new TrainStepRunner(session, graph, weights.stateDict);

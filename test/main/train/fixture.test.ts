@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../../src/main/checkpoint';
+import { readNpz } from '../../../src/main/io/npy';
+import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
+import { OnnxBackend } from '../../../src/main/nn/backend';
+import { TrainStepRunner } from '../../../src/main/train/runner';
+import { trainingTables } from '../../../src/main/train/schedule';
+import { buildTrainStep, upstreamP2, upstreamSchedule } from '../../../src/main/train/trainStep';
 import { isTrainingFixture, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
 import { sharedPath } from '../../helpers/shared';
 
@@ -36,4 +45,36 @@ describe('train step against fixtures/diffusionrig-a', () => {
     expect(checks.filter((c) => c.name.startsWith('param/') && !c.ok)).toEqual([]);
     expect(worst('adam_update')).toBeLessThan(trainingTolerances.updates);
   });
+});
+
+describe('eval-mode BatchNorm option against the fixture', () => {
+  it('gives the per-item loss of the eval-mode latent (io.npz eps was computed with it)', async () => {
+    const dir = sharedPath('fixtures', 'diffusionrig-a');
+    const io = readNpz(readFileSync(join(dir, 'io.npz')), 'io.npz');
+    const get = (name: string) => io.get(name)!.data as Float32Array;
+    const weights = loadDiffusionRig(readCheckpoint(join(dir, 'model000000.pt')).stateDict, 'model000000.pt');
+    const t = Array.from(io.get('t')!.data as BigInt64Array, Number);
+    const graph = buildTrainStep({ config: weights.config, stateDict: weights.stateDict, batch: 2, imageSize: 64, batchNorm: 'running', dropout: false });
+    const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
+    try {
+      const runner = new TrainStepRunner(await backend.load('eval-bn', () => graph.graph), graph, weights.stateDict);
+      const result = await runner.step({ x0: get('x0'), physical: get('physic_cond'), timesteps: BigInt64Array.from(t, BigInt), noise: get('noise') }, 1e-5);
+      // reference: w_t · mean((noise − eps)²) with the fixture's eval-mode eps, in float64
+      const tables = trainingTables(upstreamSchedule, upstreamP2);
+      const noise = get('noise');
+      const eps = get('eps');
+      const per = noise.length / 2;
+      [0, 1].forEach((i) => {
+        let sum = 0;
+        for (let k = i * per; k < (i + 1) * per; k++) sum += (noise[k] - eps[k]) ** 2;
+        const expected = (tables.p2Weight[t[i]] * sum) / per;
+        expect(Math.abs(result.lossPerItem[i] - expected) / expected).toBeLessThan(1e-4);
+      });
+      // and it differs from the train-mode (batch statistics) loss upstream stage 2 computes
+      const trainMode = Float64Array.from(io.get('train_loss_per_item')!.data as Float32Array);
+      expect(Math.abs(result.lossPerItem[0] - trainMode[0]) / trainMode[0]).toBeGreaterThan(1e-3);
+    } finally {
+      await backend.disposeAll();
+    }
+  }, 120_000);
 });
