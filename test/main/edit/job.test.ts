@@ -8,6 +8,7 @@ import { editJobParamsSchema } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
 import { editJobKind } from '../../../src/main/edit/job';
 import { EditService } from '../../../src/main/edit/service';
+import type { ScoreInput, Scorer } from '../../../src/main/edit/scores';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { OnnxBackend } from '../../../src/main/nn/backend';
@@ -157,6 +158,25 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(service.delete([victim.id])).toEqual({ deleted: 1 });
     expect(service.results(albumId)).toHaveLength(before - 1);
     await expect(service.image(victim.id, 'generated')).rejects.toThrow(/does not exist/);
+  }, 60_000);
+
+  it('scores each result as it is stored (scorer inputs: the generated image, the target photo, the edited landmarks)', async () => {
+    const seen: ScoreInput[] = [];
+    const scorer: Scorer = { score: async (input) => (seen.push(input), { identity: null, emotion: 0.5, landmarkError: 1.25, notes: ['test'] }) };
+    (engine.deps as { scorer: Scorer | null }).scorer = scorer;
+    try {
+      const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], scores: true }));
+      expect((await t.runner.wait(jobId)).state).toBe('done');
+      const [result] = service.job(jobId).results;
+      expect(result.scores).toEqual({ identity: null, emotion: 0.5, landmarkError: 1.25, notes: ['test'] });
+      expect(seen).toHaveLength(1);
+      expect(seen[0].generated).toMatchObject({ width: size, height: size });
+      expect(seen[0].targetPath).toContain(t.library.getPhoto(photoIds[1]).hash);
+      expect(seen[0].editedLandmarks).toHaveLength(136);
+      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,"test"`);
+    } finally {
+      (engine.deps as { scorer: Scorer | null }).scorer = null;
+    }
   }, 60_000);
 
   it('refuses bad requests with clear errors', () => {

@@ -1,0 +1,50 @@
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FaceAnalyser } from '../../../src/main/face/analyse';
+import { loadImage } from '../../../src/main/face/image';
+import { emotionAgreement, FaceScorer, meanLandmarkDistance, scoresCsv } from '../../../src/main/edit/scores';
+import { OnnxBackend } from '../../../src/main/nn/backend';
+import { sharedPath } from '../../helpers/shared';
+
+describe('edit scores with the npm-shipped face models', () => {
+  const backend = new OnnxBackend({ providers: ['cpu'] });
+  const scorer = new FaceScorer(backend);
+  afterAll(() => backend.disposeAll());
+
+  it('scores a face against itself: emotion agreement 1, landmark error 0 (and the error follows a shift)', async () => {
+    const path = sharedPath('faces', 'examples', 'alfw1.png');
+    const image = await loadImage(path);
+    const [face] = await new FaceAnalyser(backend, { maxFaces: 1 }).analyse(image);
+    const detected = Float64Array.from(face.face.landmarks68.flat());
+    const same = await scorer.score({ generated: image, targetPath: path, editedLandmarks: detected });
+    expect(same.emotion).toBeCloseTo(1, 6);
+    expect(same.landmarkError).toBeCloseTo(0, 6);
+    expect(same.identity).toBeNull();
+    expect(same.notes.join(' ')).toMatch(/no face embedding model/);
+    const shifted = detected.map((v, i) => (i % 2 === 0 ? v + 3 : v + 4));
+    const moved = await scorer.score({ generated: image, targetPath: path, editedLandmarks: shifted });
+    expect(moved.landmarkError).toBeCloseTo(5, 6);
+  }, 120_000);
+
+  it('a different expression agrees less; an image without a face gets no scores and says why', async () => {
+    const neutral = sharedPath('faces', 'expressions', '0.jpg');
+    const other = await loadImage(sharedPath('faces', 'expressions', '3.jpg'));
+    const across = await scorer.score({ generated: other, targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    const self = await scorer.score({ generated: await loadImage(neutral), targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    expect(self.emotion!).toBeGreaterThan(across.emotion!);
+    expect(across.notes.join(' ')).toMatch(/no landmark embedding/);
+    const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 128, g: 128, b: 128 } } }).raw().toBuffer();
+    const none = await scorer.score({ generated: { width: 64, height: 64, data: new Uint8Array(grey) }, targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    expect(none).toMatchObject({ identity: null, emotion: null, landmarkError: null });
+    expect(none.notes.join(' ')).toMatch(/no face detected in the generated image/);
+  }, 120_000);
+
+  it('measures: total variation agreement, mean landmark distance, CSV rows', () => {
+    const p = { angry: 0, disgust: 0, fear: 0, happy: 1, sad: 0, surprise: 0, neutral: 0 };
+    const q = { ...p, happy: 0.5, neutral: 0.5 };
+    expect(emotionAgreement(p, q)).toBeCloseTo(0.5, 12);
+    expect(meanLandmarkDistance(new Float64Array(136), Array.from({ length: 68 }, () => [3, 4]))).toBe(5);
+    const csv = scoresCsv([{ id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: null, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } }]);
+    expect(csv).toBe('resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes\n1,2,3,exp,,0.75,2.5,"a ""b"""\n');
+  });
+});
