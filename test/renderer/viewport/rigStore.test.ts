@@ -70,3 +70,20 @@ describe('framingCamera', () => {
     expect(s * (0.2 + tx)).toBeCloseTo(0.85, 5);
   });
 });
+
+describe('geometry versions', () => {
+  it('light edits re-shade without re-skinning; pose, expression and replace re-skin', () => {
+    const store = new RigStore();
+    const geometry = store.geometryVersion;
+    store.set('light', 3, 0.5);
+    store.codes.light[4] = 0.1;
+    store.changed();
+    expect(store.geometryVersion).toBe(geometry);
+    store.set('expression', 0, 1);
+    expect(store.geometryVersion).toBe(geometry + 1);
+    store.setAngles({ roll: 5 });
+    expect(store.geometryVersion).toBe(geometry + 2);
+    store.reset();
+    expect(store.geometryVersion).toBe(geometry + 3);
+  });
+});

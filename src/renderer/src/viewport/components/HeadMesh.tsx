@@ -25,6 +25,7 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
   const material = useMemo(() => createHeadMaterial(albedo), [albedo]);
   const group = useRef<Group>(null);
   const drawn = useRef(-1);
+  const shaded = useRef(-1);
   const scaledSh = useMemo(() => new Float32Array(27), []);
   const invalidate = useThree((state) => state.invalidate);
 
@@ -41,6 +42,14 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
   }, [material, mode, store, scaledSh, invalidate]);
 
   useFrame(() => {
+    if (shaded.current !== store.version) {
+      // Light and camera are cheap to apply: on every edit. Re-skinning only when the mesh changed.
+      shaded.current = store.version;
+      setHeadMaterialState(material, mode, scaledShCoefficients(store.codes.light, scaledSh));
+      const [scale, tx, ty] = store.codes.camera;
+      group.current?.scale.setScalar(scale);
+      group.current?.position.set(scale * tx, scale * ty, 0);
+    }
     const version = posed.update();
     if (version === drawn.current) return;
     drawn.current = version;
@@ -51,10 +60,6 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
     position.needsUpdate = true;
     normal.needsUpdate = true;
     geometry.computeBoundingSphere();
-    setHeadMaterialState(material, mode, scaledShCoefficients(store.codes.light, scaledSh));
-    const [scale, tx, ty] = store.codes.camera;
-    group.current?.scale.setScalar(scale);
-    group.current?.position.set(scale * tx, scale * ty, 0);
   });
 
   return (

@@ -28,6 +28,7 @@ export function LandmarkPoints({ posed, store, color = '#39ff88', size = 5 }: La
   const material = useMemo(() => new PointsMaterial({ color, size, sizeAttenuation: false, depthTest: false, transparent: true, toneMapped: false }), [color, size]);
   const group = useRef<Group>(null);
   const drawn = useRef(-1);
+  const placed = useRef(-1);
   const invalidate = useThree((state) => state.invalidate);
 
   useEffect(() => () => geometry.dispose(), [geometry]);
@@ -35,6 +36,12 @@ export function LandmarkPoints({ posed, store, color = '#39ff88', size = 5 }: La
   useEffect(() => invalidate(), [invalidate]);
 
   useFrame(() => {
+    if (placed.current !== store.version) {
+      placed.current = store.version;
+      const [scale, tx, ty] = store.codes.camera;
+      group.current?.scale.setScalar(scale);
+      group.current?.position.set(scale * tx, scale * ty, 0);
+    }
     const version = posed.update();
     if (version === drawn.current) return;
     drawn.current = version;
@@ -42,9 +49,6 @@ export function LandmarkPoints({ posed, store, color = '#39ff88', size = 5 }: La
     (position.array as Float32Array).set(posed.buffers.landmarks);
     position.needsUpdate = true;
     geometry.computeBoundingSphere();
-    const [scale, tx, ty] = store.codes.camera;
-    group.current?.scale.setScalar(scale);
-    group.current?.position.set(scale * tx, scale * ty, 0);
   });
 
   return (

@@ -19,7 +19,9 @@ export interface BufferTargets {
  */
 export function useBufferWorker(model: FlameModel | null, albedo: Texture | null, store: RigStore, size: number, targets: BufferTargets): void {
   const latestTargets = useRef(targets);
-  latestTargets.current = targets;
+  useEffect(() => {
+    latestTargets.current = targets;
+  });
 
   useEffect(() => {
     if (!model) return;

@@ -37,12 +37,13 @@ export function allocatePosed(vertexCount: number): PosedBuffers {
 }
 
 /**
- * The posed head for the store's current codes, recomputed at most once per store version
- * however many frame callbacks ask (the mesh and the landmark overlay share it).
+ * The posed head for the store's current codes, recomputed at most once per change of the
+ * mesh (light edits do not re-skin) however many frame callbacks ask (the mesh and the
+ * landmark overlay share it).
  */
 export class PosedHead {
   readonly buffers: PosedBuffers;
-  /** Store version the buffers hold; -1 before the first pose. */
+  /** Store geometry version the buffers hold; -1 before the first pose. */
   version = -1;
 
   constructor(readonly rig: HeadRig, private readonly store: RigStore) {
@@ -54,9 +55,9 @@ export class PosedHead {
    * each consumer compares it with the version it last copied.
    */
   update(): number {
-    if (this.version !== this.store.version) {
+    if (this.version !== this.store.geometryVersion) {
       this.rig.pose(this.store.codes, this.buffers);
-      this.version = this.store.version;
+      this.version = this.store.geometryVersion;
     }
     return this.version;
   }

@@ -98,6 +98,11 @@ export class RigStore {
   angles: HeadAngles;
   /** Bumped on every edit; frame loops compare it with the version they last drew. */
   version = 0;
+  /**
+   * Bumped only when the mesh changes (shape, expression, pose, or everything replaced): light
+   * edits re-shade without re-skinning.
+   */
+  geometryVersion = 0;
   private baseline: RigCodes;
   private readonly changeListeners = new Set<Listener>();
   private readonly replaceListeners = new Set<Listener>();
@@ -114,19 +119,23 @@ export class RigStore {
     if (index < 0 || index >= target.length) throw new RangeError(`${name}[${index}] is out of range`);
     target[index] = value;
     if (name === 'pose' && index < 3) this.angles = axisAngleToAngles(target);
-    this.changed();
+    this.changed(name !== 'light' && name !== 'camera');
   }
 
   /** Sets the global rotation from yaw / pitch / roll in degrees. */
   setAngles(angles: Partial<HeadAngles>): void {
     this.angles = { ...this.angles, ...angles };
     this.codes.pose.set(anglesToAxisAngle(this.angles), 0);
-    this.changed();
+    this.changed(true);
   }
 
-  /** Marks an in-place edit of `codes` (e.g. the light gizmo rewrote several coefficients). */
-  changed(): void {
+  /**
+   * Marks an in-place edit of `codes` (e.g. the light gizmo rewrote several coefficients);
+   * `geometry` says the mesh changed too.
+   */
+  changed(geometry = false): void {
     this.version++;
+    if (geometry) this.geometryVersion++;
     for (const listener of this.changeListeners) listener();
   }
 
@@ -136,6 +145,7 @@ export class RigStore {
     this.codes = cloneCodes(codes);
     this.angles = axisAngleToAngles(this.codes.pose);
     this.version++;
+    this.geometryVersion++;
     for (const listener of this.replaceListeners) listener();
     for (const listener of this.changeListeners) listener();
   }
