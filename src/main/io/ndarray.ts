@@ -183,6 +183,10 @@ export function gatherStrided<T extends NumericData | unknown[]>(source: T, offs
   const count = shapeSize(shape);
   if (shape.length !== strides.length) throw new Error(`tensor has ${shape.length} sizes but ${strides.length} strides`);
   if (count === 0) return allocateLike(source, 0) as T;
+  // Zero strides let a tiny storage claim a huge tensor; refuse what no checkpoint holds.
+  if (count > Math.max(source.length * 16, 1 << 20)) {
+    throw new Error(`tensor view of ${count} elements over a storage of ${source.length} is implausible`);
+  }
   let lowest = offset;
   let highest = offset;
   for (let d = 0; d < shape.length; d++) {

@@ -76,7 +76,11 @@ export function latin1Text(bytes: Uint8Array): string {
 }
 
 /** A Python int from little-endian two's complement bytes. */
+/** Big integers cost quadratic time to build; no data file needs one this large. */
+const maxIntegerBytes = 4096;
+
 function decodeLong(bytes: Uint8Array): number | bigint {
+  if (bytes.length > maxIntegerBytes) throw new Error(`integer of ${bytes.length} bytes is too large`);
   if (bytes.length === 0) return 0;
   let value = 0n;
   for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
@@ -127,6 +131,7 @@ function parseFloatText(line: string): number {
 
 function parseIntText(line: string): number | bigint {
   const t = line.trim().replace(/L$/, '');
+  if (t.length > maxIntegerBytes * 3) throw new Error(`integer of ${t.length} digits is too large`);
   if (!/^[-+]?\d+$/.test(t)) throw new Error(`bad integer '${line}'`);
   return toIntValue(BigInt(t));
 }

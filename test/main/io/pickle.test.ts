@@ -9,7 +9,7 @@ import type { OpaqueObject } from '../../../src/main/io/pickle';
 import { unpickle } from '../../../src/main/io/pickle';
 import type { SparseMatrix } from '../../../src/main/io/pickle-globals';
 import { sparseToDense } from '../../../src/main/io/pickle-globals';
-import { torchZipPersistentLoad } from '../../../src/main/io/torch-storage';
+import { rebuildTensor, torchZipPersistentLoad } from '../../../src/main/io/torch-storage';
 import { sharedPath } from '../../helpers/shared';
 
 const sample = (name: string): Uint8Array => readFileSync(resolve(__dirname, 'samples', name));
@@ -153,6 +153,12 @@ describe('pickle: torch tensors', () => {
     expect(() => unpickle(data, { persistentLoad: torchZipPersistentLoad(() => small) })).toThrow(/declares 6 elements \(24 bytes\) but holds 16 bytes/);
     expect(() => unpickle(data)).toThrow(/no persistent loader was given/);
   });
+
+  it('refuses a zero-stride view that would blow a tiny storage up to a huge tensor', () => {
+    const one = { kind: 'torch-storage' as const, elementType: 'float32' as const, data: new Float32Array(1) };
+    expect(() => rebuildTensor([one, 0, [1e9], [0]])).toThrow(/implausible/);
+    expect(Array.from(rebuildTensor([one, 0, [3], [0]]).data as Float32Array)).toEqual([0, 0, 0]);
+  });
 });
 
 describe('pickle: opaque globals', () => {
@@ -192,6 +198,12 @@ describe('pickle: hostile input', () => {
     expect(() => unpickle(bytes([0x80, 4, 0x8e, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x2e]))).toThrow(/exceeds/);
     expect(() => unpickle(bytes([0x58, 0xff, 0xff, 0xff, 0xff, 0x2e]))).toThrow(/exceeds/);
     expect(() => unpickle(bytes([0x8b, 0xff, 0xff, 0xff, 0x7f, 0x2e]))).toThrow(/exceeds/);
+    // Integers whose construction would take quadratic time.
+    const hugeLong = new Uint8Array(5 + 1_000_000 + 1);
+    hugeLong.set([0x8b, 0x40, 0x42, 0x0f, 0x00]);
+    hugeLong[hugeLong.length - 1] = 0x2e;
+    expect(() => unpickle(hugeLong)).toThrow(/integer of 1000000 bytes is too large/);
+    expect(() => unpickle(bytes('L' + '9'.repeat(100_000) + 'L\n.'))).toThrow(/too large/);
     // A numpy array claiming 10^12 float64 elements with 8 bytes of data.
     const hugeArray = bytes(
       'cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n', [0x4b, 0, 0x85], 'C', [1], 'b', [0x87, 0x52],
