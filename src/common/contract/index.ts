@@ -5,6 +5,7 @@ import { jobsContract } from './jobs';
 import { libraryContract } from './library';
 import { flameContract } from './flame';
 import { viewportContract } from './viewport';
+import { modelsContract } from './models';
 
 /**
  * The one API between UI and backend. Each domain declares its channels in its own file;
@@ -17,6 +18,7 @@ export const contract = {
   ...editContract,
   ...viewportContract,
   ...flameContract,
+  ...modelsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -30,4 +32,5 @@ export * from './events';
 export * from './flame';
 export * from './jobs';
 export * from './library';
+export * from './models';
 export * from './transport';

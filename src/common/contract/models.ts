@@ -144,6 +144,8 @@ export interface EngineInfo {
   lastSession: EngineSession | null;
   /** Recent sessions, newest first (a few). */
   recentSessions: EngineSession[];
+  /** When a probe was asked for and failed: why (e.g. no provider could load even a one-op graph). */
+  probeError: string | null;
 }
 
 const id = z.number().int().positive();

@@ -5,6 +5,7 @@ import { editHandlers } from '../edit/handlers';
 import { ModelAssetStore } from '../flame/assets';
 import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
+import { modelHandlers } from '../models/handlers';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
@@ -51,6 +52,7 @@ export function createHandlers(backend: Backend) {
     ...viewportHandlers(viewport, () => backend.require().project),
     ...editHandlers(backend),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
+    ...modelHandlers(backend),
   } satisfies ApiHandlers;
   return handlers;
 }

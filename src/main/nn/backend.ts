@@ -1,15 +1,17 @@
 /**
  * The one place the app talks to ONNX Runtime. Execution providers are tried in order from a
  * frozen table (user-overridable); the provider that actually created the session is recorded
- * on it; feeds are validated against the session's inputs (names, dtypes, shapes) with errors
- * that name the model; sessions are cached by key and disposed explicitly; runs are serialised
- * on providers that cannot run one session concurrently. On GPU providers a float32 graph is
- * converted to float16 first (float16.ts) unless the caller opts out.
+ * on it and in session-log.ts (for the Engine panel); feeds are validated against the
+ * session's inputs (names, dtypes, shapes) with errors that name the model; sessions are
+ * cached by key and disposed explicitly; runs are serialised on providers that cannot run one
+ * session concurrently. On GPU providers a float32 graph is converted to float16 first
+ * (float16.ts) unless the caller opts out.
  */
 import * as ort from 'onnxruntime-node';
 import { convertGraphToFloat16 } from './float16';
 import type { DType, Graph, Shape } from './ir';
 import { serializeGraph } from './serialize';
+import { recordSession } from './session-log';
 
 /** What we know about each execution provider. */
 export interface ProviderInfo {
@@ -211,11 +213,13 @@ export class OnnxBackend {
         if (this.options.intraOpThreads !== undefined) sessionOptions.intraOpNumThreads = this.options.intraOpThreads;
         if (this.options.interOpThreads !== undefined) sessionOptions.interOpNumThreads = this.options.interOpThreads;
         const session = await ort.InferenceSession.create(bytes, sessionOptions);
+        recordSession({ key, provider, fallbacks: [...fallbacks], float16: useFloat16, intraOpThreads: this.options.intraOpThreads ?? null, at: new Date() });
         return new ModelSession(key, session, provider, useFloat16, expected, fallbacks);
       } catch (error) {
         fallbacks.push({ provider, error: error instanceof Error ? error.message : String(error) });
       }
     }
+    recordSession({ key, provider: null, fallbacks, float16: false, intraOpThreads: this.options.intraOpThreads ?? null, at: new Date() });
     throw new Error(`model ${key}: no execution provider could load it:\n${fallbacks.map((f) => `  ${f.provider}: ${f.error}`).join('\n')}`);
   }
 

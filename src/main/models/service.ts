@@ -1,0 +1,211 @@
+/**
+ * The Models view's backend: the project's model registry as the API shows it (list, details,
+ * rename, remove), imports as 'model-import' jobs, and inspecting a checkpoint before importing.
+ *
+ * Imported checkpoints stay where the researcher keeps them, and removing a model never deletes
+ * their file. The one exception is a serve-mode upload: its staged copy under tmp/uploads is
+ * swept an hour after the upload, so it is moved to derived/models/uploaded/ first, and that
+ * app-owned copy goes when the import fails, turns out to be a duplicate, or the model is removed.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { CheckpointInspection, ModelDetails, ModelInfo } from '../../common/contract/models';
+import { AppError } from '../api/errors';
+import type { TaskPool } from '../jobs/pool';
+import type { JobRunner } from '../jobs/runner';
+import type { Project } from '../library/project';
+import { describeConfig, encoderName } from './config';
+import type { ModelImportParams, ModelImportResult } from './import-job';
+import type { ArchitectureOverrides } from './infer';
+import type { ModelRecord } from './registry';
+import { ModelRegistry } from './registry';
+import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
+
+/** What the service needs of the open project. */
+export interface ModelServiceDeps {
+  project: Project;
+  jobs: Pick<JobRunner, 'start' | 'wait'>;
+  pool: Pick<TaskPool, 'run'>;
+}
+
+/** Where uploaded checkpoints are kept once imported (relative to derived/). */
+const uploadedDir = join('models', 'uploaded');
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel);
+}
+
+/** A path the user gave, checked before any job starts: it must be an existing file. */
+export function checkCheckpointPath(path: string): string {
+  const full = resolve(path);
+  let stats;
+  try {
+    stats = statSync(full);
+  } catch {
+    throw new AppError('not-found', `${full}: no such file`);
+  }
+  if (stats.isDirectory()) throw new AppError('invalid-params', `${full} is a folder; choose the checkpoint file inside it (e.g. model000000.pt)`);
+  if (!stats.isFile()) throw new AppError('invalid-params', `${full} is not a regular file`);
+  return full;
+}
+
+/** Reads a checkpoint in a worker thread and describes it; a bad file gives an error naming the file and the problem. */
+export async function inspectCheckpointFile(
+  pool: Pick<TaskPool, 'run'>,
+  path: string,
+  overrides: ArchitectureOverrides | undefined,
+  registry: ModelRegistry | null,
+): Promise<CheckpointInspection> {
+  const full = checkCheckpointPath(path);
+  let facts;
+  try {
+    facts = await pool.run('inspectCheckpoint', { path: full, overrides });
+  } catch (error) {
+    // the readers' messages already name the file and the problem; they are the user's to fix
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('invalid-params', message.includes(full) ? message : `${full}: ${message}`);
+  }
+  const registered = registry?.findBySha256(facts.sha256);
+  return {
+    path: facts.path,
+    format: facts.format,
+    sizeBytes: facts.sizeBytes,
+    sha256: facts.sha256,
+    architecture: facts.config,
+    summary: architectureSummary(facts.config),
+    imageSize: inferredImageSize(facts.config),
+    encoderName: encoderName(facts.config.encoder),
+    parameters: facts.parameters,
+    upstreamArgs: describeConfig(facts.config, inferredImageSize(facts.config) ?? undefined),
+    strippedPrefix: facts.strippedPrefix,
+    registered: registered ? { id: registered.id, name: registered.name } : null,
+  };
+}
+
+/** The open project's models. */
+export class ModelService {
+  private readonly registry: ModelRegistry;
+
+  constructor(private readonly deps: ModelServiceDeps) {
+    this.registry = new ModelRegistry(deps.project.db);
+  }
+
+  /** Registered models, oldest first. */
+  list(): ModelInfo[] {
+    const records = this.registry.list();
+    const names = new Map(records.map((r) => [r.id, r.name]));
+    return records.map((r) => this.info(r, names));
+  }
+
+  /** One model with parameter counts per network, upstream arguments and the models derived from it. */
+  get(modelId: number): ModelDetails {
+    const record = this.require(modelId);
+    const all = this.registry.list();
+    const names = new Map(all.map((r) => [r.id, r.name]));
+    return {
+      ...this.info(record, names),
+      parameters: architectureParameters(record.config),
+      upstreamArgs: describeConfig(record.config, inferredImageSize(record.config, record.lineage) ?? undefined),
+      derived: all.filter((r) => r.baseModelId === record.id).map((r) => ({ id: r.id, name: r.name })),
+    };
+  }
+
+  /** Starts one import job per file; every path is checked first, so a typo starts nothing. */
+  import(params: { paths: string[]; name?: string; overrides?: ModelImportParams['overrides'] }): { jobIds: number[] } {
+    if (params.name !== undefined && params.paths.length > 1) throw new AppError('invalid-params', 'a name can only be given when importing one file');
+    const paths = params.paths.map(checkCheckpointPath);
+    return {
+      jobIds: paths.map((path) => {
+        const uploaded = this.adoptUpload(path);
+        const name = params.name ?? basename(path);
+        const job = this.deps.jobs.start('model-import', { path: uploaded ?? path, name, overrides: params.overrides } satisfies ModelImportParams);
+        if (uploaded) void this.cleanUpAfter(job.id, uploaded);
+        return job.id;
+      }),
+    };
+  }
+
+  /** Renames a model (names need not be unique; ids and hashes tell models apart). */
+  rename(modelId: number, name: string): ModelInfo {
+    const trimmed = name.trim();
+    if (!trimmed) throw new AppError('invalid-params', 'a model name cannot be empty');
+    const changes = this.deps.project.db.prepare('UPDATE models SET name = @name WHERE id = @id').run({ id: modelId, name: trimmed }).changes;
+    if (changes === 0) throw new AppError('not-found', `model ${modelId} is not registered in this project`);
+    const names = new Map(this.registry.list().map((r) => [r.id, r.name]));
+    return this.info(this.registry.get(modelId), names);
+  }
+
+  /**
+   * Removes the registry entry. The checkpoint file stays (only an uploaded copy the app made is
+   * removed); personalised models keep their lineage, and edits keep their provenance.
+   */
+  delete(modelId: number): void {
+    const record = this.require(modelId);
+    this.deps.project.db.transaction(() => {
+      this.deps.project.db.prepare('DELETE FROM models WHERE id = @id').run({ id: modelId });
+    })();
+    if (this.isUploadedCopy(record.filePath)) rmSync(dirname(record.filePath), { recursive: true, force: true });
+  }
+
+  private require(modelId: number): ModelRecord {
+    try {
+      return this.registry.get(modelId);
+    } catch {
+      throw new AppError('not-found', `model ${modelId} is not registered in this project`);
+    }
+  }
+
+  private info(record: ModelRecord, names: ReadonlyMap<number, string>): ModelInfo {
+    let fileStatus: ModelInfo['fileStatus'] = 'ok';
+    try {
+      if (statSync(record.filePath).size !== record.sizeBytes) fileStatus = 'changed';
+    } catch {
+      fileStatus = 'missing';
+    }
+    const baseName = record.baseModelId === null ? undefined : names.get(record.baseModelId);
+    return {
+      id: record.id,
+      name: record.name,
+      kind: record.kind,
+      architecture: record.config,
+      summary: architectureSummary(record.config),
+      imageSize: inferredImageSize(record.config, record.lineage),
+      encoderName: encoderName(record.config.encoder),
+      parameterCount: record.parameterCount,
+      sizeBytes: record.sizeBytes,
+      sha256: record.sha256,
+      format: record.format,
+      sourcePath: record.sourcePath,
+      filePath: record.filePath,
+      fileStatus,
+      baseModel: record.baseModelId !== null && baseName !== undefined ? { id: record.baseModelId, name: baseName } : null,
+      lineage: record.lineage,
+      importedAt: record.createdAt,
+    };
+  }
+
+  private isUploadedCopy(path: string): boolean {
+    return isInside(resolve(path), join(this.deps.project.paths.derived, uploadedDir));
+  }
+
+  /** Moves a staged upload (tmp/uploads/<batch>/<n>/<name>) out of the swept tmp/ folder; null for other paths. */
+  private adoptUpload(path: string): string | null {
+    const { uploads, derived } = this.deps.project.paths;
+    if (!isInside(path, uploads)) return null;
+    const parts = relative(uploads, path).split(sep);
+    const target = join(derived, uploadedDir, parts.slice(0, -1).join('-'), parts[parts.length - 1]);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(path, target);
+    return target;
+  }
+
+  /** Removes an uploaded copy no model uses once its import has ended (failed, cancelled, or a duplicate). */
+  private async cleanUpAfter(jobId: number, copy: string): Promise<void> {
+    const job = await this.deps.jobs.wait(jobId);
+    if (job.state === 'interrupted') return; // resumable: it still needs the file
+    const result = job.result as ModelImportResult | null;
+    if (job.state === 'done' && result?.model.filePath === copy) return;
+    if (existsSync(copy)) rmSync(dirname(copy), { recursive: true, force: true });
+  }
+}
