@@ -15,7 +15,7 @@ import { checkShape, formatShape, fortranToC, parseTypeString, shapeSize, stored
 import { decodeStrings } from './pickle-globals';
 import type { UnpickleOptions } from './pickle';
 import { isNdArray } from './ndarray';
-import { unpickle } from './pickle';
+import { latin1Text, unpickle } from './pickle';
 
 const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -24,10 +24,12 @@ function parseHeaderLiteral(text: string, what: string): unknown {
   let i = 0;
   const fail = (message: string): never => { throw new Error(`${what}: .npy header ${message}: ${text.trim()}`); };
   const space = (): void => { while (i < text.length && /\s/.test(text[i])) i++; };
+  let depth = 0;
   const value = (): unknown => {
     space();
     const c = text[i];
     if (c === '{' || c === '(' || c === '[') {
+      if (++depth > 16) fail('is nested too deeply');
       const close = c === '{' ? '}' : c === '(' ? ')' : ']';
       i++;
       const items: unknown[] = [];
@@ -45,6 +47,7 @@ function parseHeaderLiteral(text: string, what: string): unknown {
         if (text[i] === ',') i++;
         else if (text[i] !== close) fail('is malformed');
       }
+      depth--;
       return c === '{' ? map : items;
     }
     if (c === "'" || c === '"') {
@@ -80,7 +83,7 @@ export function readNpy(bytes: Uint8Array, what = '.npy', options: UnpickleOptio
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) throw new Error(`${what}: truncated .npy header`);
   const headerBytes = bytes.subarray(headerStart, dataStart);
-  const headerText = major === 3 ? new TextDecoder().decode(headerBytes) : String.fromCharCode(...headerBytes);
+  const headerText = major === 3 ? new TextDecoder().decode(headerBytes) : latin1Text(headerBytes);
   const header = parseHeaderLiteral(headerText, what);
   if (!(header instanceof Map)) throw new Error(`${what}: .npy header is not a dict`);
   const descr = header.get('descr');

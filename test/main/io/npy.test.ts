@@ -41,6 +41,12 @@ describe('.npy', () => {
     const complex = whole.slice();
     complex.set(new TextEncoder().encode(header), 10);
     expect(() => readNpy(complex, 'c.npy')).toThrow(/unsupported numpy dtype '<c8'/);
+    // A version-2 header of a million brackets.
+    const deep = new Uint8Array(12 + 1_000_000);
+    deep.set([0x93, 78, 85, 77, 80, 89, 2, 0]);
+    new DataView(deep.buffer).setUint32(8, 1_000_000, true);
+    deep.fill(0x28, 12);
+    expect(() => readNpy(deep, 'deep.npy')).toThrow(/deep.npy: .npy header is nested too deeply/);
   });
 
   it('round-trips what writeNpy writes', () => {
