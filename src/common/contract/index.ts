@@ -1,6 +1,7 @@
 import type { AnyEvent } from './events';
 import type { Client, Handlers } from './channel';
 import { editContract } from './edit';
+import { estimateContract } from './estimate';
 import { jobsContract } from './jobs';
 import { libraryContract } from './library';
 import { flameContract } from './flame';
@@ -19,6 +20,7 @@ export const contract = {
   ...viewportContract,
   ...flameContract,
   ...modelsContract,
+  ...estimateContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -28,6 +30,7 @@ export type Api = Client<Contract>;
 export type { AnyEvent };
 export * from './channel';
 export * from './edit';
+export * from './estimate';
 export * from './events';
 export * from './flame';
 export * from './jobs';

@@ -3,6 +3,7 @@ import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
 import { editHandlers } from '../edit/handlers';
 import { ModelAssetStore } from '../flame/assets';
+import { estimateHandlers } from './estimate-handlers';
 import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
 import { modelHandlers } from '../models/handlers';
@@ -53,6 +54,7 @@ export function createHandlers(backend: Backend) {
     ...editHandlers(backend),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
     ...modelHandlers(backend),
+    ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
   } satisfies ApiHandlers;
   return handlers;
 }

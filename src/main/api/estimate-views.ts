@@ -1,0 +1,147 @@
+/**
+ * What the UI shows of estimation, read from the estimation job's tables (src/main/estimate):
+ * an album's state (counts, mean shape, per-photo problems of its latest jobs) and a photo's
+ * estimate with its crops. Codes are editable: edits go to the codes the Edit studio uses
+ * (`photoEstimates`) while the estimator's own codes stay in `estimates`, so "restore" is a
+ * copy back and re-estimating replaces both.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
+import type { FlameCodes } from '../../common/contract/viewport';
+import { EstimateStore } from '../edit/estimates';
+import { codeLayout } from '../estimate/encoders';
+import { EstimatesTable, type StoredEstimate } from '../estimate/store';
+import { encodePng, loadImage, resampleAffine, toRgb } from '../face/image';
+import type { Project } from '../library/project';
+import { AppError } from './errors';
+
+/** The estimator's codes as the Edit studio stores them (camera in the aligned crop's frame). */
+export function originalCodes(estimate: StoredEstimate): FlameCodes {
+  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
+  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
+}
+
+/** Same codes up to float32 storage (the estimate is float32, edited codes are JSON numbers). */
+function sameCodes(a: FlameCodes, b: FlameCodes): boolean {
+  const close = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= 1e-6 * Math.max(1, Math.abs(v)));
+  return close(a.shape, b.shape) && close(a.expression, b.expression) && close(a.pose, b.pose) && close(a.camera, b.camera) && close(a.light, b.light);
+}
+
+const estimatorNames = new Set(['deca', 'emoca', 'fit']);
+
+/** Reads and edits a project's estimates for the UI. */
+export class EstimateViews {
+  private readonly estimates: EstimatesTable;
+  private readonly codes: EstimateStore;
+
+  constructor(private readonly project: Project) {
+    this.estimates = new EstimatesTable(project.db);
+    this.codes = new EstimateStore(project.db);
+  }
+
+  private photoRow(photoId: number): { fileName: string; width: number; height: number } {
+    const row = this.project.db.prepare('SELECT p.fileName, b.width, b.height FROM photos p JOIN blobs b ON b.hash = p.hash WHERE p.id = @photoId').get({ photoId }) as
+      | { fileName: string; width: number; height: number }
+      | undefined;
+    if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
+    return row;
+  }
+
+  /** An album's estimation state. */
+  album(albumId: number): AlbumEstimates {
+    const { db } = this.project;
+    if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
+    const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
+    const stored = this.estimates.listAlbum(albumId);
+    const byEstimator: Record<string, number> = {};
+    let editedCount = 0;
+    const current: FlameCodes[] = [];
+    for (const estimate of stored) {
+      byEstimator[estimate.estimator] = (byEstimator[estimate.estimator] ?? 0) + 1;
+      const inUse = this.codes.get(estimate.photoId)?.codes ?? originalCodes(estimate);
+      if (!sameCodes(inUse, originalCodes(estimate))) editedCount++;
+      current.push(inUse);
+    }
+    const meanShape = current.length === 0 ? null : current[0].shape.map((_, i) => current.reduce((sum, c) => sum + c.shape[i], 0) / current.length);
+    // each photo without an estimate: its outcome in the newest job that listed it
+    const rows = db
+      .prepare(
+        `SELECT i.photoId, i.jobId, i.state, i.reason, i.faceBoxes, p.fileName
+         FROM estimateItems i JOIN photos p ON p.id = i.photoId
+         WHERE p.albumId = @albumId AND i.state <> 'done'
+           AND NOT EXISTS (SELECT 1 FROM estimates e WHERE e.photoId = i.photoId)
+           AND i.jobId = (SELECT max(j.jobId) FROM estimateItems j WHERE j.photoId = i.photoId)
+         ORDER BY i.photoId LIMIT 5000`,
+      )
+      .all({ albumId }) as { photoId: number; jobId: number; state: EstimateOutcomeState; reason: string | null; faceBoxes: string | null; fileName: string }[];
+    const outcomes: PhotoOutcome[] = rows.map((r) => ({ ...r, faceBoxes: r.faceBoxes ? (JSON.parse(r.faceBoxes) as PhotoOutcome['faceBoxes']) : [] }));
+    const last = db
+      .prepare(`SELECT id, state FROM jobs WHERE kind = 'estimate' AND json_extract(params, '$.albumId') = @albumId ORDER BY id DESC LIMIT 1`)
+      .get({ albumId }) as { id: number; state: string } | undefined;
+    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
+  }
+
+  /** A photo's estimate with its aligned and DECA crops, or null when it has none. */
+  async photo(photoId: number): Promise<PhotoEstimateView | null> {
+    const photo = this.photoRow(photoId);
+    const estimate = this.estimates.get(photoId);
+    if (!estimate) return null;
+    if (!estimatorNames.has(estimate.estimator)) throw new Error(`photo ${photoId}: unknown estimator '${estimate.estimator}'`);
+    const alignedFile = join(this.project.dir, estimate.alignedPath);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(alignedFile);
+    } catch {
+      throw new AppError('not-found', `${photo.fileName}: its aligned crop ${estimate.alignedPath} is missing from the project; estimate the photo again`);
+    }
+    const alignedImage = await loadImage(bytes, alignedFile);
+    // DECA's 224 crop of the aligned image, through the stored transform the camera refers to
+    const deca = toRgb(resampleAffine(alignedImage, estimate.decaTransform, 224, 224, 'zero'));
+    const inline = (png: Buffer, width: number, height: number): InlineImage => ({ mime: 'image/png', base64: png.toString('base64'), width, height });
+    const original = originalCodes(estimate);
+    const codes = this.codes.get(photoId)?.codes ?? original;
+    const fit = estimate.details.fit as PhotoEstimateView['fit'] | undefined;
+    return {
+      photoId,
+      estimator: estimate.estimator,
+      estimatorVersion: estimate.estimatorVersion,
+      createdAt: estimate.createdAt,
+      photoSize: { width: photo.width, height: photo.height },
+      faceIndex: estimate.faceIndex,
+      faceBoxes: estimate.faceBoxes,
+      score: estimate.score,
+      landmarks: estimate.landmarks,
+      alignedLandmarks: estimate.alignedLandmarks,
+      aligned: inline(bytes, alignedImage.width, alignedImage.height),
+      decaCrop: inline(await encodePng(deca), 224, 224),
+      emotion: estimate.emotion,
+      codes,
+      original,
+      edited: !sameCodes(codes, original),
+      fit: fit ? { initialError: fit.initialError, finalError: fit.finalError, iterations: fit.iterations, milliseconds: fit.milliseconds } : null,
+      milliseconds: typeof estimate.details.milliseconds === 'number' ? estimate.details.milliseconds : null,
+    };
+  }
+
+  private require(photoId: number): StoredEstimate {
+    const estimate = this.estimates.get(photoId);
+    if (!estimate) throw new AppError('not-found', `${this.photoRow(photoId).fileName} has no FLAME estimate yet; estimate its album first`);
+    return estimate;
+  }
+
+  /** Stores edited codes for the Edit studio; the estimator's codes stay as they were. */
+  async saveCodes(photoId: number, codes: FlameCodes): Promise<PhotoEstimateView> {
+    const estimate = this.require(photoId);
+    const edited = !sameCodes(codes, originalCodes(estimate));
+    this.codes.save(photoId, { name: estimate.estimator, version: edited ? `${estimate.estimatorVersion} (edited)` : estimate.estimatorVersion }, codes);
+    return (await this.photo(photoId))!;
+  }
+
+  /** Puts the estimator's codes back. */
+  async restore(photoId: number): Promise<PhotoEstimateView> {
+    const estimate = this.require(photoId);
+    this.codes.save(photoId, { name: estimate.estimator, version: estimate.estimatorVersion }, originalCodes(estimate));
+    return (await this.photo(photoId))!;
+  }
+}
