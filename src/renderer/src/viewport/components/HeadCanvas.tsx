@@ -18,7 +18,6 @@ export function HeadCanvas({ size = 512, background = '#1d2026', ...scene }: Hea
       <Canvas
         orthographic
         frameloop="demand"
-        dpr={1}
         camera={{ position: [0, 0, 10], near: 0.1, far: 100, zoom: size / 2 }}
         gl={{ antialias: true, preserveDrawingBuffer: true }}
       >

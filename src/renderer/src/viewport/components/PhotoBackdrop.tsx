@@ -1,6 +1,6 @@
 import { createPortal, useLoader, useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
-import { TextureLoader } from 'three';
+import { SRGBColorSpace, TextureLoader } from 'three';
 
 export interface PhotoBackdropProps {
   /** The face crop the camera estimate refers to (DECA's [-1, 1] frame), as an image URL. */
@@ -18,6 +18,13 @@ export function PhotoBackdrop({ url, opacity = 1 }: PhotoBackdropProps) {
   const camera = useThree((state) => state.camera);
   const scene = useThree((state) => state.scene);
   const invalidate = useThree((state) => state.invalidate);
+
+  useEffect(() => {
+    // Photo pixels are sRGB: decoded on sampling and encoded again on output, shown as they are.
+    texture.colorSpace = SRGBColorSpace;
+    texture.needsUpdate = true;
+    invalidate();
+  }, [texture, invalidate]);
 
   useEffect(() => {
     // A camera only renders its children when it is part of the scene graph.
