@@ -20,6 +20,7 @@ import { configFromUpstream, defaultConfig } from '../../src/main/models/config'
 import { unetGraph } from '../../src/main/models/diffusionrig';
 import type { ProviderName } from '../../src/main/nn/backend';
 import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
+import { serializeGraph } from '../../src/main/nn/serialize';
 import { randomWeights } from '../../src/main/train/init';
 import { ResumableRandom } from '../../src/main/train/random';
 import { TrainStepRunner } from '../../src/main/train/runner';
@@ -78,7 +79,8 @@ async function benchConfig(label: string, config: DiffusionRigConfig, batch: num
       const graph = buildTrainStep({ config, stateDict: weights, batch, imageSize, dropout: false });
       const buildSeconds = (performance.now() - built) / 1000;
       const created = performance.now();
-      const session = await backend.load('train', () => graph.graph);
+      // bytes, so a GPU backend does not convert the optimiser to float16 (Trainer does the same)
+      const session = await backend.load('train', () => serializeGraph(graph.graph));
       const createSeconds = (performance.now() - created) / 1000;
       const runner = new TrainStepRunner(session, graph, weights);
       const trained = graph.parameters.reduce((n, p) => n + p.shape.reduce((a, d) => a * d, 1), 0);

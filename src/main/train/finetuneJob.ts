@@ -38,6 +38,8 @@ export const finetuneParams = z.object({
   imageSize: z.number().int().positive().optional(),
   /** Name of the personalised model (default: "<base> · album <id>"). */
   name: z.string().min(1).optional(),
+  /** 'mixed-float16': float16 UNet, float32 master weights, loss scaling (for GPU providers). */
+  precision: z.enum(['float32', 'mixed-float16']).default('float32'),
 });
 export type FinetuneParams = z.infer<typeof finetuneParams>;
 
@@ -98,8 +100,10 @@ export function finetuneJobKind(deps: {
       });
       ctx.log('info', `${album.pairs.length} training pairs at ${size} px (attempt ${ctx.attempt})`);
 
-      const backend = deps.backend ?? new OnnxBackend();
-      const settings = { batchSize: p.batchSize, learningRate: p.learningRate, seed: p.seed, imageSize: size, steps: p.steps, checkpointInterval: p.checkpointInterval };
+      // precision is the run's choice (mixed precision keeps float32 master weights), so the
+      // backend must not convert the graph to float16 by itself
+      const backend = deps.backend ?? new OnnxBackend({ float16: 'never' });
+      const settings = { batchSize: p.batchSize, learningRate: p.learningRate, seed: p.seed, imageSize: size, steps: p.steps, checkpointInterval: p.checkpointInterval, precision: p.precision };
       let lastReport = 0;
       try {
         const run = await runFinetune({
@@ -138,6 +142,7 @@ export function finetuneJobKind(deps: {
             batchSize: p.batchSize,
             learningRate: p.learningRate,
             seed: p.seed,
+            precision: p.precision,
             optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
             jobId: ctx.jobId,
             finalLoss: run.losses.at(-1) ?? null,

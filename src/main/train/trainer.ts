@@ -7,6 +7,7 @@
 import type { StateDict } from '../checkpoint/state-dict';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors';
 import type { OnnxBackend } from '../nn/backend';
+import { serializeGraph } from '../nn/serialize';
 import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
 import type { RandomState } from './random';
@@ -91,7 +92,9 @@ export class Trainer {
       ...options.graph,
     });
     const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}`;
-    const session = await options.backend.load(key, () => graph.graph);
+    // a backend that turns graphs into float16 on GPU providers would also turn the master
+    // weights and Adam into float16: hand it bytes, which it runs as they are
+    const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)));
     let initial = weights;
     let sampler: SamplerState = { random: new ResumableRandom(settings.seed).state, order: [], cursor: 0 };
     const resumed = options.resume && readTrainState(options.resume.bytes, options.resume.path);

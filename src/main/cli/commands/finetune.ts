@@ -13,6 +13,12 @@ function positiveInteger(values: Record<string, unknown>, flag: string): number 
   return n;
 }
 
+function precisionFlag(raw: unknown): FinetuneParams['precision'] | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'float32' || raw === 'mixed-float16') return raw;
+  throw new UsageError(`--precision must be float32 or mixed-float16, got '${String(raw)}'`);
+}
+
 function eta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '';
   const s = Math.round(seconds);
@@ -24,7 +30,7 @@ export const finetuneCommand: Command = {
   summary:
     'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model; --export-pt also writes it as an upstream PyTorch checkpoint.',
   usage:
-    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
+    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string' },
@@ -38,6 +44,7 @@ export const finetuneCommand: Command = {
     name: { type: 'string' },
     resume: { type: 'string' },
     'export-pt': { type: 'string' },
+    precision: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIo) {
@@ -62,6 +69,7 @@ export const finetuneCommand: Command = {
         checkpointInterval: positiveInteger(values, 'checkpoint-interval'),
         imageSize: positiveInteger(values, 'image-size'),
         name: values.name as string | undefined,
+        precision: precisionFlag(values.precision),
       };
     }
     return withProject(values.project, async (backend) => {
