@@ -47,7 +47,7 @@ export function yawBin(pose: ArrayLike<number>, parents: Int32Array, binCount: n
     relative = product.slice();
   }
   const degrees = Math.min((yawOf(relative) * 180) / Math.PI, 39);
-  let bin = roundHalfEven(degrees);
+  let bin = roundHalfEven(degrees) + 0; // + 0 turns −0 (a tiny negative yaw) into row 0, as torch's .long() does
   if (bin < 0) bin = bin < -39 ? 78 : 39 - bin;
   if (bin >= binCount) throw new Error(`yaw bin ${bin} outside the embedding's ${binCount} bins`);
   return bin;
