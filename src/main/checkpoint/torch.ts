@@ -9,7 +9,7 @@
 import { unzipSync } from 'fflate';
 import type { NdArray } from '../io/ndarray';
 import { isNdArray } from '../io/ndarray';
-import { unpickle } from '../io/pickle';
+import { unpickle, type UnpickleOptions } from '../io/pickle';
 import { torchZipPersistentLoad } from '../io/torch-storage';
 import type { StateDict } from './state-dict';
 import { tensorFromNdArray } from './state-dict';
@@ -49,7 +49,7 @@ export function readTorchCheckpoint(bytes: Uint8Array, what: string): TorchCheck
  * The whole unpickled object of a torch zip file (tensors as NdArrays), for files that nest
  * several state dicts (DECA's `deca_model.tar`: `E_flame`, `E_detail`, `D_detail`).
  */
-export function readTorchObject(bytes: Uint8Array, what: string): unknown {
+export function readTorchObject(bytes: Uint8Array, what: string, options: Pick<UnpickleOptions, 'opaqueGlobals'> = {}): unknown {
   if (!startsWith(bytes, zipMagic)) throw new Error(`${what}: ${notZipMessage(bytes)}`);
   let members: Record<string, Uint8Array>;
   try {
@@ -69,7 +69,7 @@ export function readTorchObject(bytes: Uint8Array, what: string): unknown {
   };
   let value: unknown;
   try {
-    value = unpickle(members[pickleName], { persistentLoad: torchZipPersistentLoad(readEntry), what: `${what}:${pickleName}` });
+    value = unpickle(members[pickleName], { persistentLoad: torchZipPersistentLoad(readEntry), what: `${what}:${pickleName}`, opaqueGlobals: options.opaqueGlobals });
   } catch (error) {
     const message = (error as Error).message;
     throw new Error(message.startsWith(what) ? message : `${what}: ${message}`, { cause: error });
