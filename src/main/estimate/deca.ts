@@ -35,7 +35,9 @@ function versionOf(path: string, bytes: Uint8Array): string {
 /** Every tensor of a checkpoint, flattened to dotted keys (nested dicts included). */
 function allTensors(path: string, bytes: Uint8Array): StateDict {
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
-  if (isZip) return flattenTensors(readTorchObject(bytes, path), path);
+  // Lightning checkpoints pickle their hyper-parameters as omegaconf objects (and optimiser
+  // states as other classes): read those as inert records, never executed, and keep the tensors
+  if (isZip) return flattenTensors(readTorchObject(bytes, path, { opaqueGlobals: true }), path);
   return readCheckpoint(path).stateDict; // .safetensors / .npz with dotted keys
 }
 

@@ -57,6 +57,8 @@ describe('EMOCA: Lightning checkpoint + cfg.yaml', () => {
     ['epoch', 3],
     ['global_step', 700],
     ['pytorch-lightning_version', '1.4.9'],
+    // Lightning keeps the config as omegaconf objects: classes the app must not need to know
+    ['hyper_parameters', new Map<string, PickleValue>([['model_params', { object: 'omegaconf.dictconfig.DictConfig', state: new Map<string, PickleValue>([['_content', new Map<string, PickleValue>([['n_exp', 50]])]]) }]])],
     ['state_dict', { ordered: stateDict }],
   ])));
 

@@ -10,6 +10,7 @@ export type PickleValue =
   | { tensor: Float32Array | Uint16Array; shape: number[] }
   | { ordered: Map<string, PickleValue> }
   | Map<string, PickleValue>
+  | { object: string; state: Map<string, PickleValue> }
   | number
   | string
   | boolean;
@@ -53,7 +54,14 @@ export function writeTorchZip(root: PickleValue): Uint8Array {
     if (typeof v === 'number') w.int(v);
     else if (typeof v === 'string') w.unicode(v);
     else if (typeof v === 'boolean') w.byte(v ? 0x88 : 0x89);
-    else if (v instanceof Map || 'ordered' in v) {
+    else if (!(v instanceof Map) && 'object' in v) {
+      // an instance of some class: GLOBAL, called with no arguments, then BUILD with its state
+      const dot = v.object.lastIndexOf('.');
+      w.global(v.object.slice(0, dot), v.object.slice(dot + 1));
+      w.byte(0x29, 0x52); // EMPTY_TUPLE, REDUCE
+      emit(v.state);
+      w.byte(0x62); // BUILD
+    } else if (v instanceof Map || 'ordered' in v) {
       const map = v instanceof Map ? v : v.ordered;
       if (v instanceof Map) w.byte(0x7d); // EMPTY_DICT
       else {
