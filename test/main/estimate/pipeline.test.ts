@@ -60,6 +60,20 @@ describe('photo → code pipeline', () => {
     expect(Math.abs(result.code[201])).toBeLessThan(0.3);
   });
 
+  it('uses a photo that already is an FFHQ crop as it is (codes in its own frame), and aligns the others', async () => {
+    const estimator = new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(null) });
+    const photo = await loadImage(sharedPath('faces', 'expressions', '8.jpg'));
+    const raw = await estimator.estimate(photo);
+    expect(raw.alreadyAligned).toBe(false);
+    const again = await estimator.estimate(raw.aligned);
+    expect(again.alreadyAligned).toBe(true);
+    expect(again.alignTransform).toEqual([1, 0, 0, 0, 1, 0]);
+    // the aligned crop's landmarks are where the first run put them, to within detection noise
+    let worst = 0;
+    for (let i = 36; i < 48; i++) worst = Math.max(worst, Math.hypot(again.landmarks[i][0] - raw.alignedLandmarks[i][0], again.landmarks[i][1] - raw.alignedLandmarks[i][1]));
+    expect(worst).toBeLessThan(4);
+  });
+
   it('says why a photo has no estimate: no face, several faces (with their boxes)', async () => {
     const estimator = new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(null) });
     const blank: RgbImage = { width: 200, height: 200, data: new Uint8Array(200 * 200 * 3).fill(90) };
