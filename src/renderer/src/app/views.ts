@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { EditView } from '../edit/EditView';
 import { LibraryView } from '../library/LibraryView';
+import { SettingsView } from '../settings/SettingsView';
 import { ViewportPage } from '../viewport/components/ViewportPage';
 
 /** What every view receives: the rest of the route after its id, and a way to move. */
@@ -27,6 +28,7 @@ export const views: readonly ViewEntry[] = [
   { id: 'library', label: 'Library', icon: '▦', component: LibraryView },
   { id: 'viewport', label: '3D head', icon: '◉', component: ViewportPage },
   { id: 'edit', label: 'Edit', icon: '✎', component: EditView },
+  { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsView },
 ];
 
 export const defaultView = views[0].id;
