@@ -37,6 +37,23 @@ export interface EstimateJobResult {
   problems: { photoId: number; state: string; reason: string | null; faceBoxes: unknown }[];
   /** Mean of the album's shape codes after this job (null without estimates). */
   meanShape: number[] | null;
+  /** Landmark fitting's averages over this job's photos (fit only). */
+  fitting?: { photos: number; meanInitialError: number; meanFinalError: number; meanIterations: number; meanMilliseconds: number };
+}
+
+/** Averages of the fitting reports stored with this job's estimates. */
+function fittingSummary(db: Project['db'], jobId: number): EstimateJobResult['fitting'] {
+  const rows = db.prepare("SELECT details FROM estimates WHERE jobId = @jobId AND estimator = 'fit'").all({ jobId }) as { details: string }[];
+  const fits = rows.map((r) => (JSON.parse(r.details) as { fit?: { initialError: number; finalError: number; iterations: { rigid: number; full: number }; milliseconds: number } }).fit).filter((f) => f !== undefined);
+  if (fits.length === 0) return undefined;
+  const mean = (pick: (f: (typeof fits)[number]) => number) => fits.reduce((s, f) => s + pick(f), 0) / fits.length;
+  return {
+    photos: fits.length,
+    meanInitialError: mean((f) => f.initialError),
+    meanFinalError: mean((f) => f.finalError),
+    meanIterations: mean((f) => f.iterations.rigid + f.iterations.full),
+    meanMilliseconds: mean((f) => f.milliseconds),
+  };
 }
 
 /** The 'estimate' job kind over one open project. */
@@ -45,7 +62,12 @@ export function estimateJobKind(deps: { project: Project; pool: TaskPool; emit: 
   const { db } = project;
   const table = new EstimatesTable(db);
 
-  const result = (jobId: number, albumId: number): EstimateJobResult => ({ albumId, ...table.summary(jobId), meanShape: table.albumMeanShape(albumId) });
+  const result = (jobId: number, albumId: number): EstimateJobResult => ({
+    albumId,
+    ...table.summary(jobId),
+    meanShape: table.albumMeanShape(albumId),
+    fitting: fittingSummary(db, jobId),
+  });
 
   return defineJobKind<EstimateParams>({
     kind: 'estimate',

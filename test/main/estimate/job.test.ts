@@ -56,5 +56,25 @@ describe("the 'estimate' job", () => {
     // running again skips estimated photos; only the faceless one is tried
     const again = await t.runner.wait(t.runner.start('estimate', { albumId: album.id, estimator: { kind: 'deca', checkpoint: sharedPath('fixtures', 'deca-a', 'deca_model.tar') } }).id);
     expect((again.result as EstimateJobResult).total).toBe(1);
+    expect((again.result as EstimateJobResult).fitting).toBeUndefined();
+  });
+
+  it('landmark fitting reports its errors, iterations and time in the job result', async () => {
+    const pool = new InlinePool();
+    t = openTestProject(pool);
+    t.runner.register(estimateJobKind({ project: t.project, pool, emit: () => undefined }));
+    const src = join(t.root, 'in');
+    mkdirSync(src);
+    copyFileSync(sharedPath('faces', 'expressions', '0.jpg'), join(src, 'a.jpg'));
+    const album = t.library.createAlbum('F');
+    await t.importPaths(album.id, [src]);
+    const info = await t.runner.wait(t.runner.start('estimate', { albumId: album.id, estimator: { kind: 'fit' } }).id);
+    expect(info.state).toBe('done');
+    const fitting = (info.result as EstimateJobResult).fitting!;
+    expect(fitting.photos).toBe(1);
+    expect(fitting.meanFinalError).toBeLessThan(fitting.meanInitialError);
+    expect(fitting.meanIterations).toBeGreaterThan(1);
+    expect(fitting.meanMilliseconds).toBeGreaterThan(0);
+    expect(new EstimatesTable(t.project.db).listAlbum(album.id)[0].estimatorVersion).toContain('Demo head');
   });
 });

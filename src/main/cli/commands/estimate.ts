@@ -112,6 +112,10 @@ export const estimateCommand: Command = {
         io.out(`job ${jobId} ${info.state}: ${info.message}`);
         for (const [state, n] of Object.entries(result?.counts ?? {})) io.out(`  ${state.padEnd(15)} ${n}`);
         for (const p of result?.problems ?? []) io.out(`  photo ${p.photoId}: ${p.state}${p.reason ? ` (${p.reason})` : ''}`);
+        const f = result?.fitting;
+        if (f) {
+          io.out(`  landmark fitting: ${f.photos} photo(s), RMS ${f.meanInitialError.toFixed(2)} → ${f.meanFinalError.toFixed(2)} px (aligned 256 frame), ${f.meanIterations.toFixed(1)} iterations, ${f.meanMilliseconds.toFixed(0)} ms per photo`);
+        }
       }
       if (info.state !== 'done') {
         io.err(`the estimation did not finish (${info.state}); continue it with: rig-studio estimate --project ${open.project.dir} --resume ${jobId}`);
