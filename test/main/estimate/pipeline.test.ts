@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OnnxBackend } from '../../../src/main/nn/backend';
-import { loadImage } from '../../../src/main/face/image';
+import { loadImage, resizeLanczos } from '../../../src/main/face/image';
 import type { RgbImage } from '../../../src/main/face/image';
 import { loadDecaModel } from '../../../src/main/estimate/deca';
 import { EstimateError, PhotoEstimator } from '../../../src/main/estimate/pipeline';
@@ -74,7 +74,7 @@ describe('photo → code pipeline', () => {
     expect(worst).toBeLessThan(4);
   });
 
-  it('says why a photo has no estimate: no face, several faces (with their boxes)', async () => {
+  it('says why a photo has no estimate: no face, several faces (with their boxes), face too small', async () => {
     const estimator = new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(null) });
     const blank: RgbImage = { width: 200, height: 200, data: new Uint8Array(200 * 200 * 3).fill(90) };
     await expect(estimator.estimate(blank)).rejects.toMatchObject({ problem: 'no-face' });
@@ -90,5 +90,9 @@ describe('photo → code pipeline', () => {
     expect((error as EstimateError).faceBoxes).toHaveLength(2);
     const chosen = await estimator.estimate(both, 1);
     expect(chosen.faceIndex).toBe(1);
+    // a face whose eyes are closer than the minimum is refused as too small (here: a strict minimum)
+    const strict = new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(null) }, { minEyeDistance: 100 });
+    await expect(strict.estimate(a)).rejects.toMatchObject({ problem: 'face-too-small' });
+    await expect(estimator.estimate(await resizeLanczos(a, 60, 60))).rejects.toBeInstanceOf(EstimateError);
   });
 });
