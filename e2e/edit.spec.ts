@@ -87,7 +87,7 @@ test('edit studio: 12 cells appear, zoom, wipe and grid export', async ({ page, 
     const dialog = page.getByRole('dialog');
     const zoomed = dialog.getByTestId('zoom-image');
     await expect(zoomed).toBeVisible();
-    expect(await zoomed.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(modelSize);
+    expect(await zoomed.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(modelSize);
     expect((await zoomed.boundingBox())!.width).toBeGreaterThanOrEqual(256);
 
     // A/B wipe: the slider moves the generated image's edge over the source

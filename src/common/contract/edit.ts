@@ -70,6 +70,9 @@ export interface EditProvenance {
   sourceHash: string;
   targetPhotoId: number | null;
   targetHash: string | null;
+  /** The images the model saw (project-relative: the aligned crop of an estimate, else the photo) and their SHA-256. */
+  sourceImage: { file: string; sha256: string };
+  targetImage: { file: string; sha256: string } | null;
   modes: EditMode[];
   meanShape: boolean;
   /** The exact codes the buffers were rendered from, and the source's own codes. */

@@ -5,11 +5,15 @@
  * and stores the PNG with its provenance. Re-running a result starts from its provenance only
  * (exact codes, photos by content hash, sampler settings, seed), not from today's estimates.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
 import { version as appVersion } from '../app/version';
 import type { StepProgress } from '../diffusion/ddim';
+import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
@@ -35,11 +39,13 @@ export interface EditEngineDeps {
   scorer: Scorer | null;
 }
 
-/** A photo row as editing needs it. */
+/** A photo as editing needs it. */
 interface PhotoRef {
   id: number;
   albumId: number;
   hash: string;
+  /** Project-relative file the model sees: the estimate's aligned crop (the frame its camera refers to), else the photo. */
+  imageFile: string;
 }
 
 /** One cell to generate, with codes already decided. */
@@ -98,9 +104,20 @@ export class ProjectEditor {
 
   /** A photo of the project; 'not-found' names it otherwise. */
   photo(photoId: number): PhotoRef {
-    const row = this.project.db.prepare('SELECT id, albumId, hash FROM photos WHERE id = @id').get({ id: photoId }) as PhotoRef | undefined;
+    const row = this.project.db.prepare('SELECT id, albumId, hash FROM photos WHERE id = @id').get({ id: photoId }) as Omit<PhotoRef, 'imageFile'> | undefined;
     if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-    return row;
+    const aligned = new EstimatesTable(this.project.db).get(photoId)?.alignedPath;
+    const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, row.hash));
+    return { ...row, imageFile };
+  }
+
+  /** Absolute path of a project-relative file. */
+  file(relativePath: string): string {
+    return join(this.project.dir, relativePath);
+  }
+
+  private imageRecord(photo: PhotoRef): { file: string; sha256: string } {
+    return { file: photo.imageFile, sha256: createHash('sha256').update(readFileSync(this.file(photo.imageFile))).digest('hex') };
   }
 
   /** The model and the size it runs at. */
@@ -133,10 +150,10 @@ export class ProjectEditor {
     const edited = await renderer.render(cell.codes, size);
     const sourcePhysical = sampler.inversion ? (await renderer.render(cell.sourceCodes, size)).physical : edited.physical;
     const renderMs = performance.now() - started;
-    const sourceImage = await loadModelImage(blobPath(this.project.paths, cell.source.hash), size);
+    const sourceImage = await loadModelImage(this.file(cell.source.imageFile), size);
     const latentFromTarget = cell.modes.includes('latent');
     if (latentFromTarget && !cell.target) throw new Error('the latent (appearance) mode needs a target photo');
-    const latentImage = latentFromTarget ? await loadModelImage(blobPath(this.project.paths, cell.target!.hash), size) : sourceImage;
+    const latentImage = latentFromTarget ? await loadModelImage(this.file(cell.target!.imageFile), size) : sourceImage;
     const item: EditItem = { sourceImage, sourcePhysical, physical: edited.physical, latentImage };
     return { item, renderMs, landmarks: edited.landmarks };
   }
@@ -196,6 +213,8 @@ export class ProjectEditor {
           sourceHash: cell.source.hash,
           targetPhotoId: cell.target?.id ?? null,
           targetHash: cell.target?.hash ?? null,
+          sourceImage: this.imageRecord(cell.source),
+          targetImage: cell.target ? this.imageRecord(cell.target) : null,
           modes: cell.modes,
           meanShape: cell.meanShape,
           codes: cell.codes,
@@ -253,7 +272,7 @@ export class ProjectEditor {
     try {
       return await this.engine.deps.scorer!.score({
         generated: await decodeRgb(png),
-        targetPath: target ? blobPath(this.project.paths, target.hash) : null,
+        targetPath: target ? this.file(target.imageFile) : null,
         editedLandmarks: landmarks,
       });
     } catch (error) {
@@ -282,10 +301,17 @@ export class ProjectEditor {
     if (loaded.record.sha256 !== p.model.sha256) throw new AppError('conflict', `result ${resultId} was made with a model (${p.model.sha256.slice(0, 12)}…) that is no longer registered under id ${p.model.id}`);
     const head = await this.engine.headModel();
     const renderer = new PhysicalRenderer(this.pool, head);
-    const photo = (hash: string, id: number | null): PhotoRef => ({ id: id ?? 0, albumId: stored.albumId, hash });
+    // the images exactly as they were: same files, same bytes
+    const photo = (hash: string, id: number | null, image: { file: string; sha256: string }): PhotoRef => {
+      const ref = { id: id ?? 0, albumId: stored.albumId, hash, imageFile: image.file };
+      if (!existsSync(this.file(image.file)) || this.imageRecord(ref).sha256 !== image.sha256) {
+        throw new AppError('conflict', `result ${resultId}: ${image.file} is gone or changed since (re-estimated or deleted), so the edit cannot be reproduced`);
+      }
+      return ref;
+    };
     const cell: PreparedCell = {
-      source: photo(p.sourceHash, p.sourcePhotoId),
-      target: p.targetHash ? photo(p.targetHash, p.targetPhotoId) : null,
+      source: photo(p.sourceHash, p.sourcePhotoId, p.sourceImage),
+      target: p.targetHash && p.targetImage ? photo(p.targetHash, p.targetPhotoId, p.targetImage) : null,
       modes: p.modes,
       meanShape: p.meanShape,
       codes: p.codes,

@@ -9,7 +9,6 @@ import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
-import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
 import { OnnxBackend, parseProviderList } from '../nn/backend';
@@ -125,8 +124,9 @@ export class EditService {
     return this.editor.store.albumResults(albumId);
   }
 
-  private async photoTile(hash: string, size: number): Promise<Buffer> {
-    return encodePng(quantise(await loadModelImage(blobPath(this.project.paths, hash), size), size), size);
+  /** A project-relative image file at the model's size, as the model saw it. */
+  private async photoTile(file: string, size: number): Promise<Buffer> {
+    return encodePng(quantise(await loadModelImage(this.editor.file(file), size), size), size);
   }
 
   async image(resultId: number, kind: EditImageKind): Promise<EncodedImage> {
@@ -134,10 +134,10 @@ export class EditService {
     const p = result.provenance;
     let png: Buffer;
     if (kind === 'generated') png = this.editor.store.readImage(result.imageHash);
-    else if (kind === 'source') png = await this.photoTile(p.sourceHash, p.imageSize);
+    else if (kind === 'source') png = await this.photoTile(p.sourceImage.file, p.imageSize);
     else if (kind === 'target') {
-      if (!p.targetHash) throw new AppError('not-found', `result ${resultId} has no target photo`);
-      png = await this.photoTile(p.targetHash, p.imageSize);
+      if (!p.targetImage) throw new AppError('not-found', `result ${resultId} has no target photo`);
+      png = await this.photoTile(p.targetImage.file, p.imageSize);
     } else png = this.editor.store.readImage(p.bufferImages[kind]);
     return { mime: 'image/png', base64: png.toString('base64'), width: p.imageSize, height: p.imageSize };
   }
@@ -162,12 +162,12 @@ export class EditService {
     const results = new Map(view.results.map((r) => [r.id, r]));
     const size = view.results[0]?.provenance.imageSize ?? (await this.editor.model(this.jobParams(jobId).modelId, this.jobParams(jobId).imageSize)).size;
     const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
-    const hashOf = (photoId: number | null) => (photoId === null ? null : this.editor.photo(photoId).hash);
+    const imageOf = (photoId: number) => this.editor.photo(photoId).imageFile;
     const grid = await composeGrid({ sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: size }, async (row, block, slot) => {
       const source = view.sourcePhotoIds[row];
       const target = targets[block];
-      if (slot === 0) return this.photoTile(hashOf(source)!, size);
-      if (slot === 1) return target === null ? null : this.photoTile(hashOf(target)!, size);
+      if (slot === 0) return this.photoTile(imageOf(source), size);
+      if (slot === 1) return target === null ? null : this.photoTile(imageOf(target), size);
       const modes = view.modes[slot - 2];
       const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
       const result = cell?.resultId ? results.get(cell.resultId) : undefined;
