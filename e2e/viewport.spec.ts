@@ -314,4 +314,11 @@ test("over a photo, the head sits where the estimate's camera puts it", async ({
   expect(dotSpread / detectedSpread).toBeGreaterThan(0.9);
   expect(dotSpread / detectedSpread).toBeLessThan(1.1);
   await test.info().attach('viewport-photo', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // The picker lists the album's estimated photos; "No photo" goes back to plain codes.
+  await expect(page.getByTestId('photo-estimated')).toHaveValue(String(row.photoId));
+  await expect(page.getByTestId('photo-estimated').locator('option', { hasText: 'smile.jpg (fit)' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'No photo' }).click();
+  await expect(page).toHaveURL(/#\/viewport$/);
+  await expect(page.getByTestId('viewport-view')).not.toContainText('over smile.jpg');
 });

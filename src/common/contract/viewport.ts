@@ -92,6 +92,7 @@ export interface LoadedCodes {
 /** A photo's estimate as the viewport shows it: the head over the crop its camera refers to. */
 export interface PhotoHead {
   photoId: number;
+  albumId: number;
   fileName: string;
   /** Which estimator produced the codes ('deca', 'emoca', 'fit') and its version. */
   estimator: string;

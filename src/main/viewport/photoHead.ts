@@ -17,15 +17,15 @@ export interface PhotoSource {
   dir: string;
 }
 
-function fileNameOf(db: Database, photoId: number): string {
-  const row = db.prepare('SELECT fileName FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string } | undefined;
+function photoRow(db: Database, photoId: number): { fileName: string; albumId: number } {
+  const row = db.prepare('SELECT fileName, albumId FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string; albumId: number } | undefined;
   if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-  return row.fileName;
+  return row;
 }
 
 /** The photo's estimate and aligned crop; a clear error when it has none yet. */
 export async function photoHead(source: PhotoSource, photoId: number): Promise<PhotoHead> {
-  const fileName = fileNameOf(source.db, photoId);
+  const { fileName, albumId } = photoRow(source.db, photoId);
   const estimate = new EstimatesTable(source.db).get(photoId);
   if (!estimate) throw new AppError('not-found', `${fileName} has no FLAME estimate yet: estimate its album first`);
   const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
@@ -40,6 +40,7 @@ export async function photoHead(source: PhotoSource, photoId: number): Promise<P
   if (format !== 'png' || !width || !height) throw new Error(`${estimate.alignedPath}: expected a PNG crop, found ${format ?? 'unknown data'}`);
   return {
     photoId,
+    albumId,
     fileName,
     estimator: `${estimate.estimator} (${estimate.estimatorVersion})`,
     codes: { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') },
@@ -49,5 +50,5 @@ export async function photoHead(source: PhotoSource, photoId: number): Promise<P
 
 /** Photos of an album with estimates, in photo order. */
 export function estimatedPhotos(source: PhotoSource, albumId: number): EstimatedPhoto[] {
-  return new EstimatesTable(source.db).listAlbum(albumId).map((e) => ({ photoId: e.photoId, fileName: fileNameOf(source.db, e.photoId), estimator: e.estimator }));
+  return new EstimatesTable(source.db).listAlbum(albumId).map((e) => ({ photoId: e.photoId, fileName: photoRow(source.db, e.photoId).fileName, estimator: e.estimator }));
 }

@@ -49,6 +49,7 @@ describe("the viewport over a photo's estimate", () => {
 
     const head = await photoHead(t.project, face.id);
     expect(head.fileName).toBe('face.png');
+    expect(head.albumId).toBe(album.id);
     expect(head.estimator).toBe('deca (deca_model.tar@test)');
     expect(head.codes.shape[0]).toBeCloseTo(0, 6);
     expect(head.codes.expression[0]).toBeCloseTo(1.5, 6); // DECA layout: exp starts at 150

@@ -5,14 +5,17 @@ import { useQuery } from '../../hooks/useQuery';
 export interface PhotoPickerProps {
   /** The photo shown now, or null for none (demo head / loaded codes). */
   photoId?: number | null;
+  /** Its album, to list its siblings. */
+  albumId?: number | null;
   onPick: (photoId: number | null) => void;
 }
 
 /** Picks an estimated photo (album, then photo) to show the head over; "none" leaves photos. */
-export function PhotoPicker({ photoId = null, onPick }: PhotoPickerProps) {
+export function PhotoPicker({ photoId = null, albumId: photoAlbumId = null, onPick }: PhotoPickerProps) {
   const api = useApi();
   const albums = useQuery(() => api['album.list'](), 'albums');
-  const [albumId, setAlbumId] = useState<number | null>(null);
+  const [chosenAlbum, setAlbumId] = useState<number | null>(null);
+  const albumId = chosenAlbum ?? photoAlbumId;
   const photos = useQuery(() => (albumId ? api['viewport.estimatedPhotos']({ albumId }) : Promise.resolve([])), `photos:${albumId}`);
 
   return (

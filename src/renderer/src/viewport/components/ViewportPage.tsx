@@ -31,7 +31,7 @@ export function ViewportPage({ path, navigate }: ViewportPageProps) {
     },
     [api, transport],
   );
-  const picker = <PhotoPicker photoId={photoId} onPick={(id) => navigate(id ? formatRoute('viewport', 'photo', id) : formatRoute('viewport'))} />;
+  const picker = <PhotoPicker photoId={photoId} albumId={photo.data?.albumId ?? null} onPick={(id) => navigate(id ? formatRoute('viewport', 'photo', id) : formatRoute('viewport'))} />;
 
   const error = model.error ?? photo.error;
   if (error) {
