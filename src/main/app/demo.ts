@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
+import type { TaskPool } from '../jobs/pool';
 import { Project } from '../library/project';
 import type { Backend, OpenProject } from './backend';
+import { demoAlbumName, ensureDemoPhotos } from './demo/photos';
 
 /** The demo project's name; it lives in `<dataDir>/demo`. */
 export const demoProjectName = 'Rig Studio demo';
@@ -16,21 +18,42 @@ export function demoProjectDir(dataDir: string): string {
  * check before it adds). Later issues add theirs to `demoSteps`: e.g. importing renders of
  * the demo FLAME head as demo photos, one entry each.
  */
-export type DemoStep = (open: OpenProject) => Promise<void> | void;
+export type DemoStep = (open: OpenProject, context: DemoContext) => Promise<void> | void;
+
+/** What demo steps may use besides the open project. */
+export interface DemoContext {
+  /** The Backend's worker threads (for rendering). */
+  pool: TaskPool;
+}
 
 /** Makes sure the "Demo" album exists. */
 export const ensureDemoAlbum: DemoStep = ({ library }) => {
-  if (!library.listAlbums().some((a) => a.name === 'Demo')) library.createAlbum('Demo');
+  if (!library.listAlbums().some((a) => a.name === demoAlbumName)) library.createAlbum(demoAlbumName);
 };
 
-export const demoSteps: DemoStep[] = [ensureDemoAlbum];
+/** Fills the Demo album with renders of the demo head and their exact codes (src/main/app/demo/). */
+export const ensureDemoContent: DemoStep = async (open, { pool }) => {
+  await ensureDemoPhotos(open, { pool });
+};
+
+export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoContent];
+
+/** Demo openings in progress, per folder: a second request meanwhile joins the first instead of reopening. */
+const opening = new Map<string, Promise<ProjectInfo>>();
 
 /** Opens the demo project, creating it on first use, and runs every demo step. */
-export async function openDemo(backend: Backend): Promise<ProjectInfo> {
+export function openDemo(backend: Backend): Promise<ProjectInfo> {
   const dir = demoProjectDir(backend.dataDir);
-  if (Project.isProject(dir)) await backend.open(dir);
-  else await backend.createProject(dir, demoProjectName);
-  const open = backend.require();
-  for (const step of demoSteps) await step(open);
-  return open.project.info();
+  let pending = opening.get(dir);
+  if (!pending) {
+    pending = (async () => {
+      if (Project.isProject(dir)) await backend.open(dir);
+      else await backend.createProject(dir, demoProjectName);
+      const open = backend.require();
+      for (const step of demoSteps) await step(open, { pool: backend.pool });
+      return open.project.info();
+    })().finally(() => opening.delete(dir));
+    opening.set(dir, pending);
+  }
+  return pending;
 }

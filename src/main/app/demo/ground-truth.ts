@@ -1,0 +1,69 @@
+/**
+ * The demo photos' FLAME estimates: not estimated but known, because they are the codes each
+ * photo was rendered from ("demo-ground-truth"). They are laid out exactly as the face
+ * pipeline's estimates (src/main/estimate/pipeline.ts) so every view reads them the same way:
+ * - the photo (512²) is treated as an already FFHQ-aligned crop: its aligned 256 image is the
+ *   photo box-filtered by 2 × 2, which maps pixel edges exactly (x → x / 2), so the camera in
+ *   the aligned frame is the render camera itself;
+ * - the packed code's camera is in DECA's 224 crop of the aligned image, as the pipeline keeps it;
+ * - landmarks are the rendered head's own 68 landmarks (no detector involved).
+ */
+
+import { cameraToFrame } from '../../estimate/camera';
+import { codeLayout, codeLength } from '../../estimate/encoders';
+import { alignedSize, type PhotoEstimate } from '../../estimate/pipeline';
+import { decaCropBox, transformPoints } from '../../face/align';
+import type { Affine } from '../../face/geometry';
+import { demoPhotoSize, demoScenesVersion, type DemoScene } from './scenes';
+
+/** The estimator name the demo's known codes are stored under. */
+export const groundTruthEstimator = 'demo-ground-truth';
+
+/** Version string: which scene set, and that the values are the exact render inputs. */
+export const groundTruthVersion = `demo-scenes-${demoScenesVersion} (exact render inputs of the demo head, not estimated)`;
+
+/** A demo photo's estimate, shaped like the pipeline's (without the aligned pixels). */
+export type GroundTruthEstimate = Omit<PhotoEstimate, 'aligned' | 'estimator' | 'fit'> & { estimator: typeof groundTruthEstimator };
+
+/** Photo (512) → aligned (256) pixels: an exact halving of edge coordinates. */
+const alignTransform: Affine = [alignedSize / demoPhotoSize, 0, 0, 0, alignedSize / demoPhotoSize, 0];
+
+/** The estimate of a rendered scene, given the landmarks the render produced (photo pixels). */
+export function groundTruthEstimate(scene: DemoScene, landmarks: [number, number][], milliseconds = 0): GroundTruthEstimate {
+  const alignedLandmarks = transformPoints(landmarks, alignTransform).map(([x, y]) => [x, y] as [number, number]);
+  // DECA's crop of the aligned image, as the pipeline computes it for a fitted head
+  const { center, size } = decaCropBox(alignedLandmarks);
+  const k = 223 / size;
+  const decaTransform: Affine = [k, 0, -(center[0] - size / 2) * k, 0, k, -(center[1] - size / 2) * k];
+  const code = new Float32Array(codeLength);
+  code.set(scene.shape, codeLayout.shape[0]);
+  code.set(scene.expression, codeLayout.exp[0]);
+  code.set(scene.pose, codeLayout.pose[0]);
+  code.set(cameraToFrame(scene.cam, alignedSize, decaTransform, 224), codeLayout.cam[0]);
+  code.set(scene.light, codeLayout.light[0]);
+  return {
+    estimator: groundTruthEstimator,
+    version: groundTruthVersion,
+    faceIndex: 0,
+    faceBoxes: [faceBox(landmarks)],
+    score: 1,
+    landmarks,
+    alignedLandmarks,
+    alignTransform,
+    decaTransform,
+    code,
+    camAligned: [...scene.cam],
+    emotion: {},
+    alreadyAligned: true,
+    milliseconds,
+  };
+}
+
+/** A face box around the landmarks, raised to include the forehead as detectors' boxes do. */
+function faceBox(landmarks: [number, number][]): [number, number, number, number] {
+  const xs = landmarks.map((p) => p[0]), ys = landmarks.map((p) => p[1]);
+  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const height = bottom - top;
+  const raisedTop = Math.max(0, top - 0.3 * height);
+  return [left, raisedTop, right - left, bottom - raisedTop];
+}

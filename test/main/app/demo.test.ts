@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../../src/main/app/backend';
+import { demoProjectDir, openDemo } from '../../../src/main/app/demo';
+import { groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
+import { demoStagingDir } from '../../../src/main/app/demo/photos';
+import { demoExif } from '../../../src/main/app/demo/render';
+import { demoScenes } from '../../../src/main/app/demo/scenes';
+import { EstimateStore } from '../../../src/main/edit/estimates';
+import { blobPath } from '../../../src/main/library/paths';
+import { tempDir } from '../library/fixtures';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const scenes = demoScenes();
+
+function demoAlbum(backend: Backend) {
+  const { library } = backend.require();
+  const album = library.listAlbums().find((a) => a.name === 'Demo')!;
+  return { album, photos: library.listPhotos(album.id, 0, 100).items };
+}
+
+function importJobs(backend: Backend) {
+  return backend.require().jobs.list(100).filter((j) => j.kind === 'import');
+}
+
+describe('demo project content', () => {
+  const dataDir = join(tmp.dir, 'data');
+
+  it('first open: twelve 512 px renders in the Demo album, labelled synthetic, each with its exact codes as a demo-ground-truth estimate', async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    const started = performance.now();
+    await openDemo(backend);
+    console.log(`demo content generated in ${((performance.now() - started) / 1000).toFixed(1)} s (inline, one thread)`);
+    const { project, library } = backend.require();
+    const { album, photos } = demoAlbum(backend);
+    expect(photos.map((p) => p.fileName)).toEqual(scenes.map((s) => s.fileName));
+    expect(photos.every((p) => p.width === 512 && p.height === 512)).toBe(true);
+    expect(new Set(photos.map((p) => p.hash)).size).toBe(12);
+    expect(importJobs(backend).map((j) => j.state)).toEqual(['done']);
+
+    const detail = library.getPhoto(photos[0].id);
+    expect(detail.fileName).toMatch(/^synthetic-demo-head-01-/);
+    expect(detail.format).toBe('png');
+    expect(detail.metadata).toMatchObject({ cameraMake: demoExif.make, cameraModel: demoExif.model, software: demoExif.software });
+
+    const store = new EstimateStore(project.db);
+    for (const [i, photo] of photos.entries()) {
+      const estimate = store.get(photo.id)!;
+      const scene = scenes[i];
+      expect(estimate.estimator).toBe(groundTruthEstimator);
+      expect(estimate.version).toMatch(/exact render inputs/);
+      expect(estimate.codes).toEqual({ shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light });
+    }
+    // one person: the album mean shape is the demo identity
+    expect(store.albumMeanShape(album.id)!.map((v, i) => v - scenes[0].shape[i]).every((d) => Math.abs(d) < 1e-6)).toBe(true);
+    expect(scenes[0].shape.slice(0, 20).some((v) => v !== 0)).toBe(true);
+    // the staged renders are gone once imported
+    expect(existsSync(demoStagingDir(project))).toBe(false);
+    await backend.close();
+  });
+
+  it('opening again adds nothing: same photos, same estimates, no new job', async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    await backend.open(demoProjectDir(dataDir));
+    const before = demoAlbum(backend).photos;
+    const store = new EstimateStore(backend.require().project.db);
+    const estimatedAt = before.map((p) => store.get(p.id)!.createdAt);
+    await openDemo(backend);
+    await openDemo(backend);
+    const after = demoAlbum(backend).photos;
+    expect(after).toEqual(before);
+    expect(after.map((p) => new EstimateStore(backend.require().project.db).get(p.id)!.createdAt)).toEqual(estimatedAt);
+    expect(importJobs(backend)).toHaveLength(1);
+    await backend.close();
+  });
+
+  it('a deleted demo photo comes back (with its estimate); the others are untouched', async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    await openDemo(backend);
+    const before = demoAlbum(backend).photos;
+    backend.require().library.deletePhotos([before[4].id]);
+    await openDemo(backend);
+    const after = demoAlbum(backend).photos;
+    expect(after.map((p) => p.fileName).sort()).toEqual(scenes.map((s) => s.fileName).sort());
+    expect(after.slice(0, 11).map((p) => p.id)).toEqual(before.filter((_, i) => i !== 4).map((p) => p.id));
+    const back = after.find((p) => p.fileName === scenes[4].fileName)!;
+    expect(back.hash).toBe(before[4].hash); // the same deterministic render
+    expect(new EstimateStore(backend.require().project.db).get(back.id)!.codes.expression).toEqual(scenes[4].expression);
+    await backend.close();
+  });
+});
+
+describe('demo content after a crash', () => {
+  it('a process stopped in the middle of the import: the next open resumes that import and completes the album once', async () => {
+    const dataDir = join(tmp.dir, 'crash');
+    const first = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    const opening = openDemo(first);
+    opening.catch(() => undefined);
+    // stop once a few photos are in (closing marks the running import interrupted, as recovery does after a kill)
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const open = first.current;
+      if (!open) continue;
+      const album = open.library.listAlbums().find((a) => a.name === 'Demo');
+      if (album && open.library.listPhotos(album.id, 0, 100).total >= 3) break;
+    }
+    await first.close();
+    await expect(opening).rejects.toThrow(/could not be imported|interrupted/);
+
+    const second = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    await second.open(demoProjectDir(dataDir));
+    const partial = demoAlbum(second).photos.length;
+    expect(partial).toBeGreaterThanOrEqual(3);
+    expect(partial).toBeLessThan(12);
+    expect(importJobs(second).map((j) => j.state)).toEqual(['interrupted']);
+    await openDemo(second);
+    const { photos } = demoAlbum(second);
+    expect(photos.map((p) => p.fileName).sort()).toEqual(scenes.map((s) => s.fileName).sort());
+    expect(importJobs(second).map((j) => j.state)).toEqual(['done']); // resumed, not a second import
+    const store = new EstimateStore(second.require().project.db);
+    expect(photos.every((p) => store.get(p.id)?.estimator === groundTruthEstimator)).toBe(true);
+    // every blob file is there
+    expect(photos.every((p) => existsSync(blobPath(second.require().project.paths, p.hash)))).toBe(true);
+    await second.close();
+  });
+});
+
+describe('demo photos are the renders of their codes', () => {
+  it('re-rendering a photo from its stored codes gives its pixels; changing the jaw does not', async () => {
+    const { FlameRenderService } = await import('../../../src/main/flame/render-task');
+    const { InlinePool } = await import('../../../src/main/jobs/pool');
+    const { defaultDemoHeadDir, loadHeadModel, locateHeadModel } = await import('../../../src/main/viewport/activeModel');
+    const { headTexture, renderDemoScene } = await import('../../../src/main/app/demo/render');
+    const dataDir = join(tmp.dir, 'data');
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    await backend.open(demoProjectDir(dataDir));
+    const { project } = backend.require();
+    const photos = demoAlbum(backend).photos;
+    const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
+    const service = new FlameRenderService(new InlinePool());
+    const pixels = async (png: Buffer | string) => (await sharp(png).removeAlpha().raw().toBuffer()) as Buffer;
+    const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+    for (const index of [2, 9]) {
+      const photo = photos.find((p) => p.fileName === scenes[index].fileName)!;
+      const codes = new EstimateStore(project.db).get(photo.id)!.codes;
+      const scene = { ...scenes[index], shape: codes.shape, expression: codes.expression, pose: codes.pose, cam: codes.camera as [number, number, number], light: codes.light };
+      const stored = await pixels(blobPath(project.paths, photo.hash));
+      const again = await renderDemoScene(service, head, headTexture(head), scene);
+      expect(meanDifference(await pixels(again.png), stored)).toBe(0);
+      const moved = await renderDemoScene(service, head, headTexture(head), { ...scene, pose: [...scene.pose.slice(0, 3), scene.pose[3] + 0.15, 0, 0] });
+      expect(meanDifference(await pixels(moved.png), stored)).toBeGreaterThan(0.3);
+    }
+    await backend.close();
+  });
+});
