@@ -8,7 +8,8 @@
  * the result carries the loss curve while running.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { FinetuneJobResult, FinetuneParams } from '../../common/contract/train';
+import { finetuneParamsSchema } from '../../common/contract/train';
 import { readCheckpoint } from '../checkpoint';
 import { modelImageSize } from '../edit/model';
 import { ModelAssetStore } from '../flame/assets';
@@ -23,36 +24,12 @@ import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { albumTrainingPairs } from './album';
-import { runFinetune, stage2Defaults } from './finetune';
+import { runFinetune } from './finetune';
 import { mergeTrained, registerPersonalisedModel } from './personalised';
 
-export const finetuneParams = z.object({
-  albumId: z.number().int().positive(),
-  modelId: z.number().int().positive(),
-  steps: z.number().int().positive().default(stage2Defaults.steps),
-  batchSize: z.number().int().positive().default(stage2Defaults.batchSize),
-  learningRate: z.number().positive().default(stage2Defaults.learningRate),
-  seed: z.number().int().nonnegative().default(0),
-  checkpointInterval: z.number().int().positive().default(stage2Defaults.checkpointInterval),
-  /** Training size when the model's own cannot be told (default: the model's). */
-  imageSize: z.number().int().positive().optional(),
-  /** Name of the personalised model (default: "<base> · album <id>"). */
-  name: z.string().min(1).optional(),
-  /** 'mixed-float16': float16 UNet, float32 master weights, loss scaling (for GPU providers). */
-  precision: z.enum(['float32', 'mixed-float16']).default('float32'),
-});
-export type FinetuneParams = z.infer<typeof finetuneParams>;
-
-/** The job's result: while running, the progress and loss curve; at the end, the new model too. */
-export interface FinetuneJobResult {
-  step: number;
-  steps: number;
-  loss: number | null;
-  stepsPerSecond: number | null;
-  /** Loss per step, averaged into at most 500 points (the live curve). */
-  lossCurve: { step: number; loss: number }[];
-  model?: ModelRecord;
-}
+/** The job's parameters (the contract's schema: one source for the UI, the CLI and the job). */
+export const finetuneParams = finetuneParamsSchema;
+export type { FinetuneJobResult, FinetuneParams };
 
 /** At most `points` (step, mean loss) points over the whole curve. */
 export function lossCurve(losses: readonly number[], points = 500): { step: number; loss: number }[] {
@@ -148,7 +125,7 @@ export function finetuneJobKind(deps: {
             finalLoss: run.losses.at(-1) ?? null,
           },
         });
-        const result: FinetuneJobResult = { step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve, model };
+        const result: FinetuneJobResult = { step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve, model: { id: model.id, name: model.name, filePath: model.filePath, baseModelId: model.baseModelId } };
         ctx.setResult(result);
         ctx.log('info', `registered personalised model ${model.id} (${model.name})`);
         ctx.progress(1, `registered as model ${model.id}`);

@@ -62,7 +62,7 @@ export function registerPersonalisedModel(
  * Writes a registered model's weights as an upstream-compatible PyTorch `.pt` (torch.save of
  * the state dict), e.g. to fine-tune further or sample with the upstream code.
  */
-export function exportTorchCheckpoint(model: ModelRecord, path: string): void {
+export function exportTorchCheckpoint(model: Pick<ModelRecord, 'filePath'>, path: string): void {
   const { stateDict } = readCheckpoint(model.filePath);
   const archive = basename(path).replace(/\.[^.]*$/, '') || 'archive';
   writeFileSync(`${path}.partial`, writeTorchCheckpoint(stateDict, archive));

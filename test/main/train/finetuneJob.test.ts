@@ -54,8 +54,8 @@ describe('finetune job on a synthetic album', () => {
     finished = info.result as FinetuneJobResult;
     expect(finished.step).toBe(4);
     expect(finished.lossCurve.map((p) => p.step)).toEqual([1, 2, 3, 4]);
-    const model = finished.model!;
-    expect(model).toMatchObject({ kind: 'personalized', baseModelId: modelId, format: 'safetensors' });
+    const model = new ModelRegistry(t.project.db).get(finished.model!.id);
+    expect(model).toMatchObject({ kind: 'personalized', baseModelId: modelId, format: 'safetensors', filePath: finished.model!.filePath });
     expect(model.lineage).toMatchObject({ albumId, steps: 4, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id });
     expect(new ModelRegistry(t.project.db).list().map((m) => m.id)).toContain(model.id);
     expect(existsSync(model.filePath)).toBe(true);

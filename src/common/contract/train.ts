@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { channel } from './channel';
+
+// Stage-2 fine-tuning (issue 5): a 'finetune' job trains a registered model's UNet on one
+// album and registers the result as a personalised model. Progress, ETA, cancel and resume
+// are the jobs panel's; the job's result carries the live loss curve.
+
+const id = z.number().int().positive();
+
+/** Parameters of a fine-tuning job; defaults are upstream's stage 2. */
+export const finetuneParamsSchema = z.object({
+  albumId: id,
+  modelId: id,
+  steps: z.number().int().positive().max(1_000_000).default(5000),
+  batchSize: z.number().int().positive().max(256).default(4),
+  learningRate: z.number().positive().max(1).default(1e-5),
+  seed: z.number().int().nonnegative().default(0),
+  /** Steps between saved run states (what a resume continues from). */
+  checkpointInterval: z.number().int().positive().default(500),
+  /** Training size when the model's own cannot be told from its channel multipliers. */
+  imageSize: z.number().int().positive().max(1024).optional(),
+  /** Name of the personalised model (default: "<base> · album <id>"). */
+  name: z.string().trim().min(1).max(200).optional(),
+  /** 'mixed-float16': float16 UNet, float32 master weights, loss scaling (for GPU providers). */
+  precision: z.enum(['float32', 'mixed-float16']).default('float32'),
+});
+export type FinetuneParams = z.infer<typeof finetuneParamsSchema>;
+
+/** A point of the loss curve: mean loss of the steps up to `step` since the previous point. */
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+/** The personalised model a finished run registered (see 'model.get' for the rest). */
+export interface PersonalisedModelRef {
+  id: number;
+  name: string;
+  filePath: string;
+  baseModelId: number | null;
+}
+
+/** A finetune job's result: while running, progress and the loss curve; at the end, the new model too. */
+export interface FinetuneJobResult {
+  step: number;
+  steps: number;
+  loss: number | null;
+  stepsPerSecond: number | null;
+  /** At most 500 points over the whole run. */
+  lossCurve: LossPoint[];
+  model?: PersonalisedModelRef;
+}
+
+export const trainContract = {
+  /** Starts stage-2 fine-tuning of a model on an album as a 'finetune' job. */
+  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, precision: true })),
+};
