@@ -7,6 +7,7 @@ import { libraryContract } from './library';
 import { flameContract } from './flame';
 import { viewportContract } from './viewport';
 import { modelsContract } from './models';
+import { trainContract } from './train';
 
 /**
  * The one API between UI and backend. Each domain declares its channels in its own file;
@@ -21,6 +22,7 @@ export const contract = {
   ...flameContract,
   ...modelsContract,
   ...estimateContract,
+  ...trainContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -36,4 +38,5 @@ export * from './flame';
 export * from './jobs';
 export * from './library';
 export * from './models';
+export * from './train';
 export * from './transport';
