@@ -10,6 +10,7 @@ import { modelHandlers } from '../models/handlers';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
+import { trainHandlers } from '../train/handlers';
 
 /**
  * Every contract channel → the service call that answers it. Handlers only adapt: parameters
@@ -55,6 +56,7 @@ export function createHandlers(backend: Backend) {
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
     ...modelHandlers(backend),
     ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
+    ...trainHandlers(backend),
   } satisfies ApiHandlers;
   return handlers;
 }
