@@ -5,6 +5,8 @@ import { useNotify } from '../app/NoticesProvider';
 import { ProgressBar } from '../components/ProgressBar';
 import { ImportReport } from '../library/ImportReport';
 import { asImportResult } from '../library/importResult';
+import { LossCurve } from '../train/LossCurve';
+import { asFinetuneResult } from '../train/lossCurve';
 import { formatEta, isActive, stateLabels } from './format';
 import { JobLog } from './JobLog';
 import { useJobs } from './JobsProvider';
@@ -49,6 +51,7 @@ export function JobRow({ job, defaultExpanded = false }: JobRowProps) {
 
   const active = isActive(job);
   const importResult = job.kind === 'import' ? asImportResult(job.result) : undefined;
+  const finetuneResult = job.kind === 'finetune' ? asFinetuneResult(job.result) : undefined;
   const ended = !active;
   return (
     <li className={`job job-${job.state}`} aria-label={`${job.title}, ${stateLabels[job.state]}`}>
@@ -61,6 +64,7 @@ export function JobRow({ job, defaultExpanded = false }: JobRowProps) {
         <span className="job-message">{job.message}</span>
         {active && <span className="job-eta">{formatEta(job.etaSeconds)}</span>}
       </div>
+      {finetuneResult && <LossCurve result={finetuneResult} />}
       <div className="job-actions">
         <button type="button" className="link-button" aria-expanded={expanded} onClick={() => setExpanded((e) => !e)}>
           {expanded ? 'Hide details' : 'Details'}
