@@ -70,6 +70,8 @@ export interface ModelInfo {
   sourcePath: string;
   /** The file the weights are read from. */
   filePath: string;
+  /** True when the file is a copy kept inside the project (a serve-mode upload): removing the model deletes that copy. */
+  projectCopy: boolean;
   /** 'ok'; 'missing' when the file is gone; 'changed' when its size is no longer the imported size. */
   fileStatus: 'ok' | 'missing' | 'changed';
   /** The model a personalised model was fine-tuned from (null for imports, or when it was removed). */

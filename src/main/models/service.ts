@@ -178,6 +178,7 @@ export class ModelService {
       format: record.format,
       sourcePath: record.sourcePath,
       filePath: record.filePath,
+      projectCopy: this.isUploadedCopy(record.filePath),
       fileStatus,
       baseModel: record.baseModelId !== null && baseName !== undefined ? { id: record.baseModelId, name: baseName } : null,
       lineage: record.lineage,

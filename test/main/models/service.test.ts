@@ -58,6 +58,7 @@ describe('ModelService', () => {
       filePath: fixture,
       sizeBytes: readFileSync(fixture).length,
       fileStatus: 'ok',
+      projectCopy: false,
       baseModel: null,
       lineage: null,
       encoderName: 'resnet18',
@@ -185,7 +186,7 @@ describe('ModelService', () => {
     expect(existsSync(staged)).toBe(false);
     const model = service.list().find((m) => m.name === 'model000000.pt')!;
     expect(model.filePath).toBe(join(project.paths.derived, 'models', 'uploaded', 'b1-1', 'model000000.pt'));
-    expect(model.fileStatus).toBe('ok');
+    expect(model).toMatchObject({ fileStatus: 'ok', projectCopy: true });
 
     // the same checkpoint uploaded again: the job returns the registered model, the second copy goes
     const duplicate = stage('b2', 'again.pt', fixture);

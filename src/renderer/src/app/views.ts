@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { EditView } from '../edit/EditView';
 import { LibraryView } from '../library/LibraryView';
+import { ModelsView } from '../models/ModelsView';
 import { SettingsView } from '../settings/SettingsView';
 import { ViewportPage } from '../viewport/components/ViewportPage';
 
@@ -27,6 +28,7 @@ export interface ViewEntry {
 export const views: readonly ViewEntry[] = [
   { id: 'library', label: 'Library', icon: '▦', component: LibraryView },
   { id: 'viewport', label: '3D head', icon: '◉', component: ViewportPage },
+  { id: 'models', label: 'Models', icon: '◇', component: ModelsView },
   { id: 'edit', label: 'Edit', icon: '✎', component: EditView },
   { id: 'settings', label: 'Settings', icon: '⚙', component: SettingsView },
 ];

@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../api';
+import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
+import { formatRoute } from '../app/route';
+import type { ViewProps } from '../app/views';
+import { useCoalesced } from '../hooks/useCoalesced';
+import { useQuery } from '../hooks/useQuery';
+import { EnginePanel } from './EnginePanel';
+import { importedModelId } from './format';
+import { ImportModelDialog } from './ImportModelDialog';
+import { ModelDetailsPanel } from './ModelDetailsPanel';
+import { ModelImportControls } from './ModelImportControls';
+import { ModelImportJobs } from './ModelImportJobs';
+import { ModelTable } from './ModelTable';
+import './models.css';
+
+/**
+ * The project's DiffusionRig models (`#/models/<modelId>`): the registered checkpoints in a
+ * table, the chosen one's details, importing (inspect first, then a job), and the Engine panel.
+ */
+export function ModelsView({ path, navigate }: ViewProps) {
+  const api = useApi();
+  const models = useQuery(() => api['model.list'](), 'models');
+  const refresh = useCoalesced(models.reload);
+  useReconnected(refresh);
+  const [checking, setChecking] = useState<string[] | null>(null);
+  const [started, setStarted] = useState<ReadonlySet<number>>(new Set());
+
+  // a finished import (from here, the CLI or another window) changes the list
+  useEvent('job.updated', (job) => {
+    if (job.kind !== 'model-import' || job.state !== 'done') return;
+    // not coalesced: the list must be loading before the route names the new model
+    models.reload();
+    const id = importedModelId(job);
+    if (id !== null && started.has(job.id)) navigate(formatRoute('models', id));
+  });
+
+  const list = models.data ?? [];
+  const selectedId = Number(path[0]);
+  const selected = list.find((m) => m.id === selectedId);
+  const firstId = list[0]?.id;
+  const settled = models.data !== undefined && !models.loading;
+  useEffect(() => {
+    if (settled && !selected && firstId !== undefined) window.location.replace(formatRoute('models', firstId));
+  }, [settled, selected, firstId]);
+
+  return (
+    <div className="models-view">
+      <header className="models-toolbar">
+        <h1>Models</h1>
+        <span className="muted">
+          {list.length} {list.length === 1 ? 'model' : 'models'}
+        </span>
+        <span className="spacer" />
+        <ModelImportControls onPaths={setChecking} />
+      </header>
+      <ModelImportJobs jobIds={started} onDismiss={(id) => setStarted((s) => new Set([...s].filter((x) => x !== id)))} />
+      {models.error !== undefined && (
+        <p className="form-error banner" role="alert">
+          {errorMessage(models.error)}
+        </p>
+      )}
+      <div className="models-body">
+        {list.length > 0 ? (
+          <ModelTable models={list} selectedId={selected?.id ?? null} onSelect={(id) => navigate(formatRoute('models', id))} />
+        ) : (
+          models.data && (
+            <div className="models-empty">
+              <h2>No models yet</h2>
+              <p className="muted">
+                Import a DiffusionRig checkpoint (<code>modelNNNNNN.pt</code> from the upstream training code, or a <code>.safetensors</code> / <code>.npz</code> state
+                dict). Its architecture is read from the tensor shapes; the file stays where it is.
+              </p>
+            </div>
+          )
+        )}
+        {selected && (
+          <ModelDetailsPanel
+            key={selected.id}
+            model={selected}
+            onChanged={refresh}
+            onDeleted={() => {
+              refresh();
+              navigate(formatRoute('models'));
+            }}
+          />
+        )}
+      </div>
+      <EnginePanel />
+      {checking && (
+        <ImportModelDialog
+          paths={checking}
+          onClose={() => setChecking(null)}
+          onStarted={(jobIds) => {
+            setChecking(null);
+            setStarted((s) => new Set([...s, ...jobIds]));
+          }}
+        />
+      )}
+    </div>
+  );
+}
