@@ -103,7 +103,12 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, phot
           <CodesPanel
             onLoad={onLoadCodes}
             onLoaded={(loaded, fileName) => {
-              store.replace(codesFromContract(loaded.codes));
+              // A file without a camera or light keeps the view's own (the backend's neutral
+              // defaults know nothing of this model's framing).
+              const codes = codesFromContract(loaded.codes);
+              if (!loaded.found.includes('cam')) codes.camera.set(store.codes.camera);
+              if (!loaded.found.includes('light')) codes.light.set(store.codes.light);
+              store.replace(codes);
               setCodesName(fileName);
               setResetSignal((n) => n + 1);
             }}
