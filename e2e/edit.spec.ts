@@ -1,7 +1,7 @@
 // The Edit studio in a real browser against serve mode (issue 7): with a tiny random-weight
 // model and a synthetic album whose photos have FLAME codes, a 2 sources × 2 targets × 3 modes
-// job fills 12 generated cells; zoom, the A/B wipe and the grid PNG export work, and the PNG
-// has the grid's size.
+// job fills 12 generated cells; zoom, the A/B wipe, re-run and the grid PNG export work, and the
+// PNG has the grid's size.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,6 +97,9 @@ test('edit studio: 12 cells appear, zoom, wipe and grid export', async ({ page, 
     await dialog.getByLabel('Wipe between source and generated').fill('80');
     await expect(top).toHaveAttribute('style', /inset\(0px 20% 0px 0px\)|inset\(0 20% 0 0\)/);
     await page.screenshot({ path: testInfo.outputPath('edit-wipe.png') });
+    // re-run from the stored provenance gives the same pixels on CPU
+    await dialog.getByRole('button', { name: 'Re-run' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Re-run reproduced the pixels exactly (cpu', { timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // export: one PNG of the whole grid, at the grid's size
