@@ -5,6 +5,7 @@ import { useApi, useTransport } from '../../app/BackendProvider';
 import type { ViewProps } from '../../app/views';
 import { useQuery } from '../../hooks/useQuery';
 import { PhotoPicker } from './PhotoPicker';
+import { GenerateEdit } from '../../edit/GenerateEdit';
 
 // three.js and react-three-fiber load with the viewport, not with the app shell.
 const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
@@ -57,6 +58,7 @@ export function ViewportPage({ path, navigate }: ViewportPageProps) {
           photoUrl={photoUrl}
           photoLabel={photo.data ? `${photo.data.fileName} · ${photo.data.estimator}` : null}
           onLoadCodes={loadCodes}
+          actions={photoId ? (currentCodes) => <GenerateEdit photoId={photoId} currentCodes={currentCodes} /> : undefined}
         />
       </Suspense>
     </div>

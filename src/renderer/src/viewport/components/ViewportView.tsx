@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { FlameCodes, LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
 import { exportMeshFile } from '../rig/exportMesh';
 import { createFlameRig } from '../rig/flameRig';
 import { drawableLayout } from '../rig/headGeometry';
 import { albedoTexture, floatTexture, type DisplayMode } from '../rig/headMaterial';
 import { PosedHead } from '../rig/posedHead';
-import { codesFromContract, framingCamera, neutralCodes, RigStore, type RigCodes } from '../rig/rigStore';
+import { codesFromContract, codesToContract, framingCamera, neutralCodes, RigStore, type RigCodes } from '../rig/rigStore';
 import type { FlameModel } from '../../../../common/flame/model';
 import { unpack } from '../rig/packed';
 import { unpackHeadModel } from '../rig/unpackHeadModel';
@@ -41,6 +41,8 @@ export interface ViewportViewProps {
   onLoadCodes?: (file: File, index: number) => Promise<LoadedCodes>;
   canvasSize?: number;
   bufferSize?: number;
+  /** Extra controls above the sliders, given a reader of the current codes (e.g. the Edit studio's "generate this edit"). */
+  actions?: (currentCodes: () => FlameCodes) => ReactNode;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ViewportViewProps {
  * expression / pose / light, the three DECA buffers, and mesh export. Slider edits go to a
  * RigStore (outside React) and reach the GPU buffers on the next frame.
  */
-export function ViewportView({ model, initialCodes = null, photoUrl = null, photoLabel = null, onLoadCodes, canvasSize = 512, bufferSize = 256 }: ViewportViewProps) {
+export function ViewportView({ model, initialCodes = null, photoUrl = null, photoLabel = null, onLoadCodes, canvasSize = 512, bufferSize = 256, actions }: ViewportViewProps) {
   const flame = useMemo(() => unpackHeadModel(model), [model]);
   const rig = useMemo(() => createFlameRig(flame), [flame]);
   const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
@@ -99,6 +101,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, phot
         <BufferPanels model={flame} albedo={albedoFloats} store={store} size={bufferSize} />
       </div>
       <aside className="viewport-controls" aria-label="Rig controls">
+        {actions?.(() => codesToContract(store.codes))}
         {onLoadCodes && (
           <CodesPanel
             onLoad={onLoadCodes}
