@@ -111,16 +111,18 @@ export function estimateJobKind(deps: { project: Project; pool: TaskPool; emit: 
           table.mark(jobId, photoId, 'failed', 'the photo was deleted');
         } else {
           const alignedOut = join(project.paths.derived, 'aligned', `${photoId}.png`);
+          const decaOut = join(project.paths.derived, 'deca224', `${photoId}.png`);
           try {
             const out = await pool.run('estimatePhoto', {
               imagePath: blobPath(project.paths, photo.hash),
               faceIndex: choices.get(photoId),
               spec: params.estimator,
               alignedOut,
+              decaOut,
               cacheDir: params.cacheDir,
             });
             if (out.ok) {
-              table.save(photoId, jobId, out.estimate, relative(project.paths.dir, alignedOut));
+              table.save(photoId, jobId, out.estimate, relative(project.paths.dir, alignedOut), relative(project.paths.dir, decaOut));
               table.mark(jobId, photoId, 'done', null);
             } else {
               table.mark(jobId, photoId, out.problem, out.message, out.faceBoxes);

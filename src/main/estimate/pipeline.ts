@@ -18,7 +18,7 @@ import type { DetectedFace } from '../face/detect';
 import type { Affine } from '../face/geometry';
 import { invertAffine } from '../face/geometry';
 import type { RgbImage } from '../face/image';
-import { resizeLanczos, toPlanar } from '../face/image';
+import { resizeLanczos, toPlanar, toRgb } from '../face/image';
 import { cameraToFrame } from './camera';
 import type { CodeModel } from './deca';
 import { CodeEstimator } from './deca';
@@ -65,6 +65,8 @@ export interface PhotoEstimate {
   camAligned: [number, number, number];
   emotion: Record<string, number>;
   aligned: RgbImage;
+  /** DECA's 224 crop of the aligned image (what DECA/EMOCA saw; for fitting, the same crop). */
+  decaCrop: RgbImage;
   /** The photo already was an FFHQ crop and was used as it is: `code` and `camAligned` are in its own frame. */
   alreadyAligned: boolean;
   /** Landmark fitting's report (fit only). */
@@ -134,6 +136,7 @@ export class PhotoEstimator {
       alignedLandmarks: analysis.alignedLandmarks.map(([x, y]) => [x, y]),
       alignTransform: analysis.aligned.transform,
       decaTransform: result.decaTransform,
+      decaCrop: toRgb(cropDeca(analysis.aligned.image, analysis.alignedLandmarks).crop),
       code: result.code,
       camAligned: [result.camAligned[0], result.camAligned[1], result.camAligned[2]],
       emotion: { ...analysis.emotion },

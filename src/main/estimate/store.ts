@@ -66,9 +66,9 @@ export class EstimatesTable {
   }
 
   /** Stores (replacing) a photo's estimate, and its codes for the Edit studio, in one transaction. */
-  save(photoId: number, jobId: number | null, estimate: Omit<PhotoEstimate, 'aligned'>, alignedPath: string): void {
+  save(photoId: number, jobId: number | null, estimate: Omit<PhotoEstimate, 'aligned' | 'decaCrop'>, alignedPath: string, decaCropPath?: string): void {
     const code = Buffer.from(estimate.code.buffer, estimate.code.byteOffset, codeLength * 4);
-    const details = { alreadyAligned: estimate.alreadyAligned, fit: estimate.fit, milliseconds: estimate.milliseconds };
+    const details = { alreadyAligned: estimate.alreadyAligned, decaCropPath, fit: estimate.fit, milliseconds: estimate.milliseconds };
     this.db.transaction(() => {
       this.db
         .prepare(

@@ -1,6 +1,6 @@
 /**
  * The worker-thread step of estimation: one photo through the pipeline (pipeline.ts), its
- * aligned crop written as a PNG, the rest returned as plain data. Estimators are built once per
+ * aligned crop and DECA's crop written as PNGs, the rest returned as plain data. Estimators are built once per
  * worker and per estimator spec (loading a checkpoint or a head model takes seconds).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,11 +29,13 @@ export interface EstimatePhotoInput {
   spec: EstimatorSpec;
   /** Where the aligned 256 crop is written (PNG). */
   alignedOut: string;
+  /** Where DECA's 224 crop of it is written (PNG). */
+  decaOut: string;
   cacheDir?: string;
 }
 
 /** Output: the estimate without pixels, or the problem that stopped it. */
-export type EstimatePhotoOutput = { ok: true; estimate: Omit<PhotoEstimate, 'aligned'> } | { ok: false; problem: EstimateProblem; message: string; faceBoxes: [number, number, number, number][] };
+export type EstimatePhotoOutput = { ok: true; estimate: Omit<PhotoEstimate, 'aligned' | 'decaCrop'> } | { ok: false; problem: EstimateProblem; message: string; faceBoxes: [number, number, number, number][] };
 
 const backend = new OnnxBackend({ providers: ['cpu'] });
 const estimators = new Map<string, Promise<PhotoEstimator>>();
@@ -58,9 +60,11 @@ export async function estimatePhotoTask(input: EstimatePhotoInput): Promise<Esti
   const estimator = await pending;
   const image = await loadImage(input.imagePath);
   try {
-    const { aligned, ...estimate } = await estimator.estimate(image, input.faceIndex);
-    mkdirSync(dirname(input.alignedOut), { recursive: true });
-    writeFileSync(input.alignedOut, await encodePng(aligned));
+    const { aligned, decaCrop, ...estimate } = await estimator.estimate(image, input.faceIndex);
+    for (const [path, picture] of [[input.alignedOut, aligned], [input.decaOut, decaCrop]] as const) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, await encodePng(picture));
+    }
     return { ok: true, estimate };
   } catch (error) {
     if (error instanceof EstimateError) return { ok: false, problem: error.problem, message: error.message, faceBoxes: error.faceBoxes };

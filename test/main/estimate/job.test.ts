@@ -44,6 +44,10 @@ describe("the 'estimate' job", () => {
       expect(e.code).toHaveLength(236);
       expect(e.landmarks).toHaveLength(68);
       expect(existsSync(join(t.project.paths.dir, e.alignedPath))).toBe(true);
+      // both derived crops are kept, each with its transform
+      expect(existsSync(join(t.project.paths.dir, e.details.decaCropPath as string))).toBe(true);
+      expect(e.alignTransform).toHaveLength(6);
+      expect(e.decaTransform).toHaveLength(6);
       expect(Object.keys(e.emotion)).toHaveLength(7);
     }
     const mean = table.albumMeanShape(album.id)!;
