@@ -79,7 +79,7 @@ export function EnginePanel(_props: EnginePanelProps) {
           </dd>
           <dt>Last ran on</dt>
           <dd>
-            <span className="engine-ran" data-provider={session?.provider ?? ''}>
+            <span className={session?.provider ? 'engine-ran' : 'engine-ran none'} data-provider={session?.provider ?? ''}>
               {describeSession(session)}
             </span>
             {session && (
