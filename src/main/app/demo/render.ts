@@ -83,7 +83,7 @@ export async function renderDemoScene(service: FlameRenderService, head: ActiveH
   const pixels = composite(buffers.rendered, buffers.mask, demoPhotoSize, scene.background);
   const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: demoPhotoSize, height: demoPhotoSize, channels: 3 } })
     .withExif({ IFD0: { Make: demoExif.make, Model: demoExif.model, Software: demoExif.software, ImageDescription: `Synthetic render of the Rig Studio demo head, not FLAME: ${scene.title}; scene seed ${scene.seed}` } })
-    .png({ compressionLevel: 9, adaptiveFiltering: false })
+    .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
   return { png, landmarks: landmarksAt(result.landmarks, demoPhotoSize * supersample, demoPhotoSize) };
 }
