@@ -12,7 +12,7 @@ import type { FlameCodes } from '../../common/contract/viewport';
 import { EstimateStore } from '../edit/estimates';
 import { codeLayout } from '../estimate/encoders';
 import { EstimatesTable, type StoredEstimate } from '../estimate/store';
-import { encodePng, loadImage, resampleAffine, toRgb } from '../face/image';
+import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
 import { AppError } from './errors';
 
@@ -96,8 +96,6 @@ export class EstimateViews {
       throw new AppError('not-found', `${photo.fileName}: its aligned crop ${estimate.alignedPath} is missing from the project; estimate the photo again`);
     }
     const alignedImage = await loadImage(bytes, alignedFile);
-    // DECA's 224 crop of the aligned image, through the stored transform the camera refers to
-    const deca = toRgb(resampleAffine(alignedImage, estimate.decaTransform, 224, 224, 'zero'));
     const inline = (png: Buffer, width: number, height: number): InlineImage => ({ mime: 'image/png', base64: png.toString('base64'), width, height });
     const original = originalCodes(estimate);
     const codes = this.codes.get(photoId)?.codes ?? original;
@@ -114,7 +112,7 @@ export class EstimateViews {
       landmarks: estimate.landmarks,
       alignedLandmarks: estimate.alignedLandmarks,
       aligned: inline(bytes, alignedImage.width, alignedImage.height),
-      decaCrop: inline(await encodePng(deca), 224, 224),
+      decaCrop: inline(await this.decaCrop(estimate, alignedImage), 224, 224),
       emotion: estimate.emotion,
       codes,
       original,
@@ -122,6 +120,22 @@ export class EstimateViews {
       fit: fit ? { initialError: fit.initialError, finalError: fit.finalError, iterations: fit.iterations, milliseconds: fit.milliseconds } : null,
       milliseconds: typeof estimate.details.milliseconds === 'number' ? estimate.details.milliseconds : null,
     };
+  }
+
+  /**
+   * DECA's 224 crop: the one the job kept (derived/deca224/), or, for estimates made before it
+   * kept one, cut from the aligned image through the stored transform the camera refers to.
+   */
+  private async decaCrop(estimate: StoredEstimate, aligned: RgbImage): Promise<Buffer> {
+    const kept = estimate.details.decaCropPath;
+    if (typeof kept === 'string') {
+      try {
+        return await readFile(join(this.project.dir, kept));
+      } catch {
+        // gone (e.g. derived files cleaned): cut it again below
+      }
+    }
+    return encodePng(toRgb(resampleAffine(aligned, estimate.decaTransform, 224, 224, 'zero')));
   }
 
   private require(photoId: number): StoredEstimate {

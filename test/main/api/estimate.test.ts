@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { dispatch } from '../../../src/main/api/dispatch';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
 import { EstimateStore } from '../../../src/main/edit/estimates';
+import { EstimatesTable } from '../../../src/main/estimate/store';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
 
@@ -139,7 +140,19 @@ describe('estimation of an album', () => {
     for (const [x] of view.landmarks) expect(x).toBeGreaterThan(320);
     expect(view.aligned).toMatchObject({ width: 256, height: 256, mime: 'image/png' });
     expect(view.decaCrop).toMatchObject({ width: 224, height: 224 });
-    const decaMeta = await sharp(Buffer.from(view.decaCrop.base64, 'base64')).stats();
+    // DECA's crop is the one the job kept; when that file is gone it is cut again, the same image
+    const stored = new EstimatesTable(backend.require().project.db).get(photoIds['two.png'])!;
+    expect(typeof stored.details.decaCropPath).toBe('string');
+    const keptFile = join(backend.require().project.dir, stored.details.decaCropPath as string);
+    expect(view.decaCrop.base64).toBe(readFileSync(keptFile).toString('base64'));
+    rmSync(keptFile);
+    const recut = (await call<PhotoEstimateView>('estimate.photo', { photoId: photoIds['two.png'] }))!.decaCrop;
+    expect(recut).toMatchObject({ width: 224, height: 224 });
+    const [keptPixels, recutPixels] = await Promise.all([view.decaCrop, recut].map((image) => sharp(Buffer.from(image.base64, 'base64')).raw().toBuffer()));
+    let diff = 0;
+    for (let i = 0; i < keptPixels.length; i++) diff += Math.abs(keptPixels[i] - recutPixels[i]);
+    expect(diff / keptPixels.length).toBeLessThan(8); // same crop (resampling may differ slightly)
+    const decaMeta = await sharp(Buffer.from(recut.base64, 'base64')).stats();
     expect(decaMeta.channels[0].mean).toBeGreaterThan(10); // a crop of the face, not a blank image
     expect(Object.keys(view.emotion)).toHaveLength(7);
     expect(Object.values(view.emotion).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);

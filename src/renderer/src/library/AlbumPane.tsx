@@ -3,6 +3,7 @@ import type { Album, PhotoSummary } from '../../../common/contract';
 import { useApi, useEvent, useReconnected, useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { AlbumEstimatePanel } from '../estimate/AlbumEstimatePanel';
 import { useCoalesced } from '../hooks/useCoalesced';
 import { droppedItems } from './dropFiles';
 import { ImportControls } from './ImportControls';
@@ -106,6 +107,7 @@ export function AlbumPane({ album }: AlbumPaneProps) {
         <ImportControls importer={importer} disabled={busy} />
       </header>
       <ImportStatus state={importer.state} onDismiss={importer.dismiss} />
+      {total > 0 && <AlbumEstimatePanel album={album} />}
       {total === 0 && importer.state.phase === 'idle' ? (
         <div className="empty-album">
           <p>No photos yet.</p>

@@ -3,6 +3,8 @@ import type { PhotoSummary } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useTransport } from '../app/BackendProvider';
 import { Modal } from '../components/Modal';
+import { PhotoEstimatePanel } from '../estimate/PhotoEstimatePanel';
+import { PhotoOverlay } from '../estimate/PhotoOverlay';
 import { useQuery } from '../hooks/useQuery';
 
 export interface PhotoDetailProps {
@@ -65,6 +67,7 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
           ) : (
             <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} onError={() => setFailedId(photo.id)} />
           )}
+          <PhotoOverlay photoId={photo.id} />
           <figcaption className="muted small">
             {failed && `The browser cannot show this ${d?.format ?? ''} original; this is its 256-px preview. `}
             {index + 1} of {total}
@@ -92,6 +95,7 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
               </div>
             ))}
           </dl>
+          <PhotoEstimatePanel photo={photo} />
         </section>
       </div>
     </Modal>

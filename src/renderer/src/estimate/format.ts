@@ -1,0 +1,39 @@
+import type { EstimateOutcomeState, PhotoOutcome } from '../../../common/contract';
+
+// Words and numbers for the estimation UI, kept out of the components so they can be tested.
+
+/** What a per-photo outcome means, and what the user can do. */
+export function outcomeText(outcome: Pick<PhotoOutcome, 'state' | 'reason' | 'faceBoxes'>): { label: string; advice: string } {
+  const labels: Record<EstimateOutcomeState, { label: string; advice: string }> = {
+    pending: { label: 'Not estimated yet', advice: 'the job stopped before this photo; run the estimation again' },
+    'no-face': { label: 'No face found', advice: 'check the photo shows a face; try again after cropping it' },
+    'several-faces': { label: `${outcome.faceBoxes.length || 'Several'} faces`, advice: 'choose the face to estimate' },
+    'face-too-small': { label: 'Face too small', advice: 'use a larger photo of this face' },
+    failed: { label: 'Failed', advice: 'see the reason; try again' },
+  };
+  return labels[outcome.state];
+}
+
+/** The 7 emotion classes in the classifier's order (src/main/face/emotion.ts), unknown ones after them. */
+export const emotionOrder = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+
+/** Emotion probabilities as rows for bars, in `emotionOrder`, with the most likely marked. */
+export function emotionRows(emotion: Record<string, number>): { name: string; value: number; top: boolean }[] {
+  const names = [...emotionOrder.filter((n) => n in emotion), ...Object.keys(emotion).filter((n) => !emotionOrder.includes(n)).sort()];
+  const best = Math.max(...names.map((n) => emotion[n]));
+  return names.map((name) => ({ name, value: emotion[name], top: emotion[name] === best }));
+}
+
+/** "3 of 5 photos estimated (fit 2, deca 1)". */
+export function estimatedSummary(estimatedCount: number, photoCount: number, byEstimator: Record<string, number>): string {
+  const names: Record<string, string> = { fit: 'landmark fitting', deca: 'DECA', emoca: 'EMOCA' };
+  const parts = Object.entries(byEstimator)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${names[name] ?? name} ${n}`);
+  return `${estimatedCount} of ${photoCount} ${photoCount === 1 ? 'photo' : 'photos'} estimated${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** Euclidean norm of a code vector (how far the mean shape is from FLAME's mean head). */
+export function norm(values: readonly number[]): number {
+  return Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+}

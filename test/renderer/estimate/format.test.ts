@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { emotionRows, estimatedSummary, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
+
+describe('estimation UI text', () => {
+  it('says what each per-photo problem is and what to do', () => {
+    expect(outcomeText({ state: 'several-faces', reason: '3 faces found; choose one', faceBoxes: [[0, 0, 1, 1], [2, 2, 1, 1], [4, 4, 1, 1]] })).toEqual({ label: '3 faces', advice: 'choose the face to estimate' });
+    expect(outcomeText({ state: 'no-face', reason: 'no face found', faceBoxes: [] }).label).toBe('No face found');
+    expect(outcomeText({ state: 'face-too-small', reason: null, faceBoxes: [[0, 0, 5, 5]] }).advice).toMatch(/larger photo/);
+    expect(outcomeText({ state: 'pending', reason: null, faceBoxes: [] }).advice).toMatch(/run the estimation again/);
+  });
+
+  it('counts estimates per estimator in words', () => {
+    expect(estimatedSummary(0, 1, {})).toBe('0 of 1 photo estimated');
+    expect(estimatedSummary(3, 5, { fit: 2, deca: 1, emoca: 0 })).toBe('3 of 5 photos estimated (landmark fitting 2, DECA 1)');
+  });
+
+  it("orders emotions as the classifier does and marks the most likely one", () => {
+    const rows = emotionRows({ neutral: 0.1, happy: 0.7, angry: 0.05, sad: 0.05, fear: 0.03, disgust: 0.02, surprise: 0.05 });
+    expect(rows.map((r) => r.name)).toEqual(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']);
+    expect(rows.filter((r) => r.top).map((r) => r.name)).toEqual(['happy']);
+    expect(emotionRows({ happy: 0.5, contempt: 0.5 }).map((r) => r.name)).toEqual(['happy', 'contempt']);
+  });
+
+  it('norm of the mean shape', () => {
+    expect(norm([3, 4])).toBe(5);
+    expect(norm([])).toBe(0);
+  });
+});
