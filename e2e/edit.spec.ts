@@ -4,11 +4,15 @@
 // PNG has the grid's size.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import sharp from 'sharp';
+import type { EditJobView } from '../src/common/contract/edit';
 import { EventHub } from '../src/main/api/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { gridSize } from '../src/main/edit/grid';
+import { codeLayout } from '../src/main/estimate/encoders';
+import { EstimatesTable } from '../src/main/estimate/store';
+import { blobPath } from '../src/main/library/paths';
 import { InlinePool } from '../src/main/jobs/pool';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
@@ -26,7 +30,7 @@ const modelSize = 32;
  * A project with one album of 4 synthetic faces, their FLAME codes stored through the store the
  * estimation job writes to, and a registered tiny checkpoint.
  */
-async function prepareProject(scratch: string): Promise<string> {
+async function prepareProject(scratch: string, options: { viewportEstimate?: boolean } = {}): Promise<string> {
   const dir = join(scratch, 'project');
   const project = Project.create(dir, 'Edit e2e');
   const hub = new EventHub();
@@ -40,6 +44,24 @@ async function prepareProject(scratch: string): Promise<string> {
   const photos = library.listPhotos(album.id, 0, 10).items;
   const estimates = new EstimateStore(project.db);
   photos.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  if (options.viewportEstimate) {
+    // the 3D viewport reads the estimation job's full record: store photo 1's known codes
+    // through that store (it mirrors them into the Edit studio's codes as the job does)
+    const { codes, landmarks } = faces[0];
+    const code = new Float32Array(236);
+    code.set(codes.shape, codeLayout.shape[0]);
+    code.set(codes.expression, codeLayout.exp[0]);
+    code.set(codes.pose, codeLayout.pose[0]);
+    code.set(codes.camera, codeLayout.cam[0]);
+    code.set(codes.light, codeLayout.light[0]);
+    const identity: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
+    new EstimatesTable(project.db).save(
+      photos[0].id,
+      null,
+      { estimator: 'fit', version: 'synthetic (known codes)', faceIndex: 0, faceBoxes: [[0, 0, 64, 64]], score: 1, landmarks, alignedLandmarks: landmarks, alignTransform: identity, decaTransform: identity, code, camAligned: [codes.camera[0], codes.camera[1], codes.camera[2]], emotion: {}, alreadyAligned: true, milliseconds: 0 },
+      relative(dir, blobPath(project.paths, photos[0].hash)),
+    );
+  }
   const checkpoint = writeTinyCheckpoint(scratch);
   new ModelRegistry(project.db).add({
     name: 'tiny-e2e', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',
@@ -111,6 +133,32 @@ test('edit studio: 12 cells appear, zoom, wipe and grid export', async ({ page, 
     await expect(page.getByTestId('export-status')).toHaveText(`Grid ${expected.width}×${expected.height} px`);
   } finally {
     await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
+    await server.stop();
+  }
+});
+
+test('3D viewport: the sliders\' edit of the photo shown is generated as a single edit', async ({ page, request, scratch }) => {
+  const dir = await prepareProject(scratch, { viewportEstimate: true });
+  const server = await startServer({ env: { RIG_STUDIO_PROVIDERS: 'cpu' } });
+  try {
+    await callApi(request, server, 'project.open', { dir });
+    await page.goto(`${server.url}#/viewport/photo/1`);
+    const panel = page.getByRole('group', { name: 'Generate this edit' });
+    await expect(panel).toBeVisible({ timeout: 30_000 });
+    await expect(panel.getByLabel('Edit model')).toContainText('tiny-e2e');
+    await panel.getByLabel('DDIM steps').fill('2');
+    // move the first expression slider: the edit must use the viewport's codes, not the estimate
+    await page.getByRole('slider', { name: 'ψ1', exact: true }).fill('1.5');
+    await panel.getByRole('button', { name: 'Generate this edit' }).click();
+    await panel.getByRole('link', { name: 'open it in Edit' }).click();
+    const done = page.locator('[data-testid="edit-cell"][data-state="done"]');
+    await expect(done).toHaveCount(1, { timeout: 60_000 });
+    await expect(done.first()).toContainText('explicit');
+    const jobId = Number(new URL(page.url()).hash.split('/').pop());
+    const view = await callApi<EditJobView>(request, server, 'edit.job', { jobId });
+    expect(view.results[0].provenance.codes.expression[0]).toBeCloseTo(1.5, 5);
+    expect(view.results[0].provenance.sourcePhotoId).toBe(1);
+  } finally {
     await server.stop();
   }
 });

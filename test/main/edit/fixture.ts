@@ -63,10 +63,10 @@ export function syntheticCodes(k: number): FlameCodes {
 }
 
 /** Renders synthetic faces as PNGs of `size`² into `dir`; returns their paths and codes. */
-export async function writeSyntheticFaces(dir: string, count: number, size = 64): Promise<{ path: string; codes: FlameCodes }[]> {
+export async function writeSyntheticFaces(dir: string, count: number, size = 64): Promise<{ path: string; codes: FlameCodes; landmarks: [number, number][] }[]> {
   const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
   const texture = head.albedo ? { width: head.albedo.width, height: head.albedo.height, data: Float32Array.from(head.albedo.rgb, (v) => v / 255) } : null;
-  const out: { path: string; codes: FlameCodes }[] = [];
+  const out: { path: string; codes: FlameCodes; landmarks: [number, number][] }[] = [];
   for (let k = 0; k < count; k++) {
     const codes = syntheticCodes(k);
     const result = await renderFlameTask({ modelKey: `fixture:${head.key}`, model: head.model, codes: skinCodes(codes), size, texture });
@@ -79,7 +79,8 @@ export async function writeSyntheticFaces(dir: string, count: number, size = 64)
     }
     const path = join(dir, `face-${k}.png`);
     await sharp(rgb, { raw: { width: size, height: size, channels: 3 } }).png().toFile(path);
-    out.push({ path, codes });
+    const landmarks = Array.from({ length: result.landmarks.length / 2 }, (_, i): [number, number] => [result.landmarks[2 * i], result.landmarks[2 * i + 1]]);
+    out.push({ path, codes, landmarks });
   }
   return out;
 }
