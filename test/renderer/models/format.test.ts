@@ -56,12 +56,18 @@ describe('model formatting', () => {
     expect(fileWarning({ fileStatus: 'ok', filePath: '/data/model.pt' })).toBeNull();
   });
 
-  it('lists lineage entries in order, nested values as JSON', () => {
+  it('lists lineage entries in order, nested values as JSON, long arrays shortened', () => {
     expect(lineageRows(null)).toEqual([]);
-    expect(lineageRows({ album: 'Ada', steps: 5000, settings: { lr: 1e-5, batch: 4 } })).toEqual([
+    expect(lineageRows({ album: 'Ada', steps: 5000, settings: { lr: 1e-5, batch: 4 }, photoIds: [4, 5, 6] })).toEqual([
       ['album', 'Ada'],
       ['steps', '5000'],
       ['settings', '{"lr":0.00001,"batch":4}'],
+      ['photoIds', '[4,5,6]'],
+    ]);
+    const meanShape = Array.from({ length: 100 }, (_, i) => i / 3);
+    expect(lineageRows({ meanShape, photoIds: [11, 12, 13, 14, 15, 16, 17] })).toEqual([
+      ['meanShape', '100 values (0, 0.3333, 0.6667, …)'],
+      ['photoIds', '7 values (11, 12, 13, …)'],
     ]);
   });
 

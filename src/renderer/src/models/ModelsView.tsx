@@ -26,13 +26,15 @@ export function ModelsView({ path, navigate }: ViewProps) {
   const [checking, setChecking] = useState<string[] | null>(null);
   const [started, setStarted] = useState<ReadonlySet<number>>(new Set());
 
-  // a finished import (from here, the CLI or another window) changes the list
+  // a finished job may have registered a model: an import (from here, the CLI or another
+  // window) or a fine-tuning run (a personalised model)
   useEvent('job.updated', (job) => {
-    if (job.kind !== 'model-import' || job.state !== 'done') return;
+    if (job.state !== 'done') return;
+    const id = job.kind === 'model-import' && started.has(job.id) ? importedModelId(job) : null;
+    if (id === null) return refresh();
     // not coalesced: the list must be loading before the route names the new model
     models.reload();
-    const id = importedModelId(job);
-    if (id !== null && started.has(job.id)) navigate(formatRoute('models', id));
+    navigate(formatRoute('models', id));
   });
 
   const list = models.data ?? [];

@@ -32,10 +32,20 @@ export function fileWarning(model: Pick<ModelInfo, 'fileStatus' | 'filePath'>): 
   return null;
 }
 
-/** Lineage as label/value rows (nested values as compact JSON), in the order training wrote them. */
+/** A lineage value in a few words: long arrays (photo ids, a mean shape) are shortened to their length and first items. */
+function lineageValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length > 6) {
+    const head = value.slice(0, 3).map((v) => (typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : JSON.stringify(v)));
+    return `${value.length} values (${head.join(', ')}, …)`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Lineage as label/value rows, in the order training wrote them. */
 export function lineageRows(lineage: Record<string, unknown> | null): [string, string][] {
   if (!lineage) return [];
-  return Object.entries(lineage).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+  return Object.entries(lineage).map(([key, value]) => [key, lineageValue(value)]);
 }
 
 /** "cuda → dml → coreml → cpu". */
