@@ -23,6 +23,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const [show, setShow] = useState<Show>('generated');
   const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
   const [exported, setExported] = useState<string | null>(null);
+  const [tile, setTile] = useState(112);
   const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
   const photos = useQuery(async () => new Map((await Promise.all(photoIds.map((id) => api['photo.get']({ photoId: id })))).map((p) => [p.id, p])), photoIds.join(','));
   const results = new Map(view.results.map((r) => [r.id, r]));
@@ -70,6 +71,10 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
             </button>
           ))}
         </span>
+        <label className="edit-tile-size">
+          Tiles
+          <input type="range" min={48} max={256} step={16} value={tile} aria-label="Tile size" onChange={(e) => setTile(Number(e.target.value))} />
+        </label>
         {(view.state === 'running' || view.state === 'queued') && (
           <button type="button" className="small" onClick={() => api['job.cancel']({ jobId: view.jobId }).catch((e: unknown) => notify.error(e, 'Could not cancel'))}>
             Cancel
@@ -86,7 +91,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         </button>
       </header>
       {exported && <p className="muted" role="status" data-testid="export-status">{exported}</p>}
-      <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${targets.length}, auto)` }}>
+      <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${targets.length}, auto)`, ['--edit-tile' as string]: `${tile}px` }}>
         {view.sourcePhotoIds.map((source) =>
           targets.map((target) => (
             <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block">
