@@ -33,7 +33,9 @@ describe('demo project content', () => {
   it('first open: twelve 512 px renders in the Demo album, labelled synthetic, each with its exact codes as a demo-ground-truth estimate', async () => {
     const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
     const started = performance.now();
-    await openDemo(backend);
+    // two requests at once (two browser tabs): the second joins the first
+    const [a, b] = await Promise.all([openDemo(backend), openDemo(backend)]);
+    expect(a).toEqual(b);
     console.log(`demo content generated in ${((performance.now() - started) / 1000).toFixed(1)} s (inline, one thread)`);
     const { project, library } = backend.require();
     const { album, photos } = demoAlbum(backend);
@@ -106,7 +108,7 @@ describe('demo content after a crash', () => {
       const open = first.current;
       if (!open) continue;
       const album = open.library.listAlbums().find((a) => a.name === 'Demo');
-      if (album && open.library.listPhotos(album.id, 0, 100).total >= 3) break;
+      if (album && open.library.listPhotos(album.id, 0, 100).total >= 2) break;
     }
     await first.close();
     await expect(opening).rejects.toThrow(/could not be imported|interrupted/);
@@ -114,7 +116,7 @@ describe('demo content after a crash', () => {
     const second = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
     await second.open(demoProjectDir(dataDir));
     const partial = demoAlbum(second).photos.length;
-    expect(partial).toBeGreaterThanOrEqual(3);
+    expect(partial).toBeGreaterThanOrEqual(2);
     expect(partial).toBeLessThan(12);
     expect(importJobs(second).map((j) => j.state)).toEqual(['interrupted']);
     await openDemo(second);
