@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import type { ModelInfo } from '../../../common/contract';
+import { useApi } from '../app/BackendProvider';
+import { useNotify } from '../app/NoticesProvider';
+import { Modal } from '../components/Modal';
+import { useQuery } from '../hooks/useQuery';
+import { defaultFinetuneForm, finetuneRequest, type FinetuneForm } from './finetuneForm';
+
+export interface FinetuneDialogProps {
+  model: ModelInfo;
+  onClose: () => void;
+}
+
+/**
+ * Starts stage-2 fine-tuning of `model` on an album (a 'finetune' job: progress, ETA, loss
+ * curve, cancel and resume are in the jobs panel; the result appears as a personalised model).
+ */
+export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
+  const api = useApi();
+  const notify = useNotify();
+  const albums = useQuery(() => api['album.list'](), 'albums');
+  const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const field = (key: keyof Omit<FinetuneForm, 'albumId'>, label: string, hint?: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <input value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+      {hint && <small className="muted">{hint}</small>}
+    </label>
+  );
+  const submit = async () => {
+    const request = finetuneRequest(model.id, form);
+    if ('error' in request) {
+      setError(request.error);
+      return;
+    }
+    setBusy(true);
+    try {
+      const { jobId } = await api['finetune.start'](request.params);
+      notify.info(`Fine-tuning started (job ${jobId}); follow it in the jobs panel.`);
+      onClose();
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={`Fine-tune ${model.name}`} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Album</span>
+          <select value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} data-autofocus>
+            <option value="">Choose an album…</option>
+            {(albums.data ?? []).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.photoCount} photos)
+              </option>
+            ))}
+          </select>
+          <small className="muted">Every photo needs FLAME codes (run estimation first); buffers use the album's mean shape.</small>
+        </label>
+        {field('steps', 'Steps', 'Upstream stage 2: 5000')}
+        {field('batchSize', 'Batch size')}
+        {field('learningRate', 'Learning rate')}
+        {field('seed', 'Seed')}
+        {field('checkpointInterval', 'Checkpoint every (steps)', 'A cancelled or interrupted run resumes from the last checkpoint')}
+        {field('name', 'Name of the new model', 'Default: the base model’s name and the album')}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Start fine-tuning
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
