@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Icon } from '../components/Icon';
 import { PromptDialog } from '../components/PromptDialog';
 import { useQuery } from '../hooks/useQuery';
+import { FinetuneDialog } from '../train/FinetuneDialog';
 import { fileWarning, formatBytes, formatCount, kindLabels, lineageRows } from './format';
 
 export interface ModelDetailsPanelProps {
@@ -31,6 +32,7 @@ export function ModelDetailsPanel({ model, onChanged, onDeleted }: ModelDetailsP
   const details = useQuery(() => api['model.get']({ modelId: model.id }), `${model.id}:${model.name}:${model.fileStatus}`);
   const [renaming, setRenaming] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const [finetuning, setFinetuning] = useState(false);
   const warning = fileWarning(model);
   const lineage = lineageRows(model.lineage);
   const parameters = details.data?.parameters;
@@ -41,6 +43,9 @@ export function ModelDetailsPanel({ model, onChanged, onDeleted }: ModelDetailsP
         <h2>{model.name}</h2>
         <span className="model-kind">{kindLabels[model.kind]}</span>
         <span className="spacer" />
+        <button type="button" className="small" onClick={() => setFinetuning(true)}>
+          Fine-tune…
+        </button>
         <button type="button" className="small" onClick={() => setRenaming(true)}>
           <Icon name="pencil" size={14} /> Rename
         </button>
@@ -48,6 +53,7 @@ export function ModelDetailsPanel({ model, onChanged, onDeleted }: ModelDetailsP
           <Icon name="trash" size={14} /> Remove
         </button>
       </header>
+      {finetuning && <FinetuneDialog model={model} onClose={() => setFinetuning(false)} />}
       {warning && (
         <p className="form-error" role="alert">
           {warning}
