@@ -23,7 +23,7 @@ export const groundTruthEstimator = 'demo-ground-truth';
 export const groundTruthVersion = `demo-scenes-${demoScenesVersion} (exact render inputs of the demo head, not estimated)`;
 
 /** A demo photo's estimate, shaped like the pipeline's (without the aligned pixels). */
-export type GroundTruthEstimate = Omit<PhotoEstimate, 'aligned' | 'estimator' | 'fit'> & { estimator: typeof groundTruthEstimator };
+export type GroundTruthEstimate = Omit<PhotoEstimate, 'aligned' | 'decaCrop' | 'estimator' | 'fit'> & { estimator: typeof groundTruthEstimator };
 
 /** Photo (512) → aligned (256) pixels: an exact halving of edge coordinates. */
 const alignTransform: Affine = [alignedSize / demoPhotoSize, 0, 0, 0, alignedSize / demoPhotoSize, 0];
