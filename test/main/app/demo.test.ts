@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../src/main/api/dispatch';
+import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
 import { demoProjectDir, openDemo } from '../../../src/main/app/demo';
 import { groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
@@ -77,6 +79,19 @@ describe('demo project content', () => {
     expect(after).toEqual(before);
     expect(after.map((p) => new EstimateStore(backend.require().project.db).get(p.id)!.createdAt)).toEqual(estimatedAt);
     expect(importJobs(backend)).toHaveLength(1);
+    await backend.close();
+  });
+
+  it("the Edit studio's channels see the demo photos' codes", async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    const handlers = createHandlers(backend);
+    await dispatch(handlers, 'project.openDemo', []);
+    const { album, photos } = demoAlbum(backend);
+    const listed = (await dispatch(handlers, 'edit.estimates', [{ albumId: album.id }])) as { photoId: number; estimator: string }[];
+    expect(listed).toEqual(photos.map((p) => ({ photoId: p.id, estimator: groundTruthEstimator })));
+    const codes = (await dispatch(handlers, 'edit.photoCodes', [{ photoId: photos[9].id }])) as { pose: number[]; camera: number[] };
+    expect(codes.pose).toEqual(scenes[9].pose);
+    expect(codes.camera).toEqual(scenes[9].cam);
     await backend.close();
   });
 
