@@ -120,12 +120,25 @@ export class ProjectEditor {
     return { file: photo.imageFile, sha256: createHash('sha256').update(readFileSync(this.file(photo.imageFile))).digest('hex') };
   }
 
-  /** The model and the size it runs at. */
-  async model(modelId: number, imageSize?: number): Promise<{ loaded: LoadedModel; size: number }> {
-    const loaded = await this.engine.models.load(this.project.db, modelId);
+  /** The model (held until `release`) and the size it runs at. */
+  async model(modelId: number, imageSize?: number): Promise<{ loaded: LoadedModel; size: number; release: () => void }> {
+    const { loaded, release } = await this.engine.models.acquire(this.project.db, modelId);
     const size = modelImageSize(loaded.record, imageSize);
-    if (!size) throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) cannot be told from its channel multipliers; give the image size`);
-    return { loaded, size };
+    if (!size) {
+      release();
+      throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) cannot be told from its channel multipliers; give the image size`);
+    }
+    return { loaded, size, release };
+  }
+
+  /** Runs `work` with the model held (it is not disposed meanwhile). */
+  private async withModel<T>(modelId: number, imageSize: number | undefined, work: (loaded: LoadedModel, size: number) => Promise<T>): Promise<T> {
+    const { loaded, size, release } = await this.model(modelId, imageSize);
+    try {
+      return await work(loaded, size);
+    } finally {
+      release();
+    }
   }
 
   /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
@@ -173,7 +186,22 @@ export class ProjectEditor {
       onStep?: (done: number, total: number) => void;
     } = {},
   ): Promise<EditResultInfo[]> {
-    const { loaded, size } = await this.model(settings.modelId, settings.imageSize);
+    return this.withModel(settings.modelId, settings.imageSize, (loaded, size) => this.generateWith(loaded, size, cells, settings, hooks));
+  }
+
+  private async generateWith(
+    loaded: LoadedModel,
+    size: number,
+    cells: readonly PreparedCell[],
+    settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number; jobId: number | null; scores: boolean },
+    hooks: {
+      signal?: AbortSignal;
+      cellIndex?: (position: number) => number | undefined;
+      onResult?: (position: number, result: EditResultInfo) => void;
+      onFailure?: (position: number, error: Error) => void;
+      onStep?: (done: number, total: number) => void;
+    },
+  ): Promise<EditResultInfo[]> {
     const head = await this.engine.headModel();
     const renderer = new PhysicalRenderer(this.pool, head);
     const results: EditResultInfo[] = [];
@@ -282,22 +310,27 @@ export class ProjectEditor {
 
   /** Samples cells without storing them (sweep frames): one [3, S, S] sample per cell, in order. */
   async sample(cells: readonly PreparedCell[], settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number }, signal?: AbortSignal): Promise<{ samples: Float32Array[]; size: number }> {
-    const { loaded, size } = await this.model(settings.modelId, settings.imageSize);
-    const renderer = new PhysicalRenderer(this.pool, await this.engine.headModel());
-    const samples: Float32Array[] = [];
-    for (let start = 0; start < cells.length; start += settings.batchSize) {
-      const items: EditItem[] = [];
-      for (const cell of cells.slice(start, start + settings.batchSize)) items.push((await this.item(cell, renderer, size, settings.sampler)).item);
-      samples.push(...(await generateBatch(loaded.runner, items, size, settings.sampler, { signal })).samples);
-    }
-    return { samples, size };
+    return this.withModel(settings.modelId, settings.imageSize, async (loaded, size) => {
+      const renderer = new PhysicalRenderer(this.pool, await this.engine.headModel());
+      const samples: Float32Array[] = [];
+      for (let start = 0; start < cells.length; start += settings.batchSize) {
+        const items: EditItem[] = [];
+        for (const cell of cells.slice(start, start + settings.batchSize)) items.push((await this.item(cell, renderer, size, settings.sampler)).item);
+        samples.push(...(await generateBatch(loaded.runner, items, size, settings.sampler, { signal })).samples);
+      }
+      return { samples, size };
+    });
   }
 
   /** Regenerates a stored result from its provenance alone (batch of one) and compares. */
   async rerun(resultId: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
     const stored = this.store.result(resultId);
     const p = stored.provenance;
-    const { loaded, size } = await this.model(p.model.id ?? 0, p.imageSize);
+    return this.withModel(p.model.id ?? 0, p.imageSize, (loaded, size) => this.rerunWith(resultId, stored, loaded, size));
+  }
+
+  private async rerunWith(resultId: number, stored: EditResultInfo, loaded: LoadedModel, size: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
+    const p = stored.provenance;
     if (loaded.record.sha256 !== p.model.sha256) throw new AppError('conflict', `result ${resultId} was made with a model (${p.model.sha256.slice(0, 12)}…) that is no longer registered under id ${p.model.id}`);
     const head = await this.engine.headModel();
     const renderer = new PhysicalRenderer(this.pool, head);

@@ -1,7 +1,6 @@
 /**
  * Registered DiffusionRig models ready to sample: the checkpoint read and checked against its
- * registered config, bound to the ONNX backend. The last model used stays loaded (editing
- * usually runs many jobs on one model); loading another disposes its sessions.
+ * registered config, bound to the ONNX backend.
  */
 import { readCheckpoint } from '../checkpoint';
 import { defaultChannelMult } from '../models/config';
@@ -32,15 +31,29 @@ export interface LoadedModel {
   runner: DiffusionRigRunner;
 }
 
-/** Loads registered models onto one backend, keeping the last one. */
+interface Entry {
+  loaded: Promise<LoadedModel>;
+  /** Work in progress with this model: it is never disposed while in use. */
+  users: number;
+  lastUsed: number;
+}
+
+/**
+ * Loads registered models onto one backend. Up to `keep` models stay loaded (editing usually
+ * runs many jobs on one model); the least recently used idle one is disposed beyond that, and
+ * a model in use (a running job, a re-run, a sweep) is never disposed under its user.
+ */
 export class ModelLoader {
-  private current: Promise<LoadedModel> | null = null;
-  private currentKey = '';
+  private readonly entries = new Map<string, Entry>();
+  private clock = 0;
 
-  constructor(readonly backend: OnnxBackend) {}
+  constructor(
+    readonly backend: OnnxBackend,
+    private readonly keep = 2,
+  ) {}
 
-  /** The model with this id from the project's registry, loaded. */
-  load(db: Database, modelId: number): Promise<LoadedModel> {
+  /** The model with this id from the project's registry, loaded and held until `release`. */
+  async acquire(db: Database, modelId: number): Promise<{ loaded: LoadedModel; release: () => void }> {
     let record: ModelRecord;
     try {
       record = new ModelRegistry(db).get(modelId);
@@ -48,29 +61,48 @@ export class ModelLoader {
       throw new AppError('not-found', `model ${modelId} is not registered in this project`);
     }
     const key = `${record.sha256}:${record.filePath}`;
-    if (this.current && this.currentKey === key) return this.current;
-    const previous = this.current;
-    this.currentKey = key;
-    this.current = (async () => {
-      if (previous) await (await previous.catch(() => null))?.runner.dispose();
-      const checkpoint = readCheckpoint(record.filePath);
-      const weights = loadDiffusionRig(checkpoint.stateDict, record.filePath, {}, record.config);
-      return { record, runner: new DiffusionRigRunner(weights, this.backend, `edit-model-${record.sha256.slice(0, 16)}`) };
-    })();
-    this.current.catch(() => {
-      if (this.currentKey === key) {
-        this.current = null;
-        this.currentKey = '';
-      }
-    });
-    return this.current;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const loaded = (async () => {
+        const checkpoint = readCheckpoint(record.filePath);
+        const weights = loadDiffusionRig(checkpoint.stateDict, record.filePath, {}, record.config);
+        return { record, runner: new DiffusionRigRunner(weights, this.backend, `edit-model-${record.sha256.slice(0, 16)}`) };
+      })();
+      entry = { loaded, users: 0, lastUsed: 0 };
+      this.entries.set(key, entry);
+      loaded.catch(() => this.entries.delete(key));
+    }
+    entry.users++;
+    entry.lastUsed = ++this.clock;
+    const held = entry;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      held.users--;
+      void this.evict();
+    };
+    try {
+      return { loaded: await entry.loaded, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
-  /** Frees the loaded model's sessions. */
+  private async evict(): Promise<void> {
+    const idle = [...this.entries].filter(([, e]) => e.users === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    while (this.entries.size > this.keep && idle.length > 0) {
+      const [key, entry] = idle.shift()!;
+      this.entries.delete(key);
+      await (await entry.loaded.catch(() => null))?.runner.dispose();
+    }
+  }
+
+  /** Frees every loaded model's sessions. */
   async dispose(): Promise<void> {
-    const loaded = await this.current?.catch(() => null);
-    this.current = null;
-    this.currentKey = '';
-    await loaded?.runner.dispose();
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map(async (e) => (await e.loaded.catch(() => null))?.runner.dispose()));
   }
 }

@@ -160,7 +160,12 @@ export class EditService {
   async grid(jobId: number): Promise<EncodedImage> {
     const view = this.job(jobId);
     const results = new Map(view.results.map((r) => [r.id, r]));
-    const size = view.results[0]?.provenance.imageSize ?? (await this.editor.model(this.jobParams(jobId).modelId, this.jobParams(jobId).imageSize)).size;
+    let size = view.results[0]?.provenance.imageSize;
+    if (size === undefined) {
+      const { size: modelSize, release } = await this.editor.model(this.jobParams(jobId).modelId, this.jobParams(jobId).imageSize);
+      release();
+      size = modelSize;
+    }
     const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
     const imageOf = (photoId: number) => this.editor.photo(photoId).imageFile;
     const grid = await composeGrid({ sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: size }, async (row, block, slot) => {

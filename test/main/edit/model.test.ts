@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../../src/main/db/database';
+import { ModelLoader, modelImageSize } from '../../../src/main/edit/model';
+import { defaultConfig } from '../../../src/main/models/config';
+import { ModelRegistry, type ModelRecord } from '../../../src/main/models/registry';
+import { OnnxBackend } from '../../../src/main/nn/backend';
+import { tinyConfig, writeTinyCheckpoint } from './fixture';
+
+describe('edit model loading', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rig-edit-model-'));
+  const db = new BetterSqlite3(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const registry = new ModelRegistry(db);
+  const ids = [1, 2, 3].map((seed) => {
+    const path = writeTinyCheckpoint(dir, seed);
+    return registry.add({
+      name: `tiny-${seed}`, kind: 'base', sourcePath: path, filePath: path, format: 'safetensors',
+      sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), sizeBytes: statSync(path).size,
+      config: tinyConfig, parameterCount: 0, baseModelId: null, lineage: null,
+    }).model.id;
+  });
+  const loader = new ModelLoader(new OnnxBackend({ providers: ['cpu'] }), 2);
+  afterAll(async () => {
+    await loader.dispose();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a model in use loaded while others come and go, and evicts the least recently used idle one', async () => {
+    const a = await loader.acquire(db, ids[0]);
+    const b = await loader.acquire(db, ids[1]);
+    b.release();
+    const c = await loader.acquire(db, ids[2]);
+    c.release();
+    // three models, room for two: b (idle, least recent) went; a (in use) stayed
+    expect((await loader.acquire(db, ids[0])).loaded.runner).toBe(a.loaded.runner);
+    const b2 = await loader.acquire(db, ids[1]);
+    expect(b2.loaded.runner).not.toBe(b.loaded.runner);
+    expect(b2.loaded.record.name).toBe('tiny-2');
+    await expect(loader.acquire(db, 99)).rejects.toThrow(/model 99 is not registered/);
+  }, 60_000);
+
+  it('tells the image size from the lineage, an override, or upstream channel multipliers', () => {
+    const record = (config = tinyConfig, lineage: Record<string, unknown> | null = null) => ({ config, lineage }) as ModelRecord;
+    expect(modelImageSize(record(defaultConfig(256)))).toBe(256);
+    expect(modelImageSize(record(defaultConfig(64)))).toBe(64);
+    expect(modelImageSize(record(tinyConfig))).toBeNull();
+    expect(modelImageSize(record(tinyConfig, { imageSize: 32 }))).toBe(32);
+    expect(modelImageSize(record(defaultConfig(256)), 128)).toBe(128);
+  });
+});
