@@ -22,12 +22,17 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // hints sit outside the labels, so each control's accessible name is its label alone
   const field = (key: keyof Omit<FinetuneForm, 'albumId'>, label: string, hint?: string) => (
-    <label className="field">
-      <span>{label}</span>
-      <input value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
-      {hint && <small className="muted">{hint}</small>}
-    </label>
+    <div className="field" key={key}>
+      <label htmlFor={`finetune-${key}`}>{label}</label>
+      <input id={`finetune-${key}`} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} aria-describedby={hint ? `finetune-${key}-hint` : undefined} />
+      {hint && (
+        <small id={`finetune-${key}-hint`} className="muted">
+          {hint}
+        </small>
+      )}
+    </div>
   );
   const submit = async () => {
     const request = finetuneRequest(model.id, form);
@@ -54,9 +59,9 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
           void submit();
         }}
       >
-        <label className="field">
-          <span>Album</span>
-          <select value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} data-autofocus>
+        <div className="field">
+          <label htmlFor="finetune-album">Album</label>
+          <select id="finetune-album" value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} aria-describedby="finetune-album-hint" data-autofocus>
             <option value="">Choose an album…</option>
             {(albums.data ?? []).map((a) => (
               <option key={a.id} value={a.id}>
@@ -64,8 +69,10 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
               </option>
             ))}
           </select>
-          <small className="muted">Every photo needs FLAME codes (run estimation first); buffers use the album's mean shape.</small>
-        </label>
+          <small id="finetune-album-hint" className="muted">
+            Every photo needs FLAME codes (run estimation first); buffers use the album’s mean shape.
+          </small>
+        </div>
         {field('steps', 'Steps', 'Upstream stage 2: 5000')}
         {field('batchSize', 'Batch size')}
         {field('learningRate', 'Learning rate')}
