@@ -65,7 +65,28 @@ export interface CellRequest {
   modes: EditMode[];
 }
 
-/** Shared by every project: backend sessions, the loaded model, the head model. */
+/** How a set of cells is generated. */
+export interface GenerateSettings {
+  modelId: number;
+  imageSize?: number;
+  sampler: SamplerSettings;
+  batchSize: number;
+  /** The edit job the results belong to (null outside jobs). */
+  jobId: number | null;
+  scores: boolean;
+}
+
+/** What a caller hears while cells are generated (positions index the cells passed in). */
+export interface GenerateHooks {
+  signal?: AbortSignal;
+  /** The job cell a position belongs to, marked done with its result in one transaction. */
+  cellIndex?: (position: number) => number | undefined;
+  onResult?: (position: number, result: EditResultInfo) => void;
+  onFailure?: (position: number, error: Error) => void;
+  onStep?: (done: number, total: number) => void;
+}
+
+/** Shared by every project: backend sessions, the loaded models, the head model. */
 export class EditEngine {
   readonly models: ModelLoader;
   private head: { key: string; model: Promise<ActiveHeadModel> } | null = null;
@@ -177,14 +198,8 @@ export class ProjectEditor {
    */
   async generate(
     cells: readonly PreparedCell[],
-    settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number; jobId: number | null; scores: boolean },
-    hooks: {
-      signal?: AbortSignal;
-      cellIndex?: (position: number) => number | undefined;
-      onResult?: (position: number, result: EditResultInfo) => void;
-      onFailure?: (position: number, error: Error) => void;
-      onStep?: (done: number, total: number) => void;
-    } = {},
+    settings: GenerateSettings,
+    hooks: GenerateHooks = {},
   ): Promise<EditResultInfo[]> {
     return this.withModel(settings.modelId, settings.imageSize, (loaded, size) => this.generateWith(loaded, size, cells, settings, hooks));
   }
@@ -193,14 +208,8 @@ export class ProjectEditor {
     loaded: LoadedModel,
     size: number,
     cells: readonly PreparedCell[],
-    settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number; jobId: number | null; scores: boolean },
-    hooks: {
-      signal?: AbortSignal;
-      cellIndex?: (position: number) => number | undefined;
-      onResult?: (position: number, result: EditResultInfo) => void;
-      onFailure?: (position: number, error: Error) => void;
-      onStep?: (done: number, total: number) => void;
-    },
+    settings: GenerateSettings,
+    hooks: GenerateHooks,
   ): Promise<EditResultInfo[]> {
     const head = await this.engine.headModel();
     const renderer = new PhysicalRenderer(this.pool, head);
