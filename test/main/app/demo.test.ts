@@ -6,10 +6,12 @@ import { dispatch } from '../../../src/main/api/dispatch';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
 import { demoProjectDir, openDemo } from '../../../src/main/app/demo';
-import { groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
-import { demoStagingDir } from '../../../src/main/app/demo/photos';
+import { FlameEvaluator } from '../../../src/common/flame/evaluate';
+import { ndcToPixels, orthographicProject } from '../../../src/common/flame/geometry';
+import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
+import { demoStagingDir, sceneLandmarks } from '../../../src/main/app/demo/photos';
 import { demoExif } from '../../../src/main/app/demo/render';
-import { demoScenes } from '../../../src/main/app/demo/scenes';
+import { demoScenes, type DemoScene } from '../../../src/main/app/demo/scenes';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { blobPath } from '../../../src/main/library/paths';
 import { tempDir } from '../library/fixtures';
@@ -18,6 +20,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const scenes = demoScenes();
+const codesOf = (s: DemoScene) => ({ shape: s.shape, expression: s.expression, pose: s.pose, cam: s.cam, light: s.light });
 
 function demoAlbum(backend: Backend) {
   const { library } = backend.require();
@@ -154,13 +157,14 @@ describe('demo photos are the renders of their codes', () => {
     const { headTexture, renderDemoScene } = await import('../../../src/main/app/demo/render');
     const dataDir = join(tmp.dir, 'data');
     const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
-    await backend.open(demoProjectDir(dataDir));
+    await openDemo(backend);
     const { project } = backend.require();
     const photos = demoAlbum(backend).photos;
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
     const service = new FlameRenderService(new InlinePool());
     const pixels = async (png: Buffer | string) => (await sharp(png).removeAlpha().raw().toBuffer()) as Buffer;
     const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+    const evaluator = new FlameEvaluator(head.model);
     for (const index of [2, 9]) {
       const photo = photos.find((p) => p.fileName === scenes[index].fileName)!;
       const codes = new EstimateStore(project.db).get(photo.id)!.codes;
@@ -168,6 +172,18 @@ describe('demo photos are the renders of their codes', () => {
       const stored = await pixels(blobPath(project.paths, photo.hash));
       const again = await renderDemoScene(service, head, headTexture(head), scene);
       expect(meanDifference(await pixels(again.png), stored)).toBe(0);
+      // the estimate's landmarks are the rendered head's, and its DECA-crop camera puts them where the crop has them
+      const estimate = groundTruthEstimate(scene, sceneLandmarks(evaluator, scene));
+      estimate.landmarks.forEach(([x, y], i) => {
+        expect(Math.abs(x - again.landmarks[i][0]) + Math.abs(y - again.landmarks[i][1])).toBeLessThan(1e-9);
+      });
+      const decaCam = estimate.code.subarray(206, 209);
+      const inCrop = ndcToPixels(orthographicProject(evaluator.evaluate(codesOf(scene)).landmarks2d, decaCam), 224);
+      const [k, , dx, , , dy] = estimate.decaTransform;
+      estimate.alignedLandmarks.forEach(([x, y], i) => {
+        expect(Math.abs(inCrop[2 * i] - (k * x + dx)) + Math.abs(inCrop[2 * i + 1] - (k * y + dy))).toBeLessThan(1e-3);
+      });
+      expect(estimate.alignedLandmarks[30][0]).toBeCloseTo(estimate.landmarks[30][0] / 2, 9);
       const moved = await renderDemoScene(service, head, headTexture(head), { ...scene, pose: [...scene.pose.slice(0, 3), scene.pose[3] + 0.15, 0, 0] });
       expect(meanDifference(await pixels(moved.png), stored)).toBeGreaterThan(0.3);
     }
