@@ -100,6 +100,9 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     const head = page.getByRole('dialog', { name: `Fitted head: ${fileName}` });
     await expect(head.getByTestId('viewport-canvas').locator('canvas')).toBeVisible({ timeout: 30_000 });
     await expect(head.getByTestId('codes-state')).toHaveText('as estimated');
+    // fitted on the demo head and shown on it: no warning
+    await expect(head.getByText('Demo head (not FLAME) over the aligned crop')).toBeVisible();
+    await expect(head.getByTestId('head-mismatch')).toHaveCount(0);
     await head.getByTestId('expression-0').fill('2.5');
     await expect(head.getByTestId('codes-state')).toHaveText('as estimated · unsaved changes');
     await head.getByTestId('codes-save').click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emotionRows, estimatedSummary, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
+import { emotionRows, estimatedSummary, headMismatch, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
 
 describe('estimation UI text', () => {
   it('says what each per-photo problem is and what to do', () => {
@@ -24,5 +24,19 @@ describe('estimation UI text', () => {
   it('norm of the mean shape', () => {
     expect(norm([3, 4])).toBe(5);
     expect(norm([])).toBe(0);
+  });
+});
+
+describe('fitted head vs the head shown', () => {
+  const demo = { source: 'demo' as const, label: 'Demo head (not FLAME)' };
+  const flame = { source: 'flame' as const, label: 'generic_model.pkl' };
+  it('landmark fitting matches only the head it was fitted on', () => {
+    expect(headMismatch('fit', 'landmark-fit-1/Demo head (not FLAME)', demo)).toBeNull();
+    expect(headMismatch('fit', 'landmark-fit-1/Demo head (not FLAME)', flame)).toMatch(/fitted on Demo head \(not FLAME\), but the head shown is generic_model\.pkl/);
+    expect(headMismatch('fit', 'landmark-fit-1/generic_model.pkl', flame)).toBeNull();
+  });
+  it('DECA / EMOCA codes need FLAME', () => {
+    expect(headMismatch('deca', 'deca_model.tar@abc', flame)).toBeNull();
+    expect(headMismatch('emoca', 'e.ckpt@1+cfg.yaml@2', demo)).toMatch(/^EMOCA codes are FLAME codes/);
   });
 });

@@ -13,6 +13,7 @@ import { unpack } from '../viewport/rig/packed';
 import { PosedHead } from '../viewport/rig/posedHead';
 import { codesFromContract, codesToContract, RigStore } from '../viewport/rig/rigStore';
 import { unpackHeadModel } from '../viewport/rig/unpackHeadModel';
+import { headMismatch } from './format';
 import '../viewport/viewport.css';
 
 export interface FittedHeadProps {
@@ -43,6 +44,7 @@ export function FittedHead({ model, estimate, onSave, onRestore, canvasSize = 44
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const mismatch = headMismatch(estimate.estimator, estimate.estimatorVersion, model.info);
   const photoUrl = `data:${estimate.aligned.mime};base64,${estimate.aligned.base64}`;
 
   useEffect(() => () => albedo?.dispose(), [albedo]);
@@ -69,6 +71,11 @@ export function FittedHead({ model, estimate, onSave, onRestore, canvasSize = 44
         <p className="muted small">
           {model.info.label} over the aligned crop · {estimate.estimator} ({estimate.estimatorVersion})
         </p>
+        {mismatch && (
+          <p className="estimate-warn small" data-testid="head-mismatch">
+            {mismatch}
+          </p>
+        )}
         <DisplayModeBar
           mode={mode}
           onModeChange={setMode}

@@ -37,3 +37,15 @@ export function estimatedSummary(estimatedCount: number, photoCount: number, byE
 export function norm(values: readonly number[]): number {
   return Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
 }
+
+/**
+ * Whether the head shown is the one the codes describe, and if not, why: landmark fitting
+ * records the head it fitted (`landmark-fit-1/<label>`); DECA and EMOCA codes are FLAME codes.
+ */
+export function headMismatch(estimator: 'deca' | 'emoca' | 'fit', estimatorVersion: string, shown: { source: 'demo' | 'flame'; label: string }): string | null {
+  if (estimator === 'fit') {
+    const fitted = estimatorVersion.slice(estimatorVersion.indexOf('/') + 1);
+    return fitted === shown.label ? null : `These codes were fitted on ${fitted}, but the head shown is ${shown.label}: re-estimate the album to fit this head.`;
+  }
+  return shown.source === 'flame' ? null : `${estimator.toUpperCase()} codes are FLAME codes, shown here on the demo head (not FLAME): set your FLAME file in Settings to see the head they describe.`;
+}
