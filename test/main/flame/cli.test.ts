@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/main/cli/main';
-import { readFlameCodes } from '../../../src/main/flame/codes';
 import { writeNpz } from '../../../src/main/io/npy';
 import { parseObj } from '../../../src/main/io/obj';
 import { sharedPath } from '../../helpers/shared';
@@ -66,20 +65,5 @@ describe('rig-studio flame', () => {
     expect(missing.err).toMatch(/none.pkl/);
     const far = await run('flame', '--model', demo, '--codes', codes, '--index', '5', '--out', join(dir, 'x.obj'));
     expect(far.err).toMatch(/codes.npz: 'shape': asked for code 5 but there are 2/);
-  });
-
-  it('reads DECA packed codes and full 15-value poses', () => {
-    const packed = new Float32Array(236);
-    packed[0] = 1; // shape 0
-    packed[150] = 2; // expression 0 (after shape 100 + tex 50)
-    packed[203] = 0.3; // jaw x (pose starts at 200)
-    packed[206] = 9; // cam scale
-    const codes = readFlameCodes(writeNpz({ code: { dtype: 'float32', shape: [1, 236], data: packed } }), 'p.npz');
-    expect(codes.shape![0]).toBe(1);
-    expect(codes.expression![0]).toBe(2);
-    expect(Number(codes.pose![3].toFixed(6))).toBe(0.3);
-    expect(codes.cam![0]).toBe(9);
-    const full = readFlameCodes(writeNpz({ pose: { dtype: 'float64', shape: [15], data: new Float64Array(15) } }), 'f.npz');
-    expect(full.pose!.length).toBe(15);
   });
 });

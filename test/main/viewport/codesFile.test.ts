@@ -36,17 +36,6 @@ describe('reading FLAME codes from .npz', () => {
     expect(loaded.codes.camera).toEqual(Array.from(reference.get('cam')!.data as Float32Array));
   });
 
-  it("splits DECA's packed 236-wide code", () => {
-    const bytes = writeNpz({ code: f32([2, 236], (i) => i % 236) });
-    const loaded = readCodesNpz(bytes, 'packed.npz', 1);
-    expect(loaded.count).toBe(2);
-    expect(loaded.codes.shape[0]).toBe(0);
-    expect(loaded.codes.expression[0]).toBe(150);
-    expect(loaded.codes.pose).toEqual([200, 201, 202, 203, 204, 205]);
-    expect(loaded.codes.camera).toEqual([206, 207, 208]);
-    expect(loaded.codes.light[26]).toBe(235);
-  });
-
   it('fills what the file lacks with neutral codes and pads short ones', () => {
     const bytes = writeNpz({ exp: f32([10], () => 0.5) });
     const loaded = readCodesNpz(bytes, 'exp-only.npz');
