@@ -1,18 +1,27 @@
-import { shConstants } from '../../../../common/flame/geometry';
+import { shConstants } from './geometry';
 
 // Lighting helpers for DECA's 9×3 spherical-harmonics light (row k = basis function k, columns
-// RGB; basis order 1, x, y, z, xy, xz, yz, x²−y², 3z²−1). The direction gizmo edits only the
-// first-order rows (1..3): their vector is where the light comes from, per colour channel.
+// RGB; basis order 1, x, y, z, xy, xz, yz, x²−y², 3z²−1). The viewport's direction gizmo edits
+// only the first-order rows (1..3): their vector is where the light comes from, per channel.
 
-/** A soft frontal light from slightly above: bright enough to read the shape, no clipping. */
-export function defaultLight(): Float32Array {
-  const light = new Float32Array(27);
+/**
+ * Writes a soft frontal light from slightly above into `light` (27 values) and returns it:
+ * bright enough to read the shape, no clipping. The viewport's starting light, and the light
+ * of codes loaded from a file without one.
+ */
+export function fillDefaultLight<T extends Float32Array | number[]>(light: T): T {
+  light.fill(0);
   for (let c = 0; c < 3; c++) {
     light[0 * 3 + c] = 2.4;
     light[2 * 3 + c] = 0.15;
     light[3 * 3 + c] = 0.35;
   }
   return light;
+}
+
+/** The default light (see `fillDefaultLight`) as a new array. */
+export function defaultLight(): Float32Array {
+  return fillDefaultLight(new Float32Array(27));
 }
 
 /** The light's direction (unit vector, DECA's frame: x right, y up, z towards the camera). */

@@ -1,4 +1,5 @@
 import type { FlameCodes, LoadedCodes } from '../../common/contract/viewport';
+import { fillDefaultLight } from '../../common/flame/light';
 import { readCodeBatch, type CodePart } from '../flame/codes';
 
 // The viewport's "load codes": src/main/flame/codes reads the .npz; here a row is fitted to the
@@ -15,12 +16,7 @@ const slots: Record<CodePart, { key: keyof FlameCodes; width: number }> = {
 
 /** Neutral values for parts a file does not hold: zero codes, DECA-like framing, soft light. */
 export function neutralFlameCodes(): FlameCodes {
-  const light = new Array<number>(27).fill(0);
-  for (let c = 0; c < 3; c++) {
-    light[c] = 2.4;
-    light[6 + c] = 0.15;
-    light[9 + c] = 0.35;
-  }
+  const light = fillDefaultLight(new Array<number>(27));
   return { shape: new Array(100).fill(0), expression: new Array(50).fill(0), pose: new Array(6).fill(0), camera: [9, 0, 0], light };
 }
 

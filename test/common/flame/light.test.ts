@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLight, lightDirection, scaledShCoefficients, setLightDirection } from '../../../src/renderer/src/viewport/rig/shLight';
+import { defaultLight, lightDirection, scaledShCoefficients, setLightDirection } from '../../../src/common/flame/light';
 
 describe('SH light helpers', () => {
   it('points the first-order light and keeps each channel strength', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BufferRenderer } from '../../../src/renderer/src/viewport/rig/bufferImages';
 import { neutralCodes } from '../../../src/renderer/src/viewport/rig/rigStore';
-import { defaultLight, setLightDirection } from '../../../src/renderer/src/viewport/rig/shLight';
+import { defaultLight, setLightDirection } from '../../../src/common/flame/light';
 import { tinyModel } from './tinyModel';
 
 describe('buffer images for the panels', () => {

@@ -5,7 +5,7 @@ import { createHeadGeometry, writeDrawable, type DrawableLayout } from '../rig/h
 import { createHeadMaterial, setHeadMaterialState, type DisplayMode } from '../rig/headMaterial';
 import type { PosedHead } from '../rig/posedHead';
 import type { RigStore } from '../rig/rigStore';
-import { scaledShCoefficients } from '../rig/shLight';
+import { scaledShCoefficients } from '../../../../common/flame/light';
 
 export interface HeadMeshProps {
   posed: PosedHead;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { RigStore } from '../rig/rigStore';
-import { lightDirection, setLightDirection } from '../rig/shLight';
+import { lightDirection, setLightDirection } from '../../../../common/flame/light';
 
 export interface LightGizmoProps {
   store: RigStore;

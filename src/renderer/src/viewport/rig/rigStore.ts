@@ -1,6 +1,6 @@
 import type { FlameCodes } from '../../../../common/contract/viewport';
+import { defaultLight } from '../../../../common/flame/light';
 import { anglesToAxisAngle, axisAngleToAngles, type HeadAngles } from './rotation';
-import { defaultLight } from './shLight';
 
 // The viewport's live state, outside React on purpose: sliders write here and bump `version`;
 // the 3D scene reads it in useFrame and the buffer worker is fed from it, so a slider drag never
