@@ -118,4 +118,31 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     await expect(head.getByTestId('expression-0-value')).toHaveText(edited.original.expression[0].toFixed(2));
     expect((await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId }))!.codes).toEqual(edited.original);
   });
+
+  await test.step('a photo with two faces can be estimated again with the other face', async () => {
+    await page.getByRole('dialog', { name: `Fitted head: ${fileName}` }).getByRole('button', { name: 'Close' }).click();
+    const list = await callApi<{ items: { id: number; fileName: string }[] }>(request, server, 'photo.list', { albumId: album.id, offset: 0, limit: 10 });
+    const pairId = list.items.find((p) => p.fileName === 'pair.png')!.id;
+    const before = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: pairId }))!;
+    for (let i = 0; i < 3; i++) {
+      if ((await page.getByRole('dialog').getByRole('heading', { level: 2 }).textContent()) === 'pair.png') break;
+      await page.keyboard.press('ArrowRight');
+    }
+    const detail = page.getByRole('dialog', { name: 'pair.png' });
+    await expect(detail.getByTestId('estimate-face')).toContainText(`Face ${before.faceIndex + 1} of 2 ·`);
+    await expect(detail.getByTestId('overlay-box')).toHaveCount(1);
+    await detail.getByRole('button', { name: 'Other face…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose the face in pair.png' });
+    await expect(picker.getByRole('button', { name: `Face ${before.faceIndex + 1}` })).toHaveAttribute('aria-pressed', 'true');
+    const other = 1 - before.faceIndex;
+    await picker.getByRole('button', { name: `Face ${other + 1}` }).click();
+    await picker.getByRole('button', { name: 'Estimate this face' }).click();
+    await expect(detail.getByTestId('estimate-face')).toContainText(`Face ${other + 1} of 2 ·`, { timeout: 60_000 });
+    const after = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: pairId }))!;
+    expect(after.faceIndex).toBe(other);
+    // the landmarks moved to the other half of the photo
+    const meanX = (view: PhotoEstimateView) => view.landmarks.reduce((sum, [x]) => sum + x, 0) / view.landmarks.length;
+    expect(Math.sign(meanX(after) - 260)).toBe(-Math.sign(meanX(before) - 260));
+    await snap(page, testInfo, '4-other-face');
+  });
 });

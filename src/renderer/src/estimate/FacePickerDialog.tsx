@@ -7,17 +7,19 @@ import { useQuery } from '../hooks/useQuery';
 
 export interface FacePickerDialogProps {
   outcome: PhotoOutcome;
+  /** The face chosen at first (e.g. the one the current estimate used). */
+  initial?: number | null;
   /** Starts the estimation of this photo with the chosen face. */
   onPick: (faceIndex: number) => Promise<void>;
   onClose: () => void;
 }
 
 /** A photo with several faces: its detected boxes drawn over it; clicking one estimates that face. */
-export function FacePickerDialog({ outcome, onPick, onClose }: FacePickerDialogProps) {
+export function FacePickerDialog({ outcome, initial = null, onPick, onClose }: FacePickerDialogProps) {
   const api = useApi();
   const transport = useTransport();
   const photo = useQuery(() => api['photo.get']({ photoId: outcome.photoId }), String(outcome.photoId));
-  const [chosen, setChosen] = useState<number | null>(null);
+  const [chosen, setChosen] = useState<number | null>(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 

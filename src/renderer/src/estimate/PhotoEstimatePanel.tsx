@@ -3,8 +3,10 @@ import type { PhotoEstimateView, PhotoSummary } from '../../../common/contract';
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
+import { useNotify } from '../app/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { EmotionBars } from './EmotionBars';
+import { FacePickerDialog } from './FacePickerDialog';
 import { FittedHeadDialog } from './FittedHeadDialog';
 import { setOverlay, useOverlay } from './overlayStore';
 import './estimate.css';
@@ -25,6 +27,8 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
   const query = useQuery(() => api['estimate.photo']({ photoId: photo.id }), String(photo.id));
   const [saved, setSaved] = useState<PhotoEstimateView | null>(null);
   const [headOpen, setHeadOpen] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const notify = useNotify();
   const { showBox, showLandmarks } = useOverlay();
   const view = saved && saved.photoId === photo.id ? saved : (query.data ?? null);
 
@@ -49,6 +53,17 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
     const result = await api['estimate.restore']({ photoId: photo.id });
     setSaved(result);
     return result;
+  };
+
+  // re-run this photo on demand (optionally with another of its faces)
+  const rerun = async (faceIndex?: number) => {
+    try {
+      await api['estimate.start']({ albumId: photo.albumId, photoIds: [photo.id], redo: true, faceChoices: faceIndex === undefined ? [] : [{ photoId: photo.id, faceIndex }] });
+      notify.info(`Estimating ${photo.fileName} again; follow it in the jobs panel.`);
+    } catch (e) {
+      notify.error(e, 'Could not start the estimation');
+      throw e;
+    }
   };
 
   if (query.error !== undefined) {
@@ -84,7 +99,7 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
           </>
         )}
       </p>
-      <p className="muted small">
+      <p className="muted small" data-testid="estimate-face">
         Face {view.faceIndex + 1} of {view.faceBoxes.length} · detection score {view.score.toFixed(2)}
         {view.fit ? ` · landmark error ${view.fit.initialError.toFixed(1)} → ${view.fit.finalError.toFixed(1)} px in ${view.fit.iterations.rigid}+${view.fit.iterations.full} iterations` : ''}
         {view.milliseconds !== null ? ` · ${(view.milliseconds / 1000).toFixed(1)} s` : ''}
@@ -124,7 +139,23 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
         <button type="button" data-testid="open-fitted-head" onClick={() => setHeadOpen(true)}>
           Fitted head & codes…
         </button>
+        <button type="button" onClick={() => void rerun(view.faceBoxes.length > 1 ? view.faceIndex : undefined).catch(() => undefined)}>
+          Re-estimate
+        </button>
+        {view.faceBoxes.length > 1 && (
+          <button type="button" onClick={() => setPicking(true)}>
+            Other face…
+          </button>
+        )}
       </div>
+      {picking && (
+        <FacePickerDialog
+          outcome={{ photoId: photo.id, fileName: photo.fileName, jobId: 0, state: 'several-faces', reason: null, faceBoxes: view.faceBoxes }}
+          initial={view.faceIndex}
+          onPick={(faceIndex) => rerun(faceIndex)}
+          onClose={() => setPicking(false)}
+        />
+      )}
       {headOpen && <FittedHeadDialog fileName={photo.fileName} estimate={view} onSave={save} onRestore={restore} onClose={() => setHeadOpen(false)} />}
     </section>
   );
