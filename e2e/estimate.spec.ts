@@ -88,6 +88,7 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     await expect(estimate.getByTestId('aligned-crop')).toBeVisible();
     await expect.poll(() => estimate.getByTestId('deca-crop').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBe(224);
     await expect(estimate.getByRole('list', { name: 'Emotion probabilities' }).getByRole('listitem')).toHaveCount(7);
+    await expect(estimate.getByRole('link', { name: 'Open in the 3D head view' })).toHaveAttribute('href', `#/viewport/photo/${view.photoId}`);
     await snap(page, testInfo, '2-detail-landmarks');
     await estimate.getByLabel('68 landmarks').uncheck();
     await expect(overlay.locator('[data-testid="overlay-landmarks"]')).toHaveCount(0);

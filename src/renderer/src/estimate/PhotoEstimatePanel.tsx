@@ -4,6 +4,7 @@ import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
+import { formatRoute } from '../app/route';
 import { useQuery } from '../hooks/useQuery';
 import { EmotionBars } from './EmotionBars';
 import { FacePickerDialog } from './FacePickerDialog';
@@ -147,6 +148,9 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
             Other face…
           </button>
         )}
+        <a href={formatRoute('viewport', 'photo', photo.id)} className="small" title={view.edited ? "The 3D head view opens the estimator's codes; your edits are here and in the Edit studio" : undefined}>
+          Open in the 3D head view{view.edited ? " (estimator's codes)" : ''}
+        </a>
       </div>
       {picking && (
         <FacePickerDialog
