@@ -3,6 +3,7 @@ import type { ImportResult, JobInfo } from '../../../common/contract';
 import type { OpenProject } from '../../app/backend';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
+import { followJob } from '../jobs';
 import { withProject } from './project';
 
 /** Exit code when the import finished but some files could not be imported. */
@@ -63,26 +64,18 @@ export const importCommand: Command = {
 
       const tty = process.stderr.isTTY === true;
       let lastPrinted = 0;
-      const unsubscribe = backend.events.on((name, payload) => {
-        if (name !== 'job.updated' || (payload as JobInfo).id !== jobId) return;
-        const job = payload as JobInfo;
+      const onProgress = (job: JobInfo) => {
         const t = Date.now();
-        if (job.state !== 'running' || !job.message || (!tty && t - lastPrinted < 1000)) return;
+        if (!tty && t - lastPrinted < 1000) return;
         lastPrinted = t;
         if (tty) process.stderr.write(`\r${progressLine(job)}\x1b[K`);
         else io.err(progressLine(job));
-      });
-      // Ctrl-C / kill: stop cleanly, leaving the job 'interrupted' and resumable.
-      const stop = () => void open.jobs.close();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      };
       let info: JobInfo;
       try {
-        info = await open.jobs.wait(jobId);
+        // Ctrl-C / kill: stop cleanly, leaving the job 'interrupted' and resumable.
+        info = await followJob(backend, jobId, { onProgress, onSignal: () => void open.jobs.close() });
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        unsubscribe();
         if (tty) process.stderr.write('\n');
       }
       const result = info.result as ImportResult | null;

@@ -1,8 +1,8 @@
-import type { JobInfo } from '../../../common/contract';
 import type { ModelImportResult } from '../../models/import-job';
 import { ModelRegistry } from '../../models/registry';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
+import { followJob } from '../jobs';
 import { overridesFromFlags } from './inspect-checkpoint';
 import { withProject } from './project';
 
@@ -30,16 +30,7 @@ export const modelImportCommand: Command = {
     return withProject(values.project, async (backend) => {
       const open = backend.require();
       const job = open.jobs.start('model-import', { path: positionals[0], name: values.name as string | undefined, overrides });
-      const unsubscribe = backend.events.on((name, payload) => {
-        const info = payload as JobInfo;
-        if (name === 'job.updated' && info.id === job.id && info.state === 'running' && info.message) io.err(`model import: ${info.message}`);
-      });
-      let info: JobInfo;
-      try {
-        info = await open.jobs.wait(job.id);
-      } finally {
-        unsubscribe();
-      }
+      const info = await followJob(backend, job.id, { onProgress: (update) => io.err(`model import: ${update.message}`) });
       if (info.state !== 'done') {
         io.err(`model import ${info.state}: ${info.message}`);
         return 1;
