@@ -1,8 +1,8 @@
 // Settings in serve mode: the FLAME file and DECA data folder checked live (a wrong path gets a
 // clear, file-naming error; the fixture FLAME file and ../shared/deca-data are accepted, saved
 // and still there after a reload), and the project's estimator chosen through the server-side
-// file browser.
-import { writeFileSync } from 'node:fs';
+// file browser, which the library's estimation then runs.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { sharedPath } from '../test/helpers/shared';
@@ -14,7 +14,7 @@ function checks(page: Page, label: string) {
 }
 
 test('Settings validates the FLAME files live, saves them, and sets the project estimator', async ({ page, server, scratch, request }, testInfo) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   await callApi(request, server, 'project.create', { dir: join(scratch, 'Settings test'), name: 'Settings test' });
   await page.goto(`${server.url}#/settings`);
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
@@ -82,4 +82,22 @@ test('Settings validates the FLAME files live, saves them, and sets the project 
   await expect(page.getByTestId('estimator-deca')).toBeChecked();
   await expect(page.getByLabel('DECA checkpoint', { exact: true })).toHaveValue(sharedPath('fixtures', 'deca-a', 'deca_model.tar'));
   expect(await callApi<{ choice: unknown }>(request, server, 'estimate.estimator.get')).toMatchObject({ choice: { kind: 'deca', checkpoint: sharedPath('fixtures', 'deca-a', 'deca_model.tar') } });
+
+  // the saved estimator is what the library runs: DECA from the fixture checkpoint
+  const photos = join(scratch, 'faces');
+  mkdirSync(photos);
+  copyFileSync(sharedPath('faces', 'examples', 'alfw1.png'), join(photos, 'alfw1.png'));
+  const album = await callApi<{ id: number }>(request, server, 'album.create', { name: 'Deca' });
+  const { jobId } = await callApi<{ jobId: number }>(request, server, 'import.start', { albumId: album.id, paths: [photos] });
+  await expect.poll(async () => (await callApi<{ state: string }>(request, server, 'job.get', { jobId })).state, { timeout: 30_000 }).toBe('done');
+  await page.goto(`${server.url}#/library/${album.id}`);
+  const panel = page.getByRole('region', { name: 'FLAME estimation' });
+  await expect(panel).toContainText('with DECA (deca_model.tar)');
+  await panel.getByRole('button', { name: 'Estimate FLAME codes' }).click();
+  await expect(panel.getByTestId('estimate-summary')).toHaveText('1 of 1 photo estimated (DECA 1)', { timeout: 60_000 });
+  await page.getByRole('listbox', { name: 'Photos in Deca' }).focus();
+  await page.keyboard.press('Enter');
+  const estimate = page.getByRole('dialog', { name: 'alfw1.png' }).getByRole('region', { name: 'FLAME estimate' });
+  await expect(estimate.getByTestId('estimate-estimator')).toContainText(/^DECA · deca_model\.tar@[0-9a-f]{12}/);
+  await expect(page.getByTestId('photo-overlay').locator('circle')).toHaveCount(68);
 });
