@@ -64,14 +64,16 @@ export class EstimateViews {
       current.push(inUse);
     }
     const meanShape = current.length === 0 ? null : current[0].shape.map((_, i) => current.reduce((sum, c) => sum + c.shape[i], 0) / current.length);
-    // each photo without an estimate: its outcome in the newest job that listed it
+    // each photo without an estimate: its outcome in the newest job that listed it (photos a
+    // queued or running job has still to do are not problems)
     const rows = db
       .prepare(
         `SELECT i.photoId, i.jobId, i.state, i.reason, i.faceBoxes, p.fileName
-         FROM estimateItems i JOIN photos p ON p.id = i.photoId
+         FROM estimateItems i JOIN photos p ON p.id = i.photoId JOIN jobs j ON j.id = i.jobId
          WHERE p.albumId = @albumId AND i.state <> 'done'
+           AND NOT (i.state = 'pending' AND j.state IN ('queued', 'running'))
            AND NOT EXISTS (SELECT 1 FROM estimates e WHERE e.photoId = i.photoId)
-           AND i.jobId = (SELECT max(j.jobId) FROM estimateItems j WHERE j.photoId = i.photoId)
+           AND i.jobId = (SELECT max(k.jobId) FROM estimateItems k WHERE k.photoId = i.photoId)
          ORDER BY i.photoId LIMIT 5000`,
       )
       .all({ albumId }) as { photoId: number; jobId: number; state: EstimateOutcomeState; reason: string | null; faceBoxes: string | null; fileName: string }[];

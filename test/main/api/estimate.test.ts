@@ -204,4 +204,18 @@ describe('estimation of an album', () => {
     expect(album.meanShape![0]).toBeCloseTo((views[0]!.codes.shape[0] + views[1]!.codes.shape[0]) / 2, 6);
     await expect(call('estimate.album', { albumId: 999 })).rejects.toMatchObject({ code: 'not-found' });
   }, 120_000);
+
+  it('a photo a running job has still to do is not a problem; one a stopped job left undone is', async () => {
+    const { db } = backend.require().project;
+    const photoId = photoIds['empty.png'];
+    const insert = db.prepare("INSERT INTO jobs (kind, title, state, params, createdAt) VALUES ('estimate', 'test', @state, @params, '2026-01-01T00:00:00Z')");
+    const jobId = Number(insert.run({ state: 'running', params: JSON.stringify({ albumId }) }).lastInsertRowid);
+    db.prepare("INSERT INTO estimateItems (jobId, photoId, idx, state) VALUES (@jobId, @photoId, 0, 'pending')").run({ jobId, photoId });
+    let album = await call<AlbumEstimates>('estimate.album', { albumId });
+    expect(album.outcomes).toEqual([]);
+    expect(album.lastJob).toEqual({ jobId, state: 'running' });
+    db.prepare("UPDATE jobs SET state = 'cancelled' WHERE id = @jobId").run({ jobId });
+    album = await call<AlbumEstimates>('estimate.album', { albumId });
+    expect(album.outcomes).toMatchObject([{ photoId, fileName: 'empty.png', state: 'pending', jobId }]);
+  });
 });
