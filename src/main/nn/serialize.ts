@@ -92,14 +92,10 @@ class ProtoWriter {
   }
 
   packedInts(field: number, values: readonly number[]): void {
+    // A packed repeated field is encoded like an embedded message of bare varints.
     const inner = new ProtoWriter();
     for (const v of values) inner.varint(v);
-    inner.flush();
-    this.tag(field, 2);
-    this.varint(inner.length);
-    this.flush();
-    this.parts.push(...inner.parts);
-    this.length += inner.length;
+    this.message(field, inner);
   }
 
   packedFloats(field: number, values: readonly number[]): void {
