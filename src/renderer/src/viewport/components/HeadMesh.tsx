@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { BufferAttribute, Group, Texture } from 'three';
 import { createHeadGeometry, writeDrawable, type DrawableLayout } from '../rig/headGeometry';
 import { createHeadMaterial, setHeadMaterialState, type DisplayMode } from '../rig/headMaterial';
+import { placeByCamera } from '../rig/placeByCamera';
 import type { PosedHead } from '../rig/posedHead';
 import type { RigStore } from '../rig/rigStore';
 import { scaledShCoefficients } from '../../../../common/flame/light';
@@ -46,9 +47,7 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
       // Light and camera are cheap to apply: on every edit. Re-skinning only when the mesh changed.
       shaded.current = store.version;
       setHeadMaterialState(material, mode, scaledShCoefficients(store.codes.light, scaledSh));
-      const [scale, tx, ty] = store.codes.camera;
-      group.current?.scale.setScalar(scale);
-      group.current?.position.set(scale * tx, scale * ty, 0);
+      placeByCamera(group.current, store.codes.camera);
     }
     const version = posed.update();
     if (version === drawn.current) return;

@@ -1,6 +1,7 @@
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
 import { BufferAttribute, BufferGeometry, DynamicDrawUsage, PointsMaterial, type Group } from 'three';
+import { placeByCamera } from '../rig/placeByCamera';
 import type { PosedHead } from '../rig/posedHead';
 import type { RigStore } from '../rig/rigStore';
 
@@ -38,9 +39,7 @@ export function LandmarkPoints({ posed, store, color = '#39ff88', size = 5 }: La
   useFrame(() => {
     if (placed.current !== store.version) {
       placed.current = store.version;
-      const [scale, tx, ty] = store.codes.camera;
-      group.current?.scale.setScalar(scale);
-      group.current?.position.set(scale * tx, scale * ty, 0);
+      placeByCamera(group.current, store.codes.camera);
     }
     const version = posed.update();
     if (version === drawn.current) return;
