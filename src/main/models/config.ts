@@ -3,52 +3,19 @@
  * mapping from upstream's argument names (the `args` dict / config.json of the PyTorch code).
  */
 
+import type { EncoderArchitecture, ModelArchitecture, UNetArchitecture } from '../../common/contract/models';
+
+// The architecture types are declared once, with the API types that carry them to the UI
+// (src/common/contract/models.ts); these are their names on the Node side.
+
 /** The guided-diffusion UNet as DiffusionRig configures it. */
-export interface UNetConfig {
-  /** Channels of the first conv's input: 3 (x_t) + physical buffers (9 upstream). */
-  inChannels: number;
-  /** Base channel count (upstream `num_channels`). */
-  modelChannels: number;
-  /** 3 for ε, 6 when upstream's `learn_sigma` adds a variance output. */
-  outChannels: number;
-  numResBlocks: number;
-  /** Channel multiplier per level (may be fractional: 512 px uses 0.5). */
-  channelMult: number[];
-  /** Downsample rates (1, 2, 4, ...) with attention (upstream turns image sizes into these). */
-  attentionDownsampleRates: number[];
-  /** Heads per attention block (ignored when numHeadChannels > 0). */
-  numHeads: number;
-  /** Channels per head, or -1 to use numHeads. */
-  numHeadChannels: number;
-  /** Heads in the decoder's attention blocks (upstream default: numHeads). */
-  numHeadsUpsample: number;
-  useScaleShiftNorm: boolean;
-  /** ResBlocks do the up/down sampling (else conv or pooling resamplers). */
-  resblockUpdown: boolean;
-  /** Without resblockUpdown: learned stride-2 conv / conv after nearest upsampling. */
-  convResample: boolean;
-  /** q|k|v split first, then heads (false: upstream's legacy per-head qkv layout). */
-  useNewAttentionOrder: boolean;
-  /** Size of the global latent from the encoder. */
-  latentDim: number;
-  /** Dropout rate in training (inference ignores it). */
-  dropout: number;
-}
+export type UNetConfig = UNetArchitecture;
 
 /** A torchvision ResNet used as the global latent encoder. */
-export interface EncoderConfig {
-  /** 'basic' (ResNet-18/34) or 'bottleneck' (ResNet-50/101/152). */
-  block: 'basic' | 'bottleneck';
-  /** Blocks per stage: [2,2,2,2] for ResNet-18, [3,4,6,3] for ResNet-50. */
-  layers: number[];
-  latentDim: number;
-}
+export type EncoderConfig = EncoderArchitecture;
 
 /** The whole DiffusionRig model. */
-export interface DiffusionRigConfig {
-  unet: UNetConfig;
-  encoder: EncoderConfig;
-}
+export type DiffusionRigConfig = ModelArchitecture;
 
 /** Upstream's default channel multipliers by image size. */
 export function defaultChannelMult(imageSize: number): number[] {
