@@ -295,7 +295,7 @@ export class ProjectEditor {
         results.push(result);
         hooks.onResult?.(position, result);
         if (settings.scores && this.engine.deps.scorer) {
-          const scored = await this.score(png, landmarks, cell.target);
+          const scored = await this.score(png, landmarks, cell.source, cell.target);
           this.store.setScores(result.id, scored);
           result.scores = scored;
           hooks.onResult?.(position, result);
@@ -305,10 +305,11 @@ export class ProjectEditor {
     return results;
   }
 
-  private async score(png: Buffer, landmarks: Float64Array, target: PhotoRef | null): Promise<EditScores> {
+  private async score(png: Buffer, landmarks: Float64Array, source: PhotoRef, target: PhotoRef | null): Promise<EditScores> {
     try {
       return await this.engine.deps.scorer!.score({
         generated: await decodeRgb(png),
+        sourcePath: this.file(source.imageFile),
         targetPath: target ? this.file(target.imageFile) : null,
         editedLandmarks: landmarks,
       });

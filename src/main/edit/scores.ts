@@ -5,14 +5,17 @@
  * - landmark error: mean distance, in pixels of the model's size, between the 68 landmarks of
  *   the edited FLAME head (projected with the source's camera) and the 68 landmarks detected
  *   in the generated image;
- * - identity similarity needs a face embedding model: none is converted yet (the converter does
- *   not handle @vladmandic/human's faceres), so it stays null with that note.
+ * - identity similarity: cosine of the face embeddings (faceres, src/main/face/embedding.ts) of
+ *   the source image and the generated image, each on its own FFHQ-aligned crop (1 = same
+ *   direction; different people score about 0.3–0.45, the same photo re-cropped above 0.95).
  * A score is null with a note whenever a face is not found.
  */
 import type { EditScores } from '../../common/contract/edit';
 import type { EmotionProbabilities } from '../face/emotion';
 import { emotionLabels } from '../face/emotion';
+import type { FaceAnalysis } from '../face/analyse';
 import { FaceAnalyser } from '../face/analyse';
+import { cosineSimilarity, FaceEmbedder } from '../face/embedding';
 import type { RgbImage } from '../face/image';
 import { loadImage } from '../face/image';
 import type { OnnxBackend } from '../nn/backend';
@@ -20,6 +23,8 @@ import type { OnnxBackend } from '../nn/backend';
 /** What scoring one result needs. */
 export interface ScoreInput {
   generated: RgbImage;
+  /** The source image file the model saw (the estimate's aligned crop or the photo); null: no identity score. */
+  sourcePath: string | null;
   /** The target photo file (null for explicit edits). */
   targetPath: string | null;
   /** 68 × 2 landmark pixels of the edited head at the generated image's size (empty when unknown). */
@@ -61,13 +66,32 @@ function forDetection(image: RgbImage): { image: RgbImage; scale: number } {
   return { image: { width, height, data }, scale: factor };
 }
 
-/** Scores with the face detector and emotion classifier on one backend; target emotions are cached by path. */
+/** Scores with the face detector, emotion classifier and face embedding on one backend; target emotions and source embeddings are cached by path. */
 export class FaceScorer implements Scorer {
   private readonly analyser: FaceAnalyser;
+  private readonly embedder: FaceEmbedder;
   private readonly targetEmotion = new Map<string, Promise<EmotionProbabilities | null>>();
+  private readonly sourceEmbedding = new Map<string, Promise<Float32Array | null>>();
 
   constructor(backend: OnnxBackend, options: { cacheDir?: string } = {}) {
     this.analyser = new FaceAnalyser(backend, { cacheDir: options.cacheDir, maxFaces: 1 });
+    this.embedder = new FaceEmbedder(backend, options.cacheDir);
+  }
+
+  private embed(analysis: FaceAnalysis): Promise<Float32Array> {
+    return this.embedder.embed(analysis.aligned.image, analysis.alignedLandmarks);
+  }
+
+  private embeddingOfSource(path: string): Promise<Float32Array | null> {
+    let pending = this.sourceEmbedding.get(path);
+    if (!pending) {
+      pending = loadImage(path).then(async (image) => {
+        const analysis = (await this.analyser.analyse(forDetection(image).image))[0];
+        return analysis ? this.embed(analysis) : null;
+      });
+      this.sourceEmbedding.set(path, pending);
+    }
+    return pending;
   }
 
   private emotionOfTarget(path: string): Promise<EmotionProbabilities | null> {
@@ -80,10 +104,16 @@ export class FaceScorer implements Scorer {
   }
 
   async score(input: ScoreInput): Promise<EditScores> {
-    const notes = ['identity: no face embedding model is available (the face-model converter does not handle faceres yet)'];
+    const notes: string[] = [];
     const { image, scale } = forDetection(input.generated);
     const analysis = (await this.analyser.analyse(image))[0];
-    if (!analysis) return { identity: null, emotion: null, landmarkError: null, notes: [...notes, 'no face detected in the generated image'] };
+    if (!analysis) return { identity: null, emotion: null, landmarkError: null, notes: ['no face detected in the generated image'] };
+    let identity: number | null = null;
+    if (input.sourcePath) {
+      const source = await this.embeddingOfSource(input.sourcePath);
+      if (source) identity = cosineSimilarity(source, await this.embed(analysis));
+      else notes.push('identity: no face detected in the source image');
+    } else notes.push('identity: no source image');
     let emotion: number | null = null;
     if (input.targetPath) {
       const target = await this.emotionOfTarget(input.targetPath);
@@ -94,7 +124,7 @@ export class FaceScorer implements Scorer {
     if (input.editedLandmarks.length === 136) {
       landmarkError = meanLandmarkDistance(input.editedLandmarks, analysis.face.landmarks68.map(([x, y]) => [x / scale, y / scale]));
     } else notes.push('landmarks: the head model has no landmark embedding');
-    return { identity: null, emotion, landmarkError, notes };
+    return { identity, emotion, landmarkError, notes };
   }
 }
 

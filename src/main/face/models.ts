@@ -17,7 +17,7 @@ export const converterVersion = 1;
 
 /** One face model and the meaning of its ONNX outputs. */
 export interface FaceModelSpec {
-  id: 'blazeface' | 'facemesh' | 'emotion';
+  id: 'blazeface' | 'facemesh' | 'emotion' | 'faceres';
   /** model.json inside the package's models/ folder. */
   file: string;
   /** NCHW input shape after conversion (batch 1). */
@@ -26,7 +26,7 @@ export interface FaceModelSpec {
   outputs: Record<string, string>;
 }
 
-/** The three models the pipeline uses. */
+/** The models the pipeline uses (faceres: the face embedding that scores identity). */
 export const faceModels: Readonly<Record<FaceModelSpec['id'], FaceModelSpec>> = Object.freeze({
   blazeface: {
     id: 'blazeface',
@@ -46,6 +46,13 @@ export const faceModels: Readonly<Record<FaceModelSpec['id'], FaceModelSpec>> = 
     file: 'emotion.json',
     inputShape: [1, 1, 64, 64],
     outputs: { probabilities: 'Identity' },
+  },
+  faceres: {
+    id: 'faceres',
+    file: 'faceres.json',
+    inputShape: [1, 3, 224, 224],
+    // HSE FaceRes (MobileNet): the 1024-d pooled features are the descriptor human compares faces with
+    outputs: { embedding: 'global_pooling/Mean', gender: 'gender_pred/Sigmoid', age: 'age_pred/Softmax' },
   },
 });
 

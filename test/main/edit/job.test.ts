@@ -160,7 +160,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     await expect(service.image(victim.id, 'generated')).rejects.toThrow(/does not exist/);
   }, 60_000);
 
-  it('scores each result as it is stored (scorer inputs: the generated image, the target photo, the edited landmarks)', async () => {
+  it('scores each result as it is stored (scorer inputs: the generated image, the source image, the target photo, the edited landmarks)', async () => {
     const seen: ScoreInput[] = [];
     const scorer: Scorer = { score: async (input) => (seen.push(input), { identity: null, emotion: 0.5, landmarkError: 1.25, notes: ['test'] }) };
     (engine.deps as { scorer: Scorer | null }).scorer = scorer;
@@ -172,6 +172,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
       expect(seen).toHaveLength(1);
       expect(seen[0].generated).toMatchObject({ width: size, height: size });
       expect(seen[0].targetPath).toContain(t.library.getPhoto(photoIds[1]).hash);
+      expect(seen[0].sourcePath).toContain(t.library.getPhoto(photoIds[0]).hash);
       expect(seen[0].editedLandmarks).toHaveLength(136);
       expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,"test"`);
     } finally {

@@ -11,30 +11,34 @@ describe('edit scores with the npm-shipped face models', () => {
   const scorer = new FaceScorer(backend);
   afterAll(() => backend.disposeAll());
 
-  it('scores a face against itself: emotion agreement 1, landmark error 0 (and the error follows a shift)', async () => {
+  it('scores a face against itself: identity 1, emotion agreement 1, landmark error 0 (and the error follows a shift)', async () => {
     const path = sharedPath('faces', 'examples', 'alfw1.png');
     const image = await loadImage(path);
     const [face] = await new FaceAnalyser(backend, { maxFaces: 1 }).analyse(image);
     const detected = Float64Array.from(face.face.landmarks68.flat());
-    const same = await scorer.score({ generated: image, targetPath: path, editedLandmarks: detected });
+    const same = await scorer.score({ generated: image, sourcePath: path, targetPath: path, editedLandmarks: detected });
     expect(same.emotion).toBeCloseTo(1, 6);
     expect(same.landmarkError).toBeCloseTo(0, 6);
-    expect(same.identity).toBeNull();
-    expect(same.notes.join(' ')).toMatch(/no face embedding model/);
+    expect(same.identity).toBeCloseTo(1, 5);
+    expect(same.notes).toEqual([]);
     const shifted = detected.map((v, i) => (i % 2 === 0 ? v + 3 : v + 4));
-    const moved = await scorer.score({ generated: image, targetPath: path, editedLandmarks: shifted });
+    const moved = await scorer.score({ generated: image, sourcePath: null, targetPath: path, editedLandmarks: shifted });
+    expect(moved.identity).toBeNull();
+    expect(moved.notes.join(' ')).toMatch(/identity: no source image/);
     expect(moved.landmarkError).toBeCloseTo(5, 6);
   }, 120_000);
 
-  it('a different expression agrees less; an image without a face gets no scores and says why', async () => {
+  it('another person and expression score lower identity and agreement; an image without a face gets no scores and says why', async () => {
     const neutral = sharedPath('faces', 'expressions', '0.jpg');
     const other = await loadImage(sharedPath('faces', 'expressions', '3.jpg'));
-    const across = await scorer.score({ generated: other, targetPath: neutral, editedLandmarks: new Float64Array(0) });
-    const self = await scorer.score({ generated: await loadImage(neutral), targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    const across = await scorer.score({ generated: other, sourcePath: neutral, targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    const self = await scorer.score({ generated: await loadImage(neutral), sourcePath: neutral, targetPath: neutral, editedLandmarks: new Float64Array(0) });
     expect(self.emotion!).toBeGreaterThan(across.emotion!);
+    expect(self.identity!).toBeGreaterThan(0.9999);
+    expect(across.identity!).toBeLessThan(0.6);
     expect(across.notes.join(' ')).toMatch(/no landmark embedding/);
     const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 128, g: 128, b: 128 } } }).raw().toBuffer();
-    const none = await scorer.score({ generated: { width: 64, height: 64, data: new Uint8Array(grey) }, targetPath: neutral, editedLandmarks: new Float64Array(0) });
+    const none = await scorer.score({ generated: { width: 64, height: 64, data: new Uint8Array(grey) }, sourcePath: neutral, targetPath: neutral, editedLandmarks: new Float64Array(0) });
     expect(none).toMatchObject({ identity: null, emotion: null, landmarkError: null });
     expect(none.notes.join(' ')).toMatch(/no face detected in the generated image/);
   }, 120_000);
@@ -44,7 +48,7 @@ describe('edit scores with the npm-shipped face models', () => {
     const q = { ...p, happy: 0.5, neutral: 0.5 };
     expect(emotionAgreement(p, q)).toBeCloseTo(0.5, 12);
     expect(meanLandmarkDistance(new Float64Array(136), Array.from({ length: 68 }, () => [3, 4]))).toBe(5);
-    const csv = scoresCsv([{ id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: null, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } }]);
-    expect(csv).toBe('resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes\n1,2,3,exp,,0.75,2.5,"a ""b"""\n');
+    const csv = scoresCsv([{ id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: 0.9, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } }]);
+    expect(csv).toBe('resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes\n1,2,3,exp,0.9,0.75,2.5,"a ""b"""\n');
   });
 });

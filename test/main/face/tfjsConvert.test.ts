@@ -27,6 +27,7 @@ const cases = [
   { spec: faceModels.blazeface, scale: 1 / 127.5, offset: -1 },
   { spec: faceModels.facemesh, scale: 1 / 255, offset: 0 },
   { spec: faceModels.emotion, scale: 2 / 255, offset: -1 },
+  { spec: faceModels.faceres, scale: 1, offset: 0 },
 ];
 
 describe('TFJS → ONNX conversion of the face models', () => {
@@ -39,6 +40,7 @@ describe('TFJS → ONNX conversion of the face models', () => {
     expect(ops.blazeface).toEqual(['AddV2', 'Const', 'DepthwiseConv2dNative', 'Identity', 'MaxPool', 'Pad', 'Placeholder', 'Relu', 'Reshape', '_FusedConv2D']);
     expect(ops.facemesh).toContain('Prelu');
     expect(ops.emotion).toContain('Softmax');
+    expect(ops.faceres).toContain('_FusedMatMul');
   });
 
   for (const { spec, scale, offset } of cases) {

@@ -44,9 +44,9 @@ const nhwcToNchwAxis = [0, 2, 3, 1];
 
 /** Every TF op the converter understands (the op inventory of the supported models). */
 export const supportedTfOps: readonly string[] = Object.freeze([
-  'Placeholder', 'Const', 'Identity', '_FusedConv2D', 'Conv2D', 'DepthwiseConv2dNative', 'AddV2', 'Add',
-  'Sub', 'Mul', 'Maximum', 'Minimum', 'Relu', 'Relu6', 'Sigmoid', 'Tanh', 'Prelu', 'MaxPool', 'AvgPool',
-  'Pad', 'Reshape', 'Mean', 'Softmax', 'ConcatV2',
+  'Placeholder', 'Const', 'Identity', '_FusedConv2D', 'Conv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative',
+  'MatMul', '_FusedMatMul', 'BiasAdd', 'AddV2', 'Add', 'Sub', 'Mul', 'Maximum', 'Minimum', 'Relu', 'Relu6', 'Sigmoid',
+  'Tanh', 'Prelu', 'LeakyRelu', 'MaxPool', 'AvgPool', 'Pad', 'Reshape', 'Mean', 'Softmax', 'ConcatV2',
 ]);
 
 /** Counts the ops of a model; throws naming every op the converter lacks. */
@@ -137,15 +137,26 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
     return { value: ordered(x.value, other.value), nchw: x.nchw };
   };
 
-  const activation = (node: TfNode, x: Value, kind: string, alpha?: TfTensor): Value => {
+  const activation = (node: TfNode, x: Value, kind: string, alpha?: TfTensor, nchw = true): Value => {
     switch (kind) {
       case 'Relu':
         return b.relu(x);
       case 'Relu6':
         return b.clip(x, 0, 6);
+      case 'Sigmoid':
+        return b.sigmoid(x);
+      case 'Tanh':
+        return b.tanh(x);
+      case 'LeakyRelu': {
+        // max(x, α·x) equals LeakyReLU for 0 ≤ α ≤ 1 (TF's default α is 0.2)
+        const a = node.attrs.leakyrelu_alpha ?? node.attrs.alpha;
+        const slope = a && a.kind === 'float' ? a.value : 0.2;
+        if (slope < 0 || slope > 1) return fail(node, `LeakyRelu alpha ${slope} outside [0, 1]`);
+        return b.max(x, b.mul(x, b.scalar(slope)));
+      }
       case 'Prelu': {
         if (!alpha) return fail(node, 'Prelu without alpha');
-        const a = constantLike(alpha, { value: x, nchw: true });
+        const a = constantLike(alpha, { value: x, nchw });
         // PReLU(x) = relu(x) + α·(x − relu(x)); exact, and keeps the IR's op set small
         const r = b.relu(x);
         return b.add(r, b.mul(b.sub(x, r), a));
@@ -153,6 +164,34 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
       default:
         return fail(node, `fused activation ${kind} not supported`);
     }
+  };
+
+  /**
+   * MatMul of a 2-D activation by a constant matrix; Grappler's `_FusedMatMul` adds the bias
+   * (`fused_ops` BiasAdd, input 2) and optionally an activation (Relu, Relu6, Sigmoid, Tanh,
+   * LeakyRelu; Prelu with its alpha as input 3) to it.
+   */
+  const matMul = (node: TfNode): Converted => {
+    const x = get(node, 0);
+    const a = toNhwc(x);
+    if (a.rank !== 2) fail(node, `input of rank ${a.rank}; only 2-D MatMul is supported`);
+    if (bool(node.attrs.transpose_a)) fail(node, 'transpose_a not supported');
+    const kernel = constOf(node, 1);
+    if (kernel.shape.length !== 2) fail(node, `kernel of rank ${kernel.shape.length}`);
+    const transB = bool(node.attrs.transpose_b);
+    const weight = initialiser(kernel, '', floatData(kernel), kernel.shape);
+    let bias: Value | undefined;
+    let fused: string[] = [];
+    if (node.op === '_FusedMatMul') {
+      fused = strings(node.attrs.fused_ops);
+      if (fused[0] !== 'BiasAdd') fail(node, `fused ops ${fused.join('+')} not supported (need BiasAdd first)`);
+      if (fused.length > 2) fail(node, `fused ops ${fused.join('+')} not supported`);
+      const biasT = constOf(node, 2);
+      bias = initialiser(biasT, '', floatData(biasT), [biasT.shape[biasT.shape.length - 1]]);
+    }
+    let y = b.gemm(a, weight, bias, { transB });
+    if (fused.length > 1) y = activation(node, y, fused[1], fused[1] === 'Prelu' ? constOf(node, 3) : undefined, false);
+    return { value: y, nchw: false };
   };
 
   const translate = (node: TfNode): Converted => {
@@ -165,12 +204,13 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
         return fail(node, 'constant used as an activation');
       case 'Conv2D':
       case '_FusedConv2D':
-      case 'DepthwiseConv2dNative': {
+      case 'DepthwiseConv2dNative':
+      case 'FusedDepthwiseConv2dNative': {
         const x = get(node, 0);
         if (!x.nchw || x.value.rank !== 4) fail(node, 'input is not a 4-D activation');
         checkNhwc(node, fail);
         const filter = constOf(node, 1);
-        const depthwise = node.op === 'DepthwiseConv2dNative';
+        const depthwise = node.op === 'DepthwiseConv2dNative' || node.op === 'FusedDepthwiseConv2dNative';
         const [kh, kw, cin, cout] = filter.shape;
         const weights = depthwise ? depthwiseWeights(filter) : convWeights(filter);
         const weight = initialiser(filter, depthwise ? '_dw' : '_oihw', weights.data, weights.shape);
@@ -179,7 +219,7 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
         const pads = padsFor(node, x.value.shape, [kh, kw], strides, dilations, fail);
         let bias: Value | undefined;
         let fused: string[] = [];
-        if (node.op === '_FusedConv2D') {
+        if (node.op === '_FusedConv2D' || node.op === 'FusedDepthwiseConv2dNative') {
           fused = strings(node.attrs.fused_ops);
           if (fused[0] !== 'BiasAdd') fail(node, `fused ops ${fused.join('+')} not supported (need BiasAdd first)`);
           const biasT = constOf(node, 2);
@@ -190,6 +230,16 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
         if (fused.length > 1) y = activation(node, y, fused[1], fused[1] === 'Prelu' ? constOf(node, 3) : undefined);
         if (fused.length > 2) fail(node, `fused ops ${fused.join('+')} not supported`);
         return { value: y, nchw: true };
+      }
+      case 'MatMul':
+      case '_FusedMatMul':
+        return matMul(node);
+      case 'BiasAdd': {
+        const x = get(node, 0);
+        const biasT = constOf(node, 1);
+        checkNhwc(node, fail);
+        const bias = x.nchw ? constantLike(biasT, x) : initialiser(biasT, '', floatData(biasT), [biasT.shape[0]]);
+        return { value: b.add(x.value, bias), nchw: x.nchw };
       }
       case 'AddV2':
       case 'Add':
@@ -203,7 +253,8 @@ export function convertTfjsGraph(model: TfGraphModel, options: ConvertOptions = 
       case 'Minimum':
         return binary(node, (a, c2) => b.min(a, c2));
       case 'Relu':
-      case 'Relu6': {
+      case 'Relu6':
+      case 'LeakyRelu': {
         const x = get(node, 0);
         return { value: activation(node, x.value, node.op), nchw: x.nchw };
       }

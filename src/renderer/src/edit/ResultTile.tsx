@@ -29,9 +29,9 @@ export function ResultTile({ cell, result, show, onOpen }: ResultTileProps) {
     <button type="button" className="edit-tile edit-tile-done" data-testid="edit-cell" data-state="done" data-result-id={result.id} onClick={() => onOpen(result)} title={`Open result ${result.id} (${label})`}>
       {url ? <img src={url} alt={`${show} ${label}`} className="pixelated" /> : <span className="edit-tile-state">…</span>}
       <span className="edit-tile-mode">{label}</span>
-      {s && (s.emotion !== null || s.landmarkError !== null) && (
+      {s && (s.identity !== null || s.emotion !== null || s.landmarkError !== null) && (
         <span className="edit-tile-scores">
-          {s.emotion !== null && `emo ${s.emotion.toFixed(2)}`} {s.landmarkError !== null && `lmk ${s.landmarkError.toFixed(1)}px`}
+          {s.identity !== null && `id ${s.identity.toFixed(2)}`} {s.emotion !== null && `emo ${s.emotion.toFixed(2)}`} {s.landmarkError !== null && `lmk ${s.landmarkError.toFixed(1)}px`}
         </span>
       )}
     </button>
