@@ -46,9 +46,14 @@ export interface AlbumEstimates {
   estimatedCount: number;
   /** Estimated photos per estimator ('deca', 'emoca', 'fit'). */
   byEstimator: Record<string, number>;
+  /**
+   * Photos with FLAME codes but no estimate record (codes known from elsewhere, e.g. the demo's
+   * ground truth), per source: editing and training use them like estimates.
+   */
+  codesOnly: Record<string, number>;
   /** Photos whose codes were edited by hand. */
   editedCount: number;
-  /** Mean of the album's 100 shape values over its current codes (null without estimates). */
+  /** Mean of the album's 100 shape values over the codes in use, as editing and training take it (null without codes). */
   meanShape: number[] | null;
   outcomes: PhotoOutcome[];
   /** The album's newest estimation job. */
@@ -66,7 +71,8 @@ export interface InlineImage {
 /** One photo's estimate as the photo detail shows it. */
 export interface PhotoEstimateView {
   photoId: number;
-  estimator: 'deca' | 'emoca' | 'fit';
+  /** 'deca', 'emoca', 'fit', or another source of known codes (e.g. the demo's 'demo-ground-truth'). */
+  estimator: string;
   estimatorVersion: string;
   createdAt: string;
   photoSize: { width: number; height: number };

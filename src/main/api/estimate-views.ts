@@ -28,8 +28,6 @@ function sameCodes(a: FlameCodes, b: FlameCodes): boolean {
   return close(a.shape, b.shape) && close(a.expression, b.expression) && close(a.pose, b.pose) && close(a.camera, b.camera) && close(a.light, b.light);
 }
 
-const estimatorNames = new Set(['deca', 'emoca', 'fit']);
-
 /** Reads and edits a project's estimates for the UI. */
 export class EstimateViews {
   private readonly estimates: EstimatesTable;
@@ -54,16 +52,19 @@ export class EstimateViews {
     if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
     const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const stored = this.estimates.listAlbum(albumId);
+    const inUse = new Map(this.codes.listAlbum(albumId).map((e) => [e.photoId, e]));
     const byEstimator: Record<string, number> = {};
     let editedCount = 0;
-    const current: FlameCodes[] = [];
     for (const estimate of stored) {
       byEstimator[estimate.estimator] = (byEstimator[estimate.estimator] ?? 0) + 1;
-      const inUse = this.codes.get(estimate.photoId)?.codes ?? originalCodes(estimate);
-      if (!sameCodes(inUse, originalCodes(estimate))) editedCount++;
-      current.push(inUse);
+      const codes = inUse.get(estimate.photoId)?.codes;
+      if (codes && !sameCodes(codes, originalCodes(estimate))) editedCount++;
+      inUse.delete(estimate.photoId);
     }
-    const meanShape = current.length === 0 ? null : current[0].shape.map((_, i) => current.reduce((sum, c) => sum + c.shape[i], 0) / current.length);
+    const codesOnly: Record<string, number> = {};
+    for (const other of inUse.values()) codesOnly[other.estimator] = (codesOnly[other.estimator] ?? 0) + 1;
+    // the Edit studio's own mean (what stage 2 and editing use)
+    const meanShape = this.codes.albumMeanShape(albumId);
     // each photo without an estimate: its outcome in the newest job that listed it (photos a
     // queued or running job has still to do are not problems)
     const rows = db
@@ -81,7 +82,7 @@ export class EstimateViews {
     const last = db
       .prepare(`SELECT id, state FROM jobs WHERE kind = 'estimate' AND json_extract(params, '$.albumId') = @albumId ORDER BY id DESC LIMIT 1`)
       .get({ albumId }) as { id: number; state: string } | undefined;
-    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
+    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, codesOnly, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
   }
 
   /** A photo's estimate with its aligned and DECA crops, or null when it has none. */
@@ -89,7 +90,6 @@ export class EstimateViews {
     const photo = this.photoRow(photoId);
     const estimate = this.estimates.get(photoId);
     if (!estimate) return null;
-    if (!estimatorNames.has(estimate.estimator)) throw new Error(`photo ${photoId}: unknown estimator '${estimate.estimator}'`);
     const alignedFile = join(this.project.dir, estimate.alignedPath);
     let bytes: Buffer;
     try {

@@ -218,4 +218,17 @@ describe('estimation of an album', () => {
     album = await call<AlbumEstimates>('estimate.album', { albumId });
     expect(album.outcomes).toMatchObject([{ photoId, fileName: 'empty.png', state: 'pending', jobId }]);
   });
+
+  it('photos with codes from elsewhere (no estimate record) are counted, and the mean shape is the Edit studio\'s', async () => {
+    const { db } = backend.require().project;
+    const store = new EstimateStore(db);
+    const shape = Array.from({ length: 100 }, (_, i) => (i === 0 ? 10 : 0));
+    store.save(photoIds['empty.png'], { name: 'demo-ground-truth', version: 'test' }, { shape, expression: new Array(50).fill(0), pose: new Array(6).fill(0), camera: [8, 0, 0], light: new Array(27).fill(0) });
+    const album = await call<AlbumEstimates>('estimate.album', { albumId });
+    expect(album.codesOnly).toEqual({ 'demo-ground-truth': 1 });
+    expect(album.estimatedCount).toBe(2);
+    expect(album.meanShape).toEqual(store.albumMeanShape(albumId));
+    const estimated = [photoIds['one.png'], photoIds['two.png']].map((id) => store.get(id)!.codes.shape[0]);
+    expect(album.meanShape![0]).toBeCloseTo((estimated[0] + estimated[1] + 10) / 3, 6);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emotionRows, estimatedSummary, headMismatch, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
+import { codesOnlySummary, emotionRows, estimatedSummary, headMismatch, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
 
 describe('estimation UI text', () => {
   it('says what each per-photo problem is and what to do', () => {
@@ -21,6 +21,11 @@ describe('estimation UI text', () => {
     expect(emotionRows({ happy: 0.5, contempt: 0.5 }).map((r) => r.name)).toEqual(['happy', 'contempt']);
   });
 
+  it('counts photos whose codes come from elsewhere', () => {
+    expect(codesOnlySummary({})).toBe('');
+    expect(codesOnlySummary({ 'demo-ground-truth': 12 })).toBe('12 with known codes (demo ground truth 12)');
+  });
+
   it('norm of the mean shape', () => {
     expect(norm([3, 4])).toBe(5);
     expect(norm([])).toBe(0);
@@ -38,5 +43,6 @@ describe('fitted head vs the head shown', () => {
   it('DECA / EMOCA codes need FLAME', () => {
     expect(headMismatch('deca', 'deca_model.tar@abc', flame)).toBeNull();
     expect(headMismatch('emoca', 'e.ckpt@1+cfg.yaml@2', demo)).toMatch(/^EMOCA codes are FLAME codes/);
+    expect(headMismatch('demo-ground-truth', 'demo-scenes-1', demo)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { useJobs } from '../jobs/JobsProvider';
 import { FacePickerDialog } from './FacePickerDialog';
-import { estimatedSummary, outcomeText } from './format';
+import { codesOnlySummary, estimatedSummary, outcomeText } from './format';
 import { MeanShapeBars } from './MeanShapeBars';
 import './estimate.css';
 
@@ -66,6 +66,7 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
         <strong>FLAME codes</strong>
         <span className="muted" data-testid="estimate-summary">
           {data ? estimatedSummary(data.estimatedCount, data.photoCount, data.byEstimator) : 'Loading…'}
+          {data && codesOnlySummary(data.codesOnly) ? ` · ${codesOnlySummary(data.codesOnly)}` : ''}
           {data && data.editedCount > 0 ? ` · ${data.editedCount} edited` : ''}
           {data && data.outcomes.length > 0 ? ` · ${data.outcomes.length} need attention` : ''}
         </span>

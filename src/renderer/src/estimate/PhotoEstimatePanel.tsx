@@ -16,7 +16,7 @@ export interface PhotoEstimatePanelProps {
   photo: PhotoSummary;
 }
 
-const estimatorNames: Record<PhotoEstimateView['estimator'], string> = { fit: 'Landmark fitting', deca: 'DECA', emoca: 'EMOCA' };
+const estimatorNames: Record<string, string> = { fit: 'Landmark fitting', deca: 'DECA', emoca: 'EMOCA', 'demo-ground-truth': 'Demo ground truth' };
 
 /**
  * A photo's FLAME estimate in the photo detail: overlay toggles (detection box, 68 landmarks)
@@ -92,7 +92,7 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
     <section className="photo-estimate" aria-label="FLAME estimate">
       <h3>FLAME estimate</h3>
       <p className="small" data-testid="estimate-estimator">
-        {estimatorNames[view.estimator]} · <span className="muted">{view.estimatorVersion}</span>
+        {estimatorNames[view.estimator] ?? view.estimator} · <span className="muted">{view.estimatorVersion}</span>
         {view.edited && (
           <>
             {' '}
@@ -135,7 +135,7 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
         </figure>
       </div>
       <h4>Emotion</h4>
-      <EmotionBars emotion={view.emotion} />
+      {Object.keys(view.emotion).length > 0 ? <EmotionBars emotion={view.emotion} /> : <p className="muted small">No emotion probabilities stored with this estimate.</p>}
       <div className="photo-estimate-actions">
         <button type="button" data-testid="open-fitted-head" onClick={() => setHeadOpen(true)}>
           Fitted head & codes…

@@ -33,6 +33,14 @@ export function estimatedSummary(estimatedCount: number, photoCount: number, byE
   return `${estimatedCount} of ${photoCount} ${photoCount === 1 ? 'photo' : 'photos'} estimated${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
+/** "12 with known codes (demo ground truth 12)" for photos with codes but no estimate record; '' for none. */
+export function codesOnlySummary(codesOnly: Record<string, number>): string {
+  const entries = Object.entries(codesOnly).filter(([, n]) => n > 0);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return '';
+  return `${total} with known codes (${entries.map(([name, n]) => `${name.replace(/-/g, ' ')} ${n}`).join(', ')})`;
+}
+
 /** Euclidean norm of a code vector (how far the mean shape is from FLAME's mean head). */
 export function norm(values: readonly number[]): number {
   return Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
@@ -42,10 +50,11 @@ export function norm(values: readonly number[]): number {
  * Whether the head shown is the one the codes describe, and if not, why: landmark fitting
  * records the head it fitted (`landmark-fit-1/<label>`); DECA and EMOCA codes are FLAME codes.
  */
-export function headMismatch(estimator: 'deca' | 'emoca' | 'fit', estimatorVersion: string, shown: { source: 'demo' | 'flame'; label: string }): string | null {
+export function headMismatch(estimator: string, estimatorVersion: string, shown: { source: 'demo' | 'flame'; label: string }): string | null {
   if (estimator === 'fit') {
     const fitted = estimatorVersion.slice(estimatorVersion.indexOf('/') + 1);
     return fitted === shown.label ? null : `These codes were fitted on ${fitted}, but the head shown is ${shown.label}: re-estimate the album to fit this head.`;
   }
+  if (estimator !== 'deca' && estimator !== 'emoca') return null; // other sources say what head they are for in their version
   return shown.source === 'flame' ? null : `${estimator.toUpperCase()} codes are FLAME codes, shown here on the demo head (not FLAME): set your FLAME file in Settings to see the head they describe.`;
 }
