@@ -174,6 +174,17 @@ function pool(what: string, x: Value, attributes: Attributes): Shape {
   return [x.shape[0], x.shape[1], ...kernel.map((k, i) => windowOutput(what, x.shape[2 + i], k, strides[i], pads[i], pads[spatial + i], dilations[i], ceil))];
 }
 
+/** A pooling op: the window attributes every pool takes, plus its own `extra` ones. */
+const pooling = (doc: string, extra: OpSpec['attributes']): OpSpec => ({
+  doc,
+  arity: [1, 1],
+  attributes: { kernel_shape: 'ints', strides: 'ints', pads: 'ints', ceil_mode: 'int', ...extra },
+  infer: (what, inputs, attributes) => {
+    const x = req(what, inputs, 0);
+    return [{ dtype: x.dtype, shape: pool(what, x, attributes) }];
+  },
+});
+
 function sliceShape(what: string, x: Value, inputs: Inputs): Shape {
   const starts = constantInts(what, inputs[1])!;
   const ends = constantInts(what, inputs[2])!;
@@ -444,24 +455,8 @@ export const opSpecs: Readonly<Record<string, OpSpec>> = Object.freeze({
       return [{ dtype: x.dtype, shape: x.shape }];
     },
   },
-  MaxPool: {
-    doc: 'Max over windows: kernel_shape, strides, pads, dilations, ceil_mode (padding never wins).',
-    arity: [1, 1],
-    attributes: { kernel_shape: 'ints', strides: 'ints', pads: 'ints', dilations: 'ints', ceil_mode: 'int' },
-    infer: (what, inputs, attributes) => {
-      const x = req(what, inputs, 0);
-      return [{ dtype: x.dtype, shape: pool(what, x, attributes) }];
-    },
-  },
-  AveragePool: {
-    doc: 'Mean over windows: kernel_shape, strides, pads, ceil_mode, count_include_pad.',
-    arity: [1, 1],
-    attributes: { kernel_shape: 'ints', strides: 'ints', pads: 'ints', ceil_mode: 'int', count_include_pad: 'int' },
-    infer: (what, inputs, attributes) => {
-      const x = req(what, inputs, 0);
-      return [{ dtype: x.dtype, shape: pool(what, x, attributes) }];
-    },
-  },
+  MaxPool: pooling('Max over windows: kernel_shape, strides, pads, dilations, ceil_mode (padding never wins).', { dilations: 'ints' }),
+  AveragePool: pooling('Mean over windows: kernel_shape, strides, pads, ceil_mode, count_include_pad.', { count_include_pad: 'int' }),
   GlobalAveragePool: {
     doc: 'Mean over all spatial axes: [N,C,...] → [N,C,1,...].',
     arity: [1, 1],
