@@ -128,13 +128,15 @@ export async function ensureDemoPhotos(open: OpenProject, deps: DemoPhotoDeps): 
     const service = new FlameRenderService(deps.pool);
     const texture = headTexture(model);
     const toRender = missing.filter((s) => !existsSync(join(staging, s.fileName)));
-    // all at once: the pool spreads them over its worker threads
-    await Promise.all(
-      toRender.map(async (scene) => {
-        const { png } = await renderDemoScene(service, model, texture, scene);
-        await writeFileAtomic(join(staging, scene.fileName), png, project.paths.tmp);
-      }),
-    );
+    const render = async (scene: DemoScene) => {
+      const { png } = await renderDemoScene(service, model, texture, scene);
+      await writeFileAtomic(join(staging, scene.fileName), png, project.paths.tmp);
+    };
+    // One scene per worker first, so each worker receives the (large) model once; then the
+    // rest at once, spread over the warm workers.
+    const warmUp = Math.max(1, deps.pool.size);
+    await Promise.all(toRender.slice(0, warmUp).map(render));
+    await Promise.all(toRender.slice(warmUp).map(render));
     report.rendered += toRender.length;
     report.imported += await importStaged(open, album.id, missing.map((s) => join(staging, s.fileName)), staging);
   }
