@@ -35,6 +35,8 @@ export interface EditEngineDeps {
   backend: OnnxBackend;
   /** The head model buffers are rendered with (the viewport's). */
   headModel: () => Promise<ActiveHeadModel>;
+  /** A cheap key of the head's files (path, size, time; see viewport/activeModel); without it the head is loaded on every use. */
+  headModelKey?: () => string;
   /** Scores results; null turns scoring off (e.g. no face models). */
   scorer: Scorer | null;
 }
@@ -95,12 +97,23 @@ export class EditEngine {
     this.models = new ModelLoader(deps.backend);
   }
 
-  /** The head model (reloaded when its files change). */
+  /**
+   * The head model, reloaded when its key changes (the Settings point at other files, or the
+   * files change); a failed load is not kept, so fixing the Settings takes effect on the next use.
+   */
   async headModel(): Promise<ActiveHeadModel> {
+    const key = this.deps.headModelKey?.();
+    if (key !== undefined && this.head?.key === key) return this.head.model;
     const model = this.deps.headModel();
-    const loaded = await model;
-    if (!this.head || this.head.key !== loaded.key) this.head = { key: loaded.key, model };
-    return this.head.model;
+    this.head = { key: key ?? '', model };
+    try {
+      const loaded = await model;
+      if (key === undefined) this.head = { key: loaded.key, model };
+      return loaded;
+    } catch (error) {
+      if (this.head?.model === model) this.head = null;
+      throw error;
+    }
   }
 
   /** Frees sessions. */

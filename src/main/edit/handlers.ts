@@ -7,7 +7,7 @@ import { EditService, sharedEditEngine } from './service';
 export function editHandlers(backend: Backend) {
   const service = () => {
     const open = backend.require();
-    return new EditService(sharedEditEngine(), open.project, backend.pool, open.jobs);
+    return new EditService(sharedEditEngine(backend.dataDir), open.project, backend.pool, open.jobs);
   };
   return {
     'edit.models': () => service().models(),

@@ -12,8 +12,11 @@ import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
 import { OnnxBackend, parseProviderList } from '../nn/backend';
-import { defaultDemoHeadDir, headModelDeps } from '../viewport/activeModel';
+import { ModelAssetStore } from '../flame/assets';
+import { resolveDataDir } from '../settings/dataDir';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import { parseModeSet } from './codes';
+import type { EditEngineDeps } from './engine';
 import { EditEngine, ProjectEditor } from './engine';
 import { composeGrid } from './grid';
 import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
@@ -23,18 +26,32 @@ import { FaceScorer, scoresCsv } from './scores';
 import { runSweep } from './sweep';
 
 let shared: EditEngine | null = null;
+let settingsDataDir: string | null = null;
+
+/**
+ * The head the edit engine renders buffers with, chosen as the viewport chooses it
+ * (api/handlers.ts): the researcher's FLAME files remembered in `dataDir`'s Settings when set,
+ * else the demo head. Settings are read on every use, so a change applies to the next cell.
+ */
+export function editHeadModelSource(dataDir: () => string, demoHeadDir = defaultDemoHeadDir()): Pick<EditEngineDeps, 'headModel' | 'headModelKey'> {
+  const flameFiles = () => flameFilesFrom(new ModelAssetStore(dataDir()))();
+  const head = headModelDeps({ flameFiles, demoHeadDir });
+  return { headModel: head.loadActiveModel, headModelKey: head.activeModelKey };
+}
 
 /**
  * The process's edit engine (one ONNX backend and one loaded model shared by jobs, re-runs and
- * sweeps). Buffers use the viewport's head model source.
+ * sweeps). Buffers use the viewport's head: pass the backend's data dir (its Settings) from
+ * the first caller that knows it; until then the default data dir is read.
  */
-export function sharedEditEngine(): EditEngine {
+export function sharedEditEngine(dataDir?: string): EditEngine {
+  if (dataDir) settingsDataDir = dataDir;
   if (!shared) {
     // RIG_STUDIO_PROVIDERS (e.g. "cpu" or "cuda,cpu") overrides the default provider order
     const order = process.env.RIG_STUDIO_PROVIDERS?.trim();
     const backend = new OnnxBackend(order ? { providers: parseProviderList(order) } : {});
-    const head = headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() });
-    shared = new EditEngine({ backend, headModel: head.loadActiveModel, scorer: new FaceScorer(backend) });
+    const head = editHeadModelSource(() => settingsDataDir ?? resolveDataDir());
+    shared = new EditEngine({ backend, ...head, scorer: new FaceScorer(backend) });
   }
   return shared;
 }

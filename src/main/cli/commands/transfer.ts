@@ -62,7 +62,7 @@ export const transferCommand: Command = {
     if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
     return withProject(values.project, async (backend) => {
       const open = backend.require();
-      const service = new EditService(sharedEditEngine(), open.project, backend.pool, open.jobs);
+      const service = new EditService(sharedEditEngine(backend.dataDir), open.project, backend.pool, open.jobs);
       const models = service.models();
       const model = models.find((m) => String(m.id) === values.model || m.name === values.model);
       if (!model) throw new UsageError(`no model '${String(values.model)}' in this project (registered: ${models.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'}; use rig-studio model import)`);
