@@ -23,6 +23,8 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
   mkdirSync(photos);
   copyFileSync(sharedPath('faces', 'examples', 'alfw1.png'), join(photos, 'alfw1.png'));
   copyFileSync(sharedPath('faces', 'examples', 'IMG_0392_inputs.jpg'), join(photos, 'IMG_0392_inputs.jpg'));
+  // a TIFF: the browser cannot decode it, so the detail view shows its preview under the overlay
+  await sharp(sharedPath('faces', 'examples', 'image02673.png')).tiff().toFile(join(photos, 'scan.tif'));
   // two faces side by side: the user picks one
   const face = await sharp(sharedPath('faces', 'examples', 'alfw2.png')).resize(240, 240).png().toBuffer();
   await sharp({ create: { width: 520, height: 260, channels: 3, background: '#808080' } })
@@ -39,13 +41,13 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
 
   await page.goto(`${server.url}#/library/${album.id}`);
   const panel = page.getByRole('region', { name: 'FLAME estimation' });
-  await expect(panel.getByTestId('estimate-summary')).toHaveText('0 of 3 photos estimated');
+  await expect(panel.getByTestId('estimate-summary')).toHaveText('0 of 4 photos estimated');
   await expect(panel).toContainText('with Landmark fitting on the demo head (not FLAME)');
 
   await test.step('estimate the album; the photo with two faces asks for a choice', async () => {
     await panel.getByRole('button', { name: 'Estimate FLAME codes' }).click();
     await expect(page.getByRole('button', { name: /Jobs \(1 running\)/ })).toBeVisible();
-    await expect(panel.getByTestId('estimate-summary')).toHaveText('2 of 3 photos estimated (landmark fitting 2) · 1 need attention', { timeout: 60_000 });
+    await expect(panel.getByTestId('estimate-summary')).toHaveText('3 of 4 photos estimated (landmark fitting 3) · 1 need attention', { timeout: 60_000 });
     const problem = panel.getByRole('list', { name: 'Photos without an estimate' }).getByRole('listitem');
     await expect(problem).toContainText('pair.png');
     await expect(problem).toContainText('2 faces');
@@ -55,7 +57,7 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     await expect(picker.getByRole('button', { name: /^Face \d$/ })).toHaveCount(2);
     await picker.getByRole('button', { name: 'Face 2' }).click();
     await picker.getByRole('button', { name: 'Estimate this face' }).click();
-    await expect(panel.getByTestId('estimate-summary')).toHaveText('3 of 3 photos estimated (landmark fitting 3)', { timeout: 60_000 });
+    await expect(panel.getByTestId('estimate-summary')).toHaveText('4 of 4 photos estimated (landmark fitting 4)', { timeout: 60_000 });
     await panel.getByRole('button', { name: 'Details' }).click();
     await expect(panel.getByTestId('mean-shape')).toContainText('‖β‖');
     const state = await callApi<AlbumEstimates>(request, server, 'estimate.album', { albumId: album.id });
@@ -125,7 +127,7 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     const list = await callApi<{ items: { id: number; fileName: string }[] }>(request, server, 'photo.list', { albumId: album.id, offset: 0, limit: 10 });
     const pairId = list.items.find((p) => p.fileName === 'pair.png')!.id;
     const before = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: pairId }))!;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       if ((await page.getByRole('dialog').getByRole('heading', { level: 2 }).textContent()) === 'pair.png') break;
       await page.keyboard.press('ArrowRight');
     }
@@ -145,5 +147,22 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     const meanX = (view: PhotoEstimateView) => view.landmarks.reduce((sum, [x]) => sum + x, 0) / view.landmarks.length;
     expect(Math.sign(meanX(after) - 260)).toBe(-Math.sign(meanX(before) - 260));
     await snap(page, testInfo, '4-other-face');
+  });
+
+  await test.step('over a TIFF the overlay lies on the preview the detail view falls back to', async () => {
+    for (let i = 0; i < 4; i++) {
+      if ((await page.getByRole('dialog').getByRole('heading', { level: 2 }).textContent()) === 'scan.tif') break;
+      await page.keyboard.press('ArrowRight');
+    }
+    const detail = page.getByRole('dialog', { name: 'scan.tif' });
+    await expect(detail).toContainText('this is its 256-px preview');
+    const overlay = detail.getByTestId('photo-overlay');
+    await expect(overlay.locator('[data-testid="overlay-landmarks"] circle')).toHaveCount(68);
+    await expect
+      .poll(async () => {
+        const [image, drawn] = await Promise.all([detail.getByRole('img', { name: 'scan.tif' }).boundingBox(), overlay.boundingBox()]);
+        return image && drawn ? Math.max(Math.abs(image.x - drawn.x), Math.abs(image.y - drawn.y), Math.abs(image.width - drawn.width), Math.abs(image.height - drawn.height)) : Infinity;
+      })
+      .toBeLessThan(1.5);
   });
 });

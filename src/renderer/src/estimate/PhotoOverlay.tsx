@@ -24,16 +24,36 @@ export function PhotoOverlay({ photoId }: PhotoOverlayProps) {
   const [rect, setRect] = useState<Rect | null>(null);
 
   useEffect(() => {
-    const image = ref.current?.previousElementSibling;
-    if (!(image instanceof HTMLImageElement)) return;
-    const measure = () => setRect({ left: image.offsetLeft, top: image.offsetTop, width: image.offsetWidth, height: image.offsetHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(image);
-    image.addEventListener('load', measure);
+    const overlay = ref.current;
+    const parent = overlay?.parentElement;
+    if (!overlay || !parent) return;
+    let unbind = () => {};
+    // (re)binds to the image before the overlay: the detail view swaps the original for its
+    // preview when the browser cannot decode it
+    const bind = () => {
+      unbind();
+      const image = overlay.previousElementSibling;
+      if (!(image instanceof HTMLImageElement)) {
+        setRect(null);
+        return;
+      }
+      const measure = () => setRect({ left: image.offsetLeft, top: image.offsetTop, width: image.offsetWidth, height: image.offsetHeight });
+      measure();
+      const resize = new ResizeObserver(measure);
+      resize.observe(image);
+      resize.observe(parent); // the image moves when the stage is resized around it
+      image.addEventListener('load', measure);
+      unbind = () => {
+        resize.disconnect();
+        image.removeEventListener('load', measure);
+      };
+    };
+    bind();
+    const children = new MutationObserver(bind);
+    children.observe(parent, { childList: true });
     return () => {
-      observer.disconnect();
-      image.removeEventListener('load', measure);
+      children.disconnect();
+      unbind();
     };
   }, [photoId]);
 
