@@ -78,28 +78,20 @@ function int(attributes: Attributes, name: string, fallback: number): number {
   return a === undefined ? fallback : (a as number);
 }
 
-const binary = (doc: string): OpSpec => ({
+/** Two inputs of one dtype broadcast together; the output has their dtype, or bool. */
+const broadcasting = (doc: string, output: 'same' | 'bool'): OpSpec => ({
   doc,
   arity: [2, 2],
   attributes: {},
   infer: (what, inputs) => {
     const a = req(what, inputs, 0);
     const b = req(what, inputs, 1);
-    return [{ dtype: sameDtype(what, a, b), shape: broadcastShapes(what, a.shape, b.shape) }];
+    const dtype = sameDtype(what, a, b);
+    return [{ dtype: output === 'bool' ? 'bool' : dtype, shape: broadcastShapes(what, a.shape, b.shape) }];
   },
 });
-
-const comparison = (doc: string): OpSpec => ({
-  doc,
-  arity: [2, 2],
-  attributes: {},
-  infer: (what, inputs) => {
-    const a = req(what, inputs, 0);
-    const b = req(what, inputs, 1);
-    sameDtype(what, a, b);
-    return [{ dtype: 'bool', shape: broadcastShapes(what, a.shape, b.shape) }];
-  },
-});
+const binary = (doc: string) => broadcasting(doc, 'same');
+const comparison = (doc: string) => broadcasting(doc, 'bool');
 
 const unary = (doc: string, floatOnly = true): OpSpec => ({
   doc,
