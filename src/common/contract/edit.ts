@@ -155,11 +155,18 @@ export interface RerunReport {
   milliseconds: number;
 }
 
-/** A sweep's output: one frame per step, as a strip and an animated WebP. */
-export interface SweepResult {
+/** A sweep job: its frames (cells and stored results) and, when asked, the strip and animated WebP of the frames done. */
+export interface SweepView {
+  jobId: number;
+  title: string;
+  state: string;
+  /** Frames the sweep has in all. */
   frames: number;
-  strip: EncodedImage;
-  animation: EncodedImage;
+  cells: EditCellInfo[];
+  results: EditResultInfo[];
+  /** Frames done side by side (null when none is done or media was not asked for). */
+  strip: EncodedImage | null;
+  animation: EncodedImage | null;
 }
 
 /** Pushed when a cell of an edit job finishes (done, failed or cancelled). */
@@ -265,6 +272,8 @@ export const editContract = {
   'edit.exportResults': channel<{ dir: string; files: string[] }>()(z.object({ jobId: id, dir: z.string().min(1).max(4096) })),
   /** Scores of a job's results as CSV text. */
   'edit.scoresCsv': channel<{ csv: string }>()(z.object({ jobId: id })),
-  /** Interpolation sweep of one source (light rotation or expression A→B): frame strip + animated WebP. */
-  'edit.sweep': channel<SweepResult>()(sweepParamsSchema),
+  /** Starts an interpolation sweep job of one source (light rotation or expression A→B); frames arrive as 'edit.cell' events. */
+  'edit.sweep': channel<{ jobId: number }>()(sweepParamsSchema),
+  /** A sweep job's frames; with media, the strip and animated WebP of the frames done. */
+  'edit.sweepView': channel<SweepView>()(z.object({ jobId: id, media: z.boolean().default(true) })),
 };

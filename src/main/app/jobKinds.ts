@@ -3,6 +3,7 @@ import type { TaskPool } from '../jobs/pool';
 import type { JobKind } from '../jobs/types';
 import { editJobKind } from '../edit/job';
 import { sharedEditEngine } from '../edit/service';
+import { sweepJobKind } from '../edit/sweep';
 import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/import-job';
 import { estimateJobKind } from '../estimate/job';
@@ -21,5 +22,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() }), finetuneJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() }), sweepJobKind({ ...deps, engine: sharedEditEngine() }), finetuneJobKind(deps)] as JobKind<never>[];
 }

@@ -58,6 +58,8 @@ export interface PreparedCell {
   meanShape: boolean;
   codes: FlameCodes;
   sourceCodes: FlameCodes;
+  /** Stored as the result's modes instead of the mode set (sweep frames: 'sweep-light'). */
+  label?: string;
 }
 
 /** A cell as a job lists it. */
@@ -298,7 +300,7 @@ export class ProjectEditor {
             modelId: loaded.record.id,
             sourcePhotoId: cell.source.id,
             targetPhotoId: cell.target?.id ?? null,
-            modes: formatModeSet(cell.modes) || 'explicit',
+            modes: cell.label ?? (formatModeSet(cell.modes) || 'explicit'),
             imageHash,
             provenance,
             scores: null,
@@ -329,20 +331,6 @@ export class ProjectEditor {
     } catch (error) {
       return { identity: null, emotion: null, landmarkError: null, notes: [`scoring failed: ${(error as Error).message}`] };
     }
-  }
-
-  /** Samples cells without storing them (sweep frames): one [3, S, S] sample per cell, in order. */
-  async sample(cells: readonly PreparedCell[], settings: { modelId: number; imageSize?: number; sampler: SamplerSettings; batchSize: number }, signal?: AbortSignal): Promise<{ samples: Float32Array[]; size: number }> {
-    return this.withModel(settings.modelId, settings.imageSize, async (loaded, size) => {
-      const renderer = new PhysicalRenderer(this.pool, await this.engine.headModel());
-      const samples: Float32Array[] = [];
-      for (let start = 0; start < cells.length; start += settings.batchSize) {
-        const items: EditItem[] = [];
-        for (const cell of cells.slice(start, start + settings.batchSize)) items.push((await this.item(cell, renderer, size, settings.sampler)).item);
-        samples.push(...(await generateBatch(loaded.runner, items, size, settings.sampler, { signal })).samples);
-      }
-      return { samples, size };
-    });
   }
 
   /** Regenerates a stored result from its provenance alone (batch of one) and compares. */

@@ -23,6 +23,7 @@ export function editHandlers(backend: Backend) {
     'edit.exportGrid': ({ jobId }) => service().grid(jobId),
     'edit.exportResults': ({ jobId, dir }) => service().exportResults(jobId, dir),
     'edit.scoresCsv': ({ jobId }) => service().scoresCsv(jobId),
-    'edit.sweep': (params) => service().sweep(params),
+    'edit.sweep': (params) => service().startSweep(params),
+    'edit.sweepView': ({ jobId, media }) => service().sweepView(jobId, media),
   } satisfies Handlers<typeof editContract>;
 }

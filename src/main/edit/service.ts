@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepResult } from '../../common/contract/edit';
+import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
 import type { TaskPool } from '../jobs/pool';
@@ -23,7 +23,7 @@ import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
 import { modelImageSize } from './model';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { FaceScorer, scoresCsv } from './scores';
-import { runSweep } from './sweep';
+import { sweepCells, sweepJobKindName, sweepMedia } from './sweep';
 
 let shared: EditEngine | null = null;
 let settingsDataDir: string | null = null;
@@ -89,21 +89,29 @@ export class EditService {
     return this.editor.estimates.require(photoId).codes;
   }
 
+  private checkModel(modelId: number): void {
+    if (!this.models().some((m) => m.id === modelId)) throw new AppError('not-found', `model ${modelId} is not registered in this project`);
+  }
+
+  private checkSampler(sampler: EditJobParams['sampler']): void {
+    if (sampler.inversion && sampler.eta !== 0) throw new AppError('invalid-params', 'DDIM inversion needs η = 0');
+    try {
+      spaceTimesteps(1000, `ddim${sampler.steps}`);
+    } catch (error) {
+      throw new AppError('invalid-params', `${sampler.steps} DDIM steps: ${(error as Error).message}`);
+    }
+  }
+
   /** Checks what can be checked now (model, photos, codes), then queues the job. */
   start(params: EditJobParams): { jobId: number } {
-    if (!this.models().some((m) => m.id === params.modelId)) throw new AppError('not-found', `model ${params.modelId} is not registered in this project`);
+    this.checkModel(params.modelId);
     for (const id of [...params.sourcePhotoIds, ...params.targetPhotoIds]) {
       this.editor.photo(id);
       this.editor.estimates.require(id);
     }
     if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
     for (const m of params.modes) parseModeSet(m);
-    if (params.sampler.inversion && params.sampler.eta !== 0) throw new AppError('invalid-params', 'DDIM inversion needs η = 0');
-    try {
-      spaceTimesteps(1000, `ddim${params.sampler.steps}`);
-    } catch (error) {
-      throw new AppError('invalid-params', `${params.sampler.steps} DDIM steps: ${(error as Error).message}`);
-    }
+    this.checkSampler(params.sampler);
     return { jobId: this.jobs.start('edit', params).id };
   }
 
@@ -222,7 +230,25 @@ export class EditService {
     return { dir, files };
   }
 
-  sweep(params: SweepParams): Promise<SweepResult> {
-    return runSweep(this.editor, params);
+  /** Checks the sweep (model, photos, codes, sampler), then queues its job. */
+  startSweep(params: SweepParams): { jobId: number } {
+    this.checkModel(params.modelId);
+    sweepCells(this.editor, params);
+    this.checkSampler(params.sampler);
+    return { jobId: this.jobs.start(sweepJobKindName, params).id };
+  }
+
+  /** A sweep job's frames; with `media`, the strip and animation of the frames done, in frame order. */
+  async sweepView(jobId: number, media = true): Promise<SweepView> {
+    const job = this.jobs.get(jobId);
+    if (job.kind !== sweepJobKindName) throw new AppError('not-found', `job ${jobId} is not a sweep job`);
+    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
+    const params = JSON.parse(row.params) as SweepParams;
+    const cells = this.editor.store.cells(jobId);
+    const results = this.editor.store.jobResults(jobId);
+    const byId = new Map(results.map((r) => [r.id, r]));
+    const done = cells.map((c) => (c.resultId ? byId.get(c.resultId) : undefined)).filter((r): r is EditResultInfo => r !== undefined);
+    const images = media && done.length > 0 ? await sweepMedia(done.map((r) => this.editor.store.readImage(r.imageHash)), done[0].provenance.imageSize, params.frameMs) : null;
+    return { jobId, title: job.title, state: job.state, frames: cells.length || params.frames, cells, results, strip: images?.strip ?? null, animation: images?.animation ?? null };
   }
 }

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import type { SamplerSettings, SweepResult } from '../../../common/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SamplerSettings, SweepView } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi, useEvent } from '../app/BackendProvider';
 import { dataUrl, downloadBytes, fromBase64 } from './images';
 
 export interface SweepPanelProps {
@@ -11,27 +11,81 @@ export interface SweepPanelProps {
   meanShape: boolean;
 }
 
-/** Interpolation sweeps of the first source: light rotation, or expression A→B between two sources. */
+const activeStates = new Set(['queued', 'running']);
+
+/**
+ * Interpolation sweeps of the first source (light rotation, or expression A→B between two
+ * sources) run as a job: frames appear as they finish, progress and cancel follow the job, and
+ * the strip and animated WebP are built from the frames done when it ends (also when cancelled).
+ */
 export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPanelProps) {
   const api = useApi();
   const [kind, setKind] = useState<'light' | 'expression'>('light');
   const [frames, setFrames] = useState(8);
   const [degrees, setDegrees] = useState(360);
-  const [result, setResult] = useState<SweepResult | null>(null);
+  const [jobId, setJobId] = useState<number | null>(null);
+  const [view, setView] = useState<SweepView | null>(null);
+  const [frameUrls, setFrameUrls] = useState<Map<number, string>>(new Map());
+  const requested = useRef(new Set<number>());
+  const [progress, setProgress] = useState<{ fraction: number | null; message: string } | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const source = sourceIds[0] ?? null;
-  const canRun = modelId !== null && source !== null && (kind === 'light' || sourceIds.length >= 2);
+  const running = view !== null && activeStates.has(view.state);
+  const canRun = modelId !== null && source !== null && (kind === 'light' || sourceIds.length >= 2) && !running;
+
+  /** Reloads the job's frames; the strip and animation only once it has ended. */
+  const reload = useCallback(
+    async (id: number, media: boolean) => {
+      try {
+        const next = await api['edit.sweepView']({ jobId: id, media });
+        setView((old) => (media || !old?.strip ? next : { ...next, strip: old.strip, animation: old.animation }));
+        for (const result of next.results) {
+          if (requested.current.has(result.id)) continue;
+          requested.current.add(result.id);
+          api['edit.image']({ resultId: result.id, kind: 'generated' }).then(
+            (image) => setFrameUrls((urls) => new Map(urls).set(result.id, dataUrl(image))),
+            (e: unknown) => setStatus(errorMessage(e)),
+          );
+        }
+      } catch (e) {
+        setStatus(errorMessage(e));
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    if (jobId !== null) void reload(jobId, false);
+  }, [jobId, reload]);
+  useEvent('edit.cell', (event) => {
+    if (event.jobId === jobId) void reload(event.jobId, false);
+  });
+  useEvent('job.updated', (job) => {
+    if (job.id !== jobId) return;
+    setProgress({ fraction: job.progress, message: job.message });
+    if (!activeStates.has(job.state)) void reload(job.id, true);
+    else setView((v) => (v && v.state !== job.state ? { ...v, state: job.state } : v));
+  });
+
   const run = async () => {
     if (!canRun) return;
-    setStatus('Generating frames…');
+    setStatus(null);
+    setView(null);
+    setFrameUrls(new Map());
+    requested.current.clear();
+    setProgress(null);
     try {
-      const sweep = await api['edit.sweep']({ modelId: modelId!, sourcePhotoId: source!, kind, frames, degrees, fromPhotoId: sourceIds[0], toPhotoId: sourceIds[1], meanShape, sampler, frameMs: 120 });
-      setResult(sweep);
-      setStatus(null);
+      const started = await api['edit.sweep']({ modelId: modelId!, sourcePhotoId: source!, kind, frames, degrees, fromPhotoId: sourceIds[0], toPhotoId: sourceIds[1], meanShape, sampler, frameMs: 120 });
+      setJobId(started.jobId);
     } catch (e) {
       setStatus(errorMessage(e));
     }
   };
+  const cancel = () => {
+    if (jobId !== null) api['job.cancel']({ jobId }).catch((e: unknown) => setStatus(errorMessage(e)));
+  };
+  const done = view?.cells.filter((c) => c.state === 'done').length ?? 0;
+  const doneResults = view ? view.cells.map((c) => (c.resultId ? view.results.find((r) => r.id === c.resultId) : undefined)) : [];
   return (
     <div className="edit-sweep">
       <div className="edit-run-options">
@@ -52,17 +106,44 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPane
         <button type="button" disabled={!canRun} onClick={() => void run()}>
           Run sweep
         </button>
+        {running && (
+          <button type="button" className="small" onClick={cancel}>
+            Cancel
+          </button>
+        )}
       </div>
-      {status && <p className="muted" role="status">{status}</p>}
-      {result && (
+      {view && (
+        <p className="muted" role="status" data-testid="sweep-progress">
+          {done} of {view.frames} frames · {view.state}
+          {running && progress?.message ? ` · ${progress.message}` : ''}
+        </p>
+      )}
+      {running && <progress max={1} value={progress?.fraction ?? undefined} aria-label="Sweep progress" />}
+      {status && <p className="muted" role="alert">{status}</p>}
+      {view && (
+        <div className="edit-sweep-frames" data-testid="sweep-frames">
+          {view.cells.map((cell, k) => {
+            const result = doneResults[k];
+            const url = result ? frameUrls.get(result.id) : undefined;
+            return url ? (
+              <img key={cell.idx} src={url} alt={`Frame ${k + 1}`} className="pixelated" title={`Frame ${k + 1} (result ${result!.id})`} />
+            ) : (
+              <span key={cell.idx} className={`edit-sweep-frame edit-tile-${cell.state}`} title={`Frame ${k + 1}: ${cell.state}`}>
+                {cell.state === 'pending' ? '…' : cell.state}
+              </span>
+            );
+          })}
+        </div>
+      )}
+      {view?.strip && view.animation && (
         <div className="edit-sweep-result">
-          <img src={dataUrl(result.animation)} alt="Sweep animation" className="pixelated" width={Math.max(128, result.animation.width)} />
-          <img src={dataUrl(result.strip)} alt="Sweep frame strip" className="edit-strip pixelated" />
+          <img src={dataUrl(view.animation)} alt="Sweep animation" className="pixelated" width={Math.max(128, view.animation.width)} />
+          <img src={dataUrl(view.strip)} alt="Sweep frame strip" className="edit-strip pixelated" />
           <div>
-            <button type="button" className="small" onClick={() => downloadBytes('sweep.webp', fromBase64(result.animation.base64), 'image/webp')}>
+            <button type="button" className="small" onClick={() => downloadBytes('sweep.webp', fromBase64(view.animation!.base64), 'image/webp')}>
               Save WebP
             </button>
-            <button type="button" className="small" onClick={() => downloadBytes('sweep-strip.png', fromBase64(result.strip.base64), 'image/png')}>
+            <button type="button" className="small" onClick={() => downloadBytes('sweep-strip.png', fromBase64(view.strip!.base64), 'image/png')}>
               Save strip
             </button>
           </div>
