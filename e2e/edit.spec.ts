@@ -162,3 +162,27 @@ test('3D viewport: the sliders\' edit of the photo shown is generated as a singl
     await server.stop();
   }
 });
+
+test('sweeps: a light sweep runs as a job, its frames appear as they finish, then the strip and the animation', async ({ page, request, scratch }) => {
+  const dir = await prepareProject(scratch);
+  const server = await startServer({ env: { RIG_STUDIO_PROVIDERS: 'cpu' } });
+  try {
+    await callApi(request, server, 'project.open', { dir });
+    await page.goto(`${server.url}#/edit`);
+    await expect(page.getByLabel('Model')).toContainText('tiny-e2e');
+    await page.getByRole('group', { name: 'Sources photos' }).getByRole('button').nth(0).click();
+    await page.getByLabel('DDIM steps').fill('2');
+    await page.getByRole('tab', { name: 'Sweeps' }).click();
+    await page.getByLabel('Frames').fill('3');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await expect(page.getByTestId('sweep-frames').locator('img')).toHaveCount(3, { timeout: 60_000 });
+    await expect(page.getByTestId('sweep-progress')).toContainText('3 of 3 frames · done');
+    await expect(page.getByAltText('Sweep animation')).toBeVisible();
+    const strip = page.getByAltText('Sweep frame strip');
+    expect(await strip.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(3 * modelSize);
+    const jobs = await callApi<{ kind: string; state: string; result: unknown }[]>(request, server, 'job.list', { limit: 10 });
+    expect(jobs.find((j) => j.kind === 'edit-sweep')).toMatchObject({ state: 'done', result: { frames: 3, done: 3 } });
+  } finally {
+    await server.stop();
+  }
+});
