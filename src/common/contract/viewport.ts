@@ -96,8 +96,13 @@ export interface PhotoHead {
   fileName: string;
   /** Which estimator produced the codes ('deca', 'emoca', 'fit') and its version. */
   estimator: string;
-  /** The estimated codes; `camera` is in the frame of `image` (DECA's orthographic camera). */
+  /**
+   * The codes the photo uses (editing, training): the researcher's saved edits when there are
+   * any, else the estimator's; `camera` is in the frame of `image` (DECA's orthographic camera).
+   */
   codes: FlameCodes;
+  /** True when `codes` are edits saved in photo detail rather than the estimator's own. */
+  edited: boolean;
   /** The aligned face crop the estimate was made on (PNG). */
   image: { mime: 'image/png'; base64: string; width: number; height: number };
 }

@@ -10,23 +10,11 @@ import { join } from 'node:path';
 import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
 import type { FlameCodes } from '../../common/contract/viewport';
 import { EstimateStore } from '../edit/estimates';
-import { codeLayout } from '../estimate/encoders';
+import { codesInUse, originalCodes, sameCodes } from '../estimate/codesInUse';
 import { EstimatesTable, type StoredEstimate } from '../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
 import { AppError } from './errors';
-
-/** The estimator's codes as the Edit studio stores them (camera in the aligned crop's frame). */
-export function originalCodes(estimate: StoredEstimate): FlameCodes {
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
-}
-
-/** Same codes up to float32 storage (the estimate is float32, edited codes are JSON numbers). */
-function sameCodes(a: FlameCodes, b: FlameCodes): boolean {
-  const close = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= 1e-6 * Math.max(1, Math.abs(v)));
-  return close(a.shape, b.shape) && close(a.expression, b.expression) && close(a.pose, b.pose) && close(a.camera, b.camera) && close(a.light, b.light);
-}
 
 /** Reads and edits a project's estimates for the UI. */
 export class EstimateViews {
@@ -99,8 +87,7 @@ export class EstimateViews {
     }
     const alignedImage = await loadImage(bytes, alignedFile);
     const inline = (png: Buffer, width: number, height: number): InlineImage => ({ mime: 'image/png', base64: png.toString('base64'), width, height });
-    const original = originalCodes(estimate);
-    const codes = this.codes.get(photoId)?.codes ?? original;
+    const { codes, original, edited } = codesInUse(estimate, this.codes);
     const fit = estimate.details.fit as PhotoEstimateView['fit'] | undefined;
     return {
       photoId,
@@ -118,7 +105,7 @@ export class EstimateViews {
       emotion: estimate.emotion,
       codes,
       original,
-      edited: !sameCodes(codes, original),
+      edited,
       fit: fit ? { initialError: fit.initialError, finalError: fit.finalError, iterations: fit.iterations, milliseconds: fit.milliseconds } : null,
       milliseconds: typeof estimate.details.milliseconds === 'number' ? estimate.details.milliseconds : null,
     };

@@ -4,11 +4,13 @@ import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
 import type { EstimatedPhoto, PhotoHead } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
-import { codeLayout } from '../estimate/encoders';
+import { EstimateStore } from '../edit/estimates';
+import { codesInUse } from '../estimate/codesInUse';
 import { EstimatesTable } from '../estimate/store';
 
-// The viewport over a photo: the photo's stored estimate (issue 6) with its camera in the frame
-// of the aligned crop, and that crop, so the head can be drawn exactly where it was fitted.
+// The viewport over a photo: the codes the photo uses (the researcher's saved edits when there
+// are any, else the estimator's own; the same codes editing and training read) with the camera
+// in the frame of the aligned crop, and that crop, so the head is drawn where it was fitted.
 
 /** What the viewport needs of the open project. */
 export interface PhotoSource {
@@ -23,12 +25,12 @@ function photoRow(db: Database, photoId: number): { fileName: string; albumId: n
   return row;
 }
 
-/** The photo's estimate and aligned crop; a clear error when it has none yet. */
+/** The photo's codes in use and aligned crop; a clear error when it has no estimate yet. */
 export async function photoHead(source: PhotoSource, photoId: number): Promise<PhotoHead> {
   const { fileName, albumId } = photoRow(source.db, photoId);
   const estimate = new EstimatesTable(source.db).get(photoId);
   if (!estimate) throw new AppError('not-found', `${fileName} has no FLAME estimate yet: estimate its album first`);
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
+  const { codes, edited } = codesInUse(estimate, new EstimateStore(source.db));
   const cropPath = join(source.dir, estimate.alignedPath);
   let bytes: Buffer;
   try {
@@ -43,7 +45,8 @@ export async function photoHead(source: PhotoSource, photoId: number): Promise<P
     albumId,
     fileName,
     estimator: `${estimate.estimator} (${estimate.estimatorVersion})`,
-    codes: { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') },
+    codes,
+    edited,
     image: { mime: 'image/png', base64: bytes.toString('base64'), width, height },
   };
 }

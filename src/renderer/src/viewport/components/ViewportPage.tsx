@@ -6,6 +6,7 @@ import type { ViewProps } from '../../app/views';
 import { useQuery } from '../../hooks/useQuery';
 import { PhotoPicker } from './PhotoPicker';
 import { GenerateEdit } from '../../edit/GenerateEdit';
+import { photoHeadLabel } from '../photoLabel';
 
 // three.js and react-three-fiber load with the viewport, not with the app shell.
 const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
@@ -15,7 +16,8 @@ export type ViewportPageProps = ViewProps;
 /**
  * The viewport as an app view: `#/viewport` shows the active head model (the researcher's FLAME
  * file from Settings, else the demo head) on codes the user loads or enters;
- * `#/viewport/photo/<id>` shows it posed with that photo's estimate over its aligned crop.
+ * `#/viewport/photo/<id>` shows it posed with that photo's codes in use (saved edits, else the
+ * estimate) over its aligned crop.
  */
 export function ViewportPage({ path, navigate }: ViewportPageProps) {
   const api = useApi();
@@ -56,7 +58,7 @@ export function ViewportPage({ path, navigate }: ViewportPageProps) {
           model={model.data}
           initialCodes={photo.data?.codes ?? null}
           photoUrl={photoUrl}
-          photoLabel={photo.data ? `${photo.data.fileName} · ${photo.data.estimator}` : null}
+          photoLabel={photo.data ? photoHeadLabel(photo.data) : null}
           onLoadCodes={loadCodes}
           actions={photoId ? (currentCodes) => <GenerateEdit photoId={photoId} currentCodes={currentCodes} /> : undefined}
         />
