@@ -1,28 +1,15 @@
 import { resolve } from 'node:path';
 import type { JobInfo } from '../../../common/contract';
-import type { OpenProject } from '../../app/backend';
 import type { EstimateJobResult } from '../../estimate/job';
 import type { EstimatorSpec } from '../../estimate/task';
 import type { CliIo, Command } from '../command';
+import { albumIdFromFlags } from '../albums';
 import { UsageError } from '../command';
+import { followJob } from '../jobs';
 import { withProject } from './project';
 
 /** Exit code when the job finished but some photos have no estimate. */
 export const exitSomePhotosFailed = 3;
-
-function albumIdOf(open: OpenProject, values: Record<string, unknown>): number {
-  if (values['album-id'] !== undefined) {
-    const id = Number(values['album-id']);
-    if (!Number.isInteger(id) || id <= 0) throw new UsageError('--album-id must be a positive whole number');
-    return open.library.getAlbum(id).id;
-  }
-  const name = values.album as string | undefined;
-  if (!name) throw new UsageError('say which album: --album NAME or --album-id N');
-  const albums = open.library.listAlbums();
-  const found = albums.find((a) => a.name === name.trim());
-  if (!found) throw new Error(`no album named "${name}" (albums: ${albums.map((a) => `"${a.name}"`).join(', ') || 'none'})`);
-  return found.id;
-}
 
 function specOf(values: Record<string, unknown>): EstimatorSpec {
   const kind = (values.estimator as string | undefined) ?? (values.checkpoint ? 'deca' : 'fit');
@@ -84,28 +71,16 @@ export const estimateCommand: Command = {
         if (open.jobs.get(jobId).kind !== 'estimate') throw new Error(`job ${jobId} is not an estimation job`);
         open.jobs.resume(jobId);
       } else {
-        const params = { albumId: albumIdOf(open, values), estimator: specOf(values), redo: values.redo === true, faceChoices: faceChoicesOf(values) };
+        const params = { albumId: albumIdFromFlags(open, values), estimator: specOf(values), redo: values.redo === true, faceChoices: faceChoicesOf(values) };
         jobId = open.jobs.start('estimate', params).id;
       }
       let lastPrinted = 0;
-      const unsubscribe = backend.events.on((name, payload) => {
-        const job = payload as JobInfo;
-        if (name !== 'job.updated' || job.id !== jobId || job.state !== 'running' || !job.message) return;
+      const onProgress = (job: JobInfo) => {
         if (Date.now() - lastPrinted < 1000) return;
         lastPrinted = Date.now();
         io.err(`estimate: ${job.progress === null ? '' : `${Math.floor(job.progress * 100)}% `}${job.message}${job.etaSeconds === null ? '' : `, ETA ${job.etaSeconds}s`}`);
-      });
-      const stop = () => void open.jobs.close();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let info: JobInfo;
-      try {
-        info = await open.jobs.wait(jobId);
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        unsubscribe();
-      }
+      };
+      const info = await followJob(backend, jobId, { onProgress, onSignal: () => void open.jobs.close() });
       const result = info.result as EstimateJobResult | null;
       if (values.json) io.out(JSON.stringify({ jobId, state: info.state, message: info.message, ...(result ?? {}) }, null, 2));
       else {

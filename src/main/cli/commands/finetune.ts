@@ -3,6 +3,7 @@ import type { FinetuneJobResult, FinetuneParams } from '../../train/finetuneJob'
 import { exportTorchCheckpoint } from '../../train/personalised';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
+import { followJob } from '../jobs';
 import { withProject } from './project';
 
 function positiveInteger(values: Record<string, unknown>, flag: string): number | undefined {
@@ -76,24 +77,16 @@ export const finetuneCommand: Command = {
       const open = backend.require();
       const job = resume === undefined ? open.jobs.start('finetune', params) : open.jobs.resume(resume);
       let lastMessage = '';
-      const unsubscribe = backend.events.on((name, payload) => {
-        const info = payload as JobInfo;
-        if (name !== 'job.updated' || info.id !== job.id || info.state !== 'running' || !info.message || info.message === lastMessage) return;
+      const onProgress = (info: JobInfo) => {
+        if (info.message === lastMessage) return;
         lastMessage = info.message;
         io.err(`finetune: ${info.message}${eta(info.etaSeconds)}`);
-      });
+      };
       const interrupt = () => {
         io.err('finetune: cancelling (the run state is kept)…');
         open.jobs.cancel(job.id);
       };
-      process.once('SIGINT', interrupt);
-      let info: JobInfo;
-      try {
-        info = await open.jobs.wait(job.id);
-      } finally {
-        process.removeListener('SIGINT', interrupt);
-        unsubscribe();
-      }
+      const info = await followJob(backend, job.id, { onProgress, onSignal: interrupt });
       const result = info.result as FinetuneJobResult | null;
       if (values.json) io.out(JSON.stringify({ jobId: job.id, state: info.state, message: info.message, ...(result ?? {}) }, null, 2));
       if (info.state !== 'done') {

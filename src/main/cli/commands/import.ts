@@ -1,29 +1,13 @@
 import { resolve } from 'node:path';
 import type { ImportResult, JobInfo } from '../../../common/contract';
-import type { OpenProject } from '../../app/backend';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
+import { albumIdFromFlags } from '../albums';
 import { followJob } from '../jobs';
 import { withProject } from './project';
 
 /** Exit code when the import finished but some files could not be imported. */
 export const exitSomeFilesFailed = 3;
-
-function albumIdFor(open: OpenProject, values: Record<string, unknown>): number {
-  if (values['album-id'] !== undefined) {
-    const id = Number(values['album-id']);
-    if (!Number.isInteger(id) || id <= 0) throw new UsageError('--album-id must be a positive whole number');
-    return open.library.getAlbum(id).id;
-  }
-  const name = values.album as string | undefined;
-  if (!name) throw new UsageError('say which album: --album NAME or --album-id N');
-  const albums = open.library.listAlbums();
-  const found = albums.find((a) => a.name === name.trim());
-  if (found) return found.id;
-  if (values['create-album']) return open.library.createAlbum(name).id;
-  const known = albums.map((a) => `"${a.name}"`).join(', ') || 'none';
-  throw new Error(`no album named "${name}" (albums: ${known}); add --create-album to create it`);
-}
 
 function progressLine(job: JobInfo): string {
   const pct = job.progress === null ? '' : `${Math.floor(job.progress * 100)}% `;
@@ -58,7 +42,7 @@ export const importCommand: Command = {
         if (open.jobs.get(jobId).kind !== 'import') throw new Error(`job ${jobId} is not an import`);
         open.jobs.resume(jobId);
       } else {
-        const albumId = albumIdFor(open, values);
+        const albumId = albumIdFromFlags(open, values, { canCreate: true });
         jobId = open.jobs.start('import', { albumId, paths: positionals.map((p) => resolve(p)) }).id;
       }
 
