@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import type { JobInfo } from '../../../common/contract';
+import type { OpenProject } from '../../app/backend';
+import { checkEstimator, estimatorSpecFor, readChoice } from '../../api/estimator-choice';
 import type { EstimateJobResult } from '../../estimate/job';
+import { ModelAssetStore } from '../../flame/assets';
 import type { EstimatorSpec } from '../../estimate/task';
 import type { CliIo, Command } from '../command';
 import { albumIdFromFlags } from '../albums';
@@ -10,6 +13,32 @@ import { withProject } from './project';
 
 /** Exit code when the job finished but some photos have no estimate. */
 export const exitSomePhotosFailed = 3;
+
+/** Flags that name an estimator's files: given without --estimator, they choose it (as before Settings had a choice). */
+const estimatorFileFlags = ['checkpoint', 'config', 'flame-model', 'deca-data'] as const;
+
+/** The estimator a run uses and a line saying which it is and where the choice came from. */
+interface ChosenEstimator {
+  spec: EstimatorSpec;
+  summary: string;
+  source: 'project' | 'command line';
+}
+
+/**
+ * The estimator for a new job: the one the command line names (--estimator, or files that imply
+ * one), else the project's saved choice (Settings), landmark fitting then fitting the FLAME file
+ * from Settings as the app does. A saved choice whose files fail their check is refused by name.
+ */
+function estimatorOf(values: Record<string, unknown>, open: OpenProject, dataDir: string): ChosenEstimator {
+  const assets = new ModelAssetStore(dataDir).current();
+  if (values.estimator === undefined && estimatorFileFlags.every((flag) => values[flag] === undefined)) {
+    const choice = readChoice(open.project.db);
+    return { spec: estimatorSpecFor(choice, assets), summary: checkEstimator(choice, assets).summary, source: 'project' };
+  }
+  const spec = specOf(values);
+  const summary = spec.kind === 'fit' ? checkEstimator({ kind: 'fit' }, { modelPath: spec.flameModel, decaDataDir: spec.decaDataDir }).summary : checkEstimator(spec, assets).summary;
+  return { spec, summary, source: 'command line' };
+}
 
 function specOf(values: Record<string, unknown>): EstimatorSpec {
   const kind = (values.estimator as string | undefined) ?? (values.checkpoint ? 'deca' : 'fit');
@@ -41,10 +70,10 @@ function faceChoicesOf(values: Record<string, unknown>): { photoId: number; face
 export const estimateCommand: Command = {
   name: ['estimate'],
   summary:
-    'Estimate FLAME codes for the photos of an album (detect, landmarks, FFHQ alignment, emotion, then DECA, EMOCA or landmark fitting). ' +
+    'Estimate FLAME codes for the photos of an album (detect, landmarks, FFHQ alignment, emotion, then DECA, EMOCA or landmark fitting; by default the project\'s estimator from Settings, named on stderr). ' +
     `Exit 0 when every photo got an estimate, ${exitSomePhotosFailed} when some could not (no face, several faces, too small), 1 when the job did not finish.`,
   usage:
-    '--project DIR (--album NAME | --album-id N) [--estimator fit|deca|emoca] [--checkpoint FILE] [--config cfg.yaml] [--flame-model FILE --deca-data DIR] [--redo] [--face PHOTO:INDEX]... [--json]\n' +
+    '--project DIR (--album NAME | --album-id N) [--estimator fit|deca|emoca (default: the project choice in Settings)] [--checkpoint FILE] [--config cfg.yaml] [--flame-model FILE --deca-data DIR] [--redo] [--face PHOTO:INDEX]... [--json]\n' +
     'rig-studio estimate --project DIR --resume JOB [--json]',
   options: {
     project: { type: 'string' },
@@ -65,14 +94,18 @@ export const estimateCommand: Command = {
     return withProject(values.project, async (backend) => {
       const open = backend.require();
       let jobId: number;
+      let chosen: ChosenEstimator | null = null;
       if (values.resume !== undefined) {
         jobId = Number(values.resume);
         if (!Number.isInteger(jobId) || jobId <= 0) throw new UsageError('--resume needs a job number');
         if (open.jobs.get(jobId).kind !== 'estimate') throw new Error(`job ${jobId} is not an estimation job`);
         open.jobs.resume(jobId);
       } else {
-        const params = { albumId: albumIdFromFlags(open, values), estimator: specOf(values), redo: values.redo === true, faceChoices: faceChoicesOf(values) };
-        jobId = open.jobs.start('estimate', params).id;
+        const albumId = albumIdFromFlags(open, values);
+        chosen = estimatorOf(values, open, backend.dataDir);
+        const faceChoices = faceChoicesOf(values);
+        io.err(`estimate: estimator ${chosen.summary} (${chosen.source === 'project' ? "the project's choice in Settings; --estimator overrides it" : 'from the command line'})`);
+        jobId = open.jobs.start('estimate', { albumId, estimator: chosen.spec, redo: values.redo === true, faceChoices }).id;
       }
       let lastPrinted = 0;
       const onProgress = (job: JobInfo) => {
@@ -82,9 +115,11 @@ export const estimateCommand: Command = {
       };
       const info = await followJob(backend, jobId, { onProgress, onSignal: () => void open.jobs.close() });
       const result = info.result as EstimateJobResult | null;
-      if (values.json) io.out(JSON.stringify({ jobId, state: info.state, message: info.message, ...(result ?? {}) }, null, 2));
+      const estimator = chosen && { kind: chosen.spec.kind, summary: chosen.summary, source: chosen.source };
+      if (values.json) io.out(JSON.stringify({ jobId, state: info.state, message: info.message, ...(estimator ? { estimator } : {}), ...(result ?? {}) }, null, 2));
       else {
         io.out(`job ${jobId} ${info.state}: ${info.message}`);
+        if (estimator) io.out(`  estimator       ${estimator.summary} (${estimator.source})`);
         for (const [state, n] of Object.entries(result?.counts ?? {})) io.out(`  ${state.padEnd(15)} ${n}`);
         for (const p of result?.problems ?? []) io.out(`  photo ${p.photoId}: ${p.state}${p.reason ? ` (${p.reason})` : ''}`);
         const f = result?.fitting;
