@@ -23,6 +23,8 @@ export interface FittedHeadProps {
   onSave: (codes: FlameCodes) => Promise<PhotoEstimateView>;
   /** Puts the estimator's codes back. */
   onRestore: () => Promise<PhotoEstimateView>;
+  /** Told whenever the view gets or loses unsaved code edits (so closing can ask first). */
+  onDirtyChange?: (dirty: boolean) => void;
   canvasSize?: number;
 }
 
@@ -31,7 +33,7 @@ export interface FittedHeadProps {
  * from the 3D viewport's rig and components, with the estimated codes editable: expression and
  * pose sliders, Save (what editing and training then use) and Restore (the estimator's codes).
  */
-export function FittedHead({ model, estimate, onSave, onRestore, canvasSize = 448 }: FittedHeadProps) {
+export function FittedHead({ model, estimate, onSave, onRestore, onDirtyChange, canvasSize = 448 }: FittedHeadProps) {
   const flame = useMemo(() => unpackHeadModel(model), [model]);
   const rig = useMemo(() => createFlameRig(flame), [flame]);
   const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
@@ -49,6 +51,7 @@ export function FittedHead({ model, estimate, onSave, onRestore, canvasSize = 44
 
   useEffect(() => () => albedo?.dispose(), [albedo]);
   useEffect(() => store.onChange(() => setDirty(true)), [store]);
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
   const act = async (action: () => Promise<PhotoEstimateView>, done: string) => {
     setBusy(true);

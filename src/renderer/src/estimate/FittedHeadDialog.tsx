@@ -1,8 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { PhotoEstimateView } from '../../../common/contract';
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Modal } from '../components/Modal';
 import { useQuery } from '../hooks/useQuery';
 
@@ -17,24 +18,39 @@ export interface FittedHeadDialogProps {
   onClose: () => void;
 }
 
-/** The fitted head over the photo, with its codes editable, in a dialog over the photo detail. */
+/**
+ * The fitted head over the photo, with its codes editable, in a dialog over the photo detail.
+ * Closing it (×, Escape) with unsaved code edits asks first: the edits are only in the view.
+ */
 export function FittedHeadDialog({ fileName, estimate, onSave, onRestore, onClose }: FittedHeadDialogProps) {
   const api = useApi();
   const model = useQuery(() => api['viewport.model'](), 'model');
+  const [dirty, setDirty] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const close = () => (dirty ? setConfirming(true) : onClose());
   return (
-    <Modal title={`Fitted head: ${fileName}`} onClose={onClose} className="fitted-head-dialog">
-      {model.error !== undefined && (
-        <p className="form-error" role="alert">
-          The head model could not be loaded: {errorMessage(model.error)}
-        </p>
+    <>
+      <Modal title={`Fitted head: ${fileName}`} onClose={close} className="fitted-head-dialog">
+        {model.error !== undefined && (
+          <p className="form-error" role="alert">
+            The head model could not be loaded: {errorMessage(model.error)}
+          </p>
+        )}
+        {model.data ? (
+          <Suspense fallback={<p className="loading">Loading the 3D view…</p>}>
+            <FittedHead model={model.data} estimate={estimate} onSave={onSave} onRestore={onRestore} onDirtyChange={setDirty} />
+          </Suspense>
+        ) : (
+          model.error === undefined && <p className="loading">Loading the head model…</p>
+        )}
+      </Modal>
+      {confirming && (
+        <ConfirmDialog title="Discard unsaved code edits?" confirmLabel="Discard edits" danger onConfirm={onClose} onClose={() => setConfirming(false)}>
+          <p>
+            The codes of {fileName} were changed but not saved. Editing and training keep using the saved codes; close anyway and lose the changes?
+          </p>
+        </ConfirmDialog>
       )}
-      {model.data ? (
-        <Suspense fallback={<p className="loading">Loading the 3D view…</p>}>
-          <FittedHead model={model.data} estimate={estimate} onSave={onSave} onRestore={onRestore} />
-        </Suspense>
-      ) : (
-        model.error === undefined && <p className="loading">Loading the head model…</p>
-      )}
-    </Modal>
+    </>
   );
 }

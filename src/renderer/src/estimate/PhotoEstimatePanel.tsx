@@ -148,8 +148,8 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
             Other face…
           </button>
         )}
-        <a href={formatRoute('viewport', 'photo', photo.id)} className="small" title={view.edited ? "The 3D head view opens the estimator's codes; your edits are here and in the Edit studio" : undefined}>
-          Open in the 3D head view{view.edited ? " (estimator's codes)" : ''}
+        <a href={formatRoute('viewport', 'photo', photo.id)} className="small" title={view.edited ? 'The 3D head view shows your saved edits, the codes editing and training use' : undefined}>
+          Open in the 3D head view{view.edited ? ' (edited codes)' : ''}
         </a>
       </div>
       {picking && (
