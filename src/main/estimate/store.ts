@@ -8,26 +8,18 @@
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
 import { EstimateStore } from '../edit/estimates';
-import type { Affine } from '../face/geometry';
 import { codeLayout, codeLength } from './encoders';
 import type { EstimateProblem, PhotoEstimate } from './pipeline';
 
+/** The per-photo fields stored as the pipeline produced them (see PhotoEstimate for each). */
+type StoredFields = 'faceIndex' | 'faceBoxes' | 'score' | 'landmarks' | 'alignedLandmarks' | 'alignTransform' | 'decaTransform' | 'code' | 'camAligned' | 'emotion';
+
 /** A stored estimate as read back (no pixels). */
-export interface StoredEstimate {
+export interface StoredEstimate extends Pick<PhotoEstimate, StoredFields> {
   photoId: number;
   jobId: number | null;
-  estimator: 'deca' | 'emoca' | 'fit';
+  estimator: PhotoEstimate['estimator'];
   estimatorVersion: string;
-  faceIndex: number;
-  faceBoxes: [number, number, number, number][];
-  score: number;
-  landmarks: [number, number][];
-  alignedLandmarks: [number, number][];
-  alignTransform: Affine;
-  decaTransform: Affine;
-  code: Float32Array;
-  camAligned: [number, number, number];
-  emotion: Record<string, number>;
   /** Project-relative path of the aligned 256 crop (PNG). */
   alignedPath: string;
   details: Record<string, unknown>;
