@@ -1,29 +1,9 @@
 /** A tiny DiffusionRig configuration and synthetic album shared by the training tests. */
-import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { ResumableRandom } from '../../../src/main/train/random';
 import type { TrainingPair } from '../../../src/main/train/trainer';
 
-/** A UNet small enough to train in a test (two levels, 32 channels, attention, dropout 0.1). */
-export const tinyConfig: DiffusionRigConfig = {
-  unet: {
-    inChannels: 12,
-    modelChannels: 32,
-    outChannels: 3,
-    numResBlocks: 1,
-    channelMult: [1, 2],
-    attentionDownsampleRates: [2],
-    numHeads: 1,
-    numHeadChannels: -1,
-    numHeadsUpsample: 1,
-    useScaleShiftNorm: true,
-    resblockUpdown: true,
-    convResample: true,
-    useNewAttentionOrder: false,
-    latentDim: 16,
-    dropout: 0.1,
-  },
-  encoder: { block: 'basic', layers: [1, 1, 1, 1], latentDim: 16 },
-};
+/** A UNet small enough to train in a test (the shared tiny configuration). */
+export { tinyConfig } from '../../helpers/tinyDiffusionRig';
 
 /** Image size of the tiny runs. */
 export const size = 16;
