@@ -243,6 +243,7 @@ export class ProjectEditor {
         }
       }
       if (ready.length === 0) continue;
+      await this.engine.models.prepare(loaded, this.pool, ready.length, size);
       const started = performance.now();
       const generated = await generateBatch(
         loaded.runner,
@@ -364,6 +365,7 @@ export class ProjectEditor {
     const started = performance.now();
     const { item } = await this.item(cell, renderer, size, p.sampler);
     if (sha256(item.physical) !== p.buffersHash) throw new AppError('conflict', `result ${resultId}: the buffers rendered now differ from the stored ones (the head model changed: ${head.label})`);
+    await this.engine.models.prepare(loaded, this.pool, 1, size);
     const generated = await generateBatch(loaded.runner, [item], size, p.sampler);
     const sample = generated.samples[0];
     return { sampleHash: sha256(sample), png: await encodePng(quantise(sample, size), size), provider: generated.provider, milliseconds: performance.now() - started };
