@@ -122,8 +122,24 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
     expect((await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId }))!.codes).toEqual(edited.original);
   });
 
+  await test.step('closing the fitted head with unsaved code edits asks first', async () => {
+    const head = page.getByRole('dialog', { name: `Fitted head: ${fileName}` });
+    const saved = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: (await callApi<{ items: { id: number; fileName: string }[] }>(request, server, 'photo.list', { albumId: album.id, offset: 0, limit: 10 })).items.find((p) => p.fileName === fileName)!.id }))!;
+    await head.getByTestId('expression-0').fill('1.5');
+    await expect(head.getByTestId('codes-state')).toHaveText('as estimated · unsaved changes');
+    await head.getByRole('button', { name: 'Close' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Discard unsaved code edits?' });
+    await expect(confirm).toContainText(`The codes of ${fileName} were changed but not saved`);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(head.getByTestId('codes-state')).toHaveText('as estimated · unsaved changes');
+    await head.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog', { name: 'Discard unsaved code edits?' }).getByRole('button', { name: 'Discard edits' }).click();
+    await expect(head).toHaveCount(0);
+    expect((await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: saved.photoId }))!.codes).toEqual(saved.codes);
+  });
+
   await test.step('a photo with two faces can be estimated again with the other face', async () => {
-    await page.getByRole('dialog', { name: `Fitted head: ${fileName}` }).getByRole('button', { name: 'Close' }).click();
     const list = await callApi<{ items: { id: number; fileName: string }[] }>(request, server, 'photo.list', { albumId: album.id, offset: 0, limit: 10 });
     const pairId = list.items.find((p) => p.fileName === 'pair.png')!.id;
     const before = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: pairId }))!;

@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
+import type { PhotoEstimateView } from '../src/common/contract';
 import type { PackedHeadModel } from '../src/common/contract/viewport';
 import Database from 'better-sqlite3';
 import { callApi } from './support/api';
@@ -321,4 +322,18 @@ test("over a photo, the head sits where the estimate's camera puts it", async ({
   await page.getByRole('button', { name: 'No photo' }).click();
   await expect(page).toHaveURL(/#\/viewport$/);
   await expect(page.getByTestId('viewport-view')).not.toContainText('over smile.jpg');
+
+  // Codes edited and saved in photo detail are what the head view shows (as editing and training use them), and it says so.
+  await expect(page.getByTestId('viewport-view')).not.toContainText('codes as estimated');
+  const view = (await callApi<PhotoEstimateView>(request, server, 'estimate.photo', { photoId: row.photoId }))!;
+  const expression = view.codes.expression.map((v, i) => (i === 0 ? 1.75 : v));
+  await callApi(request, server, 'estimate.saveCodes', { photoId: row.photoId, codes: { ...view.codes, expression } });
+  await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · edited codes (saved in photo detail; estimated by fit');
+  await expect(page.getByTestId('expression-0-value')).toHaveText('1.75');
+  await callApi(request, server, 'estimate.restore', { photoId: row.photoId });
+  await page.getByRole('button', { name: 'No photo' }).click();
+  await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · codes as estimated by fit');
+  await expect(page.getByTestId('expression-0-value')).toHaveText(view.original.expression[0].toFixed(2));
 });
