@@ -13,6 +13,8 @@ export interface PathFieldProps {
   /** Shown under the field (what the file is, where it comes from). */
   hint?: ReactNode;
   testId?: string;
+  /** Offer a Clear button while the field has a value (default true). */
+  clearable?: boolean;
 }
 
 function parentOf(path: string): string | undefined {
@@ -22,9 +24,10 @@ function parentOf(path: string): string | undefined {
 
 /**
  * A path on the backend's machine, typed or chosen with Browse…: the native dialog in Electron,
- * the server-side browser (fs.list) in serve mode, where the browser cannot see that disk.
+ * the server-side browser (fs.list) in serve mode, where the browser cannot see that disk. Used
+ * for Settings' model files and folders and for the project folders of the Projects view.
  */
-export function PathField({ label, value, onChange, kind, placeholder, hint, testId }: PathFieldProps) {
+export function PathField({ label, value, onChange, kind, placeholder, hint, testId, clearable = true }: PathFieldProps) {
   const transport = useTransport();
   const notify = useNotify();
   const [browsing, setBrowsing] = useState(false);
@@ -39,7 +42,7 @@ export function PathField({ label, value, onChange, kind, placeholder, hint, tes
       const [path] = await transport.pickPaths({ kind: kind === 'file' ? 'files' : 'folders', multiple: false, imagesOnly: false, title: label });
       if (path) onChange(path);
     } catch (e) {
-      notify.error(e, 'Could not open the file dialog');
+      notify.error(e, `Could not open the ${kind} dialog`);
     }
   };
 
@@ -51,7 +54,7 @@ export function PathField({ label, value, onChange, kind, placeholder, hint, tes
         <button type="button" onClick={() => void browse()} aria-label={`Browse for ${label.toLowerCase()}`}>
           Browse…
         </button>
-        {value && (
+        {clearable && value && (
           <button type="button" className="small" onClick={() => onChange('')} aria-label={`Clear ${label.toLowerCase()}`}>
             Clear
           </button>

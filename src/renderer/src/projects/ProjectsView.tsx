@@ -3,7 +3,7 @@ import type { ProjectInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
-import { FolderField } from './FolderField';
+import { PathField } from '../components/PathField';
 
 export interface ProjectsViewProps {
   onOpened: (project: ProjectInfo) => void;
@@ -81,7 +81,7 @@ export function ProjectsView({ onOpened, onCancel }: ProjectsViewProps) {
               <span>Project name</span>
               <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Face study" required maxLength={200} />
             </label>
-            <FolderField label="Project folder" value={createDir} onChange={setCreateDir} />
+            <PathField kind="folder" label="Project folder" value={createDir} onChange={setCreateDir} clearable={false} />
             <p className="muted small">A new or empty folder. It will hold the database, the photos and derived files, so it can be copied or backed up as a whole.</p>
             <button type="submit" className="primary" disabled={busy || !name.trim() || !createDir.trim()}>
               Create project
@@ -98,7 +98,7 @@ export function ProjectsView({ onOpened, onCancel }: ProjectsViewProps) {
               void run(() => api['project.open']({ dir: openDir.trim() }));
             }}
           >
-            <FolderField label="Existing project folder" value={openDir} onChange={setOpenDir} />
+            <PathField kind="folder" label="Existing project folder" value={openDir} onChange={setOpenDir} clearable={false} />
             <button type="submit" className="primary" disabled={busy || !openDir.trim()}>
               Open project
             </button>

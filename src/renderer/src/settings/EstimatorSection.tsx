@@ -7,7 +7,7 @@ import { useProject } from '../app/ProjectProvider';
 import { useQuery } from '../hooks/useQuery';
 import { AssetCheckList } from './AssetCheckList';
 import { choiceFromForm, formFromChoice, sameChoice, type EstimatorForm } from './form';
-import { PathField } from './PathField';
+import { PathField } from '../components/PathField';
 import { useLiveCheck } from './useLiveCheck';
 
 export interface EstimatorSectionProps {

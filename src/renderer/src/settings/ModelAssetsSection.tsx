@@ -6,7 +6,7 @@ import { useNotify } from '../app/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { AssetCheckList } from './AssetCheckList';
 import { pathOrNull } from './form';
-import { PathField } from './PathField';
+import { PathField } from '../components/PathField';
 import { useLiveCheck } from './useLiveCheck';
 
 export interface ModelAssetsSectionProps {
