@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Modal } from './Modal';
+import { FormDialog } from './FormDialog';
 
 export interface PromptDialogProps {
   title: string;
@@ -14,49 +14,12 @@ export interface PromptDialogProps {
 /** Asks for one line of text (a new album's name, a rename). */
 export function PromptDialog({ title, label, initialValue = '', confirmLabel = 'OK', onSubmit, onClose }: PromptDialogProps) {
   const [value, setValue] = useState(initialValue);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    if (!value.trim()) {
-      setError(`${label} cannot be empty.`);
-      return;
-    }
-    setBusy(true);
-    try {
-      await onSubmit(value.trim());
-      onClose();
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={title} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
-        <label className="field">
-          <span>{label}</span>
-          <input value={value} onChange={(e) => setValue(e.target.value)} data-autofocus maxLength={200} />
-        </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {confirmLabel}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog title={title} confirmLabel={confirmLabel} validate={() => (value.trim() ? null : `${label} cannot be empty.`)} onSubmit={() => onSubmit(value.trim())} onClose={onClose}>
+      <label className="field">
+        <span>{label}</span>
+        <input value={value} onChange={(e) => setValue(e.target.value)} data-autofocus maxLength={200} />
+      </label>
+    </FormDialog>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ModelInfo } from '../../../common/contract';
 import { useApi } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
-import { Modal } from '../components/Modal';
+import { FormDialog } from '../components/FormDialog';
 import { useQuery } from '../hooks/useQuery';
 import { defaultFinetuneForm, finetuneRequest, type FinetuneForm } from './finetuneForm';
 
@@ -20,8 +20,6 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   const notify = useNotify();
   const albums = useQuery(() => api['album.list'](), 'albums');
   const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   // hints sit outside the labels, so each control's accessible name is its label alone
   const field = (key: keyof Omit<FinetuneForm, 'albumId'>, label: string, hint?: string) => (
     <div className="field" key={key}>
@@ -34,65 +32,38 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
       )}
     </div>
   );
+  const check = () => {
+    const request = finetuneRequest(model.id, form);
+    return 'error' in request ? request.error : null;
+  };
   const submit = async () => {
     const request = finetuneRequest(model.id, form);
-    if ('error' in request) {
-      setError(request.error);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { jobId } = await api['finetune.start'](request.params);
-      notify.info(`Fine-tuning started (job ${jobId}); follow it in the jobs panel.`);
-      onClose();
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
+    if ('error' in request) throw new Error(request.error);
+    const { jobId } = await api['finetune.start'](request.params);
+    notify.info(`Fine-tuning started (job ${jobId}); follow it in the jobs panel.`);
   };
   return (
-    <Modal title={`Fine-tune ${model.name}`} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
-        <div className="field">
-          <label htmlFor="finetune-album">Album</label>
-          <select id="finetune-album" value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} aria-describedby="finetune-album-hint" data-autofocus>
-            <option value="">Choose an album…</option>
-            {(albums.data ?? []).map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} ({a.photoCount} photos)
-              </option>
-            ))}
-          </select>
-          <small id="finetune-album-hint" className="muted">
-            Every photo needs FLAME codes (run estimation first); buffers use the album’s mean shape.
-          </small>
-        </div>
-        {field('steps', 'Steps', 'Upstream stage 2: 5000')}
-        {field('batchSize', 'Batch size')}
-        {field('learningRate', 'Learning rate')}
-        {field('seed', 'Seed')}
-        {field('checkpointInterval', 'Checkpoint every (steps)', 'A cancelled or interrupted run resumes from the last checkpoint')}
-        {field('name', 'Name of the new model', 'Default: the base model’s name and the album')}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Start fine-tuning
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog title={`Fine-tune ${model.name}`} confirmLabel="Start fine-tuning" validate={check} onSubmit={submit} onClose={onClose}>
+      <div className="field">
+        <label htmlFor="finetune-album">Album</label>
+        <select id="finetune-album" value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} aria-describedby="finetune-album-hint" data-autofocus>
+          <option value="">Choose an album…</option>
+          {(albums.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} ({a.photoCount} photos)
+            </option>
+          ))}
+        </select>
+        <small id="finetune-album-hint" className="muted">
+          Every photo needs FLAME codes (run estimation first); buffers use the album’s mean shape.
+        </small>
+      </div>
+      {field('steps', 'Steps', 'Upstream stage 2: 5000')}
+      {field('batchSize', 'Batch size')}
+      {field('learningRate', 'Learning rate')}
+      {field('seed', 'Seed')}
+      {field('checkpointInterval', 'Checkpoint every (steps)', 'A cancelled or interrupted run resumes from the last checkpoint')}
+      {field('name', 'Name of the new model', 'Default: the base model’s name and the album')}
+    </FormDialog>
   );
 }
