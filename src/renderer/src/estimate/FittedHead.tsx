@@ -1,18 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PhotoEstimateView } from '../../../common/contract';
 import type { FlameCodes, PackedHeadModel } from '../../../common/contract/viewport';
-import { CanvasErrorBoundary } from '../viewport/components/CanvasErrorBoundary';
-import { DisplayModeBar } from '../viewport/components/DisplayModeBar';
 import { ExpressionSliders } from '../viewport/components/ExpressionSliders';
-import { HeadCanvas } from '../viewport/components/HeadCanvas';
+import { HeadStage, usePosableHead } from '../viewport/components/HeadStage';
 import { PoseSliders } from '../viewport/components/PoseSliders';
-import { createFlameRig } from '../viewport/rig/flameRig';
-import { drawableLayout } from '../viewport/rig/headGeometry';
-import { albedoTexture, type DisplayMode } from '../viewport/rig/headMaterial';
-import { unpack } from '../viewport/rig/packed';
-import { PosedHead } from '../viewport/rig/posedHead';
-import { codesFromContract, codesToContract, RigStore } from '../viewport/rig/rigStore';
-import { unpackHeadModel } from '../viewport/rig/unpackHeadModel';
+import { codesFromContract, codesToContract } from '../viewport/rig/rigStore';
 import { headMismatch } from './format';
 import '../viewport/viewport.css';
 
@@ -34,22 +26,14 @@ export interface FittedHeadProps {
  * pose sliders, Save (what editing and training then use) and Restore (the estimator's codes).
  */
 export function FittedHead({ model, estimate, onSave, onRestore, onDirtyChange, canvasSize = 448 }: FittedHeadProps) {
-  const flame = useMemo(() => unpackHeadModel(model), [model]);
-  const rig = useMemo(() => createFlameRig(flame), [flame]);
-  const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
-  const albedo = useMemo(() => (model.albedo ? albedoTexture(unpack(model.albedo, 'uint8', 'albedo'), model.albedo.shape[0], model.albedo.shape[1]) : null), [model]);
-  const [store] = useState(() => new RigStore(codesFromContract(estimate.codes)));
-  const posed = useMemo(() => new PosedHead(rig, store), [rig, store]);
-  const [mode, setMode] = useState<DisplayMode>('shaded');
-  const [showLandmarks, setShowLandmarks] = useState(false);
-  const [resetSignal, setResetSignal] = useState(0);
+  const head = usePosableHead(model, () => codesFromContract(estimate.codes));
+  const { store } = head;
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const mismatch = headMismatch(estimate.estimator, estimate.estimatorVersion, model.info);
   const photoUrl = `data:${estimate.aligned.mime};base64,${estimate.aligned.base64}`;
 
-  useEffect(() => () => albedo?.dispose(), [albedo]);
   useEffect(() => store.onChange(() => setDirty(true)), [store]);
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
@@ -58,7 +42,7 @@ export function FittedHead({ model, estimate, onSave, onRestore, onDirtyChange, 
     try {
       const saved = await action();
       store.replace(codesFromContract(saved.codes));
-      setResetSignal((n) => n + 1);
+      head.redraw();
       setDirty(false);
       setMessage({ text: done, error: false });
     } catch (e) {
@@ -79,20 +63,7 @@ export function FittedHead({ model, estimate, onSave, onRestore, onDirtyChange, 
             {mismatch}
           </p>
         )}
-        <DisplayModeBar
-          mode={mode}
-          onModeChange={setMode}
-          showLandmarks={showLandmarks}
-          onShowLandmarksChange={setShowLandmarks}
-          landmarksAvailable={rig.hasLandmarks}
-          onReset={() => {
-            store.reset();
-            setResetSignal((n) => n + 1);
-          }}
-        />
-        <CanvasErrorBoundary size={canvasSize}>
-          <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={photoUrl} resetSignal={resetSignal} />
-        </CanvasErrorBoundary>
+        <HeadStage head={head} size={canvasSize} photoUrl={photoUrl} />
         <div className="fitted-head-actions">
           <button type="button" className="primary" disabled={busy || !dirty} data-testid="codes-save" onClick={() => void act(() => onSave(codesToContract(store.codes)), 'Codes saved; editing and training use them now.')}>
             Save codes

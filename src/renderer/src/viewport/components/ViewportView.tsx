@@ -1,22 +1,15 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { FlameCodes, LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
-import { exportMeshFile } from '../rig/exportMesh';
-import { createFlameRig } from '../rig/flameRig';
-import { drawableLayout } from '../rig/headGeometry';
-import { albedoTexture, floatTexture, type DisplayMode } from '../rig/headMaterial';
-import { PosedHead } from '../rig/posedHead';
-import { codesFromContract, codesToContract, framingCamera, neutralCodes, RigStore, type RigCodes } from '../rig/rigStore';
 import type { FlameModel } from '../../../../common/flame/model';
-import { unpack } from '../rig/packed';
-import { unpackHeadModel } from '../rig/unpackHeadModel';
+import { exportMeshFile } from '../rig/exportMesh';
+import { floatTexture } from '../rig/headMaterial';
+import { codesFromContract, codesToContract, framingCamera, neutralCodes, type RigCodes } from '../rig/rigStore';
 import { BufferPanels } from './BufferPanels';
-import { CanvasErrorBoundary } from './CanvasErrorBoundary';
 import { CodesJsonEditor } from './CodesJsonEditor';
 import { CodesPanel } from './CodesPanel';
-import { DisplayModeBar } from './DisplayModeBar';
 import { ExportButtons, type MeshFormat } from './ExportButtons';
 import { ExpressionSliders } from './ExpressionSliders';
-import { HeadCanvas } from './HeadCanvas';
+import { HeadStage, usePosableHead } from './HeadStage';
 import { LightCoefficients } from './LightCoefficients';
 import { LightGizmo } from './LightGizmo';
 import { PoseSliders } from './PoseSliders';
@@ -51,24 +44,15 @@ export interface ViewportViewProps {
  * RigStore (outside React) and reach the GPU buffers on the next frame.
  */
 export function ViewportView({ model, initialCodes = null, photoUrl = null, photoLabel = null, onLoadCodes, canvasSize = 512, bufferSize = 256, actions }: ViewportViewProps) {
-  const flame = useMemo(() => unpackHeadModel(model), [model]);
-  const rig = useMemo(() => createFlameRig(flame), [flame]);
-  const layout = useMemo(() => drawableLayout(rig.faces, rig.vertexCount, rig.uv), [rig]);
-  const albedoBytes = useMemo(() => (model.albedo ? unpack(model.albedo, 'uint8', 'albedo') : null), [model]);
-  const albedo = useMemo(() => (albedoBytes && model.albedo ? albedoTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
+  const head = usePosableHead(model, (flameModel: FlameModel) => (initialCodes ? codesFromContract(initialCodes) : framedNeutral(flameModel)));
+  const { flame, rig, store, albedoBytes, redraw } = head;
   const albedoFloats = useMemo(() => (albedoBytes && model.albedo ? floatTexture(albedoBytes, model.albedo.shape[0], model.albedo.shape[1]) : null), [albedoBytes, model]);
-  const [store] = useState(() => new RigStore(initialCodes ? codesFromContract(initialCodes) : framedNeutral(flame)));
-  const posed = useMemo(() => new PosedHead(rig, store), [rig, store]);
-  const [mode, setMode] = useState<DisplayMode>('shaded');
-  const [showLandmarks, setShowLandmarks] = useState(false);
-  const [resetSignal, setResetSignal] = useState(0);
   const [localPhoto, setLocalPhoto] = useState<string | null>(null);
   const [codesName, setCodesName] = useState<string | null>(null);
 
   useEffect(() => {
     if (initialCodes) store.replace(codesFromContract(initialCodes));
   }, [initialCodes, store]);
-  useEffect(() => () => albedo?.dispose(), [albedo]);
 
   const build = useCallback((format: MeshFormat) => exportMeshFile(rig, store.codes, format, model.info.label), [rig, store, model]);
 
@@ -83,20 +67,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, phot
             {codesName ? ` · codes from ${codesName}` : ''}
           </span>
         </header>
-        <DisplayModeBar
-          mode={mode}
-          onModeChange={setMode}
-          showLandmarks={showLandmarks}
-          onShowLandmarksChange={setShowLandmarks}
-          landmarksAvailable={rig.hasLandmarks}
-          onReset={() => {
-            store.reset();
-            setResetSignal((n) => n + 1);
-          }}
-        />
-        <CanvasErrorBoundary size={canvasSize}>
-          <HeadCanvas size={canvasSize} posed={posed} store={store} layout={layout} albedo={albedo} mode={mode} showLandmarks={showLandmarks} photoUrl={localPhoto ?? photoUrl} resetSignal={resetSignal} />
-        </CanvasErrorBoundary>
+        <HeadStage head={head} size={canvasSize} photoUrl={localPhoto ?? photoUrl} />
         <ExportButtons build={build} baseName={codesName ? codesName.replace(/\.npz$/i, '') : 'head'} />
         <BufferPanels model={flame} albedo={albedoFloats} store={store} size={bufferSize} />
       </div>
@@ -113,12 +84,12 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, phot
               if (!loaded.found.includes('light')) codes.light.set(store.codes.light);
               store.replace(codes);
               setCodesName(fileName);
-              setResetSignal((n) => n + 1);
+              redraw();
             }}
             onPhoto={setLocalPhoto}
           />
         )}
-        <CodesJsonEditor store={store} onApplied={() => setResetSignal((n) => n + 1)} />
+        <CodesJsonEditor store={store} onApplied={redraw} />
         <ExpressionSliders store={store} count={model.info.expressionCount} />
         <PoseSliders store={store} />
         <fieldset className="viewport-group">
