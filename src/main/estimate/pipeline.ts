@@ -41,12 +41,18 @@ export interface FittingHead {
 /** Which estimator runs. */
 export type Estimator = { kind: 'deca' | 'emoca'; model: CodeModel } | { kind: 'fit'; head: FittingHead };
 
+/**
+ * Who made an estimate: an estimator that runs here, or 'demo-ground-truth', the demo photos'
+ * known render codes (src/main/app/demo/ground-truth.ts; stored since migration 0007).
+ */
+export type EstimateSource = Estimator['kind'] | 'demo-ground-truth';
+
 /** Why a photo has no estimate. */
 export type EstimateProblem = 'no-face' | 'several-faces' | 'face-too-small';
 
 /** The estimate of one photo. */
 export interface PhotoEstimate {
-  estimator: 'deca' | 'emoca' | 'fit';
+  estimator: EstimateSource;
   version: string;
   faceIndex: number;
   /** Every detected face's box (the chosen one at `faceIndex`), photo pixels [x, y, w, h]. */

@@ -1,6 +1,7 @@
 /**
- * Estimates in the project database (tables of migration 0006): the full per-photo record
- * (face, landmarks, transforms, code, cameras, emotion, estimator and version) and the
+ * Estimates in the project database (tables of migration 0006; 0007 lets the estimator also be
+ * 'demo-ground-truth'): the full per-photo record (face, landmarks, transforms, code, cameras,
+ * emotion, estimator and version) and the
  * per-photo outcomes of estimation jobs. Each saved estimate is mirrored into the Edit
  * studio's `photoEstimates` through its own store (codes in DECA's layout, camera in the
  * frame of the aligned image: the photo's own frame when the photo already is an FFHQ crop).
@@ -9,7 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
 import { EstimateStore } from '../edit/estimates';
 import { codeLayout, codeLength } from './encoders';
-import type { EstimateProblem, PhotoEstimate } from './pipeline';
+import type { EstimateProblem, EstimateSource, PhotoEstimate } from './pipeline';
 
 /** The per-photo fields stored as the pipeline produced them (see PhotoEstimate for each). */
 type StoredFields = 'faceIndex' | 'faceBoxes' | 'score' | 'landmarks' | 'alignedLandmarks' | 'alignTransform' | 'decaTransform' | 'code' | 'camAligned' | 'emotion';
@@ -18,7 +19,8 @@ type StoredFields = 'faceIndex' | 'faceBoxes' | 'score' | 'landmarks' | 'aligned
 export interface StoredEstimate extends Pick<PhotoEstimate, StoredFields> {
   photoId: number;
   jobId: number | null;
-  estimator: PhotoEstimate['estimator'];
+  /** The estimator, or 'demo-ground-truth' for the demo photos' known codes. */
+  estimator: EstimateSource;
   estimatorVersion: string;
   /** Project-relative path of the aligned 256 crop (PNG). */
   alignedPath: string;

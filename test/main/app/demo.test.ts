@@ -13,7 +13,9 @@ import { demoStagingDir, sceneLandmarks } from '../../../src/main/app/demo/photo
 import { demoExif } from '../../../src/main/app/demo/render';
 import { demoScenes, type DemoScene } from '../../../src/main/app/demo/scenes';
 import { EstimateStore } from '../../../src/main/edit/estimates';
+import { EstimatesTable } from '../../../src/main/estimate/store';
 import { blobPath } from '../../../src/main/library/paths';
+import { photoHead } from '../../../src/main/viewport/photoHead';
 import { tempDir } from '../library/fixtures';
 
 const tmp = tempDir();
@@ -95,6 +97,68 @@ describe('demo project content', () => {
     const codes = (await dispatch(handlers, 'edit.photoCodes', [{ photoId: photos[9].id }])) as { pose: number[]; camera: number[] };
     expect(codes.pose).toEqual(scenes[9].pose);
     expect(codes.camera).toEqual(scenes[9].cam);
+    await backend.close();
+  });
+
+  it("the 3D viewport over a demo photo and photo detail show its ground-truth codes over its aligned crop", async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    const handlers = createHandlers(backend);
+    await dispatch(handlers, 'project.openDemo', []);
+    const { project } = backend.require();
+    const { photos } = demoAlbum(backend);
+    const source = { db: project.db, dir: project.dir };
+    for (const index of [0, 7]) {
+      const scene = scenes[index];
+      const photo = photos.find((p) => p.fileName === scene.fileName)!;
+      // the same service function the 'viewport.photo' handler calls
+      const head = await photoHead(source, photo.id);
+      expect(head.estimator).toMatch(/^demo-ground-truth \(demo-scenes-/);
+      expect(head.edited).toBe(false);
+      expect(head.codes.shape).toEqual(scene.shape);
+      expect(head.codes.expression).toEqual(scene.expression);
+      expect(head.codes.pose).toEqual(scene.pose);
+      expect(head.codes.light).toEqual(scene.light);
+      expect(head.codes.camera).toEqual(scene.cam);
+      // the aligned crop is the photo halved (2 × 2 box filter)
+      expect([head.image.width, head.image.height]).toEqual([256, 256]);
+      const crop = await sharp(Buffer.from(head.image.base64, 'base64')).removeAlpha().raw().toBuffer();
+      const halved = await sharp(blobPath(project.paths, photo.hash)).removeAlpha().resize(256, 256, { kernel: 'linear' }).raw().toBuffer();
+      expect(crop.reduce((sum, v, i) => sum + Math.abs(v - halved[i]), 0) / crop.length).toBeLessThan(2);
+    }
+    // photo detail's estimate panel reads the same record, with its DECA crop
+    const view = (await dispatch(handlers, 'estimate.photo', [{ photoId: photos[3].id }])) as { estimator: string; decaCrop: { width: number }; codes: { pose: number[] } };
+    expect(view.estimator).toBe(groundTruthEstimator);
+    expect(view.decaCrop.width).toBe(224);
+    expect(view.codes.pose).toEqual(scenes[3].pose);
+    expect(existsSync(join(project.dir, 'derived', 'deca224', `${photos[3].id}.png`))).toBe(true);
+    await backend.close();
+  });
+
+  it('a demo project from before the full record gets it (edited codes kept); a photo the user estimated is left alone', async () => {
+    const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
+    await openDemo(backend);
+    // openDemo opens the project again: always read through the current one
+    const db = () => backend.require().project.db;
+    const codes = () => new EstimateStore(db());
+    const { photos } = demoAlbum(backend);
+    const [old, user] = [photos[5], photos[6]];
+    db().prepare('DELETE FROM estimates WHERE photoId IN (?, ?)').run(old.id, user.id);
+    const edited = { ...codes().get(old.id)!.codes, expression: scenes[5].expression.map((v, i) => (i === 0 ? v + 1 : v)) };
+    codes().save(old.id, { name: groundTruthEstimator, version: 'v (edited)' }, edited);
+    codes().save(user.id, { name: 'fit', version: 'mine' }, codes().get(user.id)!.codes);
+    await openDemo(backend);
+    const head = await photoHead({ db: db(), dir: backend.require().project.dir }, old.id);
+    expect(head.codes.expression).toEqual(edited.expression);
+    expect(head.edited).toBe(true);
+    expect(codes().get(old.id)!.version).toBe('v (edited)');
+    expect(new EstimatesTable(db()).get(user.id)).toBeUndefined();
+    expect(codes().get(user.id)).toMatchObject({ estimator: 'fit', version: 'mine' });
+    // put the shared project back as it was for the tests after this one
+    db().prepare('DELETE FROM photoEstimates WHERE photoId IN (?, ?)').run(old.id, user.id);
+    db().prepare('DELETE FROM estimates WHERE photoId = ?').run(old.id);
+    await openDemo(backend);
+    expect(new EstimatesTable(db()).get(user.id)?.estimator).toBe(groundTruthEstimator);
+    expect(codes().get(old.id)!.codes.expression).toEqual(scenes[5].expression);
     await backend.close();
   });
 

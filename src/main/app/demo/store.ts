@@ -1,24 +1,37 @@
 /**
  * Where the demo's ground-truth estimates go, through the owners' services only (no hand-written
- * rows): the per-photo FLAME codes the Edit studio, training and the album mean shape read
- * (`EstimateStore`, table photoEstimates), under the estimator name "demo-ground-truth".
- *
- * The face pipeline's full estimate record (`EstimatesTable`, migration 0006: landmarks,
- * transforms, aligned crop — what the viewport over a photo and the estimation panel read)
- * accepts only the estimators 'deca', 'emoca' and 'fit' so far, so the demo cannot store its
- * ground truth there under its own name yet; `groundTruthEstimate` already builds that record.
+ * rows), under the estimator name "demo-ground-truth":
+ * - the face pipeline's full estimate record (`EstimatesTable`, migrations 0006/0007: landmarks,
+ *   transforms, aligned crop — what the viewport over a photo and photo detail's estimate panel
+ *   read), with the derived crops it names written as the estimation job writes them
+ *   (derived/aligned/<id>.png, derived/deca224/<id>.png);
+ * - through it, the per-photo FLAME codes the Edit studio, training and the album mean shape read
+ *   (`EstimateStore`, table photoEstimates).
+ * A photo the user estimated (any record of another estimator) is never touched.
  */
 
+import { join, relative } from 'node:path';
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { EstimateStore } from '../../edit/estimates';
 import { codeLayout } from '../../estimate/encoders';
+import { alignedSize } from '../../estimate/pipeline';
 import { EstimatesTable } from '../../estimate/store';
+import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../../face/image';
+import { writeFileAtomic } from '../../library/atomicFile';
+import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
-import type { GroundTruthEstimate } from './ground-truth';
+import { groundTruthEstimator, type GroundTruthEstimate } from './ground-truth';
+import { demoPhotoSize } from './scenes';
 
-/** Whether the photo already has an estimate of any estimator (a user's re-estimate is kept). */
+/**
+ * Whether the photo already has its full estimate (ours, or one the user made), or codes of
+ * another estimator (the user's; kept). Codes of ours alone (a project opened before migration
+ * 0007 could store the full record) do not count: the full record is added then.
+ */
 export function hasEstimate(project: Project, photoId: number): boolean {
-  return new EstimateStore(project.db).get(photoId) !== undefined || new EstimatesTable(project.db).get(photoId) !== undefined;
+  if (new EstimatesTable(project.db).get(photoId) !== undefined) return true;
+  const codes = new EstimateStore(project.db).get(photoId);
+  return codes !== undefined && codes.estimator !== groundTruthEstimator;
 }
 
 /** The estimate's codes as the Edit studio keeps them: camera in the photo's own frame (the render camera). */
@@ -27,7 +40,49 @@ export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
   return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
 }
 
-/** Stores a demo photo's ground-truth codes. */
-export function saveGroundTruth(project: Project, photoId: number, estimate: GroundTruthEstimate): void {
-  new EstimateStore(project.db).save(photoId, { name: estimate.estimator, version: estimate.version }, groundTruthCodes(estimate));
+/** The photo's aligned 256 image: the 512 render box-filtered by 2 × 2 (see ground-truth.ts). */
+function halve(image: RgbImage): RgbImage {
+  const size = image.width / 2;
+  const data = new Uint8Array(size * size * 3);
+  const at = (x: number, y: number, c: number) => image.data[(y * image.width + x) * 3 + c];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        const sum = at(2 * x, 2 * y, c) + at(2 * x + 1, 2 * y, c) + at(2 * x, 2 * y + 1, c) + at(2 * x + 1, 2 * y + 1, c);
+        data[(y * size + x) * 3 + c] = Math.round(sum / 4);
+      }
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+/**
+ * Stores a demo photo's ground-truth estimate: the full record with its aligned and DECA crops,
+ * and (through it) the Edit studio's codes. Idempotent; does nothing for a photo that has an
+ * estimate already (see hasEstimate). Codes the photo already had under our name (possibly
+ * edited in the Edit studio) are kept as they were.
+ */
+export async function saveGroundTruth(project: Project, photoId: number, estimate: GroundTruthEstimate): Promise<void> {
+  if (hasEstimate(project, photoId)) return;
+  const photo = project.db.prepare('SELECT hash, fileName FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string; fileName: string } | undefined;
+  if (!photo) throw new Error(`demo photo ${photoId} does not exist`);
+  const image = await loadImage(blobPath(project.paths, photo.hash), photo.fileName);
+  if (image.width !== demoPhotoSize || image.height !== demoPhotoSize || alignedSize * 2 !== demoPhotoSize) {
+    throw new Error(`${photo.fileName}: expected a ${demoPhotoSize}² demo render, found ${image.width} × ${image.height}`);
+  }
+  const aligned = halve(image);
+  const decaCrop = toRgb(resampleAffine(aligned, estimate.decaTransform, 224, 224, 'zero'));
+  const alignedOut = join(project.paths.derived, 'aligned', `${photoId}.png`);
+  const decaOut = join(project.paths.derived, 'deca224', `${photoId}.png`);
+  // checked again right before writing: a user's estimate that arrived meanwhile keeps its crops
+  if (hasEstimate(project, photoId)) return;
+  await writeFileAtomic(alignedOut, await encodePng(aligned), project.paths.tmp);
+  await writeFileAtomic(decaOut, await encodePng(decaCrop), project.paths.tmp);
+  project.db.transaction(() => {
+    if (hasEstimate(project, photoId)) return;
+    const codes = new EstimateStore(project.db);
+    const kept = codes.get(photoId);
+    new EstimatesTable(project.db).save(photoId, null, estimate, relative(project.dir, alignedOut), relative(project.dir, decaOut));
+    if (kept) codes.save(photoId, { name: kept.estimator, version: kept.version }, kept.codes);
+  })();
 }
