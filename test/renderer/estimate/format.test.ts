@@ -12,6 +12,7 @@ describe('estimation UI text', () => {
   it('counts estimates per estimator in words', () => {
     expect(estimatedSummary(0, 1, {})).toBe('0 of 1 photo estimated');
     expect(estimatedSummary(3, 5, { fit: 2, deca: 1, emoca: 0 })).toBe('3 of 5 photos estimated (landmark fitting 2, DECA 1)');
+    expect(estimatedSummary(12, 12, { 'demo-ground-truth': 12 })).toBe('12 of 12 photos estimated (demo ground truth 12)');
   });
 
   it("orders emotions as the classifier does and marks the most likely one", () => {

@@ -26,7 +26,7 @@ export function emotionRows(emotion: Record<string, number>): { name: string; va
 
 /** "3 of 5 photos estimated (fit 2, deca 1)". */
 export function estimatedSummary(estimatedCount: number, photoCount: number, byEstimator: Record<string, number>): string {
-  const names: Record<string, string> = { fit: 'landmark fitting', deca: 'DECA', emoca: 'EMOCA' };
+  const names: Record<string, string> = { fit: 'landmark fitting', deca: 'DECA', emoca: 'EMOCA', 'demo-ground-truth': 'demo ground truth' };
   const parts = Object.entries(byEstimator)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${names[name] ?? name} ${n}`);
