@@ -87,7 +87,8 @@ class ProtoWriter {
     this.tag(field, 2);
     this.varint(inner.length);
     this.flush();
-    this.parts.push(...inner.parts);
+    // A loop, not push(...parts): a large graph has more parts than a call takes arguments.
+    for (const part of inner.parts) this.parts.push(part);
     this.length += inner.length;
   }
 

@@ -143,3 +143,23 @@ describe('GraphBuilder', () => {
     expect(graph.consumers().get(x)?.map((n) => n.opType)).toEqual(['Exp', 'Identity']);
   });
 });
+
+describe('serializeGraph at the size of a real training graph', () => {
+  it('writes a graph with more parts than a function call takes arguments (the 256-px train step has ~21k nodes)', async () => {
+    // 200k value_info messages: past V8's argument limit for spreading the parts in one call.
+    const b = new GraphBuilder();
+    let x = b.input('x', 'float32', [1]);
+    for (let i = 0; i < 200_000; i++) x = b.neg(x);
+    b.output(x, 'y');
+    const bytes = serializeGraph(b.graph);
+    expect(bytes.length).toBeGreaterThan(200_000 * 10);
+    // ORT reads it back: the chain of an even number of negations is the identity.
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
+    try {
+      const out = (await session.run({ x: new ort.Tensor('float32', Float32Array.from([1.5]), [1]) })) as Record<string, ort.Tensor>;
+      expect(Array.from(out.y.data as Float32Array)).toEqual([1.5]);
+    } finally {
+      await session.release();
+    }
+  }, 120_000);
+});
