@@ -14,28 +14,9 @@ import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { randomWeights } from '../../../src/main/train/init';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { skinCodes } from '../../../src/main/edit/buffers';
+import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 
-/** Two UNet levels of 32/64 channels, a 1-block-per-stage ResNet encoder, latent 16. */
-export const tinyConfig: DiffusionRigConfig = {
-  unet: {
-    inChannels: 12,
-    modelChannels: 32,
-    outChannels: 3,
-    numResBlocks: 1,
-    channelMult: [1, 2],
-    attentionDownsampleRates: [2],
-    numHeads: 1,
-    numHeadChannels: -1,
-    numHeadsUpsample: 1,
-    useScaleShiftNorm: true,
-    resblockUpdown: true,
-    convResample: true,
-    useNewAttentionOrder: false,
-    latentDim: 16,
-    dropout: 0.1,
-  },
-  encoder: { block: 'basic', layers: [1, 1, 1, 1], latentDim: 16 },
-};
+export { tinyConfig };
 
 /** Writes the tiny (or another) checkpoint as safetensors; returns its path. */
 export function writeTinyCheckpoint(dir: string, seed = 7, options: { config?: DiffusionRigConfig } = {}): string {
