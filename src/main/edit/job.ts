@@ -7,12 +7,12 @@
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
 import { editJobParamsSchema } from '../../common/contract/edit';
 import type { EmitEvent } from '../api/events';
-import { CancelledError } from '../diffusion/ddim';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import { parseModeSet } from './codes';
 import type { EditEngine, PreparedCell } from './engine';
+import { failCell, runCells, type CellSettling } from './cells';
 import { ProjectEditor } from './engine';
 import type { NewCell } from './store';
 
@@ -53,6 +53,7 @@ export function editJobKind(deps: { project: Project; pool: TaskPool; emit: Emit
       const { params, jobId } = ctx;
       const editor = new ProjectEditor(deps.engine, deps.project, deps.pool);
       const announce = (cell: EditCellInfo) => deps.emit('edit.cell', { jobId, cell });
+      const settling: CellSettling = { store: editor.store, jobId, ctx, announce, noun: 'cell' };
       if (editor.store.cells(jobId).length === 0) {
         const cells = cellsOf(params);
         if (cells.length === 0) throw new Error('nothing to generate: choose targets and modes (or explicit codes)');
@@ -74,16 +75,14 @@ export function editJobKind(deps: { project: Project; pool: TaskPool; emit: Emit
           prepared.push(editor.prepare({ sourcePhotoId: cell.sourcePhotoId, targetPhotoId: cell.targetPhotoId, modes }, { meanShape: params.meanShape, explicitCodes: params.explicitCodes }));
           indexOf.push(cell.idx);
         } catch (error) {
-          editor.store.failCell(jobId, cell.idx, (error as Error).message);
-          ctx.log('warn', `cell ${cell.idx}: ${(error as Error).message}`);
-          announce(editor.store.cell(jobId, cell.idx));
+          failCell(settling, cell.idx, error as Error);
         }
       }
       const finishedBefore = all.length - pending.length;
       let finished = finishedBefore;
       ctx.progress(finished / all.length, `${finished} of ${all.length} cells`);
-      try {
-        await editor.generate(
+      await runCells(settling, summary, () =>
+        editor.generate(
           prepared,
           { modelId: params.modelId, imageSize: params.imageSize, sampler: params.sampler, batchSize: params.batchSize, jobId, scores: params.scores },
           {
@@ -94,22 +93,11 @@ export function editJobKind(deps: { project: Project; pool: TaskPool; emit: Emit
               announce(editor.store.cell(jobId, indexOf[position]));
               ctx.setResult(summary());
             },
-            onFailure: (position, error) => {
-              editor.store.failCell(jobId, indexOf[position], error.message);
-              ctx.log('warn', `cell ${indexOf[position]}: ${error.message}`);
-              announce(editor.store.cell(jobId, indexOf[position]));
-            },
+            onFailure: (position, error) => failCell(settling, indexOf[position], error),
             onStep: (done, total) => ctx.progress((finishedBefore + (done / total) * prepared.length) / all.length, `${summary().done} of ${all.length} cells, step ${done}/${total}`),
           },
-        );
-      } catch (error) {
-        if (!(error instanceof CancelledError) && !ctx.signal.aborted) throw error;
-      }
-      if (ctx.signal.aborted) {
-        for (const cell of editor.store.cancelPending(jobId)) announce(cell);
-        ctx.setResult(summary());
-        throw new CancelledError();
-      }
+        ),
+      );
       const result = summary();
       ctx.progress(1, `${result.done} of ${result.cells} cells done${result.failed ? `, ${result.failed} failed` : ''}`);
       if (result.done === 0 && result.failed > 0) throw new Error(`every cell failed: ${editor.store.cells(jobId).find((c) => c.error)?.error ?? ''}`);

@@ -13,12 +13,12 @@ import { sweepParamsSchema } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import type { EmitEvent } from '../api/events';
 import { AppError } from '../api/errors';
-import { CancelledError } from '../diffusion/ddim';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import { interpolateExpression, rotateLightYaw } from './codes';
 import type { EditEngine, PreparedCell } from './engine';
+import { failCell, runCells, type CellSettling } from './cells';
 import { ProjectEditor } from './engine';
 
 /** The job kind's name. */
@@ -79,6 +79,7 @@ export function sweepJobKind(deps: { project: Project; pool: TaskPool; emit: Emi
       const { params, jobId } = ctx;
       const editor = new ProjectEditor(deps.engine, deps.project, deps.pool);
       const announce = (cell: EditCellInfo) => deps.emit('edit.cell', { jobId, cell });
+      const settling: CellSettling = { store: editor.store, jobId, ctx, announce, noun: 'frame' };
       const frames = sweepCells(editor, params);
       if (editor.store.cells(jobId).length === 0) {
         editor.store.addCells(jobId, frames.map(() => ({ sourcePhotoId: params.sourcePhotoId, targetPhotoId: null, modes: sweepLabel(params) })));
@@ -97,8 +98,8 @@ export function sweepJobKind(deps: { project: Project; pool: TaskPool; emit: Emi
         ctx.setResult(s);
       };
       report();
-      try {
-        await editor.generate(
+      await runCells(settling, summary, () =>
+        editor.generate(
           indexOf.map((idx) => frames[idx]),
           { modelId: params.modelId, imageSize: params.imageSize, sampler: params.sampler, batchSize: 1, jobId, scores: false },
           {
@@ -108,21 +109,10 @@ export function sweepJobKind(deps: { project: Project; pool: TaskPool; emit: Emi
               announce(editor.store.cell(jobId, indexOf[position]));
               report();
             },
-            onFailure: (position, error) => {
-              editor.store.failCell(jobId, indexOf[position], error.message);
-              ctx.log('warn', `frame ${indexOf[position]}: ${error.message}`);
-              announce(editor.store.cell(jobId, indexOf[position]));
-            },
+            onFailure: (position, error) => failCell(settling, indexOf[position], error),
           },
-        );
-      } catch (error) {
-        if (!(error instanceof CancelledError) && !ctx.signal.aborted) throw error;
-      }
-      if (ctx.signal.aborted) {
-        for (const cell of editor.store.cancelPending(jobId)) announce(cell);
-        ctx.setResult(summary());
-        throw new CancelledError();
-      }
+        ),
+      );
       const result = summary();
       if (result.done === 0 && result.failed > 0) throw new Error(`every frame failed: ${editor.store.cells(jobId).find((c) => c.error)?.error ?? ''}`);
       ctx.progress(1, `${result.done} of ${result.frames} frames${result.failed ? `, ${result.failed} failed` : ''}`);
