@@ -8,6 +8,7 @@ import { flameContract } from './flame';
 import { viewportContract } from './viewport';
 import { modelsContract } from './models';
 import { trainContract } from './train';
+import { exportContract } from './export';
 
 /**
  * The one API between UI and backend. Each domain declares its channels in its own file;
@@ -23,6 +24,7 @@ export const contract = {
   ...modelsContract,
   ...estimateContract,
   ...trainContract,
+  ...exportContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -34,6 +36,7 @@ export * from './channel';
 export * from './edit';
 export * from './estimate';
 export * from './events';
+export * from './export';
 export * from './flame';
 export * from './jobs';
 export * from './library';

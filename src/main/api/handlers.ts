@@ -11,6 +11,7 @@ import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/a
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
 import { trainHandlers } from '../train/handlers';
+import { exportHandlers } from '../texture/handlers';
 
 /**
  * Every contract channel → the service call that answers it. Handlers only adapt: parameters
@@ -57,6 +58,7 @@ export function createHandlers(backend: Backend) {
     ...modelHandlers(backend),
     ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
     ...trainHandlers(backend),
+    ...exportHandlers(backend),
   } satisfies ApiHandlers;
   return handlers;
 }

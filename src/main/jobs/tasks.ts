@@ -3,6 +3,7 @@ import { ingestFile } from '../library/import/ingest';
 import { inspectCheckpoint } from '../models/inspect-task';
 import { estimatePhotoTask } from '../estimate/task';
 import { buildDiffusionRigOnnx } from '../edit/build-task';
+import { textureHeadTask } from '../texture/task';
 
 /**
  * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. A domain adds its
@@ -15,6 +16,7 @@ export const workerTasks = {
   inspectCheckpoint,
   estimatePhoto: estimatePhotoTask,
   buildDiffusionRigOnnx,
+  textureHead: textureHeadTask,
 };
 
 export type WorkerTasks = typeof workerTasks;
