@@ -30,6 +30,8 @@ export interface HeadExportRequest {
   format: HeadExportFormat;
   /** UV texture side (default 512). */
   textureSize?: number;
+  /** Base of the file names (default: after the photo, e.g. 'IMG_0001-head'). */
+  baseName?: string;
 }
 
 export interface HeadExport extends Omit<TextureHeadResult, 'needModel'> {
@@ -80,7 +82,7 @@ export class HeadExporter {
       photoMaskPath: mask,
       textureSize: request.textureSize ?? defaultTextureSize,
       format: request.format,
-      baseName: source.baseName,
+      baseName: request.baseName ?? source.baseName,
     });
     const { needModel: _, ...rest } = result;
     return { ...rest, description: `${source.what}, ${active.label}`, headModel: active.label };
