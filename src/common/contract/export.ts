@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { flameCodesSchema } from './edit';
 
 // Textured 3D head export (issue 13): the fitted head of a photo (or of an edit result) with a
 // UV texture sampled from the aligned photo through the fitted camera, as DECA extracts it.
@@ -48,8 +49,11 @@ export const exportContract = {
         photoId: id.nullish(),
         resultId: id.nullish(),
         format: z.enum(headExportFormats),
+        /** With photoId: pose the head with these codes (e.g. the viewport's sliders) instead of the photo's codes in use. */
+        codes: flameCodesSchema.optional(),
         textureSize: z.number().int().min(64).max(4096).optional(),
       })
-      .refine((p) => Boolean(p.photoId || p.resultId), { message: 'give photoId or resultId' }),
+      .refine((p) => Boolean(p.photoId || p.resultId), { message: 'give photoId or resultId' })
+      .refine((p) => !(p.codes && p.resultId), { message: 'codes go with a photo, not with an edit result (which has its own)' }),
   ),
 };

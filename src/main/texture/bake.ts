@@ -7,8 +7,9 @@
  * 3. the photo is sampled there bilinearly (grid_sample, align_corners = False);
  * 4. unlike DECA, which keeps every texel inside its face/eye mask, a texel counts as seen only
  *    when it is visible: its depth matches the image-space depth buffer of the same mesh at that
- *    pixel (so the far cheek behind the nose and the back of the head take no photo colour) and
- *    none of its bilinear taps falls on background (the silhouette's one-pixel ring);
+ *    pixel (so the far cheek behind the nose and the back of the head take no photo colour),
+ *    none of its bilinear taps falls on background (the silhouette's one-pixel ring) and its
+ *    surface does not graze the view (see minFacing);
  * 5. the rest is filled: from the mirror texel when that one was seen (left/right symmetry of
  *    the mesh, see symmetry.ts), else from the model's albedo texture where the head model has
  *    one (scaled per channel to the photo's colour over the seen texels, so the seam is soft),
@@ -65,6 +66,13 @@ export interface BakedTexture {
  */
 const depthSlackPixels = 3;
 
+/**
+ * Texels whose surface turns away from the camera by more than ~78° (normal z below this; the
+ * orthographic camera looks along −z) take no photo colour: one photo pixel smears over many
+ * texels there, which streaks the texture along the silhouette. They are filled like unseen ones.
+ */
+const minFacing = 0.2;
+
 /** Bilinear sample of an RGB image at pixel coordinates (x, y), edge-clamped. */
 function samplePixel(image: Texture, x: number, y: number, out: Float32Array, offset: number): void {
   const { width, height, data } = image;
@@ -94,6 +102,7 @@ export function bakePhotoTexture(inputs: BakeInputs): BakedTexture {
 
   const frame = new FlameEvaluator(model).evaluate(codes, { landmarks: false, shading: false });
   const projected = frame.projected;
+  const normals = frame.normals;
   const faces = model.faces;
 
   // Image-space depth buffer of the posed head (visibility).
@@ -137,6 +146,7 @@ export function bakePhotoTexture(inputs: BakeInputs): BakedTexture {
     const ix = Math.round(px), iy = Math.round(py);
     if (ix < 0 || iy < 0 || ix >= W || iy >= W) continue;
     if (!(z <= image.depth[iy * W + ix] + slack)) continue;
+    if (wa * normals[a + 2] + wb * normals[b + 2] + wc * normals[c + 2] < minFacing) continue;
     const x0 = Math.floor(px), y0 = Math.floor(py);
     let onBackground = false;
     for (let dy = 0; dy < 2 && !onBackground; dy++) {

@@ -3,6 +3,7 @@
  * (OBJ + MTL + PNG zipped, or glTF with the texture embedded).
  */
 import type { HeadExportFile, HeadExportFormatName } from '../../common/contract/export';
+import type { FlameCodes } from '../../common/contract/viewport';
 import type { Backend } from '../app/backend';
 import { ModelAssetStore } from '../flame/assets';
 import { defaultDemoHeadDir, flameFilesFrom } from '../viewport/activeModel';
@@ -22,8 +23,8 @@ export function exportHandlers(backend: Backend) {
     return exporter.exporter;
   };
   return {
-    'export.head': async ({ photoId, resultId, format, textureSize }: { photoId?: number | null; resultId?: number | null; format: HeadExportFormatName; textureSize?: number }): Promise<HeadExportFile> => {
-      const done = await current().export({ photoId, resultId, format: format === 'obj' ? 'obj-zip' : format, textureSize });
+    'export.head': async ({ photoId, resultId, format, textureSize, codes }: { photoId?: number | null; resultId?: number | null; format: HeadExportFormatName; textureSize?: number; codes?: FlameCodes }): Promise<HeadExportFile> => {
+      const done = await current().export({ photoId, resultId, format: format === 'obj' ? 'obj-zip' : format, textureSize, codes });
       const file = done.files[0];
       return {
         fileName: file.name,

@@ -8,6 +8,7 @@
 
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
 import type { FlameModel } from '../../common/flame/model';
 import { AppError } from '../api/errors';
 import { skinCodes } from '../edit/buffers';
@@ -30,6 +31,8 @@ export interface HeadExportRequest {
   format: HeadExportFormat;
   /** UV texture side (default 512). */
   textureSize?: number;
+  /** With `photoId`: pose the head with these codes (the viewport's sliders) instead of the photo's codes in use. */
+  codes?: ContractCodes;
   /** Base of the file names (default: after the photo, e.g. 'IMG_0001-head'). */
   baseName?: string;
 }
@@ -96,6 +99,7 @@ export class HeadExporter {
       return row.fileName;
     };
     if (request.resultId !== undefined && request.resultId !== null) {
+      if (request.codes) throw new AppError('invalid-params', 'codes go with a photo, not with an edit result (which has its own)');
       const result = new EditStore(project).result(request.resultId);
       if (request.photoId && result.sourcePhotoId !== request.photoId) {
         throw new AppError('invalid-params', `edit result ${request.resultId} was made from photo ${result.sourcePhotoId ?? '(deleted)'}, not photo ${request.photoId}`);
@@ -112,10 +116,10 @@ export class HeadExporter {
     const fileName = photoName(request.photoId);
     const estimate = new EstimatesTable(project.db).get(request.photoId);
     if (!estimate) throw new AppError('not-found', `${fileName} (photo ${request.photoId}) has no FLAME estimate yet: estimate its album first`);
-    const { codes } = codesInUse(estimate, new EstimateStore(project.db));
+    const inUse = codesInUse(estimate, new EstimateStore(project.db));
     return {
-      what: `${fileName} (photo ${request.photoId})`,
-      codes,
+      what: `${fileName} (photo ${request.photoId}${request.codes ? ', codes from the viewport' : inUse.edited ? ', saved code edits' : ''})`,
+      codes: request.codes ?? inUse.codes,
       image: join(project.dir, estimate.alignedPath),
       baseName: `${safeStem(fileName)}-head`,
     };

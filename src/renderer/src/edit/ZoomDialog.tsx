@@ -5,6 +5,7 @@ import { useApi } from '../app/BackendProvider';
 import { Modal } from '../components/Modal';
 import { useResultImage } from './images';
 import { WipeCompare } from './WipeCompare';
+import { ExportHeadButton } from '../components/ExportHeadButton';
 
 export interface ZoomDialogProps {
   result: EditResultInfo;
@@ -49,6 +50,7 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
           </button>
         ))}
       </div>
+      <ExportHeadButton resultId={result.id} />
       <div className="edit-zoom-image">
         {view === 'wipe' ? (
           source && generated && <WipeCompare before={source} after={generated} size={size} />

@@ -6,6 +6,7 @@ import { useApi, useEvent } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { formatRoute } from '../app/route';
 import { useQuery } from '../hooks/useQuery';
+import { ExportHeadButton } from '../components/ExportHeadButton';
 import { EmotionBars } from './EmotionBars';
 import { FacePickerDialog } from './FacePickerDialog';
 import { FittedHeadDialog } from './FittedHeadDialog';
@@ -152,6 +153,7 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
           Open in the 3D head view{view.edited ? ' (edited codes)' : ''}
         </a>
       </div>
+      <ExportHeadButton photoId={photo.id} />
       {picking && (
         <FacePickerDialog
           outcome={{ photoId: photo.id, fileName: photo.fileName, jobId: 0, state: 'several-faces', reason: null, faceBoxes: view.faceBoxes }}

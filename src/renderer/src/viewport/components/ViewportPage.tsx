@@ -7,6 +7,7 @@ import { useQuery } from '../../hooks/useQuery';
 import { PhotoPicker } from './PhotoPicker';
 import { GenerateEdit } from '../../edit/GenerateEdit';
 import { photoHeadLabel } from '../photoLabel';
+import { ExportHeadButton } from '../../components/ExportHeadButton';
 
 // three.js and react-three-fiber load with the viewport, not with the app shell.
 const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
@@ -60,7 +61,16 @@ export function ViewportPage({ path, navigate }: ViewportPageProps) {
           photoUrl={photoUrl}
           photoLabel={photo.data ? photoHeadLabel(photo.data) : null}
           onLoadCodes={loadCodes}
-          actions={photoId ? (currentCodes) => <GenerateEdit photoId={photoId} currentCodes={currentCodes} /> : undefined}
+          actions={
+            photoId
+              ? (currentCodes) => (
+                  <>
+                    <GenerateEdit photoId={photoId} currentCodes={currentCodes} />
+                    <ExportHeadButton photoId={photoId} currentCodes={currentCodes} />
+                  </>
+                )
+              : undefined
+          }
         />
       </Suspense>
     </div>
