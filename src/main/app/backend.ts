@@ -3,8 +3,7 @@ import { AppError } from '../api/errors';
 import { EventHub } from '../api/events';
 import { InlinePool, type TaskPool, ThreadPool } from '../jobs/pool';
 import { JobRunner } from '../jobs/runner';
-import { collectOrphanFiles } from '../library/gc';
-import { uploadBatchesOf } from '../library/import/importJob';
+import { sweepOnOpen } from '../library/gc';
 import { Library } from '../library/library';
 import { Project } from '../library/project';
 import { resolveDataDir } from '../settings/dataDir';
@@ -98,7 +97,8 @@ export class Backend {
       const jobs = new JobRunner(project.db, this.events.emit);
       for (const kind of jobKinds({ project, pool: this.pool, emit: this.events.emit })) jobs.register(kind);
       jobs.recover();
-      await this.sweep(project, jobs);
+      // Orphans of a crash go; nothing a live job (in any process) still uses (library/gc.ts).
+      await sweepOnOpen(project);
       this.openProject = { project, library: new Library(project, this.events.emit), jobs };
       await this.options.onProjectOpened?.(this.openProject);
     } catch (e) {
@@ -111,19 +111,6 @@ export class Backend {
     this.settings.rememberProject(info.dir, info.name);
     this.events.emit('library.changed', { albumId: null });
     return info;
-  }
-
-  /** Orphan files from a crash are removed on open, unless another live process is working in the project. */
-  private async sweep(project: Project, jobs: JobRunner): Promise<void> {
-    const active = jobs.list(1000).filter((j) => j.state === 'running' || j.state === 'queued');
-    if (active.length > 0) return;
-    const keep = new Set<string>();
-    for (const j of jobs.list(1000)) {
-      if (j.kind !== 'import' || j.state === 'done') continue;
-      const params = (project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: j.id }) as { params: string }).params;
-      for (const b of uploadBatchesOf(project, (JSON.parse(params) as { paths: string[] }).paths)) keep.add(b);
-    }
-    await collectOrphanFiles(project, keep);
   }
 
   private async closeCurrent(): Promise<void> {

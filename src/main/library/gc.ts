@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blobPath, hashPattern, thumbPath } from './paths';
+import { uploadBatchesOf } from './import/importJob';
 import type { Project } from './project';
 
 /**
@@ -36,19 +37,61 @@ export function collectUnreferencedBlobs(project: Project): number {
 /** Staged uploads younger than this are kept even when no job names them yet. */
 export const uploadGraceMs = 60 * 60 * 1000;
 
+/**
+ * Loose entries of tmp/ (an atomic write's `.partial` outside any job folder, e.g. of the demo
+ * set-up) younger than this are kept: another process may be writing one right now (a write
+ * takes seconds; one left by a crash goes on a later open).
+ */
+export const looseTmpGraceMs = 10 * 60 * 1000;
+
+/** A job whose heartbeat (or creation) is older than this counts as dead (the runner's default). */
+export const jobStaleAfterMs = 30_000;
+
 export interface OrphanReport {
   blobFiles: number;
   thumbFiles: number;
   tmpEntries: number;
 }
 
+export interface SweepOptions {
+  /** Staged upload batches still needed by a job that can be resumed. */
+  keepUploads?: ReadonlySet<string>;
+  /** Skip blob and thumbnail files (a live job may be between writing a file and committing its row). */
+  skipBlobs?: boolean;
+  /** Now, for tests. */
+  now?: number;
+  staleAfterMs?: number;
+}
+
+/** Ids of jobs live in some process: running or queued, with a heartbeat (or creation) within `staleAfterMs`. */
+export function liveJobIds(project: Project, now = Date.now(), staleAfterMs = jobStaleAfterMs): Set<number> {
+  const rows = project.db.prepare("SELECT id, heartbeatAt, createdAt FROM jobs WHERE state IN ('running', 'queued')").all() as { id: number; heartbeatAt: string | null; createdAt: string }[];
+  const live = new Set<number>();
+  for (const r of rows) {
+    const last = Math.max(Date.parse(r.heartbeatAt ?? '') || 0, Date.parse(r.createdAt) || 0);
+    if (now - last < staleAfterMs) live.add(r.id);
+  }
+  return live;
+}
+
+async function modifiedMs(path: string): Promise<number> {
+  return (await stat(path).catch(() => null))?.mtimeMs ?? 0;
+}
+
 /**
  * On open: deletes blob and thumbnail files that have no row (a crash between writing the
- * file and committing its row), and empties tmp/ except the staged upload batches named in
- * `keepUploads` (still needed by a job that can be resumed) or younger than an hour.
+ * file and committing its row; skipped with `skipBlobs`), and cleans tmp/ without touching
+ * anything a live job in any process still uses:
+ * - tmp/jobs/<id>/ (a job's scratch, see jobTmpDir) is removed only when job <id> is not live
+ *   (liveJobIds: the heartbeat every runner writes to the shared database is the signal);
+ * - tmp/uploads/<batch>/ is kept when named in `keepUploads` or younger than an hour;
+ * - anything else is removed once older than ten minutes (looseTmpGraceMs).
  */
-export async function collectOrphanFiles(project: Project, keepUploads: ReadonlySet<string> = new Set()): Promise<OrphanReport> {
+export async function collectOrphanFiles(project: Project, options: SweepOptions | ReadonlySet<string> = {}): Promise<OrphanReport> {
+  const opts: SweepOptions = options instanceof Set ? { keepUploads: options } : (options as SweepOptions);
   const { db, paths } = project;
+  const now = opts.now ?? Date.now();
+  const keepUploads = opts.keepUploads ?? new Set<string>();
   const known = db.prepare('SELECT 1 FROM blobs WHERE hash = @hash');
   const isKnown = (hash: string) => known.get({ hash }) !== undefined;
   const report: OrphanReport = { blobFiles: 0, thumbFiles: 0, tmpEntries: 0 };
@@ -64,23 +107,55 @@ export async function collectOrphanFiles(project: Project, keepUploads: Readonly
       }
     }
   }
-  await sweep(paths.blobs, (n) => (hashPattern.test(n) ? n : null), 'blobFiles');
-  await sweep(paths.thumbs, (n) => (n.endsWith('.webp') && hashPattern.test(n.slice(0, -5)) ? n.slice(0, -5) : null), 'thumbFiles');
+  if (!opts.skipBlobs) {
+    await sweep(paths.blobs, (n) => (hashPattern.test(n) ? n : null), 'blobFiles');
+    await sweep(paths.thumbs, (n) => (n.endsWith('.webp') && hashPattern.test(n.slice(0, -5)) ? n.slice(0, -5) : null), 'thumbFiles');
+  }
 
+  const remove = async (path: string) => {
+    await rm(path, { force: true, recursive: true });
+    report.tmpEntries++;
+  };
   for (const name of await readdir(paths.tmp).catch(() => [] as string[])) {
+    const path = join(paths.tmp, name);
     if (name === 'uploads') {
       for (const batch of await readdir(paths.uploads).catch(() => [] as string[])) {
         if (keepUploads.has(batch)) continue;
         // A batch may be uploading right now (its import not started yet) in another process.
-        const modified = (await stat(join(paths.uploads, batch)).catch(() => null))?.mtimeMs ?? 0;
-        if (Date.now() - modified < uploadGraceMs) continue;
-        await rm(join(paths.uploads, batch), { force: true, recursive: true });
-        report.tmpEntries++;
+        if (now - (await modifiedMs(join(paths.uploads, batch))) < uploadGraceMs) continue;
+        await remove(join(paths.uploads, batch));
       }
       continue;
     }
-    await rm(join(paths.tmp, name), { force: true, recursive: true });
-    report.tmpEntries++;
+    if (name === 'jobs') {
+      // Read after listing the folders: a job that made its folder is in the database by then.
+      const entries = await readdir(path).catch(() => [] as string[]);
+      const live = liveJobIds(project, now, opts.staleAfterMs);
+      for (const entry of entries) {
+        if (/^\d+$/.test(entry) && live.has(Number(entry))) continue;
+        await remove(join(path, entry));
+      }
+      continue;
+    }
+    if (now - (await modifiedMs(path)) < looseTmpGraceMs) continue;
+    await remove(path);
   }
   return report;
+}
+
+/**
+ * The project-open sweep (Backend calls it after recovering jobs): blob and thumbnail orphans
+ * only while no job is live anywhere (an import in another process writes files before their
+ * rows), and tmp/ always, entry by entry (collectOrphanFiles), keeping the upload batches of
+ * unfinished imports.
+ */
+export async function sweepOnOpen(project: Project): Promise<OrphanReport> {
+  const live = liveJobIds(project);
+  const keepUploads = new Set<string>();
+  const imports = project.db.prepare("SELECT params FROM jobs WHERE kind = 'import' AND state != 'done'").all() as { params: string }[];
+  for (const { params } of imports) {
+    const paths = (JSON.parse(params) as { paths?: unknown }).paths;
+    if (Array.isArray(paths)) for (const b of uploadBatchesOf(project, paths.filter((p): p is string => typeof p === 'string'))) keepUploads.add(b);
+  }
+  return collectOrphanFiles(project, { keepUploads, skipBlobs: live.size > 0 });
 }

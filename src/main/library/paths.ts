@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 
 /** SHA-256 in lowercase hex: the only names blob routes and blob files accept. */
 export const hashPattern = /^[0-9a-f]{64}$/;
@@ -48,4 +48,20 @@ export function blobPath(paths: Pick<ProjectPaths, 'blobs'>, hash: string): stri
 /** The 256-px thumbnail of the blob with this hash. */
 export function thumbPath(paths: Pick<ProjectPaths, 'thumbs'>, hash: string): string {
   return join(paths.thumbs, checkHash(hash).slice(0, 2), `${hash}.webp`);
+}
+
+/**
+ * A job's own scratch folder, tmp/jobs/<jobId>: whatever a job stages there is kept by the
+ * project-open sweep while the job is live in any process (its row says running or queued with
+ * a fresh heartbeat), and removed once it is not.
+ */
+export function jobTmpDir(paths: Pick<ProjectPaths, 'tmp'>, jobId: number): string {
+  if (!(Number.isInteger(jobId) && jobId > 0)) throw new Error(`not a job id: ${jobId}`);
+  return join(paths.tmp, 'jobs', String(jobId));
+}
+
+/** Whether `path` lies inside `dir` (or is it). */
+export function isInsideDir(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

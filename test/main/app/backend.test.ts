@@ -29,6 +29,7 @@ describe('Backend', () => {
     utimesSync(join(project.paths.uploads, 'abandoned'), longAgo, longAgo);
     utimesSync(join(project.paths.uploads, 'batch1'), longAgo, longAgo);
     writeFileSync(join(project.paths.tmp, 'x.partial'), 'x');
+    utimesSync(join(project.paths.tmp, 'x.partial'), longAgo, longAgo); // a crash's leftover, not a write in flight
     await backend.closeProject();
 
     await backend.open(dir);

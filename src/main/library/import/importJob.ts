@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { ImportDuplicate, ImportIssue, ImportResult } from '../../../common/contract';
@@ -6,7 +7,7 @@ import type { EmitEvent } from '../../api/events';
 import { now } from '../../db/database';
 import type { TaskPool } from '../../jobs/pool';
 import { defineJobKind, type JobContext } from '../../jobs/types';
-import { blobPath } from '../paths';
+import { blobPath, isInsideDir, jobTmpDir } from '../paths';
 import type { Project } from '../project';
 import type { IngestedImage, IngestOutcome } from './ingest';
 import { findImportFiles } from './walk';
@@ -43,6 +44,14 @@ export function importSummary(project: Project, jobId: number, albumId: number):
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return { albumId, total, imported: counts.imported ?? 0, duplicates: counts.duplicate ?? 0, failed: counts.failed ?? 0, errors, duplicateFiles };
 }
+
+/** What a photo's record keeps as its source: the path it was imported from, or for a browser upload (whose staged copy is deleted after the import) `upload:` and the file's original name. */
+export function recordedSource(project: Project, path: string, fileName: string): string {
+  return isInsideDir(path, project.paths.uploads) ? `${uploadSourcePrefix}${fileName}` : path;
+}
+
+/** Prefix of `photos.sourcePath` for files uploaded from a browser (serve mode). */
+export const uploadSourcePrefix = 'upload:';
 
 /** Staged upload batches (tmp/uploads/<batch>) that these paths point into. */
 export function uploadBatchesOf(project: Project, paths: string[]): Set<string> {
@@ -89,7 +98,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool; emit: Em
     }
     const t = now();
     insertBlob.run({ ...image, metadata: JSON.stringify(image.metadata), createdAt: t });
-    const photoId = Number(insertPhoto.run({ albumId, hash: image.hash, fileName: item.fileName, sourcePath: item.path, importedAt: t }).lastInsertRowid);
+    const photoId = Number(insertPhoto.run({ albumId, hash: image.hash, fileName: item.fileName, sourcePath: recordedSource(project, item.path, item.fileName), importedAt: t }).lastInsertRowid);
     markItem.run({ jobId, idx: item.idx, state: 'imported', photoId, reason: null });
     return true;
   });
@@ -128,8 +137,9 @@ export function importJobKind(deps: { project: Project; pool: TaskPool; emit: Em
       };
       report(true);
 
-      const ingest = (item: ItemRow) =>
-        pool.run('ingest', { source: item.path, blobs: project.paths.blobs, thumbs: project.paths.thumbs, tmp: project.paths.tmp });
+      // Partial files go to the job's own tmp folder, which the open sweep of any process keeps while this job is live.
+      const tmp = jobTmpDir(project.paths, jobId);
+      const ingest = (item: ItemRow) => pool.run('ingest', { source: item.path, blobs: project.paths.blobs, thumbs: project.paths.thumbs, tmp });
       // Files are decoded a few at a time in the worker threads but recorded strictly in list
       // order, so the album shows them in the order they were found.
       const window = Math.max(1, pool.size) * 2;
@@ -165,6 +175,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool; emit: Em
       ctx.log('info', `imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed}`);
       // Staged browser uploads are no longer needed once every file is handled.
       for (const batch of uploadBatchesOf(project, params.paths)) rmSync(`${project.paths.uploads}${sep}${batch}`, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true });
       return summary;
     },
   });
