@@ -50,6 +50,9 @@ export interface PhotoSummary {
 }
 
 export interface PhotoDetail extends PhotoSummary {
+  /** 'disk': imported from a path on the backend's machine; 'upload': uploaded from a browser (serve mode). */
+  origin: 'disk' | 'upload';
+  /** The path it was imported from, or for an upload the file's original name (its staged copy is gone). */
   sourcePath: string;
   format: string;
   bytes: number;

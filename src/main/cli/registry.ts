@@ -12,6 +12,7 @@ import { estimateCommand } from './commands/estimate';
 import { finetuneCommand } from './commands/finetune';
 import { transferCommand } from './commands/transfer';
 import { exportHeadCommand } from './commands/export-head';
+import { photoInfoCommand, photoListCommand } from './commands/photo';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -33,4 +34,6 @@ export const commands: Command[] = [
   finetuneCommand,
   transferCommand,
   exportHeadCommand,
+  photoListCommand,
+  photoInfoCommand,
 ];

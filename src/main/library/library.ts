@@ -2,7 +2,10 @@ import type { Album, PhotoDetail, PhotoPage, PhotoSummary } from '../../common/c
 import { AppError } from '../api/errors';
 import type { EmitEvent } from '../api/events';
 import { now } from '../db/database';
+import { basename } from 'node:path';
 import { collectUnreferencedBlobs } from './gc';
+import { uploadSourcePrefix } from './import/importJob';
+import { isInsideDir } from './paths';
 import type { Project } from './project';
 
 interface AlbumRow {
@@ -122,7 +125,18 @@ export class Library {
       )
       .get({ photoId }) as PhotoRow | undefined;
     if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-    return { ...row, metadata: JSON.parse(row.metadata) as Record<string, string | number> };
+    return { ...row, ...this.source(row), metadata: JSON.parse(row.metadata) as Record<string, string | number> };
+  }
+
+  /**
+   * Where a photo came from. Uploads are recorded as `upload:<original name>`; photos uploaded
+   * before that was so still name their staged copy under tmp/uploads, which is gone after the
+   * import, so their original name (the staged file's name) is shown instead.
+   */
+  private source(row: Pick<PhotoRow, 'sourcePath' | 'fileName'>): Pick<PhotoDetail, 'origin' | 'sourcePath'> {
+    if (row.sourcePath.startsWith(uploadSourcePrefix)) return { origin: 'upload', sourcePath: row.sourcePath.slice(uploadSourcePrefix.length) };
+    if (isInsideDir(row.sourcePath, this.project.paths.uploads)) return { origin: 'upload', sourcePath: basename(row.sourcePath) };
+    return { origin: 'disk', sourcePath: row.sourcePath };
   }
 
   /** Deletes photos (missing ids are ignored); blobs no longer referenced are removed. */

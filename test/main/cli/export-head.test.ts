@@ -12,10 +12,10 @@ import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { projectRoot } from '../../helpers/shared';
-import { ensureBuilt } from '../cli/built';
-import { runCli } from '../cli/run';
+import { ensureBuilt } from './built';
+import { runCli } from './run';
 import { openTestProject, type TestProject } from '../library/harness';
-import { checkGlb } from './files';
+import { checkGlb } from '../texture/files';
 
 describe('rig-studio export-head', () => {
   let t: TestProject;

@@ -52,7 +52,7 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
         ['File size', formatBytes(d.bytes)],
         ['EXIF orientation', d.orientation],
         ['Imported', new Date(d.importedAt).toLocaleString()],
-        ['Source', d.sourcePath],
+        ['Source', d.origin === 'upload' ? `uploaded from the browser as ${d.sourcePath}` : d.sourcePath],
         ['Content hash', d.hash],
         ...Object.entries(d.metadata),
       ]
