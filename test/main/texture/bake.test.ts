@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import type { FlameCodes, FlameModel } from '../../../src/common/flame/model';
-import { createDecaBuffers, renderDecaBuffers, type Texture } from '../../../src/common/render/deca-buffers';
+import { createDecaBuffers, renderDecaBuffers, sampleTexture, type Texture } from '../../../src/common/render/deca-buffers';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { demoScenes } from '../../../src/main/app/demo/scenes';
 import { loadFlameModel } from '../../../src/main/flame/load-model';
@@ -174,6 +174,36 @@ describe('photo texture on FLAME topology (DECA head template UVs, face mask, me
     expect(front.pixels).toBeGreaterThan(5000);
     expect(front.psnr).toBeGreaterThanOrEqual(40);
     expect(all.psnr).toBeGreaterThanOrEqual(35);
+  }, 60_000);
+});
+
+describe('DECA\'s photo region', () => {
+  it('with uv_face_eye_mask.png the photo is used only inside the mask, as DECA does', async () => {
+    const model = await loadFlameModel(sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl'));
+    model.uv = await loadUvLayout(sharedPath('deca-data', 'head_template.obj'), { vertexCount: model.vertexCount, faceCount: model.faces.length / 3 });
+    const mask = await loadTextureImage(sharedPath('deca-data', 'uv_face_eye_mask.png'));
+    const rest = new FlameEvaluator(model).evaluate({}, { projection: false, landmarks: false, shading: false });
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    for (let i = 0; i < rest.vertices.length; i += 3) {
+      minX = Math.min(minX, rest.vertices[i]); maxX = Math.max(maxX, rest.vertices[i]);
+      minY = Math.min(minY, rest.vertices[i + 1]); maxY = Math.max(maxY, rest.vertices[i + 1]);
+    }
+    const s = 1.6 / Math.max(maxX - minX, maxY - minY);
+    const codes: FlameCodes = { cam: [s, -(minX + maxX) / 2, -(minY + maxY) / 2] };
+    const photo: Texture = { width: 128, height: 128, data: new Float32Array(128 * 128 * 3).fill(0.5) };
+    const size = 128;
+    const unmasked = bakePhotoTexture({ model, codes, photo, size });
+    const masked = bakePhotoTexture({ model, codes, photo, size, photoMask: mask });
+    const sample = new Float32Array(3);
+    let outside = 0;
+    for (let p = 0; p < size * size; p++) {
+      if (masked.source[p] !== texelSource.photo) continue;
+      sampleTexture(mask, ((p % size) + 0.5) / size, 1 - (Math.floor(p / size) + 0.5) / size, sample, 0);
+      if (sample[0] <= 0.5) outside++;
+    }
+    expect(outside).toBe(0);
+    expect(masked.counts.photo).toBeGreaterThan(0);
+    expect(masked.counts.photo).toBeLessThan(unmasked.counts.photo); // forehead, ears and neck are visible but outside the mask
   }, 60_000);
 });
 
