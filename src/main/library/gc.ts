@@ -102,8 +102,12 @@ export async function collectOrphanFiles(project: Project, options: SweepOptions
       for (const name of await readdir(shardDir).catch(() => [] as string[])) {
         const hash = hashOf(name);
         if (hash && hash.startsWith(shard) && isKnown(hash)) continue;
-        await rm(join(shardDir, name), { force: true, recursive: true });
-        report[field]++;
+        try {
+          await rm(join(shardDir, name), { force: true, recursive: true, maxRetries: 3 });
+          report[field]++;
+        } catch {
+          // kept for the next sweep (see remove below)
+        }
       }
     }
   }
@@ -112,9 +116,15 @@ export async function collectOrphanFiles(project: Project, options: SweepOptions
     await sweep(paths.thumbs, (n) => (n.endsWith('.webp') && hashPattern.test(n.slice(0, -5)) ? n.slice(0, -5) : null), 'thumbFiles');
   }
 
+  // A leftover that cannot be removed now (a write of an abandoned step still landing in it,
+  // a file held open on Windows) stays for a later open; it never fails opening the project.
   const remove = async (path: string) => {
-    await rm(path, { force: true, recursive: true });
-    report.tmpEntries++;
+    try {
+      await rm(path, { force: true, recursive: true, maxRetries: 3 });
+      report.tmpEntries++;
+    } catch {
+      // kept for the next sweep
+    }
   };
   for (const name of await readdir(paths.tmp).catch(() => [] as string[])) {
     const path = join(paths.tmp, name);

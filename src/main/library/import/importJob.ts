@@ -175,7 +175,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool; emit: Em
       ctx.log('info', `imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed}`);
       // Staged browser uploads are no longer needed once every file is handled.
       for (const batch of uploadBatchesOf(project, params.paths)) rmSync(`${project.paths.uploads}${sep}${batch}`, { recursive: true, force: true });
-      await rm(tmp, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
       return summary;
     },
   });
