@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { ImportDuplicate, ImportIssue, ImportResult } from '../../../common/contract';
 import type { EmitEvent } from '../../api/events';
@@ -176,6 +176,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool; emit: Em
       // Staged browser uploads are no longer needed once every file is handled.
       for (const batch of uploadBatchesOf(project, params.paths)) rmSync(`${project.paths.uploads}${sep}${batch}`, { recursive: true, force: true });
       await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+      await rmdir(dirname(tmp)).catch(() => undefined); // tmp/jobs itself, when no other job has a folder there
       return summary;
     },
   });
