@@ -57,7 +57,7 @@ function unzip(bytes: Buffer): Map<string, Buffer> {
 
 const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
-test('photo detail exports the textured head as .glb and as an OBJ zip', async ({ page, scratch }, testInfo) => {
+test('photo detail and the 3D head view export the textured head as .glb and as an OBJ zip', async ({ page, scratch }, testInfo) => {
   const server = await serveDemo(join(scratch, 'data'));
   try {
     await page.goto(server.url);
@@ -113,6 +113,21 @@ test('photo detail exports the textured head as .glb and as an OBJ zip', async (
       expect(obj).toMatch(/^f \d+\/\d+\/\d+ /m);
       expect(entries.get(`${stem}.mtl`)!.toString('utf8')).toContain(`map_Kd ${stem}.png`);
       expect(isPng(entries.get(`${stem}.png`)!)).toBe(true);
+    });
+
+    await test.step('the 3D head view over the photo exports the head posed as the sliders set it', async () => {
+      await detail.getByRole('link', { name: /Open in the 3D head view/ }).click();
+      const viewportGroup = page.getByRole('group', { name: 'Export textured head' });
+      await expect(viewportGroup).toBeVisible({ timeout: 60_000 });
+      const downloading = page.waitForEvent('download', { timeout: 120_000 });
+      await viewportGroup.getByTestId('export-textured-head').click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toBe('synthetic-demo-head-05-pucker-head.glb');
+      const file = join(scratch, 'viewport.glb');
+      await download.saveAs(file);
+      expect(readFileSync(file).readUInt32LE(0)).toBe(0x46546c67);
+      await expect(viewportGroup.getByTestId('export-head-status')).toContainText('Saved');
+      await snap(page, testInfo, 'export-head-viewport');
     });
   } finally {
     await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
