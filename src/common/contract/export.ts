@@ -51,7 +51,7 @@ export const exportContract = {
         format: z.enum(headExportFormats),
         /** With photoId: pose the head with these codes (e.g. the viewport's sliders) instead of the photo's codes in use. */
         codes: flameCodesSchema.optional(),
-        textureSize: z.number().int().min(64).max(4096).optional(),
+        textureSize: z.number().int().min(64).max(2048).optional(),
       })
       .refine((p) => Boolean(p.photoId || p.resultId), { message: 'give photoId or resultId' })
       .refine((p) => !(p.codes && p.resultId), { message: 'codes go with a photo, not with an edit result (which has its own)' }),

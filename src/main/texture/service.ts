@@ -3,13 +3,13 @@
  * (a photo's codes in use, saved edits included, over its aligned crop; or an edit result's
  * exact codes over its generated image, which shares the source's aligned frame and camera),
  * which head (the active head model: the researcher's FLAME files from Settings, else the demo
- * head), then the bake in a worker thread (task.ts). Shared by the API channel and the CLI.
+ * head, located here by file stats and loaded in the worker), then the bake in a worker thread
+ * (task.ts). Shared by the API channel and the CLI.
  */
 
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
-import type { FlameModel } from '../../common/flame/model';
 import { AppError } from '../api/errors';
 import { skinCodes } from '../edit/buffers';
 import { EditStore } from '../edit/store';
@@ -18,9 +18,8 @@ import { codesInUse } from '../estimate/codesInUse';
 import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
-import { loadHeadModel, locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
-import type { ActiveHeadModel } from '../viewport/viewportService';
-import { textureHead, type HeadExportFormat, type TextureHeadResult } from './task';
+import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
+import type { HeadExportFormat, TextureHeadResult } from './task';
 
 /** What to export. */
 export interface HeadExportRequest {
@@ -37,14 +36,10 @@ export interface HeadExportRequest {
   baseName?: string;
 }
 
-export interface HeadExport extends Omit<TextureHeadResult, 'needModel'> {
+export interface HeadExport extends TextureHeadResult {
   /** What was exported, in words (photo name, result, head model). */
   description: string;
-  headModel: string;
 }
-
-/** DECA's face-and-eyes region of its UV layout; with it the photo is used only there, as DECA does. */
-const photoMaskFile = 'uv_face_eye_mask.png';
 
 export const defaultTextureSize = 512;
 
@@ -53,42 +48,25 @@ function safeStem(name: string): string {
   return basename(name, extname(name)).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'head';
 }
 
-/** Exports textured heads of one project; keeps the last head model loaded. */
+/** Exports textured heads of one project (the head model is loaded and kept by the worker). */
 export class HeadExporter {
-  private head: { key: string; active: ActiveHeadModel; decaDataDir: string | null } | null = null;
-
-  constructor(
-    private readonly deps: { project: () => Project; pool: Pick<TaskPool, 'run'>; heads: HeadModelSources },
-  ) {}
-
-  private async activeHead(): Promise<{ active: ActiveHeadModel; decaDataDir: string | null }> {
-    const location = locateHeadModel(this.deps.heads);
-    if (this.head?.key !== location.key) this.head = { key: location.key, active: await loadHeadModel(location), decaDataDir: location.decaDataDir };
-    return this.head;
-  }
+  constructor(private readonly deps: { project: () => Project; pool: Pick<TaskPool, 'run'>; heads: HeadModelSources }) {}
 
   /** Bakes and writes the export (see the file header). Errors name the photo or result and what is missing. */
   async export(request: HeadExportRequest): Promise<HeadExport> {
     const project = this.deps.project();
     const source = this.source(project, request);
     if (!existsSync(source.image)) throw new AppError('not-found', `${source.what}: its image is missing (${source.image})`);
-    const { active, decaDataDir } = await this.activeHead();
-    const model: FlameModel = active.model;
-    if (!model.uv) throw new AppError('conflict', `${active.label} has no UV layout, so it cannot carry a texture: set DECA's data folder (with head_template.obj) in Settings`);
-    const mask = active.source === 'flame' && decaDataDir && existsSync(join(decaDataDir, photoMaskFile)) ? join(decaDataDir, photoMaskFile) : null;
-    const result = await textureHead(this.deps.pool, model, {
-      modelKey: `texture:${active.key}`,
+    const result = await this.deps.pool.run('textureHead', {
+      head: locateHeadModel(this.deps.heads),
       codes: skinCodes(source.codes),
       photo: source.image,
       photoLabel: source.what,
-      albedo: active.albedo ?? null,
-      photoMaskPath: mask,
       textureSize: request.textureSize ?? defaultTextureSize,
       format: request.format,
       baseName: request.baseName ?? source.baseName,
     });
-    const { needModel: _, ...rest } = result;
-    return { ...rest, description: `${source.what}, ${active.label}`, headModel: active.label };
+    return { ...result, description: `${source.what}, ${result.headModel}` };
   }
 
   /** The codes, image and names of what is exported. */

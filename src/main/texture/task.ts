@@ -3,15 +3,18 @@
  * 'textureHead'): decode the aligned photo, bake its UV texture (bake.ts), encode the PNG and
  * write the files of the chosen format, all off the event loop that serves the UI.
  *
- * Like the FLAME render task, each worker keeps the last models it was sent (with their mirror
- * maps), keyed by `modelKey`; a request without `model` for an unknown key answers
- * `{ needModel: true }` and the caller sends it again with the model.
+ * The worker loads the head model itself from its located files (pickle parsing and texture
+ * decoding are CPU work too, and a FLAME model is tens of MB to send) and keeps the last few
+ * with their mirror maps, keyed by the location's key (which changes when a file does).
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FlameCodes, FlameModel } from '../../common/flame/model';
+import type { FlameCodes } from '../../common/flame/model';
 import type { Texture } from '../../common/render/deca-buffers';
-import type { TaskPool } from '../jobs/pool';
+import { loadHeadModel, type HeadModelLocation } from '../viewport/activeModel';
+import type { ActiveHeadModel } from '../viewport/viewportService';
 import { bakePhotoTexture, type BakedTexture } from './bake';
 import { mirrorMap, type MirrorMap } from './symmetry';
 import { objFiles, texturedGlb, texturedGltf, zipFiles, type ExportFile } from './writers';
@@ -20,17 +23,15 @@ import { objFiles, texturedGlb, texturedGltf, zipFiles, type ExportFile } from '
 export type HeadExportFormat = 'obj' | 'obj-zip' | 'glb' | 'gltf';
 
 export interface TextureHeadInput {
-  modelKey: string;
-  model?: FlameModel;
+  /** The head model's files (locateHeadModel: stat only, cheap on the caller's thread). */
+  head: HeadModelLocation;
   codes: FlameCodes;
   /** The aligned photo the camera refers to: a file path or encoded image bytes. */
   photo: string | Uint8Array;
   /** Shown in errors about the photo. */
   photoLabel: string;
-  /** The head model's albedo texture as RGB bytes, if it has one. */
-  albedo?: { rgb: Uint8Array; width: number; height: number } | null;
-  /** A UV mask image (DECA's uv_face_eye_mask.png) limiting where the photo is used. */
-  photoMaskPath?: string | null;
+  /** Use DECA's uv_face_eye_mask.png (from the head's DECA data folder, when there) to limit where the photo is used. */
+  decaPhotoRegion?: boolean;
   /** UV texture side in texels. */
   textureSize: number;
   format: HeadExportFormat;
@@ -39,7 +40,6 @@ export interface TextureHeadInput {
 }
 
 export interface TextureHeadResult {
-  needModel: false;
   /** One file for glb / gltf / obj-zip; OBJ, MTL and PNG for obj. */
   files: ExportFile[];
   textureSize: number;
@@ -48,11 +48,20 @@ export interface TextureHeadResult {
   symmetry: number;
   vertexCount: number;
   faceCount: number;
+  /** The head model, in words (e.g. 'Demo head (not FLAME)' or the FLAME file's name). */
+  headModel: string;
+  /** Whether the photo was limited to DECA's face/eye region. */
+  photoRegion: 'visible head' | 'DECA face and eyes';
 }
 
-export type TextureHeadOutput = TextureHeadResult | { needModel: true };
+interface LoadedHead {
+  active: ActiveHeadModel;
+  mirror: MirrorMap;
+  albedo: Texture | null;
+  photoMask: Texture | null;
+}
 
-const cache = new Map<string, { model: FlameModel; mirror: MirrorMap }>();
+const cache = new Map<string, Promise<LoadedHead>>();
 const cacheLimit = 2;
 
 async function decodeRgb(source: string | Uint8Array, label: string): Promise<Texture> {
@@ -75,19 +84,36 @@ async function encodePng(data: Float32Array, size: number): Promise<Uint8Array> 
   return new Uint8Array(await sharp(bytes, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer());
 }
 
-/** The task body (see the file header). */
-export async function textureHeadTask(input: TextureHeadInput): Promise<TextureHeadOutput> {
-  let entry = cache.get(input.modelKey);
+/** DECA's face-and-eyes region of its UV layout; with it the photo is used only there, as DECA does. */
+const photoMaskFile = 'uv_face_eye_mask.png';
+
+async function loadHead(location: HeadModelLocation): Promise<LoadedHead> {
+  const active = await loadHeadModel(location);
+  if (!active.model.uv) throw new Error(`${active.label} has no UV layout, so it cannot carry a texture: set DECA's data folder (with head_template.obj) in Settings`);
+  const albedo = active.albedo ? { width: active.albedo.width, height: active.albedo.height, data: Float32Array.from(active.albedo.rgb, (v) => v / 255) } : null;
+  const maskPath = location.source === 'flame' && location.decaDataDir ? join(location.decaDataDir, photoMaskFile) : null;
+  const photoMask = maskPath && existsSync(maskPath) ? await decodeRgb(maskPath, maskPath) : null;
+  return { active, mirror: mirrorMap(active.model), albedo, photoMask };
+}
+
+/** The located head, loaded once per worker while its files stay the same. */
+function cachedHead(location: HeadModelLocation): Promise<LoadedHead> {
+  let entry = cache.get(location.key);
   if (!entry) {
-    if (!input.model) return { needModel: true };
-    entry = { model: input.model, mirror: mirrorMap(input.model) };
-    cache.set(input.modelKey, entry);
+    entry = loadHead(location);
+    entry.catch(() => cache.delete(location.key));
+    cache.set(location.key, entry);
     while (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
   }
-  const { model, mirror } = entry;
+  return entry;
+}
+
+/** The task body (see the file header). */
+export async function textureHeadTask(input: TextureHeadInput): Promise<TextureHeadResult> {
+  const { active, mirror, albedo, photoMask: mask } = await cachedHead(input.head);
+  const model = active.model;
+  const photoMask = input.decaPhotoRegion === false ? null : mask;
   const photo = await decodeRgb(input.photo, input.photoLabel);
-  const albedo = input.albedo ? { width: input.albedo.width, height: input.albedo.height, data: Float32Array.from(input.albedo.rgb, (v) => v / 255) } : null;
-  const photoMask = input.photoMaskPath ? await decodeRgb(input.photoMaskPath, input.photoMaskPath) : null;
   const baked = bakePhotoTexture({ model, codes: input.codes, photo, size: input.textureSize, albedo, photoMask, mirror });
   const png = await encodePng(baked.data, baked.size);
   const mesh = { vertices: baked.vertices, normals: baked.normals, faces: model.faces, uv: model.uv!, name: `${input.baseName} (${model.name})` };
@@ -98,14 +124,8 @@ export async function textureHeadTask(input: TextureHeadInput): Promise<TextureH
     files = objFiles(mesh, png, input.baseName);
     if (input.format === 'obj-zip') files = [{ name: `${input.baseName}.zip`, bytes: zipFiles(files) }];
   }
-  return { needModel: false, files, textureSize: baked.size, counts: baked.counts, symmetry: mirror.matched, vertexCount: model.vertexCount, faceCount: model.faces.length / 3 };
-}
-
-/** Runs the task through a pool, sending the model only to workers that lack it. */
-export async function textureHead(pool: Pick<TaskPool, 'run'>, model: FlameModel, input: Omit<TextureHeadInput, 'model'>): Promise<TextureHeadResult> {
-  const first = await pool.run('textureHead', input);
-  if (!first.needModel) return first;
-  const second = await pool.run('textureHead', { ...input, model });
-  if (second.needModel) throw new Error('the texture worker did not keep the model it was sent');
-  return second;
+  return {
+    files, textureSize: baked.size, counts: baked.counts, symmetry: mirror.matched, vertexCount: model.vertexCount, faceCount: model.faces.length / 3,
+    headModel: active.label, photoRegion: photoMask ? 'DECA face and eyes' : 'visible head',
+  };
 }

@@ -57,7 +57,7 @@ export const exportHeadCommand: Command = {
     const format = formats[extname(out).toLowerCase()];
     if (!format) throw new UsageError(`--out must end in .obj, .glb or .gltf (got '${basename(out)}')`);
     const textureSize = positiveInteger(values['texture-size'], '--texture-size');
-    if (textureSize !== undefined && (textureSize < 64 || textureSize > 4096)) throw new UsageError('--texture-size must be from 64 to 4096');
+    if (textureSize !== undefined && (textureSize < 64 || textureSize > 2048)) throw new UsageError('--texture-size must be from 64 to 2048');
     await checkWritable(out);
     return withProject(values.project, async (backend) => {
       const heads = { flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() };
