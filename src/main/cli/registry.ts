@@ -11,6 +11,7 @@ import { detectCommand } from './commands/detect';
 import { estimateCommand } from './commands/estimate';
 import { finetuneCommand } from './commands/finetune';
 import { transferCommand } from './commands/transfer';
+import { demoCreateCommand, demoDatasetCommand } from './commands/demo';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -31,4 +32,6 @@ export const commands: Command[] = [
   estimateCommand,
   finetuneCommand,
   transferCommand,
+  demoCreateCommand,
+  demoDatasetCommand,
 ];
