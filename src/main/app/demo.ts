@@ -41,9 +41,16 @@ export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoContent];
 /** Demo openings in progress, per folder: a second request meanwhile joins the first instead of reopening. */
 const opening = new Map<string, Promise<ProjectInfo>>();
 
-/** Opens the demo project, creating it on first use, and runs every demo step. */
+/** Opens the demo project in the data dir, creating it on first use, and runs every demo step. */
 export function openDemo(backend: Backend): Promise<ProjectInfo> {
-  const dir = demoProjectDir(backend.dataDir);
+  return openDemoProject(backend, demoProjectDir(backend.dataDir));
+}
+
+/**
+ * Opens (creating it when new) a demo project in `dir` and runs every demo step: the app's
+ * first start and `rig-studio demo create DIR` share this.
+ */
+export function openDemoProject(backend: Backend, dir: string): Promise<ProjectInfo> {
   let pending = opening.get(dir);
   if (!pending) {
     pending = (async () => {

@@ -13,6 +13,7 @@ import { finetuneCommand } from './commands/finetune';
 import { transferCommand } from './commands/transfer';
 import { exportHeadCommand } from './commands/export-head';
 import { photoInfoCommand, photoListCommand } from './commands/photo';
+import { demoCreateCommand, demoDatasetCommand } from './commands/demo';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -36,4 +37,6 @@ export const commands: Command[] = [
   exportHeadCommand,
   photoListCommand,
   photoInfoCommand,
+  demoCreateCommand,
+  demoDatasetCommand,
 ];

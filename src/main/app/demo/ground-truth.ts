@@ -25,11 +25,24 @@ export const groundTruthVersion = `demo-scenes-${demoScenesVersion} (exact rende
 /** A demo photo's estimate, shaped like the pipeline's (without the aligned pixels). */
 export type GroundTruthEstimate = Omit<PhotoEstimate, 'aligned' | 'decaCrop' | 'estimator' | 'fit'> & { estimator: typeof groundTruthEstimator };
 
-/** Photo (512) → aligned (256) pixels: an exact halving of edge coordinates. */
-const alignTransform: Affine = [alignedSize / demoPhotoSize, 0, 0, 0, alignedSize / demoPhotoSize, 0];
+/** Photo → aligned (256) pixels: a scaling of edge coordinates (an exact halving for the demo album's 512² renders). */
+export function photoToAligned(photoSize: number): Affine {
+  return [alignedSize / photoSize, 0, 0, 0, alignedSize / photoSize, 0];
+}
+
+/** Where a ground truth comes from, when not the demo album's scenes. */
+export interface GroundTruthOptions {
+  milliseconds?: number;
+  /** Side of the rendered photo (default the demo album's 512). */
+  photoSize?: number;
+  /** Version string stored with the estimate (default: the demo album's scene set). */
+  version?: string;
+}
 
 /** The estimate of a rendered scene, given the landmarks the render produced (photo pixels). */
-export function groundTruthEstimate(scene: DemoScene, landmarks: [number, number][], milliseconds = 0): GroundTruthEstimate {
+export function groundTruthEstimate(scene: DemoScene, landmarks: [number, number][], options: GroundTruthOptions = {}): GroundTruthEstimate {
+  const { milliseconds = 0, photoSize = demoPhotoSize, version = groundTruthVersion } = options;
+  const alignTransform = photoToAligned(photoSize);
   const alignedLandmarks = transformPoints(landmarks, alignTransform).map(([x, y]) => [x, y] as [number, number]);
   // DECA's crop of the aligned image, as the pipeline computes it for a fitted head
   const { center, size } = decaCropBox(alignedLandmarks);
@@ -43,7 +56,7 @@ export function groundTruthEstimate(scene: DemoScene, landmarks: [number, number
   code.set(scene.light, codeLayout.light[0]);
   return {
     estimator: groundTruthEstimator,
-    version: groundTruthVersion,
+    version,
     faceIndex: 0,
     faceBoxes: [faceBox(landmarks)],
     score: 1,

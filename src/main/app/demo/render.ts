@@ -10,7 +10,8 @@ import sharp from 'sharp';
 import type { Texture } from '../../../common/render/deca-buffers';
 import type { FlameRenderService } from '../../flame/render-task';
 import type { ActiveHeadModel } from '../../viewport/viewportService';
-import { demoPhotoSize, type Background, type DemoScene } from './scenes';
+import { backgroundAt, type Background } from './backgrounds';
+import { demoPhotoSize, type DemoScene } from './scenes';
 
 /** Supersampling factor: rendered at 2 × 512 and averaged over 2 × 2 pixels. */
 const supersample = 2;
@@ -38,15 +39,6 @@ export function headTexture(head: Pick<ActiveHeadModel, 'albedo'>): Texture | nu
   return { width, height, data };
 }
 
-function backgroundAt(background: Background, y: number, size: number, out: number[]): void {
-  if (background.kind === 'plain') {
-    for (let c = 0; c < 3; c++) out[c] = background.colour[c] / 255;
-    return;
-  }
-  const t = (y + 0.5) / size;
-  for (let c = 0; c < 3; c++) out[c] = (background.top[c] * (1 - t) + background.bottom[c] * t) / 255;
-}
-
 /** Composites the rendered head over the background and box-filters it down to 8-bit RGB. */
 function composite(rendered: Float32Array, mask: Float32Array, size: number, background: Background): Uint8Array {
   const big = size * supersample;
@@ -54,8 +46,8 @@ function composite(rendered: Float32Array, mask: Float32Array, size: number, bac
   const bg = [0, 0, 0];
   const weight = 1 / (supersample * supersample);
   for (let y = 0; y < size; y++) {
-    backgroundAt(background, y, size, bg);
     for (let x = 0; x < size; x++) {
+      backgroundAt(background, x, y, size, bg);
       let r = 0, g = 0, b = 0;
       for (let dy = 0; dy < supersample; dy++) {
         for (let dx = 0; dx < supersample; dx++) {
@@ -75,17 +67,17 @@ function composite(rendered: Float32Array, mask: Float32Array, size: number, bac
   return out;
 }
 
-/** Renders one scene of the demo head (in a worker of `service`'s pool). */
-export async function renderDemoScene(service: FlameRenderService, head: ActiveHeadModel, texture: Texture | null, scene: DemoScene): Promise<DemoRender> {
+/** Renders one scene of the demo head (in a worker of `service`'s pool) as a size² photo (default the demo album's 512). */
+export async function renderDemoScene(service: FlameRenderService, head: ActiveHeadModel, texture: Texture | null, scene: DemoScene, size = demoPhotoSize): Promise<DemoRender> {
   const codes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
-  const result = await service.render(`demo:${head.key}`, head.model, codes, { size: demoPhotoSize * supersample, texture });
+  const result = await service.render(`demo:${head.key}`, head.model, codes, { size: size * supersample, texture });
   const { buffers } = result;
-  const pixels = composite(buffers.rendered, buffers.mask, demoPhotoSize, scene.background);
-  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: demoPhotoSize, height: demoPhotoSize, channels: 3 } })
+  const pixels = composite(buffers.rendered, buffers.mask, size, scene.background);
+  const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: size, height: size, channels: 3 } })
     .withExif({ IFD0: { Make: demoExif.make, Model: demoExif.model, Software: demoExif.software, ImageDescription: `Synthetic render of the Rig Studio demo head, not FLAME: ${scene.title}; scene seed ${scene.seed}` } })
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
-  return { png, landmarks: landmarksAt(result.landmarks, demoPhotoSize * supersample, demoPhotoSize) };
+  return { png, landmarks: landmarksAt(result.landmarks, size * supersample, size) };
 }
 
 /** Landmark pixels of the supersampled render at the photo's size (edge coordinates scale exactly). */

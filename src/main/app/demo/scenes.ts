@@ -7,6 +7,7 @@
 
 import { axisAngleFromEuler } from '../../../common/flame/rotation';
 import { shConstants } from '../../../common/flame/geometry';
+import type { Background } from './backgrounds';
 
 /** Side of a demo photo in pixels. */
 export const demoPhotoSize = 512;
@@ -18,8 +19,7 @@ export const demoScenesVersion = 1;
 const shapeCount = 100;
 const expressionCount = 50;
 
-/** Background: one colour, or a vertical gradient from `top` to `bottom` (sRGB 0–255). */
-export type Background = { kind: 'plain'; colour: [number, number, number] } | { kind: 'gradient'; top: [number, number, number]; bottom: [number, number, number] };
+export type { Background } from './backgrounds';
 
 /** One demo photo: its file name, the codes it is rendered from, and its background. */
 export interface DemoScene {

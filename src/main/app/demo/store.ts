@@ -20,8 +20,7 @@ import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../.
 import { writeFileAtomic } from '../../library/atomicFile';
 import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
-import { groundTruthEstimator, type GroundTruthEstimate } from './ground-truth';
-import { demoPhotoSize } from './scenes';
+import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './ground-truth';
 
 /**
  * Whether the photo already has its full estimate (ours, or one the user made), or codes of
@@ -40,20 +39,30 @@ export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
   return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
 }
 
-/** The photo's aligned 256 image: the 512 render box-filtered by 2 × 2 (see ground-truth.ts). */
-function halve(image: RgbImage): RgbImage {
-  const size = image.width / 2;
+/**
+ * The photo's aligned 256 image: a square render of side 256·k box-filtered by k × k (the demo
+ * album's 512² renders: 2 × 2), which maps pixel edges exactly as ground-truth.ts assumes.
+ */
+function boxFilterTo(image: RgbImage, size: number): RgbImage {
+  const k = image.width / size;
   const data = new Uint8Array(size * size * 3);
-  const at = (x: number, y: number, c: number) => image.data[(y * image.width + x) * 3 + c];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       for (let c = 0; c < 3; c++) {
-        const sum = at(2 * x, 2 * y, c) + at(2 * x + 1, 2 * y, c) + at(2 * x, 2 * y + 1, c) + at(2 * x + 1, 2 * y + 1, c);
-        data[(y * size + x) * 3 + c] = Math.round(sum / 4);
+        let sum = 0;
+        for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) sum += image.data[((y * k + dy) * image.width + x * k + dx) * 3 + c];
+        data[(y * size + x) * 3 + c] = Math.round(sum / (k * k));
       }
     }
   }
   return { width: size, height: size, data };
+}
+
+/** The aligned 256 image of a square render: box-filtered when its side is a multiple of 256, else resampled. */
+function alignedImage(image: RgbImage, fileName: string): RgbImage {
+  if (image.width !== image.height) throw new Error(`${fileName}: expected a square demo render, found ${image.width} × ${image.height}`);
+  if (image.width % alignedSize === 0) return boxFilterTo(image, alignedSize);
+  return toRgb(resampleAffine(image, photoToAligned(image.width), alignedSize, alignedSize, 'edge'));
 }
 
 /**
@@ -67,10 +76,7 @@ export async function saveGroundTruth(project: Project, photoId: number, estimat
   const photo = project.db.prepare('SELECT hash, fileName FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string; fileName: string } | undefined;
   if (!photo) throw new Error(`demo photo ${photoId} does not exist`);
   const image = await loadImage(blobPath(project.paths, photo.hash), photo.fileName);
-  if (image.width !== demoPhotoSize || image.height !== demoPhotoSize || alignedSize * 2 !== demoPhotoSize) {
-    throw new Error(`${photo.fileName}: expected a ${demoPhotoSize}² demo render, found ${image.width} × ${image.height}`);
-  }
-  const aligned = halve(image);
+  const aligned = alignedImage(image, photo.fileName);
   const decaCrop = toRgb(resampleAffine(aligned, estimate.decaTransform, 224, 224, 'zero'));
   const alignedOut = join(project.paths.derived, 'aligned', `${photoId}.png`);
   const decaOut = join(project.paths.derived, 'deca224', `${photoId}.png`);

@@ -21,6 +21,7 @@ import { identityGrad } from './rules/Identity';
 import { logGrad } from './rules/Log';
 import { matMulGrad } from './rules/MatMul';
 import { maxGrad } from './rules/Max';
+import { maxPoolGrad } from './rules/MaxPool';
 import { minGrad } from './rules/Min';
 import { mulGrad } from './rules/Mul';
 import { negGrad } from './rules/Neg';
@@ -75,7 +76,7 @@ export class GradientRegistry {
 /** Every gradient rule of the app. */
 export const gradientRules = new GradientRegistry([
   absGrad, addGrad, averagePoolGrad, castGrad, clipGrad, concatGrad, convGrad, cosGrad, divGrad, expGrad,
-  expandGrad, gemmGrad, globalAveragePoolGrad, identityGrad, logGrad, matMulGrad, maxGrad, minGrad, mulGrad,
+  expandGrad, gemmGrad, globalAveragePoolGrad, identityGrad, logGrad, matMulGrad, maxGrad, maxPoolGrad, minGrad, mulGrad,
   negGrad, padGrad, powGrad, reciprocalGrad, reduceMeanGrad, reduceSumGrad, reluGrad, reshapeGrad, resizeGrad,
   sigmoidGrad, sinGrad, sliceGrad, softmaxGrad, splitGrad, sqrtGrad, squeezeGrad, subGrad, tanhGrad,
   transposeGrad, unsqueezeGrad, whereGrad,

@@ -93,6 +93,13 @@ const cases: Case[] = [
     body: (b, [x]) => b.resize(x, [1, 1, 2, 2], { mode: 'nearest', coordinateTransformationMode: 'asymmetric', nearestMode: 'floor' }),
   },
   { ops: ['AveragePool'], name: 'AveragePool 2x2 stride 2', inputs: [{ shape: [2, 2, 4, 6] }], body: (b, [x]) => b.averagePool(x, { kernel: [2, 2], strides: [2, 2] }) },
+  {
+    ops: ['MaxPool'],
+    name: 'MaxPool 3x3 stride 2 pad 1 (ResNet stem; overlapping windows, odd size)',
+    inputs: [{ shape: [2, 2, 7, 6] }],
+    body: (b, [x]) => b.maxPool(x, { kernel: [3, 3], strides: [2, 2], pads: 1 }),
+  },
+  { ops: ['MaxPool'], name: 'MaxPool 2x2 stride 2, no padding', inputs: [{ shape: [1, 3, 4, 6] }], body: (b, [x]) => b.maxPool(x, { kernel: [2, 2], strides: [2, 2] }) },
   { ops: ['GlobalAveragePool'], name: 'GlobalAveragePool', inputs: [{ shape: [2, 3, 4, 5] }], body: (b, [x]) => b.globalAveragePool(x) },
   {
     ops: ['Conv'],
