@@ -1,17 +1,30 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { defaultSampler, editModes, type EditMode, type SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
+import { formatRoute } from '../app/route';
 import { useQuery } from '../hooks/useQuery';
+import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
+import { generateBlocker } from './setup';
 
 const modeLabels: Record<EditMode, string> = { exp: 'Expression (+ jaw)', pose: 'Pose (global rotation)', light: 'Light (27 SH)', latent: 'Appearance (global latent)' };
+
+/** What the setup shares with the slider edit and sweep panels. */
+export interface EditContext {
+  modelId: number | null;
+  sourceIds: number[];
+  sampler: SamplerSettings;
+  meanShape: boolean;
+  /** Stores a changed image size with the model and gives the size to run at; throws when it is missing or wrong. */
+  imageSize: () => Promise<number | undefined>;
+}
 
 export interface EditSetupProps {
   onStarted: (jobId: number) => void;
   /** The setup's model and sources, shared with the slider edit and sweep panels. */
-  onContext: (context: { modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }) => void;
+  onContext: (context: EditContext) => void;
 }
 
 /** Chooses model, sources, targets, modes and sampler settings, and starts an edit job. */
@@ -38,15 +51,23 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
   const albumList = albums.data ?? [];
   const firstAlbum = albumList[0]?.id ?? null;
   const modeSets = [...modes, ...(combined && modes.length > 1 ? [modes.join('+')] : [])];
-  const update = (patch: Partial<{ modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }>) =>
-    onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, ...patch });
+  const imageSize = useImageSize(chosenModel);
+  const commitSize = imageSize.commit;
+  const update = (patch: Partial<EditContext>) => onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, imageSize: commitSize, ...patch });
+  // the panels share the size field's latest value (it changes as the user types)
+  useEffect(() => {
+    onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, imageSize: commitSize });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [commitSize, chosenModel]);
+  const blocker = models.data === undefined ? 'Loading models…' : generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error });
 
   const start = async () => {
     if (chosenModel === null) return;
     setBusy(true);
     setError(null);
     try {
-      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores });
+      const size = await imageSize.commit();
+      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, imageSize: size });
       onStarted(jobId);
     } catch (e) {
       setError(errorMessage(e));
@@ -66,8 +87,17 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
             </option>
           ))}
         </select>
-        {models.data?.length === 0 && <span className="muted">No model yet: import a checkpoint (rig-studio model import) or fine-tune one.</span>}
       </label>
+      {models.data?.length === 0 && (
+        <div className="edit-no-model" role="note">
+          <strong>No model in this project yet.</strong>
+          <p>
+            Editing needs a DiffusionRig checkpoint (e.g. <code>model000000.pt</code> from upstream’s stage 1). Open <a href={formatRoute('models')}>Models</a>, choose{' '}
+            <em>Import checkpoint…</em>, pick the file, and come back; a model fine-tuned on an album appears here too.
+          </p>
+        </div>
+      )}
+      <ImageSizeField state={imageSize} />
       <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); update({ sourceIds: ids }); }} />
       <PhotoPicker label="Targets" albums={albumList} albumId={targetAlbum ?? firstAlbum} onAlbum={(id) => { setTargetAlbum(id); setTargets([]); }} selected={targets} onSelected={setTargets} />
       <fieldset className="edit-modes">
@@ -95,9 +125,14 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
         </label>
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy || chosenModel === null || sources.length === 0 || targets.length === 0 || modeSets.length === 0}>
+      <button type="submit" className="primary" disabled={busy || chosenModel === null || blocker !== null} aria-describedby={blocker ? 'edit-generate-why' : undefined}>
         Generate {sources.length * targets.length * modeSets.length} edit{sources.length * targets.length * modeSets.length === 1 ? '' : 's'}
       </button>
+      {blocker && !busy && (
+        <p id="edit-generate-why" className="muted small" data-testid="generate-why">
+          {blocker}
+        </p>
+      )}
     </form>
   );
 }

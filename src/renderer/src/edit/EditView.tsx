@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { defaultSampler, type SamplerSettings } from '../../../common/contract';
+import { defaultSampler } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
 import { formatRoute } from '../app/route';
 import type { ViewProps } from '../app/views';
 import { useQuery } from '../hooks/useQuery';
 import { EditGrid } from './EditGrid';
-import { EditSetup } from './EditSetup';
+import { EditSetup, type EditContext } from './EditSetup';
 import { ResultsBrowser } from './ResultsBrowser';
 import { SliderEdit } from './SliderEdit';
 import { SweepPanel } from './SweepPanel';
@@ -20,7 +20,7 @@ export function EditView({ path, navigate }: ViewProps) {
   const api = useApi();
   const jobId = Number(path[0]) || null;
   const [tab, setTab] = useState<Tab>('grid');
-  const [context, setContext] = useState<{ modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true });
+  const [context, setContext] = useState<EditContext>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true, imageSize: () => Promise.resolve(undefined) });
   const jobs = useQuery(() => api['edit.jobs']({ limit: 30 }), 'edit-jobs');
   useEvent('job.updated', (job) => {
     if (job.kind === 'edit' && !jobs.data?.some((j) => j.jobId === job.id && j.state === job.state)) jobs.reload();
@@ -67,7 +67,7 @@ export function EditView({ path, navigate }: ViewProps) {
           ) : (
             <p className="muted edit-empty">Choose sources, targets and modes, then Generate. Results appear here as they finish.</p>
           ))}
-        {tab === 'sliders' && <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} onStarted={open} />}
+        {tab === 'sliders' && <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />}
         {tab === 'sweep' && <SweepPanel {...context} />}
         {tab === 'results' && (
           <>
