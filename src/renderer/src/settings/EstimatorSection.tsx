@@ -83,12 +83,12 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
             ))}
           </fieldset>
           {form.kind === 'deca' && (
-            <PathField label="DECA checkpoint" kind="file" value={form.decaCheckpoint} onChange={(v) => update({ decaCheckpoint: v })} testId="deca-checkpoint" placeholder="/path/to/deca_model.tar" />
+            <PathField label="DECA checkpoint" kind="file" value={form.decaCheckpoint} onChange={(v) => update({ decaCheckpoint: v })} testId="deca-checkpoint" fileKinds={['checkpoint']} placeholder="/path/to/deca_model.tar" />
           )}
           {form.kind === 'emoca' && (
             <>
-              <PathField label="EMOCA checkpoint" kind="file" value={form.emocaCheckpoint} onChange={(v) => update({ emocaCheckpoint: v })} testId="emoca-checkpoint" placeholder="/path/to/EMOCA/detail/checkpoints/deca-epoch=…ckpt" />
-              <PathField label="EMOCA cfg.yaml" kind="file" value={form.emocaConfig} onChange={(v) => update({ emocaConfig: v })} testId="emoca-config" placeholder="/path/to/EMOCA/cfg.yaml" />
+              <PathField label="EMOCA checkpoint" kind="file" value={form.emocaCheckpoint} onChange={(v) => update({ emocaCheckpoint: v })} testId="emoca-checkpoint" fileKinds={['checkpoint']} placeholder="/path/to/EMOCA/detail/checkpoints/deca-epoch=…ckpt" />
+              <PathField label="EMOCA cfg.yaml" kind="file" value={form.emocaConfig} onChange={(v) => update({ emocaConfig: v })} testId="emoca-config" fileKinds={['yaml']} placeholder="/path/to/EMOCA/cfg.yaml" />
             </>
           )}
           {form.kind === 'fit' && <p className="muted small">Landmark fitting uses the FLAME file above (with DECA’s landmark embedding), or the demo head (not FLAME) when none is set.</p>}
