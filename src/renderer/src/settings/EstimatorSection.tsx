@@ -29,6 +29,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
   const saved = useQuery(() => api['estimate.estimator.get'](), `${project.dir}:${assetsVersion}`);
   const [form, setForm] = useState<EstimatorForm | null>(null);
   const [saving, setSaving] = useState(false);
+  const [justSaved, setJustSaved] = useState(false);
 
   useEffect(() => {
     if (!form && saved.data) setForm(formFromChoice(saved.data.choice));
@@ -38,7 +39,10 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
   const choice = parsed && 'choice' in parsed ? parsed.choice : null;
   const live = useLiveCheck<EstimatorReport>(choice ? () => api['estimate.estimator.check'](choice) : null, `${JSON.stringify(choice)}:${assetsVersion}`);
   const unsaved = !!(choice && saved.data && !sameChoice(choice, saved.data.choice));
-  const update = (patch: Partial<EstimatorForm>) => setForm((f) => (f ? { ...f, ...patch } : f));
+  const update = (patch: Partial<EstimatorForm>) => {
+    setJustSaved(false);
+    setForm((f) => (f ? { ...f, ...patch } : f));
+  };
 
   const save = async () => {
     if (!choice) return;
@@ -46,6 +50,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
     try {
       const report = await api['estimate.estimator.set'](choice);
       saved.reload();
+      setJustSaved(true);
       notify.info(report.ok ? `Estimator saved: ${report.summary}.` : `Saved, but it cannot run yet: ${report.checks.find((c) => c.status !== 'ok')?.message ?? ''}`);
     } catch (e) {
       notify.error(e, 'Could not save the estimator');
@@ -106,7 +111,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
           {saving ? 'Saving…' : 'Save estimator'}
         </button>
         <span className="muted small" role="status">
-          {unsaved ? 'Not saved yet.' : choice ? 'Saved.' : ''}
+          {unsaved ? 'Not saved yet.' : justSaved ? 'Saved.' : ''}
         </span>
       </div>
     </section>
