@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { defaultSampler } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
+import { useProject } from '../app/ProjectProvider';
 import { formatRoute } from '../app/route';
 import type { ViewProps } from '../app/views';
 import { useQuery } from '../hooks/useQuery';
@@ -10,6 +11,7 @@ import { EditSetup, type EditContext } from './EditSetup';
 import { ResultsBrowser } from './ResultsBrowser';
 import { SliderEdit } from './SliderEdit';
 import { SweepPanel } from './SweepPanel';
+import { loadSetup, saveSetup } from './setupStore';
 import { useEditJob } from './useEditJob';
 import './edit.css';
 
@@ -18,7 +20,13 @@ type Tab = 'grid' | 'sliders' | 'sweep' | 'results';
 /** The Edit studio: setup on the left; the job's comparison grid, slider edits, sweeps and stored results on the right. */
 export function EditView({ path, navigate }: ViewProps) {
   const api = useApi();
+  const { project } = useProject();
   const jobId = Number(path[0]) || null;
+  // back in Edit without a job in the address: show the job this project's grid showed last
+  const remembered = loadSetup(project.dir).lastJobId;
+  useEffect(() => {
+    if (jobId === null && remembered !== null) window.location.replace(formatRoute('edit', remembered));
+  }, [jobId, remembered]);
   const [tab, setTab] = useState<Tab>('grid');
   const [context, setContext] = useState<EditContext>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true, imageSize: () => Promise.resolve(undefined) });
   const jobs = useQuery(() => api['edit.jobs']({ limit: 30 }), 'edit-jobs');
@@ -29,6 +37,7 @@ export function EditView({ path, navigate }: ViewProps) {
   const albums = useQuery(() => api['album.list'](), 'edit-albums');
   const [resultsAlbum, setResultsAlbum] = useState<number | null>(null);
   const open = (id: number) => {
+    saveSetup(project.dir, { ...loadSetup(project.dir), lastJobId: id });
     setTab('grid');
     navigate(formatRoute('edit', id));
     jobs.reload();
@@ -38,7 +47,7 @@ export function EditView({ path, navigate }: ViewProps) {
     <div className="edit-view">
       <aside className="edit-side">
         <h1>Edit</h1>
-        <EditSetup onStarted={open} onContext={setContext} />
+        <EditSetup onStarted={open} onContext={setContext} restore={view} />
       </aside>
       <main className="edit-main">
         <nav className="edit-tabs" role="tablist" aria-label="Edit studio">
