@@ -33,11 +33,12 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
     return (
       <div className={`edit-tile edit-tile-${notRun ? 'failed' : state}`} data-testid="edit-cell" data-state={notRun ? 'not-run' : state} title={reason ?? state}>
         <span className="edit-tile-mode">{caption}</span>
-        <span className="edit-tile-state">{state === 'failed' ? 'failed' : notRun ? 'not run' : state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : '…'}</span>
-        {reason && (
+        {reason ? (
           <span className="edit-tile-error" data-testid="cell-reason">
-            {reason}
+            <strong>{state === 'failed' ? 'Failed' : 'Not run'}:</strong> {reason}
           </span>
+        ) : (
+          <span className="edit-tile-state">{state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : state === 'failed' ? 'failed' : '…'}</span>
         )}
       </div>
     );
