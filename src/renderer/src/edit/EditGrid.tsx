@@ -54,8 +54,12 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
     }
   };
   const exportCsv = async () => {
-    const { csv } = await api['edit.scoresCsv']({ jobId: view.jobId });
-    downloadBytes(`edit-${view.jobId}-scores.csv`, csv, 'text/csv');
+    try {
+      const { csv } = await api['edit.scoresCsv']({ jobId: view.jobId });
+      downloadBytes(`edit-${view.jobId}-scores.csv`, csv, 'text/csv');
+    } catch (e) {
+      notify.error(e, 'Could not export the scores');
+    }
   };
   const exportFolder = async () => {
     const dir = window.prompt('Folder on the backend to write every result into (PNG, buffers, provenance JSON, scores.csv):');

@@ -34,6 +34,8 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape, imageSize }
   const source = sourceIds[0] ?? null;
   const running = view !== null && activeStates.has(view.state);
   const canRun = modelId !== null && source !== null && (kind === 'light' || sourceIds.length >= 2) && !running;
+  const why =
+    modelId === null ? 'Import a model first (Models view).' : source === null ? 'Choose a source photo in the setup.' : kind === 'expression' && sourceIds.length < 2 ? 'Choose two sources: the sweep goes from the first one’s expression to the second’s.' : null;
 
   /** Reloads the job's frames; the strip and animation only once it has ended. */
   const reload = useCallback(
@@ -109,6 +111,7 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape, imageSize }
         <button type="button" disabled={!canRun} onClick={() => void run()}>
           Run sweep
         </button>
+        {why && !running && <span className="muted small">{why}</span>}
         {running && (
           <button type="button" className="small" onClick={cancel}>
             Cancel

@@ -45,7 +45,7 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
           <button type="button" onClick={() => { setRerun('running…'); api['edit.rerun']({ resultId: result.id }).then(setRerun, (e: unknown) => setRerun(errorMessage(e))); }}>
             Re-run
           </button>
-          <button type="button" className="danger" onClick={() => api['edit.delete']({ resultIds: [result.id] }).then(onDeleted)}>
+          <button type="button" className="danger" onClick={() => api['edit.delete']({ resultIds: [result.id] }).then(onDeleted, (e: unknown) => setRerun(`Could not delete result ${result.id}: ${errorMessage(e)}`))}>
             Delete
           </button>
         </>
