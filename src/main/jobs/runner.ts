@@ -122,13 +122,19 @@ export class JobRunner {
   }
 
   list(limit: number): JobInfo[] {
-    return this.store.list(limit);
+    return this.store.list(limit).map((info) => this.marked(info));
   }
 
   private info(id: number): JobInfo {
     const job = this.store.get(id);
     if (!job) throw new AppError('not-found', `job ${id} does not exist`);
-    return job.info;
+    return this.marked(job.info);
+  }
+
+  /** Marks a queued or running job this runner does not hold as run elsewhere (another process). */
+  private marked(info: JobInfo): JobInfo {
+    const active = info.state === 'queued' || info.state === 'running';
+    return active && !this.queue.includes(info.id) && !this.runningJob(info.id) ? { ...info, elsewhere: true } : info;
   }
 
   /** Cancels a queued or running job (a running one stops at its next check and stays resumable). */

@@ -64,6 +64,9 @@ describe('JobRunner watch (jobs of other processes)', () => {
     const job = cli.start('slow', { steps: 20 });
     await sleep(60);
     expect(appEvents.filter((e) => e.id === job.id)).toEqual([]);
+    // the app lists it as run elsewhere (its UI offers no Cancel); the owner does not
+    expect(app.list(10).find((j) => j.id === job.id)).toMatchObject({ state: 'running', elsewhere: true });
+    expect(cli.list(10).find((j) => j.id === job.id)?.elsewhere).toBeUndefined();
     expect(() => app.cancel(job.id)).toThrow(/run by another Rig Studio process \(pid \d+\).*Ctrl\+C/);
     cli.cancel(job.id);
     expect((await cli.wait(job.id)).state).toBe('cancelled');
