@@ -38,6 +38,10 @@ export function AlbumPane({ album }: AlbumPaneProps) {
   useEvent('library.changed', ({ albumId }) => {
     if (albumId === null || albumId === album.id) refresh();
   });
+  // an import run by another process (the command line) announces no library change here: its end does
+  useEvent('job.updated', (job) => {
+    if (job.kind === 'import' && job.state !== 'queued' && job.state !== 'running') refresh();
+  });
   useReconnected(refresh);
 
   const deleteSelected = async () => {
