@@ -49,6 +49,28 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
       await snap(page, testInfo, '01-first-start');
     });
 
+    await test.step('Re-estimate all asks first, naming the ground truth it would replace', async () => {
+      await page.getByRole('button', { name: 'Re-estimate all' }).click();
+      const confirm = page.getByRole('dialog', { name: /^Re-estimate all 12 photos of Demo\?/ });
+      await expect(confirm.getByTestId('reestimate-losses')).toContainText('ground-truth codes of 12 photos');
+      await snap(page, testInfo, '01b-reestimate-confirm');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await expect(confirm).toHaveCount(0);
+      await expect(page.getByTestId('estimate-summary')).toContainText('demo ground truth 12');
+    });
+
+    await test.step('Settings: no red problems for the optional FLAME files while the demo head is in use', async () => {
+      await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Settings/ }).click();
+      const checks = page.getByTestId('flame-asset-checks');
+      await expect(checks.getByRole('status')).toHaveText('Nothing is needed while the demo head is in use; set FLAME files to use FLAME.');
+      await expect(checks).toContainText('not set (optional)');
+      await expect(checks).not.toContainText('problem');
+      await expect(page.getByRole('status').filter({ hasText: /^Saved\.$/ })).toHaveCount(0);
+      await snap(page, testInfo, '01c-settings');
+      await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Library/ }).click();
+      await expect(page.getByRole('heading', { name: 'Demo', level: 1 })).toBeVisible();
+    });
+
     const first = 'synthetic-demo-head-01-neutral.png';
     await test.step('photo detail', async () => {
       await page.getByRole('option', { name: first }).dblclick();
@@ -209,7 +231,8 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
       await dialog.getByLabel('Name of the new model', { exact: true }).fill('Demo v1');
       await snap(page, testInfo, '09-finetune-dialog');
       await dialog.getByRole('button', { name: 'Start fine-tuning' }).click();
-      await expect(dialog).toBeHidden({ timeout: 30_000 });
+      // the dialog waits for the job's first checks (model, size, album) before it closes
+      await expect(dialog).toBeHidden({ timeout: 180_000 });
       await page.getByRole('button', { name: /^Jobs/ }).click();
       const row = page.getByRole('complementary', { name: 'Jobs' }).getByRole('listitem').filter({ hasText: 'Fine-tune model' }).first();
       await expect(row).toContainText('registered as model', { timeout: 600_000 });
