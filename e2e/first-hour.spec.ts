@@ -221,14 +221,24 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
       await page.getByRole('table', { name: 'Registered models' }).getByRole('row', { name: /model000000/ }).click();
       const details = page.getByRole('region', { name: 'Model model000000' });
       await expect(details).toContainText('64 px');
-      await details.getByRole('button', { name: 'Fine-tune…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Fine-tune model000000' });
-      await expect(dialog.getByLabel('Image size (px)')).toHaveValue('64');
-      await dialog.getByLabel('Album', { exact: true }).selectOption({ label: 'Demo (12 photos)' });
-      await dialog.getByLabel('Steps', { exact: true }).fill('2');
-      await dialog.getByLabel('Batch size', { exact: true }).fill('2');
-      await dialog.getByLabel('Checkpoint every (steps)', { exact: true }).fill('2');
-      await dialog.getByLabel('Name of the new model', { exact: true }).fill('Demo v1');
+      const openAndFill = async () => {
+        if (!(await dialog.isVisible())) await details.getByRole('button', { name: 'Fine-tune…' }).click();
+        await expect(dialog.getByLabel('Image size (px)')).toHaveValue('64');
+        await dialog.getByLabel('Album', { exact: true }).selectOption({ label: 'Demo (12 photos)' });
+        await dialog.getByLabel('Steps', { exact: true }).fill('2');
+        await dialog.getByLabel('Batch size', { exact: true }).fill('2');
+        await dialog.getByLabel('Checkpoint every (steps)', { exact: true }).fill('2');
+        await dialog.getByLabel('Name of the new model', { exact: true }).fill('Demo v1');
+      };
+      // a start that fails its first checks says why (in the dialog, or as a notice if it fails later)
+      await openAndFill();
+      renameSync(checkpoint, `${checkpoint}.moved`);
+      await dialog.getByRole('button', { name: 'Start fine-tuning' }).click();
+      await expect(page.getByRole('alert').filter({ hasText: /Fine-tun.*model000000\.pt/ }).first()).toBeVisible({ timeout: 180_000 });
+      await snap(page, testInfo, '09a-finetune-failed-start');
+      renameSync(`${checkpoint}.moved`, checkpoint);
+      await openAndFill();
       await snap(page, testInfo, '09-finetune-dialog');
       await dialog.getByRole('button', { name: 'Start fine-tuning' }).click();
       // the dialog waits for the job's first checks (model, size, album) before it closes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
-import { failureReason, firstMoments } from '../../../src/renderer/src/jobs/format';
+import { failureReason, firstMoments, isNewFailure } from '../../../src/renderer/src/jobs/format';
 
 const job = (state: JobInfo['state'], message: string) => ({ id: 1, kind: 'finetune', title: 't', state, progress: null, etaSeconds: null, message, createdAt: '', startedAt: null, finishedAt: null, result: null }) satisfies JobInfo;
 
@@ -24,5 +24,14 @@ describe('firstMoments', () => {
     const running = await firstMoments(() => Promise.resolve(job('running', 'step 1')), 50, 5);
     expect(running.state).toBe('running');
     expect(Date.now() - t).toBeGreaterThanOrEqual(45);
+  });
+});
+
+describe('isNewFailure', () => {
+  it('announces a failure once, when the job was last seen active or not at all', () => {
+    expect(isNewFailure('running', { state: 'failed' })).toBe(true);
+    expect(isNewFailure(undefined, { state: 'failed' })).toBe(true);
+    expect(isNewFailure('failed', { state: 'failed' })).toBe(false);
+    expect(isNewFailure('running', { state: 'done' })).toBe(false);
   });
 });

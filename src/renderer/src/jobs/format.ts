@@ -60,3 +60,8 @@ export async function firstMoments(getJob: () => Promise<JobInfo>, graceMs = 250
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Whether a job update is a failure the user has not been told about yet (`before`: its last state seen here). */
+export function isNewFailure(before: JobState | undefined, job: Pick<JobInfo, 'state'>): boolean {
+  return job.state === 'failed' && before !== 'failed';
+}
