@@ -103,7 +103,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
 
   return (
     <form className="edit-setup" onSubmit={(e) => { e.preventDefault(); void start(); }}>
-      <label className="field" hidden={models.data?.length === 0}>
+      <label className="field" style={models.data?.length === 0 ? { display: 'none' } : undefined}>
         <span>Model</span>
         <select aria-label="Model" value={chosenModel ?? ''} onChange={(e) => { setModelId(Number(e.target.value)); }}>
           {(models.data ?? []).map((m) => (
