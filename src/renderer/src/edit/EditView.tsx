@@ -24,12 +24,14 @@ export function EditView({ path, navigate }: ViewProps) {
   const jobId = Number(path[0]) || null;
   // back in Edit without a job in the address: show the job this project's grid showed last
   const remembered = loadSetup(project.dir).lastJobId;
-  useEffect(() => {
-    if (jobId === null && remembered !== null) window.location.replace(formatRoute('edit', remembered));
-  }, [jobId, remembered]);
   const [tab, setTab] = useState<Tab>('grid');
   const [context, setContext] = useState<EditContext>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true, imageSize: () => Promise.resolve(undefined) });
   const jobs = useQuery(() => api['edit.jobs']({ limit: 30 }), 'edit-jobs');
+  // only a job that still exists (a deleted one would show an error each time Edit opens)
+  const rememberedExists = remembered !== null && (jobs.data?.some((j) => j.jobId === remembered) ?? false);
+  useEffect(() => {
+    if (jobId === null && rememberedExists) window.location.replace(formatRoute('edit', remembered!));
+  }, [jobId, remembered, rememberedExists]);
   useEvent('job.updated', (job) => {
     if (job.kind === 'edit' && !jobs.data?.some((j) => j.jobId === job.id && j.state === job.state)) jobs.reload();
   });
