@@ -19,11 +19,13 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const unet = model.architecture.unet;
+  // reset to the stored values when they change (not when the list is merely reloaded: typing is kept)
+  const storedKey = `${model.id}:${model.imageSize}:${unet.numHeads}:${unet.numHeadChannels}:${unet.useNewAttentionOrder}`;
   useEffect(() => {
     setSize(model.imageSize === null ? '' : String(model.imageSize));
     setAttention(attentionFormOf(unet));
-    setStatus(null);
-  }, [model.id, model.imageSize, unet]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [storedKey]);
 
   const sizeCheck = parseImageSize(size, model);
   const attentionCheck = attentionSettings(attention);
