@@ -42,7 +42,7 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
   await page.goto(`${server.url}#/library/${album.id}`);
   const panel = page.getByRole('region', { name: 'FLAME estimation' });
   await expect(panel.getByTestId('estimate-summary')).toHaveText('0 of 4 photos estimated');
-  await expect(panel).toContainText('with Landmark fitting on the demo head (not FLAME)');
+  await expect(panel).toContainText('New estimates: Landmark fitting on the demo head (not FLAME)');
 
   await test.step('estimate the album; the photo with two faces asks for a choice', async () => {
     await panel.getByRole('button', { name: 'Estimate FLAME codes' }).click();

@@ -92,7 +92,7 @@ test('Settings validates the FLAME files live, saves them, and sets the project 
   await expect.poll(async () => (await callApi<{ state: string }>(request, server, 'job.get', { jobId })).state, { timeout: 30_000 }).toBe('done');
   await page.goto(`${server.url}#/library/${album.id}`);
   const panel = page.getByRole('region', { name: 'FLAME estimation' });
-  await expect(panel).toContainText('with DECA (deca_model.tar)');
+  await expect(panel).toContainText('New estimates: DECA (deca_model.tar)');
   await panel.getByRole('button', { name: 'Estimate FLAME codes' }).click();
   await expect(panel.getByTestId('estimate-summary')).toHaveText('1 of 1 photo estimated (DECA 1)', { timeout: 60_000 });
   await page.getByRole('listbox', { name: 'Photos in Deca' }).focus();

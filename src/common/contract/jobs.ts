@@ -20,6 +20,8 @@ export interface JobInfo {
   finishedAt: string | null;
   /** Kind-specific result summary (e.g. an import's counts and per-file errors). */
   result: unknown;
+  /** True while another process on the project (e.g. `rig-studio` in a terminal) runs or queues it: only that process can cancel it. */
+  elsewhere?: boolean;
 }
 
 export interface JobLogLine {

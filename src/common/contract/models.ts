@@ -74,6 +74,8 @@ export interface ModelInfo {
   summary: string;
   /** Image size the model runs at (lineage, or the upstream size its channel multipliers are the default of); null when weights cannot tell. */
   imageSize: number | null;
+  /** Where imageSize comes from: 'chosen' by the user (stored with the model), the training 'lineage', the 'weights' (channel multipliers); null: nowhere, so it must be chosen. */
+  imageSizeSource: 'chosen' | 'lineage' | 'weights' | null;
   /** e.g. 'resnet18'. */
   encoderName: string;
   parameterCount: number;
@@ -166,6 +168,7 @@ export interface EngineInfo {
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
+const imageSize = z.number().int().min(16).max(1024);
 /** Settings tensor shapes cannot tell (attention heads and order). */
 const overrides = z
   .object({
@@ -189,7 +192,19 @@ export const modelsContract = {
    * one 'model-import' job per file. Missing files and folders are refused before any job starts.
    */
   'model.import': channel<{ jobIds: number[] }>()(
-    z.object({ paths: z.array(path).min(1).max(100), name: z.string().trim().min(1).max(200).optional(), overrides }),
+    z.object({ paths: z.array(path).min(1).max(100), name: z.string().trim().min(1).max(200).optional(), overrides, imageSize: imageSize.optional() }),
+  ),
+  /** Stores the image size a model runs at (null forgets a chosen one): edits, sweeps and fine-tunes use it. */
+  'model.setImageSize': channel<ModelInfo>()(z.object({ modelId: id, imageSize: imageSize.nullable() })),
+  /** Changes the attention settings the weights do not record; values that cannot split a level's channels are refused. */
+  'model.setAttention': channel<ModelInfo>()(
+    z.object({
+      modelId: id,
+      numHeads: z.number().int().positive().max(256).optional(),
+      numHeadChannels: z.number().int().min(-1).max(4096).optional(),
+      numHeadsUpsample: z.number().int().positive().max(256).optional(),
+      useNewAttentionOrder: z.boolean().optional(),
+    }),
   ),
   'model.rename': channel<ModelInfo>()(z.object({ modelId: id, name: z.string().trim().min(1).max(200) })),
   /** Removes the registry entry only: the checkpoint file is never deleted. */

@@ -162,7 +162,7 @@ export class ProjectEditor {
     const size = modelImageSize(loaded.record, imageSize);
     if (!size) {
       release();
-      throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) cannot be told from its channel multipliers; give the image size`);
+      throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) do not tell the image size it was trained at: enter it in the Image size field (it is kept with the model), e.g. 64, 128 or 256`);
     }
     return { loaded, size, release };
   }

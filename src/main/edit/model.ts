@@ -8,6 +8,7 @@
  * creation stays on this thread (the sessions live here); onnxruntime-node does it
  * synchronously, so that part (≈0.1 s per session at 64 px, more at 256 px) still blocks.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import type { StateDict } from '../checkpoint';
 import type { TaskPool } from '../jobs/pool';
@@ -25,6 +26,7 @@ import type { OnnxBackend } from '../nn/backend';
  */
 export function modelImageSize(model: ModelRecord, override?: number): number | null {
   if (override) return override;
+  if (model.imageSize) return model.imageSize; // chosen by the user and stored with the model (migration 0008)
   const fromLineage = model.lineage?.imageSize;
   if (typeof fromLineage === 'number' && Number.isInteger(fromLineage) && fromLineage > 0) return fromLineage;
   const mult = model.config.unet.channelMult.join(',');
@@ -53,7 +55,13 @@ export function runnerSessionKey(runnerKey: string, kind: 'unet' | 'encoder', ba
 }
 
 function entryKey(record: ModelRecord): string {
-  return `${record.sha256}:${record.filePath}`;
+  // the stored architecture is part of the key: attention settings can be changed after import
+  return `${record.sha256}:${record.filePath}:${configTag(record)}`;
+}
+
+/** A short tag of a model's stored architecture, so changed attention settings never reuse old sessions. */
+function configTag(record: ModelRecord): string {
+  return createHash('sha256').update(JSON.stringify(record.config)).digest('hex').slice(0, 8);
 }
 
 /** An empty state dict whose lookups fail with a clear message: graphs are built in the worker, never from the runner. */
@@ -101,7 +109,7 @@ export class ModelLoader {
     let entry = this.entries.get(key);
     if (!entry) {
       const weights = { config: record.config, stateDict: new WorkerBuiltStateDict(record), strippedPrefix: '' };
-      const loaded = Promise.resolve({ record, runner: new DiffusionRigRunner(weights, this.backend, `edit-model-${record.sha256.slice(0, 16)}`) });
+      const loaded = Promise.resolve({ record, runner: new DiffusionRigRunner(weights, this.backend, `edit-model-${record.sha256.slice(0, 16)}-${configTag(record)}`) });
       entry = { loaded, users: 0, lastUsed: 0, prepared: new Map() };
       this.entries.set(key, entry);
       loaded.catch(() => this.entries.delete(key));

@@ -18,7 +18,7 @@ import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/a
 import { parseModeSet } from './codes';
 import type { EditEngineDeps } from './engine';
 import { EditEngine, ProjectEditor } from './engine';
-import { composeGrid } from './grid';
+import { composeGrid, type GridLabels } from './grid';
 import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
 import { modelImageSize } from './model';
 import { spaceTimesteps } from '../diffusion/schedule';
@@ -202,8 +202,15 @@ export class EditService {
       const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
       const result = cell?.resultId ? results.get(cell.resultId) : undefined;
       return result ? this.editor.store.readImage(result.imageHash) : null;
-    });
+    }, this.gridLabels(view.sourcePhotoIds, targets, view.modes));
     return { mime: 'image/png', base64: grid.png.toString('base64'), width: grid.width, height: grid.height };
+  }
+
+  /** The grid's row and column names: the photos' file names, the mode sets as the job has them. */
+  private gridLabels(sources: number[], targets: (number | null)[], modes: string[]): GridLabels {
+    const lookup = this.project.db.prepare('SELECT fileName FROM photos WHERE id = @id');
+    const name = (id: number) => (lookup.get({ id }) as { fileName: string } | undefined)?.fileName ?? `photo ${id}`;
+    return { sources: sources.map(name), targets: targets.map((t) => (t === null ? null : name(t))), modes };
   }
 
   scoresCsv(jobId: number): { csv: string } {

@@ -12,6 +12,8 @@ export interface JobRunnerOptions {
   progressIntervalMs?: number;
   /** A job whose owner has not written a heartbeat for this long counts as dead. */
   staleAfterMs?: number;
+  /** How often the jobs table is read for jobs other processes (the CLI on the same project) create or update; 0 turns it off. */
+  watchIntervalMs?: number;
 }
 
 /** Aborts with this reason are shutdowns (→ 'interrupted'), any other abort is a cancel. */
@@ -49,14 +51,24 @@ export class JobRunner {
   private readonly progressIntervalMs: number;
   private readonly staleAfterMs: number;
   private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly watchTimer: NodeJS.Timeout | null;
+  /** What was last announced of each job (state, progress, message), so the watch only reports changes. */
+  private readonly announced = new Map<number, string>();
+  /** Jobs of other processes still queued or running: watched until they end. */
+  private readonly foreign = new Set<number>();
+  private maxSeenId: number;
   private closed = false;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly emit: EmitEvent = () => undefined,
     options: JobRunnerOptions = {},
   ) {
     this.store = new JobStore(db);
+    this.maxSeenId = (db.prepare('SELECT max(id) AS id FROM jobs').get() as { id: number | null }).id ?? 0;
+    const watchMs = options.watchIntervalMs ?? 1000;
+    this.watchTimer = watchMs > 0 ? setInterval(() => this.watch(), watchMs) : null;
+    this.watchTimer?.unref();
     this.pid = options.pid ?? process.pid;
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
@@ -110,13 +122,19 @@ export class JobRunner {
   }
 
   list(limit: number): JobInfo[] {
-    return this.store.list(limit);
+    return this.store.list(limit).map((info) => this.marked(info));
   }
 
   private info(id: number): JobInfo {
     const job = this.store.get(id);
     if (!job) throw new AppError('not-found', `job ${id} does not exist`);
-    return job.info;
+    return this.marked(job.info);
+  }
+
+  /** Marks a queued or running job this runner does not hold as run elsewhere (another process). */
+  private marked(info: JobInfo): JobInfo {
+    const active = info.state === 'queued' || info.state === 'running';
+    return active && !this.queue.includes(info.id) && !this.runningJob(info.id) ? { ...info, elsewhere: true } : info;
   }
 
   /** Cancels a queued or running job (a running one stops at its next check and stays resumable). */
@@ -136,7 +154,11 @@ export class JobRunner {
       this.finish(id, 'cancelled', 'cancelled before it started');
       return this.info(id);
     }
-    throw new AppError('conflict', `job ${id} is run by another process; cancel it there`);
+    const owner = this.store.inStates(['queued', 'running']).find((j) => j.id === id)?.ownerPid;
+    throw new AppError(
+      'conflict',
+      `“${info.title}” (job ${id}) is run by another Rig Studio process${owner ? ` (pid ${owner})` : ''}, e.g. the command line on this project: only that process can stop it. Stop it there (Ctrl+C in its terminal); it then shows as interrupted here and can be resumed.`,
+    );
   }
 
   /** Continues an interrupted, cancelled or failed job where it stopped. */
@@ -178,6 +200,7 @@ export class JobRunner {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeatTimer);
+    if (this.watchTimer) clearInterval(this.watchTimer);
     for (const id of this.queue.splice(0)) this.finish(id, 'interrupted', 'interrupted: the app closed before it started');
     const running = [...this.running.values()];
     for (const r of running) r.controller.abort(shutdownReason);
@@ -191,9 +214,45 @@ export class JobRunner {
   private enqueue(id: number): JobInfo {
     this.queue.push(id);
     const info = this.info(id);
-    this.emit('job.updated', info);
+    this.announce(info);
     queueMicrotask(() => this.pump());
     return info;
+  }
+
+  private signature(row: { state: string; progress: number | null; message: string }): string {
+    return `${row.state}|${row.progress ?? ''}|${row.message}`;
+  }
+
+  /** Emits a job's update and remembers it (the watch then does not report it again). */
+  private announce(info: JobInfo): void {
+    this.announced.set(info.id, this.signature(info));
+    this.emit('job.updated', info);
+  }
+
+  /**
+   * Reports jobs this runner does not run: new rows (e.g. `rig-studio transfer` started on the
+   * same project) and the progress and end of other processes' jobs, as job.updated events, so
+   * the jobs panel shows them live. Reads only new rows and queued/running ones (cheap).
+   */
+  private watch(): void {
+    if (this.closed) return;
+    let rows: { id: number; state: string; progress: number | null; message: string }[];
+    try {
+      const ids = [...this.foreign];
+      rows = this.db
+        .prepare(`SELECT id, state, progress, message FROM jobs WHERE id > @maxId OR state IN ('queued', 'running')${ids.length ? ` OR id IN (${ids.map(Number).join(',')})` : ''}`)
+        .all({ maxId: this.maxSeenId }) as typeof rows;
+    } catch {
+      return; // the database is closing; the next project's runner takes over
+    }
+    for (const row of rows) {
+      this.maxSeenId = Math.max(this.maxSeenId, row.id);
+      if (this.queue.includes(row.id) || this.runningJob(row.id)) continue;
+      if (row.state === 'queued' || row.state === 'running') this.foreign.add(row.id);
+      else this.foreign.delete(row.id);
+      if (this.announced.get(row.id) === this.signature(row)) continue;
+      this.announce(this.info(row.id));
+    }
   }
 
   private beat(): void {
@@ -233,7 +292,7 @@ export class JobRunner {
     const kind = this.kindOf(job.info.kind);
     const attempt = this.store.markStarted(id, this.pid);
     this.store.addLog(id, 'info', attempt === 1 ? 'started' : `attempt ${attempt} started`);
-    this.emit('job.updated', this.info(id));
+    this.announce(this.info(id));
 
     let last = { progress: job.info.progress, message: job.info.message, result: undefined as unknown };
     let lastWrite = 0;
@@ -246,7 +305,7 @@ export class JobRunner {
       lastWrite = t;
       this.store.saveProgress(id, { progress: last.progress, etaSeconds: eta, message: last.message, result: last.result });
       last.result = undefined;
-      this.emit('job.updated', this.info(id));
+      this.announce(this.info(id));
     };
     const ctx: JobContext<unknown> = {
       jobId: id,
@@ -293,7 +352,7 @@ export class JobRunner {
     this.store.setState(id, state, message, true);
     if (state !== 'failed') this.store.addLog(id, state === 'done' ? 'info' : 'warn', message);
     const info = this.info(id);
-    this.emit('job.updated', info);
+    this.announce(info);
     for (const resolve of this.waiters.get(id) ?? []) resolve(info);
     this.waiters.delete(id);
   }

@@ -17,6 +17,8 @@ export function modelHandlers(backend: Backend) {
     'model.import': (params) => service().import(params),
     'model.rename': ({ modelId, name }) => service().rename(modelId, name),
     'model.delete': ({ modelId }) => service().delete(modelId),
+    'model.setImageSize': ({ modelId, imageSize }) => service().setImageSize(modelId, imageSize),
+    'model.setAttention': ({ modelId, ...attention }) => service().setAttention(modelId, attention),
     // inspecting needs no project; with one open it also says whether the file is registered
     'model.inspect': ({ path, overrides }) => {
       const open = backend.current;

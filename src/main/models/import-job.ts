@@ -10,7 +10,7 @@ import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from './registry';
-import { ModelRegistry } from './registry';
+import { ModelRegistry, modelNameFromFile } from './registry';
 
 export const modelImportParams = z.object({
   path: z.string().min(1),
@@ -18,6 +18,8 @@ export const modelImportParams = z.object({
   overrides: z
     .object({ unet: z.object({ numHeads: z.number().int().positive().optional(), numHeadsUpsample: z.number().int().positive().optional(), numHeadChannels: z.number().int().optional(), useNewAttentionOrder: z.boolean().optional() }).optional() })
     .optional(),
+  /** The image size chosen at import (weights whose channel multipliers do not tell it). */
+  imageSize: z.number().int().min(16).max(1024).optional(),
 });
 export type ModelImportParams = z.infer<typeof modelImportParams>;
 
@@ -41,7 +43,7 @@ export function modelImportJobKind(deps: { project: Project; pool: TaskPool }) {
       if (ctx.signal.aborted) throw new Error('cancelled');
       ctx.progress(0.9, 'registering');
       const registry = new ModelRegistry(deps.project.db);
-      const name = ctx.params.name ?? path.split(/[\\/]/).pop()!;
+      const name = ctx.params.name ?? modelNameFromFile(path);
       const result = registry.add({
         name,
         kind: 'base',
@@ -54,6 +56,7 @@ export function modelImportJobKind(deps: { project: Project; pool: TaskPool }) {
         parameterCount: facts.parameters.total,
         baseModelId: null,
         lineage: null,
+        imageSize: ctx.params.imageSize ?? null,
       });
       ctx.log('info', result.created ? `registered model ${result.model.id} (${facts.parameters.total} parameters)` : `already registered as model ${result.model.id}`);
       ctx.setResult(result);

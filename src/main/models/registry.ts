@@ -24,6 +24,8 @@ export interface ModelRecord {
   baseModelId: number | null;
   /** Training lineage of personalised models (album, settings, steps, ...). */
   lineage: Record<string, unknown> | null;
+  /** The image size the user chose for it (migration 0008); null when not chosen. */
+  imageSize: number | null;
   createdAt: string;
 }
 
@@ -32,7 +34,7 @@ interface Row extends Omit<ModelRecord, 'config' | 'lineage'> {
   lineage: string | null;
 }
 
-export type NewModel = Omit<ModelRecord, 'id' | 'createdAt'>;
+export type NewModel = Omit<ModelRecord, 'id' | 'createdAt' | 'imageSize'> & { imageSize?: number | null };
 
 function fromRow(row: Row): ModelRecord {
   return { ...row, config: JSON.parse(row.config) as DiffusionRigConfig, lineage: row.lineage ? (JSON.parse(row.lineage) as Record<string, unknown>) : null };
@@ -49,10 +51,10 @@ export class ModelRegistry {
       if (existing) return { model: existing, created: false };
       const id = this.db
         .prepare(
-          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, createdAt)
-           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @createdAt)`,
+          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, imageSize, createdAt)
+           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @imageSize, @createdAt)`,
         )
-        .run({ ...model, config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
+        .run({ ...model, imageSize: model.imageSize ?? null, config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
       return { model: this.get(Number(id)), created: true };
     })();
   }
@@ -69,8 +71,57 @@ export class ModelRegistry {
     return row ? fromRow(row) : undefined;
   }
 
+  /**
+   * A model by what a user types: its id, its name, or the name of its file (with or without
+   * the extension). Names need not be unique: an ambiguous name is an error naming the ids.
+   */
+  find(ref: string): ModelRecord | undefined {
+    const text = ref.trim();
+    const all = this.list();
+    if (/^\d+$/.test(text)) {
+      const byId = all.find((m) => m.id === Number(text));
+      if (byId) return byId;
+    }
+    const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+    const tests: ((m: ModelRecord) => boolean)[] = [
+      (m) => m.name === text,
+      (m) => fileName(m.sourcePath) === text || fileName(m.filePath) === text,
+      (m) => modelNameFromFile(m.sourcePath) === text || modelNameFromFile(m.name) === text,
+    ];
+    for (const test of tests) {
+      const hits = all.filter(test);
+      if (hits.length > 1) throw new Error(`'${text}' names ${hits.length} models (ids ${hits.map((m) => m.id).join(', ')}); give the id`);
+      if (hits.length === 1) return hits[0];
+    }
+    return undefined;
+  }
+
+  /** Stores the image size chosen for a model (null forgets it). */
+  setImageSize(id: number, imageSize: number | null): ModelRecord {
+    const changes = this.db.prepare('UPDATE models SET imageSize = @imageSize WHERE id = @id').run({ id, imageSize }).changes;
+    if (changes === 0) throw new Error(`no model with id ${id}`);
+    return this.get(id);
+  }
+
+  /** Replaces a model's stored architecture (settings the weights do not record, e.g. attention heads). */
+  setConfig(id: number, config: DiffusionRigConfig): ModelRecord {
+    const changes = this.db.prepare('UPDATE models SET config = @config WHERE id = @id').run({ id, config: JSON.stringify(config) }).changes;
+    if (changes === 0) throw new Error(`no model with id ${id}`);
+    return this.get(id);
+  }
+
   /** All models, oldest first. */
   list(): ModelRecord[] {
     return (this.db.prepare('SELECT * FROM models ORDER BY id').all() as Row[]).map(fromRow);
   }
+}
+
+/** Checkpoint extensions a default model name drops ('model000000.pt' → 'model000000'). */
+const checkpointExtension = /\.(pt|pth|tar|ckpt|bin|safetensors|npz)$/i;
+
+/** The default name of a model imported from `path`: the file name without its checkpoint extension. */
+export function modelNameFromFile(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? path;
+  const stripped = file.replace(checkpointExtension, '').replace(/\.(pt|pth)$/i, '');
+  return stripped || file;
 }

@@ -14,11 +14,11 @@ import { AppError } from '../api/errors';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
-import { describeConfig, encoderName } from './config';
+import { describeConfig, encoderName, type DiffusionRigConfig } from './config';
 import type { ModelImportParams, ModelImportResult } from './import-job';
 import type { ArchitectureOverrides } from './infer';
 import type { ModelRecord } from './registry';
-import { ModelRegistry } from './registry';
+import { ModelRegistry, modelNameFromFile } from './registry';
 import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
 
 /** What the service needs of the open project. */
@@ -83,6 +83,40 @@ export async function inspectCheckpointFile(
   };
 }
 
+/** Attention settings the weights do not record. */
+export interface AttentionSettings {
+  numHeads?: number;
+  numHeadChannels?: number;
+  numHeadsUpsample?: number;
+  useNewAttentionOrder?: boolean;
+}
+
+/** Where a model's image size comes from: chosen by the user, its training lineage, the weights (channel multipliers), or nowhere. */
+export function imageSizeSource(record: Pick<ModelRecord, 'imageSize' | 'config' | 'lineage'>): ModelInfo['imageSizeSource'] {
+  if (record.imageSize) return 'chosen';
+  const fromLineage = record.lineage?.imageSize;
+  if (typeof fromLineage === 'number' && fromLineage > 0) return 'lineage';
+  return inferredImageSize(record.config) === null ? null : 'weights';
+}
+
+/** Why attention settings cannot work with an architecture (heads must split each attention level's channels), or null. */
+export function attentionProblem(config: DiffusionRigConfig): string | null {
+  const u = config.unet;
+  if (u.numHeadChannels === 0 || u.numHeadChannels < -1) return 'channels per head must be a positive number, or -1 to use the number of heads';
+  for (const rate of u.attentionDownsampleRates) {
+    const level = Math.round(Math.log2(rate));
+    const mult = u.channelMult[level];
+    if (mult === undefined) continue;
+    const channels = Math.round(u.modelChannels * mult);
+    if (u.numHeadChannels > 0) {
+      if (channels % u.numHeadChannels !== 0) return `${channels} attention channels (at 1/${rate}) cannot be split into heads of ${u.numHeadChannels} channels`;
+    } else {
+      for (const heads of [u.numHeads, u.numHeadsUpsample]) if (heads < 1 || channels % heads !== 0) return `${channels} attention channels (at 1/${rate}) cannot be split into ${heads} heads`;
+    }
+  }
+  return null;
+}
+
 /** The open project's models. */
 export class ModelService {
   private readonly registry: ModelRegistry;
@@ -106,20 +140,20 @@ export class ModelService {
     return {
       ...this.info(record, names),
       parameters: architectureParameters(record.config),
-      upstreamArgs: describeConfig(record.config, inferredImageSize(record.config, record.lineage) ?? undefined),
+      upstreamArgs: describeConfig(record.config, record.imageSize ?? inferredImageSize(record.config, record.lineage) ?? undefined),
       derived: all.filter((r) => r.baseModelId === record.id).map((r) => ({ id: r.id, name: r.name })),
     };
   }
 
   /** Starts one import job per file; every path is checked first, so a typo starts nothing. */
-  import(params: { paths: string[]; name?: string; overrides?: ModelImportParams['overrides'] }): { jobIds: number[] } {
+  import(params: { paths: string[]; name?: string; overrides?: ModelImportParams['overrides']; imageSize?: number }): { jobIds: number[] } {
     if (params.name !== undefined && params.paths.length > 1) throw new AppError('invalid-params', 'a name can only be given when importing one file');
     const paths = params.paths.map(checkCheckpointPath);
     return {
       jobIds: paths.map((path) => {
         const uploaded = this.adoptUpload(path);
-        const name = params.name ?? basename(path);
-        const job = this.deps.jobs.start('model-import', { path: uploaded ?? path, name, overrides: params.overrides } satisfies ModelImportParams);
+        const name = params.name ?? modelNameFromFile(basename(path));
+        const job = this.deps.jobs.start('model-import', { path: uploaded ?? path, name, overrides: params.overrides, imageSize: params.imageSize } satisfies ModelImportParams);
         if (uploaded) void this.cleanUpAfter(job.id, uploaded);
         return job.id;
       }),
@@ -134,6 +168,32 @@ export class ModelService {
     if (changes === 0) throw new AppError('not-found', `model ${modelId} is not registered in this project`);
     const names = new Map(this.registry.list().map((r) => [r.id, r.name]));
     return this.info(this.registry.get(modelId), names);
+  }
+
+  /**
+   * Stores the image size a model runs at (null forgets a chosen one). Every edit, sweep and
+   * fine-tune of the model then uses it unless given another.
+   */
+  setImageSize(modelId: number, imageSize: number | null): ModelInfo {
+    this.require(modelId);
+    const record = new ModelRegistry(this.deps.project.db).setImageSize(modelId, imageSize);
+    return this.info(record, new Map(this.registry.list().map((r) => [r.id, r.name])));
+  }
+
+  /**
+   * Changes the attention settings the weights do not record (heads, channels per head,
+   * decoder heads, q|k|v order). The tensor shapes stay valid for any choice; a wrong one makes
+   * wrong images, so values that cannot split a level's channels are refused.
+   */
+  setAttention(modelId: number, attention: AttentionSettings): ModelInfo {
+    const record = this.require(modelId);
+    const unet = { ...record.config.unet, ...attention };
+    if (attention.numHeads !== undefined && attention.numHeadsUpsample === undefined) unet.numHeadsUpsample = attention.numHeads;
+    const config: DiffusionRigConfig = { ...record.config, unet };
+    const problem = attentionProblem(config);
+    if (problem) throw new AppError('invalid-params', `model ${modelId} (${record.name}): ${problem}`);
+    const updated = this.registry.setConfig(modelId, config);
+    return this.info(updated, new Map(this.registry.list().map((r) => [r.id, r.name])));
   }
 
   /**
@@ -170,7 +230,8 @@ export class ModelService {
       kind: record.kind,
       architecture: record.config,
       summary: architectureSummary(record.config),
-      imageSize: inferredImageSize(record.config, record.lineage),
+      imageSize: record.imageSize ?? inferredImageSize(record.config, record.lineage),
+      imageSizeSource: imageSizeSource(record),
       encoderName: encoderName(record.config.encoder),
       parameterCount: record.parameterCount,
       sizeBytes: record.sizeBytes,

@@ -67,7 +67,7 @@ export function finetuneJobKind(deps: {
         throw new Error(`model ${p.modelId} is not registered in this project`);
       }
       const size = modelImageSize(base, p.imageSize);
-      if (!size) throw new Error(`the image size of model ${p.modelId} cannot be told from its channel multipliers; give imageSize`);
+      if (!size) throw new Error(`the weights of model ${p.modelId} (${base.name}) do not tell the image size it was trained at: enter it in the Fine-tune dialog's Image size field (or on the model's details in Models), e.g. 64, 128 or 256`);
       ctx.progress(null, `reading ${base.name}`);
       const weights = loadDiffusionRig(readCheckpoint(base.filePath).stateDict, base.filePath, {}, base.config);
       ctx.progress(null, 'rendering the album\'s buffers with its mean shape');

@@ -165,7 +165,7 @@ describe('ModelService', () => {
     copyFileSync(fixture, copy);
     expect((await importOne(copy)).state).toBe('done');
     const model = service.list().find((m) => m.filePath === copy)!;
-    expect(model).toMatchObject({ name: 'will-move.pt', fileStatus: 'ok' });
+    expect(model).toMatchObject({ name: 'will-move', fileStatus: 'ok' });
     writeFileSync(copy, 'not any more');
     expect(service.get(model.id).fileStatus).toBe('changed');
     rmSync(copy);
@@ -184,7 +184,7 @@ describe('ModelService', () => {
     const done = await importOne(staged);
     expect(done.state).toBe('done');
     expect(existsSync(staged)).toBe(false);
-    const model = service.list().find((m) => m.name === 'model000000.pt')!;
+    const model = service.list().find((m) => m.name === 'model000000')!;
     expect(model.filePath).toBe(join(project.paths.derived, 'models', 'uploaded', 'b1-1', 'model000000.pt'));
     expect(model).toMatchObject({ fileStatus: 'ok', projectCopy: true });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codesOnlySummary, emotionRows, estimatedSummary, headMismatch, norm, outcomeText } from '../../../src/renderer/src/estimate/format';
+import { codesOnlySummary, emotionRows, estimatedSummary, estimatorNote, headMismatch, norm, outcomeText, reestimateLosses } from '../../../src/renderer/src/estimate/format';
 
 describe('estimation UI text', () => {
   it('says what each per-photo problem is and what to do', () => {
@@ -45,5 +45,21 @@ describe('fitted head vs the head shown', () => {
     expect(headMismatch('deca', 'deca_model.tar@abc', flame)).toBeNull();
     expect(headMismatch('emoca', 'e.ckpt@1+cfg.yaml@2', demo)).toMatch(/^EMOCA codes are FLAME codes/);
     expect(headMismatch('demo-ground-truth', 'demo-scenes-1', demo)).toBeNull();
+  });
+});
+
+describe('reestimateLosses', () => {
+  it('names the demo ground truth, the estimates by source and the saved code edits, with counts', () => {
+    const lines = reestimateLosses({ estimatedCount: 3, byEstimator: { fit: 2, deca: 1 }, codesOnly: { 'demo-ground-truth': 12 }, editedCount: 1 });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/ground-truth codes of 12 photos/);
+    expect(lines[1]).toBe('3 current estimates (landmark fitting 2, DECA 1)');
+    expect(lines[2]).toMatch(/saved code edits on 1 photo /);
+    expect(reestimateLosses({ estimatedCount: 0, byEstimator: {}, codesOnly: {}, editedCount: 0 })).toEqual([]);
+    expect(reestimateLosses({ estimatedCount: 12, byEstimator: { 'demo-ground-truth': 12 }, codesOnly: {}, editedCount: 0 })).toEqual([expect.stringMatching(/12 photos/)]);
+  });
+  it('says the estimator note is about new estimates', () => {
+    expect(estimatorNote('Landmark fitting on the demo head (not FLAME)', true)).toBe('New estimates: Landmark fitting on the demo head (not FLAME)');
+    expect(estimatorNote('DECA', false)).toMatch(/cannot run/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetCheck } from '../../../src/common/contract';
-import { checksHeadline, checkTone, choiceFromForm, formFromChoice, pathOrNull, sameChoice } from '../../../src/renderer/src/settings/form';
+import { checkBadge, checksHeadline, checkTone, choiceFromForm, formFromChoice, pathOrNull, sameChoice } from '../../../src/renderer/src/settings/form';
 
 const check = (patch: Partial<AssetCheck>): AssetCheck => ({ name: 'x', path: null, status: 'ok', neededFor: 'y', required: true, message: '', ...patch });
 
@@ -44,5 +44,21 @@ describe('asset check display', () => {
   it('the headline counts problems and names the required ones', () => {
     expect(checksHeadline([check({}), check({ status: 'absent', required: false })])).toBe('Everything needed is there.');
     expect(checksHeadline([check({ name: 'FLAME model', status: 'invalid' }), check({ name: 'tex', status: 'invalid', required: false })])).toBe('2 problems (FLAME model): see below.');
+  });
+});
+
+describe('asset checks while the demo head is in use', () => {
+  const unset = (name: string): AssetCheck => ({ name, path: null, status: 'missing', neededFor: 'x', required: true, message: 'not set' });
+  it('marks files that were not given as optional, not as problems', () => {
+    const checks = [unset('FLAME model'), unset('DECA data folder')];
+    expect(checkTone(checks[0], true)).toBe('absent');
+    expect(checkBadge(checks[0], true)).toBe('not set (optional)');
+    expect(checksHeadline(checks, true)).toMatch(/Nothing is needed while the demo head is in use/);
+    // once the researcher gives FLAME files, the same checks are problems again
+    expect(checkTone(checks[0])).toBe('problem');
+    expect(checksHeadline(checks)).toBe('2 problems (FLAME model, DECA data folder): see below.');
+    // a path that was given and is wrong is a problem either way
+    expect(checkTone({ ...checks[0], path: '/x.pkl' }, true)).toBe('problem');
+    expect(checkBadge({ ...checks[0], path: '/x.pkl' }, true)).toBe('missing');
   });
 });

@@ -15,7 +15,7 @@ function summary(result: ModelImportResult): string {
 export const modelImportCommand: Command = {
   name: ['model', 'import'],
   summary: 'Register a DiffusionRig checkpoint in a project (runs as a job: read, check keys, infer the architecture, hash). The file stays where it is. Progress goes to stderr.',
-  usage: '--project DIR [--name NAME] [--num-heads N | --num-head-channels N] [--new-attention-order] [--json] FILE',
+  usage: '--project DIR [--name NAME] [--image-size N] [--num-heads N | --num-head-channels N] [--new-attention-order] [--json] FILE',
   options: {
     project: { type: 'string' },
     name: { type: 'string' },
@@ -23,13 +23,16 @@ export const modelImportCommand: Command = {
     'num-heads': { type: 'string' },
     'num-head-channels': { type: 'string' },
     'new-attention-order': { type: 'boolean' },
+    'image-size': { type: 'string' },
   },
   async run({ values, positionals }, io: CliIo) {
     if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint file');
     const overrides = overridesFromFlags(values);
+    const imageSize = values['image-size'] === undefined ? undefined : Number(values['image-size']);
+    if (imageSize !== undefined && !(Number.isInteger(imageSize) && imageSize >= 16 && imageSize <= 1024)) throw new UsageError(`--image-size must be a whole number of pixels from 16 to 1024, got ${String(values['image-size'])}`);
     return withProject(values.project, async (backend) => {
       const open = backend.require();
-      const job = open.jobs.start('model-import', { path: positionals[0], name: values.name as string | undefined, overrides });
+      const job = open.jobs.start('model-import', { path: positionals[0], name: values.name as string | undefined, overrides, imageSize });
       const info = await followJob(backend, job.id, { onProgress: (update) => io.err(`model import: ${update.message}`) });
       if (info.state !== 'done') {
         io.err(`model import ${info.state}: ${info.message}`);

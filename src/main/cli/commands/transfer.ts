@@ -3,6 +3,7 @@ import type { EditCellEvent, EditJobParams, JobInfo } from '../../../common/cont
 import { editJobParamsSchema } from '../../../common/contract';
 import { parseModeSet } from '../../edit/codes';
 import { EditService, sharedEditEngine } from '../../edit/service';
+import { ModelRegistry } from '../../models/registry';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 import { withProject } from './project';
@@ -26,7 +27,7 @@ export const transferCommand: Command = {
   summary:
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr.',
   usage:
-    '--project DIR --model ID|NAME --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -48,7 +49,7 @@ export const transferCommand: Command = {
   },
   async run({ values, positionals }, io: CliIo) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    if (!values.model) throw new UsageError('--model ID|NAME is required');
+    if (!values.model) throw new UsageError('--model ID|NAME|FILE is required (a model id, its name, or its checkpoint file name)');
     if (!values.out) throw new UsageError('--out grid.png is required');
     const modes = tokens(values.modes);
     for (const m of modes) {
@@ -64,7 +65,13 @@ export const transferCommand: Command = {
       const open = backend.require();
       const service = new EditService(sharedEditEngine(backend.dataDir), open.project, backend.pool, open.jobs);
       const models = service.models();
-      const model = models.find((m) => String(m.id) === values.model || m.name === values.model);
+      let found;
+      try {
+        found = new ModelRegistry(open.project.db).find(String(values.model));
+      } catch (e) {
+        throw new UsageError(`--model: ${(e as Error).message}`);
+      }
+      const model = found && models.find((m) => m.id === found.id);
       if (!model) throw new UsageError(`no model '${String(values.model)}' in this project (registered: ${models.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'}; use rig-studio model import)`);
       const resolve = (list: string[], flag: string): number[] => {
         if (list.length === 0) throw new UsageError(`${flag} is required`);

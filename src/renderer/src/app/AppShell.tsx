@@ -1,3 +1,4 @@
+import { isTopDialog } from '../components/Modal';
 import { useEffect, useState } from 'react';
 import { HelpOverlay } from '../components/HelpOverlay';
 import { JobsDrawer } from '../jobs/JobsDrawer';
@@ -24,7 +25,7 @@ export function AppShell(_props: AppShellProps) {
       if (event.key === '?') {
         event.preventDefault();
         setHelp((h) => !h);
-      } else if ((event.key === 'j' || event.key === 'J') && !document.querySelector('dialog[open]')) {
+      } else if ((event.key === 'j' || event.key === 'J') && isTopDialog(null)) {
         setPanelOpen((open) => !open);
       }
     };

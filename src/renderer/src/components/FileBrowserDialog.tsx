@@ -5,6 +5,23 @@ import { useApi } from '../app/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
 import { Modal } from './Modal';
 import { Icon } from './Icon';
+import { entryIcon, fileKinds, lastDirKey, matchesKinds, startDir, type FileKind } from './fileKinds';
+
+function readStored(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function store(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // storage refused (private mode): the next dialog starts at the default folder
+  }
+}
 
 export interface FileBrowserDialogProps {
   title: string;
@@ -12,6 +29,12 @@ export interface FileBrowserDialogProps {
   mode?: 'pick' | 'folder';
   confirmLabel?: string;
   initialDir?: string;
+  /** The kinds of file asked for: other files are hidden (a "Show all files" switch shows them). */
+  kinds?: FileKind[];
+  /** Where the dialog remembers its last folder (e.g. 'photos', 'checkpoints'); it starts there next time. */
+  purpose?: string;
+  /** Only one file can be chosen (a settings path): a click selects it, a double-click chooses it. */
+  single?: boolean;
   onChoose: (paths: string[]) => void;
   onClose: () => void;
 }
@@ -20,14 +43,26 @@ export interface FileBrowserDialogProps {
  * Browses folders on the machine running `rig-studio serve` (through fs.list): a browser page
  * cannot see the server's disk, and a native dialog would open on the wrong machine.
  */
-export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialDir, onChoose, onClose }: FileBrowserDialogProps) {
+export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialDir, kinds = [], purpose = 'any', single = false, onChoose, onClose }: FileBrowserDialogProps) {
   const api = useApi();
-  const [dir, setDir] = useState<string | undefined>(initialDir);
-  const [typed, setTyped] = useState(initialDir ?? '');
+  const [first] = useState(() => ({ dir: startDir(initialDir, readStored, purpose), remembered: !initialDir }));
+  const [dir, setDir] = useState<string | undefined>(first.dir);
+  const [typed, setTyped] = useState(first.dir ?? '');
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
   const listing = useQuery(async () => {
-    const result = await api['fs.list'](dir === undefined ? {} : { dir });
+    let result;
+    try {
+      result = await api['fs.list'](dir === undefined ? {} : { dir });
+    } catch (e) {
+      // a remembered folder that is gone: start at the default one instead
+      if (first.remembered && dir === first.dir && dir !== undefined) {
+        result = await api['fs.list']({});
+      } else throw e;
+    }
     setTyped(result.dir);
+    store(lastDirKey(purpose), result.dir);
+    store(lastDirKey('any'), result.dir);
     return result;
   }, dir ?? '');
 
@@ -37,12 +72,16 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
   };
   const toggle = (entry: DirEntry) =>
     setSelected((current) => {
+      if (single) return current.has(entry.path) ? new Set() : new Set([entry.path]);
       const next = new Set(current);
       if (next.has(entry.path)) next.delete(entry.path);
       else next.add(entry.path);
       return next;
     });
-  const entries = listing.data?.entries ?? [];
+  const all = listing.data?.entries ?? [];
+  const entries = showAll ? all : all.filter((e) => e.kind === 'dir' || matchesKinds(e.name, kinds));
+  const hidden = all.length - entries.length;
+  const kindLabel = kinds.map((k) => fileKinds[k].label).join(', ');
   const current = listing.data?.dir;
   const chosen = mode === 'folder' ? (current ? [current] : []) : [...selected];
 
@@ -81,16 +120,24 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
           {errorMessage(listing.error)}
         </p>
       )}
-      {mode === 'pick' && entries.length > 0 && (
-        <div className="file-browser-tools">
-          <button type="button" className="link-button" onClick={() => setSelected(new Set(entries.map((e) => e.path)))}>
-            Select all
-          </button>
-          <button type="button" className="link-button" onClick={() => setSelected(new Set())}>
-            Select none
-          </button>
-        </div>
-      )}
+      <div className="file-browser-tools">
+        {mode === 'pick' && !single && entries.length > 0 && (
+          <>
+            <button type="button" className="link-button" onClick={() => setSelected(new Set(entries.map((e) => e.path)))}>
+              Select all
+            </button>
+            <button type="button" className="link-button" onClick={() => setSelected(new Set())}>
+              Select none
+            </button>
+          </>
+        )}
+        {kinds.length > 0 && (
+          <label className="check small">
+            <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} /> Show all files
+            {!showAll && hidden > 0 && <span className="muted"> ({hidden} not {kindLabel} hidden)</span>}
+          </label>
+        )}
+      </div>
       <ul className="file-list" aria-label="Folder contents" aria-busy={listing.loading}>
         {entries.map((entry) => (
           <li key={entry.path} className={selected.has(entry.path) ? 'selected' : undefined}>
@@ -101,14 +148,25 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
               <button type="button" className="link-button file-entry" aria-label={`Open folder ${entry.name}`} onClick={() => open(entry.path)}>
                 <Icon name="folder" size={15} /> {entry.name}
               </button>
+            ) : mode === 'pick' ? (
+              <button
+                type="button"
+                className="link-button file-entry file-entry-file"
+                aria-pressed={selected.has(entry.path)}
+                title={single ? 'Click to select, double-click to choose' : 'Click to select or deselect'}
+                onClick={() => toggle(entry)}
+                onDoubleClick={() => single && onChoose([entry.path])}
+              >
+                <Icon name={entryIcon(entry)} size={15} /> {entry.name}
+              </button>
             ) : (
-              <span className="file-entry">
-                <Icon name="image" size={15} /> {entry.name}
+              <span className="file-entry muted">
+                <Icon name={entryIcon(entry)} size={15} /> {entry.name}
               </span>
             )}
           </li>
         ))}
-        {listing.data && entries.length === 0 && <li className="muted">This folder is empty.</li>}
+        {listing.data && entries.length === 0 && <li className="muted">{hidden > 0 ? `No ${kindLabel} here (${hidden} other ${hidden === 1 ? 'file' : 'files'}: Show all files).` : 'This folder is empty.'}</li>}
       </ul>
     </Modal>
   );

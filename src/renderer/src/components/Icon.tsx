@@ -8,6 +8,8 @@ const paths = {
   image: 'M3 5h18v14H3zM3 16l5-5 4 4 3-3 6 6M15 9.5a1.5 1.5 0 1 0 0.01 0',
   jobs: 'M4 6h16M4 12h16M4 18h10',
   grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
+  file: 'M6 3h8l4 4v14H6zM14 3v4h4',
+  model: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12L4 7.5M12 12v9',
 } as const;
 
 export type IconName = keyof typeof paths;

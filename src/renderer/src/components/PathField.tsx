@@ -2,6 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { FileBrowserDialog } from '../components/FileBrowserDialog';
+import type { FileKind } from './fileKinds';
 
 export interface PathFieldProps {
   label: string;
@@ -15,6 +16,8 @@ export interface PathFieldProps {
   testId?: string;
   /** Offer a Clear button while the field has a value (default true). */
   clearable?: boolean;
+  /** The kinds of file Browse… lists (others hidden behind "Show all files"). */
+  fileKinds?: FileKind[];
 }
 
 function parentOf(path: string): string | undefined {
@@ -27,7 +30,7 @@ function parentOf(path: string): string | undefined {
  * the server-side browser (fs.list) in serve mode, where the browser cannot see that disk. Used
  * for Settings' model files and folders and for the project folders of the Projects view.
  */
-export function PathField({ label, value, onChange, kind, placeholder, hint, testId, clearable = true }: PathFieldProps) {
+export function PathField({ label, value, onChange, kind, placeholder, hint, testId, clearable = true, fileKinds }: PathFieldProps) {
   const transport = useTransport();
   const notify = useNotify();
   const [browsing, setBrowsing] = useState(false);
@@ -67,6 +70,9 @@ export function PathField({ label, value, onChange, kind, placeholder, hint, tes
           mode={kind === 'file' ? 'pick' : 'folder'}
           confirmLabel={kind === 'file' ? 'Use selected file' : 'Use this folder'}
           initialDir={(kind === 'file' ? parentOf(value) : value) || undefined}
+          kinds={fileKinds}
+          purpose={kind === 'file' ? 'settings-files' : 'folders'}
+          single={kind === 'file'}
           onChoose={(paths) => {
             setBrowsing(false);
             if (paths[0]) onChange(paths[paths.length - 1]);

@@ -4,6 +4,8 @@ import { errorMessage } from '../api';
 import { useApi, useTransport } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
+import { failureReason } from '../jobs/format';
+import { useJobs } from '../jobs/JobsProvider';
 import { downloadBytes, fromBase64 } from './images';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
@@ -24,6 +26,8 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
   const [exported, setExported] = useState<string | null>(null);
   const [tile, setTile] = useState(112);
+  const job = useJobs().jobs.find((j) => j.id === view.jobId);
+  const ended = ['failed', 'cancelled', 'interrupted'].includes(view.state) ? (job ? failureReason(job) : view.state) : null;
   const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
   const photos = useQuery(async () => new Map((await Promise.all(photoIds.map((id) => api['photo.get']({ photoId: id })))).map((p) => [p.id, p])), photoIds.join(','));
   const results = new Map(view.results.map((r) => [r.id, r]));
@@ -31,7 +35,14 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const counts = { done: view.cells.filter((c) => c.state === 'done').length, total: view.cells.length };
   const thumb = (photoId: number | null, role: string) => {
     const photo = photoId === null ? undefined : photos.data?.get(photoId);
-    return photo ? <img className="edit-photo" src={transport.blobUrl(photo.hash, 'original')} alt={`${role} ${photo.fileName}`} /> : <div className="edit-photo edit-photo-empty">{role}</div>;
+    return (
+      <figure className="edit-photo-cell">
+        {photo ? <img className="edit-photo" src={transport.blobUrl(photo.hash, 'original')} alt={`${role} ${photo.fileName}`} /> : <div className="edit-photo edit-photo-empty">{role}</div>}
+        <figcaption className="edit-photo-name" title={photo?.fileName}>
+          {role}: {photo?.fileName ?? (photoId === null ? 'codes' : `photo ${photoId}`)}
+        </figcaption>
+      </figure>
+    );
   };
   const exportGrid = async () => {
     try {
@@ -43,8 +54,12 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
     }
   };
   const exportCsv = async () => {
-    const { csv } = await api['edit.scoresCsv']({ jobId: view.jobId });
-    downloadBytes(`edit-${view.jobId}-scores.csv`, csv, 'text/csv');
+    try {
+      const { csv } = await api['edit.scoresCsv']({ jobId: view.jobId });
+      downloadBytes(`edit-${view.jobId}-scores.csv`, csv, 'text/csv');
+    } catch (e) {
+      notify.error(e, 'Could not export the scores');
+    }
   };
   const exportFolder = async () => {
     const dir = window.prompt('Folder on the backend to write every result into (PNG, buffers, provenance JSON, scores.csv):');
@@ -91,6 +106,11 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         </button>
       </header>
       {exported && <p className="muted" role="status" data-testid="export-status">{exported}</p>}
+      {ended && view.state === 'failed' && (
+        <p className="form-error banner" role="alert" data-testid="edit-failure">
+          This edit job failed: {ended}
+        </p>
+      )}
       <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${targets.length}, auto)`, ['--edit-tile' as string]: `${tile}px` }}>
         {view.sourcePhotoIds.map((source) =>
           targets.map((target) => (
@@ -99,7 +119,8 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
               {thumb(target, 'Target')}
               {view.modes.map((modes) => {
                 const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
-                return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} />;
+                const targetName = target === null ? 'slider codes' : (photos.data?.get(target)?.fileName ?? `photo ${target}`);
+                return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} targetName={targetName} jobEnded={ended} />;
               })}
             </div>
           )),

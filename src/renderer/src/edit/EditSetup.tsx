@@ -1,35 +1,73 @@
-import { useState } from 'react';
-import { defaultSampler, editModes, type EditMode, type SamplerSettings } from '../../../common/contract';
+import { useEffect, useState } from 'react';
+import { editModes, type EditJobView, type EditMode, type SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
+import { useProject } from '../app/ProjectProvider';
+import { formatRoute } from '../app/route';
 import { useQuery } from '../hooks/useQuery';
+import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
+import { generateBlocker } from './setup';
+import { loadSetup, saveSetup, setupFromJob, type EditSetupState } from './setupStore';
 
 const modeLabels: Record<EditMode, string> = { exp: 'Expression (+ jaw)', pose: 'Pose (global rotation)', light: 'Light (27 SH)', latent: 'Appearance (global latent)' };
 
+/** What the setup shares with the slider edit and sweep panels. */
+export interface EditContext {
+  modelId: number | null;
+  sourceIds: number[];
+  sampler: SamplerSettings;
+  meanShape: boolean;
+  /** Stores a changed image size with the model and gives the size to run at; throws when it is missing or wrong. */
+  imageSize: () => Promise<number | undefined>;
+}
+
 export interface EditSetupProps {
   onStarted: (jobId: number) => void;
+  /** The job the grid shows: when it is not the one this setup started, the setup takes its settings. */
+  restore: EditJobView | null;
   /** The setup's model and sources, shared with the slider edit and sweep panels. */
-  onContext: (context: { modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }) => void;
+  onContext: (context: EditContext) => void;
 }
 
 /** Chooses model, sources, targets, modes and sampler settings, and starts an edit job. */
-export function EditSetup({ onStarted, onContext }: EditSetupProps) {
+export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   const api = useApi();
   const models = useQuery(() => api['edit.models'](), 'models');
   const albums = useQuery(() => api['album.list'](), 'albums');
-  const [modelId, setModelId] = useState<number | null>(null);
-  const [sourceAlbum, setSourceAlbum] = useState<number | null>(null);
-  const [targetAlbum, setTargetAlbum] = useState<number | null>(null);
-  const [sources, setSources] = useState<number[]>([]);
-  const [targets, setTargets] = useState<number[]>([]);
-  const [modes, setModes] = useState<EditMode[]>(['exp', 'pose', 'light']);
-  const [combined, setCombined] = useState(false);
-  const [meanShape, setMeanShape] = useState(true);
-  const [sampler, setSampler] = useState<SamplerSettings>({ ...defaultSampler });
-  const [batchSize, setBatchSize] = useState(4);
-  const [scores, setScores] = useState(true);
+  const { project } = useProject();
+  // the setup is kept per project: leaving Edit and coming back finds it as it was
+  const [setup, setSetup] = useState<EditSetupState>(() => loadSetup(project.dir));
+  useEffect(() => saveSetup(project.dir, setup), [project.dir, setup]);
+  const set = (patch: Partial<EditSetupState>) => setSetup((s) => ({ ...s, ...patch }));
+  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores } = setup;
+  const setModelId = (modelId: number | null) => set({ modelId });
+  const setSourceAlbum = (sourceAlbum: number | null) => set({ sourceAlbum });
+  const setTargetAlbum = (targetAlbum: number | null) => set({ targetAlbum });
+  const setSources = (sources: number[]) => set({ sources });
+  const setTargets = (targets: number[]) => set({ targets });
+  const setModes = (modes: EditMode[]) => set({ modes });
+  const setCombined = (combined: boolean) => set({ combined });
+  const setMeanShape = (meanShape: boolean) => set({ meanShape });
+  const setSampler = (sampler: SamplerSettings) => set({ sampler });
+  const setBatchSize = (batchSize: number) => set({ batchSize });
+  const setScores = (scores: boolean) => set({ scores });
+
+  // a job opened from "Earlier jobs" (or its address) brings its sources, targets, modes, model and sampler
+  const restoreId = restore?.jobId ?? null;
+  useEffect(() => {
+    if (!restore || restore.jobId === setup.lastJobId) return;
+    let live = true;
+    const albumOf = (photoId: number | undefined) => (photoId === undefined ? Promise.resolve(null) : api['photo.get']({ photoId }).then((p) => p.albumId, () => null));
+    void Promise.all([albumOf(restore.sourcePhotoIds[0]), albumOf(restore.targetPhotoIds[0])]).then(([source, target]) => {
+      if (live) setSetup((s) => setupFromJob(s, restore, { source, target }));
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [restoreId]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -38,15 +76,23 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
   const albumList = albums.data ?? [];
   const firstAlbum = albumList[0]?.id ?? null;
   const modeSets = [...modes, ...(combined && modes.length > 1 ? [modes.join('+')] : [])];
-  const update = (patch: Partial<{ modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }>) =>
-    onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, ...patch });
+  const imageSize = useImageSize(chosenModel);
+  const commitSize = imageSize.commit;
+  // the slider edit and sweep panels follow the setup (and the size field's latest value)
+  useEffect(() => {
+    onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, imageSize: commitSize });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [commitSize, chosenModel, sources, sampler, meanShape]);
+  const blocker = models.data === undefined ? 'Loading models…' : generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error });
 
   const start = async () => {
     if (chosenModel === null) return;
     setBusy(true);
     setError(null);
     try {
-      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores });
+      const size = await imageSize.commit();
+      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, imageSize: size });
+      set({ lastJobId: jobId });
       onStarted(jobId);
     } catch (e) {
       setError(errorMessage(e));
@@ -57,18 +103,27 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
 
   return (
     <form className="edit-setup" onSubmit={(e) => { e.preventDefault(); void start(); }}>
-      <label className="field">
+      <label className="field" style={models.data?.length === 0 ? { display: 'none' } : undefined}>
         <span>Model</span>
-        <select aria-label="Model" value={chosenModel ?? ''} onChange={(e) => { setModelId(Number(e.target.value)); update({ modelId: Number(e.target.value) }); }}>
+        <select aria-label="Model" value={chosenModel ?? ''} onChange={(e) => { setModelId(Number(e.target.value)); }}>
           {(models.data ?? []).map((m) => (
             <option key={m.id} value={m.id}>
               {m.name} ({m.kind === 'personalized' ? 'personalised' : 'base'}{m.imageSize ? `, ${m.imageSize} px` : ''})
             </option>
           ))}
         </select>
-        {models.data?.length === 0 && <span className="muted">No model yet: import a checkpoint (rig-studio model import) or fine-tune one.</span>}
       </label>
-      <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); update({ sourceIds: ids }); }} />
+      {models.data?.length === 0 && (
+        <div className="edit-no-model" role="note">
+          <strong>No model in this project yet.</strong>
+          <p>
+            Editing needs a DiffusionRig checkpoint (e.g. <code>model000000.pt</code> from upstream’s stage 1). Open <a href={formatRoute('models')}>Models</a>, choose{' '}
+            <em>Import checkpoint…</em>, pick the file, and come back; a model fine-tuned on an album appears here too.
+          </p>
+        </div>
+      )}
+      <ImageSizeField state={imageSize} />
+      <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); }} />
       <PhotoPicker label="Targets" albums={albumList} albumId={targetAlbum ?? firstAlbum} onAlbum={(id) => { setTargetAlbum(id); setTargets([]); }} selected={targets} onSelected={setTargets} />
       <fieldset className="edit-modes">
         <legend>Modes</legend>
@@ -81,10 +136,10 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
           <input type="checkbox" checked={combined} onChange={(e) => setCombined(e.target.checked)} /> Also all checked modes combined
         </label>
         <label className="check">
-          <input type="checkbox" checked={meanShape} onChange={(e) => { setMeanShape(e.target.checked); update({ meanShape: e.target.checked }); }} /> Album mean shape
+          <input type="checkbox" checked={meanShape} onChange={(e) => { setMeanShape(e.target.checked); }} /> Album mean shape
         </label>
       </fieldset>
-      <SamplerFields value={sampler} onChange={(s) => { setSampler(s); update({ sampler: s }); }} />
+      <SamplerFields value={sampler} onChange={(s) => { setSampler(s); }} />
       <div className="edit-run-options">
         <label>
           Batch
@@ -95,9 +150,14 @@ export function EditSetup({ onStarted, onContext }: EditSetupProps) {
         </label>
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy || chosenModel === null || sources.length === 0 || targets.length === 0 || modeSets.length === 0}>
+      <button type="submit" className="primary" disabled={busy || chosenModel === null || blocker !== null} aria-describedby={blocker ? 'edit-generate-why' : undefined}>
         Generate {sources.length * targets.length * modeSets.length} edit{sources.length * targets.length * modeSets.length === 1 ? '' : 's'}
       </button>
+      {blocker && !busy && (
+        <p id="edit-generate-why" className="muted small" data-testid="generate-why">
+          {blocker}
+        </p>
+      )}
     </form>
   );
 }

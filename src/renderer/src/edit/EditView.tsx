@@ -1,15 +1,17 @@
-import { useState } from 'react';
-import { defaultSampler, type SamplerSettings } from '../../../common/contract';
+import { useEffect, useState } from 'react';
+import { defaultSampler } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
+import { useProject } from '../app/ProjectProvider';
 import { formatRoute } from '../app/route';
 import type { ViewProps } from '../app/views';
 import { useQuery } from '../hooks/useQuery';
 import { EditGrid } from './EditGrid';
-import { EditSetup } from './EditSetup';
+import { EditSetup, type EditContext } from './EditSetup';
 import { ResultsBrowser } from './ResultsBrowser';
 import { SliderEdit } from './SliderEdit';
 import { SweepPanel } from './SweepPanel';
+import { loadSetup, saveSetup } from './setupStore';
 import { useEditJob } from './useEditJob';
 import './edit.css';
 
@@ -18,10 +20,18 @@ type Tab = 'grid' | 'sliders' | 'sweep' | 'results';
 /** The Edit studio: setup on the left; the job's comparison grid, slider edits, sweeps and stored results on the right. */
 export function EditView({ path, navigate }: ViewProps) {
   const api = useApi();
+  const { project } = useProject();
   const jobId = Number(path[0]) || null;
+  // back in Edit without a job in the address: show the job this project's grid showed last
+  const remembered = loadSetup(project.dir).lastJobId;
   const [tab, setTab] = useState<Tab>('grid');
-  const [context, setContext] = useState<{ modelId: number | null; sourceIds: number[]; sampler: SamplerSettings; meanShape: boolean }>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true });
+  const [context, setContext] = useState<EditContext>({ modelId: null, sourceIds: [], sampler: { ...defaultSampler }, meanShape: true, imageSize: () => Promise.resolve(undefined) });
   const jobs = useQuery(() => api['edit.jobs']({ limit: 30 }), 'edit-jobs');
+  // only a job that still exists (a deleted one would show an error each time Edit opens)
+  const rememberedExists = remembered !== null && (jobs.data?.some((j) => j.jobId === remembered) ?? false);
+  useEffect(() => {
+    if (jobId === null && rememberedExists) window.location.replace(formatRoute('edit', remembered!));
+  }, [jobId, remembered, rememberedExists]);
   useEvent('job.updated', (job) => {
     if (job.kind === 'edit' && !jobs.data?.some((j) => j.jobId === job.id && j.state === job.state)) jobs.reload();
   });
@@ -29,6 +39,7 @@ export function EditView({ path, navigate }: ViewProps) {
   const albums = useQuery(() => api['album.list'](), 'edit-albums');
   const [resultsAlbum, setResultsAlbum] = useState<number | null>(null);
   const open = (id: number) => {
+    saveSetup(project.dir, { ...loadSetup(project.dir), lastJobId: id });
     setTab('grid');
     navigate(formatRoute('edit', id));
     jobs.reload();
@@ -38,7 +49,7 @@ export function EditView({ path, navigate }: ViewProps) {
     <div className="edit-view">
       <aside className="edit-side">
         <h1>Edit</h1>
-        <EditSetup onStarted={open} onContext={setContext} />
+        <EditSetup onStarted={open} onContext={setContext} restore={view} />
       </aside>
       <main className="edit-main">
         <nav className="edit-tabs" role="tablist" aria-label="Edit studio">
@@ -67,7 +78,7 @@ export function EditView({ path, navigate }: ViewProps) {
           ) : (
             <p className="muted edit-empty">Choose sources, targets and modes, then Generate. Results appear here as they finish.</p>
           ))}
-        {tab === 'sliders' && <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} onStarted={open} />}
+        {tab === 'sliders' && <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />}
         {tab === 'sweep' && <SweepPanel {...context} />}
         {tab === 'results' && (
           <>

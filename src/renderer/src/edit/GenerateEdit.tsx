@@ -5,6 +5,7 @@ import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
 import { formatRoute } from '../app/route';
 import { useQuery } from '../hooks/useQuery';
+import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 
 export interface GenerateEditProps {
   /** The photo the viewport shows (the edit's source). */
@@ -21,10 +22,15 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
   const [steps, setSteps] = useState(defaultSampler.steps);
   const [status, setStatus] = useState<{ jobId?: number; error?: string } | null>(null);
   const chosen = modelId ?? models.data?.[0]?.id ?? null;
+  const imageSize = useImageSize(chosen);
   const generate = () => {
     if (chosen === null) return;
     setStatus(null);
-    api['edit.start']({ modelId: chosen, sourcePhotoIds: [photoId], targetPhotoIds: [], modes: [], explicitCodes: currentCodes(), meanShape: true, sampler: { ...defaultSampler, steps }, batchSize: 1, scores: true }).then(
+    const codes = currentCodes();
+    imageSize
+      .commit()
+      .then((size) => api['edit.start']({ modelId: chosen, sourcePhotoIds: [photoId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape: true, sampler: { ...defaultSampler, steps }, batchSize: 1, scores: true, imageSize: size }))
+      .then(
       ({ jobId }) => setStatus({ jobId }),
       (e: unknown) => setStatus({ error: errorMessage(e) }),
     );
@@ -33,7 +39,9 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
     <fieldset className="viewport-group" aria-label="Generate this edit">
       <legend>DiffusionRig edit</legend>
       {models.data?.length === 0 ? (
-        <p className="muted">No model registered yet.</p>
+        <p className="muted">
+          No model in this project yet: import a DiffusionRig checkpoint in <a href={formatRoute('models')}>Models</a> (Import checkpoint…) to generate this pose as an image.
+        </p>
       ) : (
         <>
           <select aria-label="Edit model" value={chosen ?? ''} onChange={(e) => setModelId(Number(e.target.value))}>
@@ -46,9 +54,11 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
           <label>
             DDIM steps <input type="number" min={2} max={1000} value={steps} onChange={(e) => setSteps(Math.max(2, Number(e.target.value) || 2))} />
           </label>
-          <button type="button" className="primary" disabled={chosen === null} onClick={generate}>
+          <ImageSizeField state={imageSize} />
+          <button type="button" className="primary" disabled={chosen === null || imageSize.error !== null} onClick={generate}>
             Generate this edit
           </button>
+          {imageSize.error && <small className="muted">Generate needs the image size above.</small>}
         </>
       )}
       {status?.jobId !== undefined && (

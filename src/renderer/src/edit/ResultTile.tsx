@@ -8,30 +8,54 @@ export interface ResultTileProps {
   /** Which buffer to show instead of the generated image. */
   show: 'generated' | 'rendered' | 'normal' | 'albedo';
   onOpen: (result: EditResultInfo) => void;
+  /** The target photo's name (the tile's column, with the mode). */
+  targetName?: string;
+  /** Why the job ended, when it ended without running this cell (shown on cells still pending). */
+  jobEnded?: string | null;
+}
+
+/** What a score blank means: the notes the scorer left, or that scoring was off. */
+export function scoreBlankReason(scores: EditResultInfo['scores']): string {
+  if (!scores) return 'No scores: this edit ran with Scores off.';
+  return scores.notes.length ? scores.notes.join('; ') : 'A score is blank when the model that computes it is missing or found no face.';
 }
 
 /** A generated cell of the grid: the image (or the chosen buffer), its state and scores; click to zoom. */
-export function ResultTile({ cell, result, show, onOpen }: ResultTileProps) {
+export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = null }: ResultTileProps) {
   const api = useApi();
   const url = useResultImage(api, result?.id ?? null, show);
   const state = cell?.state ?? 'pending';
   const label = cell?.modes ?? '';
+  const caption = targetName ? `${label} ← ${targetName}` : label;
   if (!result) {
+    const notRun = state === 'pending' && jobEnded ? jobEnded : null;
+    const reason = state === 'failed' ? (cell?.error ?? jobEnded ?? 'failed; see the job’s log') : notRun;
     return (
-      <div className={`edit-tile edit-tile-${state}`} data-testid="edit-cell" data-state={state} title={cell?.error ?? state}>
-        <span className="edit-tile-mode">{label}</span>
-        <span className="edit-tile-state">{state === 'failed' ? 'failed' : state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : '…'}</span>
+      <div className={`edit-tile edit-tile-${notRun ? 'failed' : state}`} data-testid="edit-cell" data-state={notRun ? 'not-run' : state} title={reason ?? state}>
+        <span className="edit-tile-mode">{caption}</span>
+        {reason ? (
+          <span className="edit-tile-error" data-testid="cell-reason">
+            <strong>{state === 'failed' ? 'Failed' : 'Not run'}:</strong> {reason}
+          </span>
+        ) : (
+          <span className="edit-tile-state">{state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : state === 'failed' ? 'failed' : '…'}</span>
+        )}
       </div>
     );
   }
   const s = result.scores;
+  const score = (value: number | null, name: string, digits: number, unit = '') => (value === null ? `${name} —` : `${name} ${value.toFixed(digits)}${unit}`);
   return (
     <button type="button" className="edit-tile edit-tile-done" data-testid="edit-cell" data-state="done" data-result-id={result.id} onClick={() => onOpen(result)} title={`Open result ${result.id} (${label})`}>
       {url ? <img src={url} alt={`${show} ${label}`} className="pixelated" /> : <span className="edit-tile-state">…</span>}
-      <span className="edit-tile-mode">{label}</span>
-      {s && (s.identity !== null || s.emotion !== null || s.landmarkError !== null) && (
-        <span className="edit-tile-scores">
-          {s.identity !== null && `id ${s.identity.toFixed(2)}`} {s.emotion !== null && `emo ${s.emotion.toFixed(2)}`} {s.landmarkError !== null && `lmk ${s.landmarkError.toFixed(1)}px`}
+      <span className="edit-tile-mode">{caption}</span>
+      {s ? (
+        <span className="edit-tile-scores" title={s.identity === null || s.emotion === null || s.landmarkError === null ? `— : ${scoreBlankReason(s)}` : undefined}>
+          {score(s.identity, 'id', 2)} {score(s.emotion, 'emo', 2)} {score(s.landmarkError, 'lmk', 1, 'px')}
+        </span>
+      ) : (
+        <span className="edit-tile-scores" title={scoreBlankReason(null)}>
+          no scores
         </span>
       )}
     </button>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { EditResultInfo } from '../../../common/contract';
+import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
+import { useNotify } from '../app/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { useResultImage } from './images';
 import { ZoomDialog } from './ZoomDialog';
@@ -19,6 +21,7 @@ function Thumb({ result, onOpen }: { result: EditResultInfo; onOpen: () => void 
 /** Every result whose source is in an album, newest first, deletable. */
 export function ResultsBrowser({ albumId }: { albumId: number | null }) {
   const api = useApi();
+  const notify = useNotify();
   const results = useQuery(() => (albumId === null ? Promise.resolve([]) : api['edit.results']({ albumId })), `results:${albumId}`);
   const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
   const list = results.data ?? [];
@@ -30,11 +33,16 @@ export function ResultsBrowser({ albumId }: { albumId: number | null }) {
           Refresh
         </button>
         {list.length > 0 && (
-          <button type="button" className="small danger" onClick={() => window.confirm(`Delete all ${list.length} results of this album?`) && api['edit.delete']({ resultIds: list.map((r) => r.id) }).then(results.reload)}>
+          <button type="button" className="small danger" onClick={() => window.confirm(`Delete all ${list.length} results of this album?`) && api['edit.delete']({ resultIds: list.map((r) => r.id) }).then(results.reload, (e: unknown) => notify.error(e, 'Could not delete the results'))}>
             Delete all
           </button>
         )}
       </div>
+      {results.error !== undefined && (
+        <p className="form-error" role="alert">
+          {errorMessage(results.error)}
+        </p>
+      )}
       <div className="edit-results-grid">
         {list.map((r) => (
           <Thumb key={r.id} result={r} onOpen={() => setZoomed(r)} />

@@ -9,6 +9,8 @@ export interface SliderEditProps {
   sourceId: number | null;
   sampler: SamplerSettings;
   meanShape: boolean;
+  /** The setup's image size (stored with the model when changed); throws when it is missing. */
+  imageSize: () => Promise<number | undefined>;
   onStarted: (jobId: number) => void;
 }
 
@@ -41,7 +43,7 @@ const sliders: Slider[] = [
 ];
 
 /** Slider edits of one source's FLAME codes (expression, jaw, pose, light), generated as a single edit. */
-export function SliderEdit({ modelId, sourceId, sampler, meanShape, onStarted }: SliderEditProps) {
+export function SliderEdit({ modelId, sourceId, sampler, meanShape, imageSize, onStarted }: SliderEditProps) {
   const api = useApi();
   const [codes, setCodes] = useState<FlameCodes | null>(null);
   const [original, setOriginal] = useState<FlameCodes | null>(null);
@@ -69,7 +71,7 @@ export function SliderEdit({ modelId, sourceId, sampler, meanShape, onStarted }:
     setCodes(next);
   };
   const generate = () =>
-    api['edit.start']({ modelId, sourcePhotoIds: [sourceId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape, sampler, batchSize: 1, scores: true }).then(
+    imageSize().then((size) => api['edit.start']({ modelId, sourcePhotoIds: [sourceId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape, sampler, batchSize: 1, scores: true, imageSize: size })).then(
       ({ jobId }) => onStarted(jobId),
       (e: unknown) => setError(errorMessage(e)),
     );

@@ -9,6 +9,8 @@ export interface SweepPanelProps {
   sourceIds: number[];
   sampler: SamplerSettings;
   meanShape: boolean;
+  /** The setup's image size (stored with the model when changed); throws when it is missing. */
+  imageSize: () => Promise<number | undefined>;
 }
 
 const activeStates = new Set(['queued', 'running']);
@@ -18,7 +20,7 @@ const activeStates = new Set(['queued', 'running']);
  * sources) run as a job: frames appear as they finish, progress and cancel follow the job, and
  * the strip and animated WebP are built from the frames done when it ends (also when cancelled).
  */
-export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPanelProps) {
+export function SweepPanel({ modelId, sourceIds, sampler, meanShape, imageSize }: SweepPanelProps) {
   const api = useApi();
   const [kind, setKind] = useState<'light' | 'expression'>('light');
   const [frames, setFrames] = useState(8);
@@ -32,6 +34,8 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPane
   const source = sourceIds[0] ?? null;
   const running = view !== null && activeStates.has(view.state);
   const canRun = modelId !== null && source !== null && (kind === 'light' || sourceIds.length >= 2) && !running;
+  const why =
+    modelId === null ? 'Import a model first (Models view).' : source === null ? 'Choose a source photo in the setup.' : kind === 'expression' && sourceIds.length < 2 ? 'Choose two sources: the sweep goes from the first one’s expression to the second’s.' : null;
 
   /** Reloads the job's frames; the strip and animation only once it has ended. */
   const reload = useCallback(
@@ -75,7 +79,8 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPane
     requested.current.clear();
     setProgress(null);
     try {
-      const started = await api['edit.sweep']({ modelId: modelId!, sourcePhotoId: source!, kind, frames, degrees, fromPhotoId: sourceIds[0], toPhotoId: sourceIds[1], meanShape, sampler, frameMs: 120 });
+      const size = await imageSize();
+      const started = await api['edit.sweep']({ modelId: modelId!, sourcePhotoId: source!, kind, frames, degrees, fromPhotoId: sourceIds[0], toPhotoId: sourceIds[1], meanShape, sampler, frameMs: 120, imageSize: size });
       setJobId(started.jobId);
     } catch (e) {
       setStatus(errorMessage(e));
@@ -106,6 +111,7 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPane
         <button type="button" disabled={!canRun} onClick={() => void run()}>
           Run sweep
         </button>
+        {why && !running && <span className="muted small">{why}</span>}
         {running && (
           <button type="button" className="small" onClick={cancel}>
             Cancel
@@ -119,7 +125,7 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape }: SweepPane
         </p>
       )}
       {running && <progress max={1} value={progress?.fraction ?? undefined} aria-label="Sweep progress" />}
-      {status && <p className="muted" role="alert">{status}</p>}
+      {status && <p className="form-error" role="alert">{status}</p>}
       {view && (
         <div className="edit-sweep-frames" data-testid="sweep-frames">
           {view.cells.map((cell, k) => {

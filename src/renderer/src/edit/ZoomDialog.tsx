@@ -3,7 +3,9 @@ import type { EditImageKind, EditResultInfo, RerunReport } from '../../../common
 import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
 import { Modal } from '../components/Modal';
+import { useQuery } from '../hooks/useQuery';
 import { useResultImage } from './images';
+import { scoreBlankReason } from './ResultTile';
 import { WipeCompare } from './WipeCompare';
 import { ExportHeadButton } from '../components/ExportHeadButton';
 
@@ -25,6 +27,13 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
   const source = useResultImage(api, result.id, 'source');
   const generated = useResultImage(api, result.id, 'generated');
   const p = result.provenance;
+  // provenance records ids; the names are what the researcher knows the photos by
+  const names = useQuery(async () => {
+    const name = (id: number | null) => (id === null ? Promise.resolve(null) : api['photo.get']({ photoId: id }).then((d) => d.fileName, () => `photo ${id} (removed)`));
+    const [source, target] = await Promise.all([name(p.sourcePhotoId), name(p.targetPhotoId)]);
+    return { source, target };
+  }, `${p.sourcePhotoId}:${p.targetPhotoId ?? ''}`);
+  const blank = !result.scores || result.scores.identity === null || result.scores.emotion === null || result.scores.landmarkError === null;
   const size = Math.max(p.imageSize, 256);
   const views: [EditImageKind | 'wipe', string][] = [['generated', 'Generated'], ['wipe', 'A/B wipe'], ['source', 'Source'], ...(p.targetHash ? [['target', 'Target'] as [EditImageKind, string]] : []), ['rendered', 'Rendered'], ['normal', 'Normal'], ['albedo', 'Albedo']];
   return (
@@ -37,7 +46,7 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
           <button type="button" onClick={() => { setRerun('running…'); api['edit.rerun']({ resultId: result.id }).then(setRerun, (e: unknown) => setRerun(errorMessage(e))); }}>
             Re-run
           </button>
-          <button type="button" className="danger" onClick={() => api['edit.delete']({ resultIds: [result.id] }).then(onDeleted)}>
+          <button type="button" className="danger" onClick={() => api['edit.delete']({ resultIds: [result.id] }).then(onDeleted, (e: unknown) => setRerun(`Could not delete result ${result.id}: ${errorMessage(e)}`))}>
             Delete
           </button>
         </>
@@ -65,12 +74,31 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
       )}
       <dl className="edit-provenance">
         <dt>Model</dt><dd>{p.model.name} ({p.model.sha256.slice(0, 12)}…)</dd>
-        <dt>Photos</dt><dd>source {p.sourcePhotoId}{p.targetPhotoId ? `, target ${p.targetPhotoId}` : ''}</dd>
+        <dt>Photos</dt>
+        <dd data-testid="provenance-photos">
+          source {names.data?.source ?? `photo ${p.sourcePhotoId}`} <span className="muted">(id {p.sourcePhotoId})</span>
+          {p.targetPhotoId ? (
+            <>
+              , target {names.data?.target ?? `photo ${p.targetPhotoId}`} <span className="muted">(id {p.targetPhotoId})</span>
+            </>
+          ) : (
+            ', codes set by hand'
+          )}
+        </dd>
         <dt>Sampler</dt><dd>DDIM {p.sampler.steps}, η {p.sampler.eta}, seed {p.sampler.seed}{p.sampler.clip ? ', clip' : ''}{p.sampler.inversion ? ', inversion' : ''}</dd>
         <dt>Size</dt><dd>{p.imageSize} px{p.meanShape ? ', album mean shape' : ''}</dd>
         <dt>Provider</dt><dd>{p.executionProvider}, {(p.timing.totalMs / 1000).toFixed(2)} s</dd>
         <dt>Buffers</dt><dd title={p.buffersHash}>{p.buffersHash.slice(0, 16)}… ({p.headModel})</dd>
-        <dt>Scores</dt><dd>identity {formatScore(result.scores?.identity)}, emotion {formatScore(result.scores?.emotion)}, landmarks {formatScore(result.scores?.landmarkError, 2)} px</dd>
+        <dt>Scores</dt>
+        <dd>
+          identity {formatScore(result.scores?.identity)}, emotion {formatScore(result.scores?.emotion)}, landmarks {formatScore(result.scores?.landmarkError, 2)} px
+          {blank && (
+            <span className="muted small" data-testid="score-blank-reason">
+              {' '}
+              — {scoreBlankReason(result.scores)}
+            </span>
+          )}
+        </dd>
       </dl>
     </Modal>
   );

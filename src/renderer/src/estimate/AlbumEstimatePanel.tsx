@@ -8,7 +8,8 @@ import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { useJobs } from '../jobs/JobsProvider';
 import { FacePickerDialog } from './FacePickerDialog';
-import { codesOnlySummary, estimatedSummary, outcomeText } from './format';
+import { codesOnlySummary, estimatedSummary, estimatorNote, outcomeText, reestimateLosses } from './format';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { MeanShapeBars } from './MeanShapeBars';
 import './estimate.css';
 
@@ -30,6 +31,7 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
   const [picking, setPicking] = useState<PhotoOutcome | null>(null);
   const [open, setOpen] = useState(false);
   const [starting, setStarting] = useState(false);
+  const [confirmRedo, setConfirmRedo] = useState<string[] | null>(null);
 
   const refresh = useCoalesced(state.reload, 400);
   useEvent('library.changed', ({ albumId }) => {
@@ -72,8 +74,7 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
         </span>
         {estimator.data && (
           <span className={`muted small ${estimator.data.ok ? '' : 'estimate-warn'}`} title="Change it in Settings">
-            with {estimator.data.summary}
-            {estimator.data.ok ? '' : ' (cannot run: see Settings)'}
+            {estimatorNote(estimator.data.summary, estimator.data.ok)}
           </span>
         )}
         <span className="spacer" />
@@ -93,7 +94,11 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
             <button type="button" className="primary small" disabled={starting || !data || data.photoCount === 0 || missing === 0} onClick={() => quiet(start({}, 'Estimation'))}>
               Estimate FLAME codes{missing > 0 && data && data.estimatedCount > 0 ? ` (${missing} left)` : ''}
             </button>
-            <button type="button" className="small" disabled={starting || !data || data.estimatedCount === 0} onClick={() => quiet(start({ redo: true }, 'Re-estimation of the whole album'))}>
+            <button type="button" className="small" disabled={starting || !data || data.estimatedCount === 0} onClick={() => {
+                const losses = data ? reestimateLosses(data) : [];
+                if (losses.length === 0) quiet(start({ redo: true }, 'Re-estimation of the whole album'));
+                else setConfirmRedo(losses);
+              }}>
               Re-estimate all
             </button>
           </>
@@ -135,6 +140,19 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
         </ul>
       )}
       {open && data && (data.meanShape ? <MeanShapeBars meanShape={data.meanShape} /> : <p className="muted small">No estimates yet: the mean shape appears once photos are estimated.</p>)}
+      {confirmRedo && (
+        <ConfirmDialog title={`Re-estimate all ${data?.photoCount ?? ''} photos of ${album.name}?`} confirmLabel="Re-estimate and replace" danger onConfirm={() => start({ redo: true }, 'Re-estimation of the whole album').catch(() => undefined)} onClose={() => setConfirmRedo(null)}>
+          <p>
+            Every photo is estimated again with {estimator.data?.summary ?? 'the estimator in Settings'}, and the new codes replace, for good:
+          </p>
+          <ul data-testid="reestimate-losses">
+            {confirmRedo.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          <p className="muted small">To redo only some photos, use “Try again” on them, or re-estimate from a photo’s detail.</p>
+        </ConfirmDialog>
+      )}
       {picking && (
         <FacePickerDialog
           outcome={picking}

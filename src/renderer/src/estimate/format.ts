@@ -58,3 +58,23 @@ export function headMismatch(estimator: string, estimatorVersion: string, shown:
   if (estimator !== 'deca' && estimator !== 'emoca') return null; // other sources say what head they are for in their version
   return shown.source === 'flame' ? null : `${estimator.toUpperCase()} codes are FLAME codes, shown here on the demo head (not FLAME): set your FLAME file in Settings to see the head they describe.`;
 }
+
+/**
+ * What "Re-estimate all" replaces, as lines for its confirmation: the estimates by source
+ * (the demo's ground truth counted by name) and the hand-edited codes; [] when nothing is lost.
+ */
+export function reestimateLosses(data: { estimatedCount: number; byEstimator: Record<string, number>; codesOnly: Record<string, number>; editedCount: number }): string[] {
+  const lines: string[] = [];
+  const groundTruth = (data.byEstimator['demo-ground-truth'] ?? 0) + (data.codesOnly['demo-ground-truth'] ?? 0);
+  if (groundTruth > 0) lines.push(`the demo’s ground-truth codes of ${groundTruth} ${groundTruth === 1 ? 'photo' : 'photos'} (the codes the demo photos were rendered from; they cannot be estimated back exactly)`);
+  const estimated = Object.entries(data.byEstimator).filter(([name, n]) => name !== 'demo-ground-truth' && n > 0);
+  const estimatedTotal = estimated.reduce((sum, [, n]) => sum + n, 0);
+  if (estimatedTotal > 0) lines.push(`${estimatedTotal} current ${estimatedTotal === 1 ? 'estimate' : 'estimates'} (${estimatedSummary(estimatedTotal, estimatedTotal, Object.fromEntries(estimated)).replace(/^.*\((.*)\)$/, '$1')})`);
+  if (data.editedCount > 0) lines.push(`saved code edits on ${data.editedCount} ${data.editedCount === 1 ? 'photo' : 'photos'} (made in “Fitted head & codes…”)`);
+  return lines;
+}
+
+/** The album bar's estimator note: the estimator that new estimates would use, never read as the source of the codes shown. */
+export function estimatorNote(summary: string, ok: boolean): string {
+  return `New estimates: ${summary}${ok ? '' : ' (cannot run: see Settings)'}`;
+}

@@ -69,10 +69,15 @@ export function JobRow({ job, defaultExpanded = false }: JobRowProps) {
         <button type="button" className="link-button" aria-expanded={expanded} onClick={() => setExpanded((e) => !e)}>
           {expanded ? 'Hide details' : 'Details'}
         </button>
-        {active && (
+        {active && !job.elsewhere && (
           <button type="button" disabled={busy} onClick={() => void act('job.cancel', 'cancel')}>
             Cancel
           </button>
+        )}
+        {active && job.elsewhere && (
+          <span className="muted small" data-testid="job-elsewhere">
+            Run by another process (e.g. the command line): stop it there
+          </span>
         )}
         {(job.state === 'interrupted' || job.state === 'cancelled') && (
           <button type="button" disabled={busy} onClick={() => void act('job.resume', 'resume')}>

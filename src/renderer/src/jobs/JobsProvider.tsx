@@ -1,8 +1,8 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { JobInfo } from '../../../common/contract';
 import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
-import { mergeJob } from './format';
+import { failureReason, isNewFailure, mergeJob } from './format';
 
 interface JobsState {
   jobs: JobInfo[];
@@ -27,9 +27,14 @@ export function JobsProvider({ projectDir, children }: JobsProviderProps) {
   const [jobs, setJobs] = useState<JobInfo[]>([]);
   const [panelOpen, setPanelOpen] = useState(false);
 
+  // the last state seen of each job, so a job that fails while the app watches is announced once
+  const states = useRef(new Map<number, JobInfo['state']>());
   const refetch = useCallback(() => {
     api['job.list']({ limit: 100 }).then(
-      (list) => setJobs([...list].sort((a, b) => b.id - a.id)),
+      (list) => {
+        for (const job of list) states.current.set(job.id, job.state);
+        setJobs([...list].sort((a, b) => b.id - a.id));
+      },
       (e: unknown) => notify.error(e, 'Could not load the jobs'),
     );
   }, [api, notify]);
@@ -37,7 +42,13 @@ export function JobsProvider({ projectDir, children }: JobsProviderProps) {
   useEffect(refetch, [refetch, projectDir]);
   // Events missed while the connection was down are caught up by a refetch.
   useReconnected(refetch);
-  useEvent('job.updated', (job) => setJobs((list) => mergeJob(list, job)));
+  useEvent('job.updated', (job) => {
+    const before = states.current.get(job.id);
+    states.current.set(job.id, job.state);
+    // every failure reaches the user, also when the view that started the job is gone
+    if (isNewFailure(before, job)) notify.error(new Error(failureReason(job)), `“${job.title}” failed`);
+    setJobs((list) => mergeJob(list, job));
+  });
 
   const update = useCallback((job: JobInfo) => setJobs((list) => mergeJob(list, job)), []);
   const value = useMemo(() => ({ jobs, update, panelOpen, setPanelOpen }), [jobs, update, panelOpen]);

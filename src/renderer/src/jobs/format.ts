@@ -39,3 +39,29 @@ export function overallProgress(jobs: JobInfo[]): number | null {
   if (known.length === 0) return null;
   return known.reduce((a, j) => a + (j.progress ?? 0), 0) / known.length;
 }
+
+/** Why a job ended without its result, in words for the place it failed ("" for done or active jobs). */
+export function failureReason(job: Pick<JobInfo, 'state' | 'message'>): string {
+  if (job.state !== 'failed' && job.state !== 'interrupted' && job.state !== 'cancelled') return '';
+  const text = job.message.replace(/^failed:\s*/, '').trim();
+  return text || (job.state === 'failed' ? 'failed without a message (see the job’s log in the jobs panel)' : job.state);
+}
+
+/**
+ * Waits a moment after a start for the checks a job does first (model, image size, album):
+ * resolves with the job once it has run `graceMs` without ending, or as soon as it ends.
+ * The dialog that started it can then say why it failed instead of "started".
+ */
+export async function firstMoments(getJob: () => Promise<JobInfo>, graceMs = 2500, stepMs = 250): Promise<JobInfo> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const job = await getJob();
+    if (!isActive(job) || Date.now() >= until) return job;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** Whether a job update is a failure the user has not been told about yet (`before`: its last state seen here). */
+export function isNewFailure(before: JobState | undefined, job: Pick<JobInfo, 'state'>): boolean {
+  return job.state === 'failed' && before !== 'failed';
+}

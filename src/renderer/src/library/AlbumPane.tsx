@@ -9,6 +9,9 @@ import { droppedItems } from './dropFiles';
 import { ImportControls } from './ImportControls';
 import { ImportStatus } from './ImportStatus';
 import { PhotoDetail } from './PhotoDetail';
+import { FirstStartGuide } from './FirstStartGuide';
+import { showsGuide } from './guide';
+import { useProject } from '../app/ProjectProvider';
 import { PhotoGrid } from './PhotoGrid';
 import { emptySelection, type SelectionState } from './selection';
 import { useImport } from './useImport';
@@ -21,6 +24,7 @@ export interface AlbumPaneProps {
 /** One album: toolbar, import status, the photo grid (a drop target), detail view and delete. */
 export function AlbumPane({ album }: AlbumPaneProps) {
   const api = useApi();
+  const { project } = useProject();
   const transport = useTransport();
   const notify = useNotify();
   const pages = usePhotoPages(album.id);
@@ -33,6 +37,10 @@ export function AlbumPane({ album }: AlbumPaneProps) {
   const refresh = useCoalesced(pages.invalidate);
   useEvent('library.changed', ({ albumId }) => {
     if (albumId === null || albumId === album.id) refresh();
+  });
+  // an import run by another process (the command line) announces no library change here: its end does
+  useEvent('job.updated', (job) => {
+    if (job.kind === 'import' && job.state !== 'queued' && job.state !== 'running') refresh();
   });
   useReconnected(refresh);
 
@@ -106,6 +114,7 @@ export function AlbumPane({ album }: AlbumPaneProps) {
         )}
         <ImportControls importer={importer} disabled={busy} />
       </header>
+      {showsGuide(project) && <FirstStartGuide projectDir={project.dir} />}
       <ImportStatus state={importer.state} onDismiss={importer.dismiss} />
       {total > 0 && <AlbumEstimatePanel album={album} />}
       {total === 0 && importer.state.phase === 'idle' ? (

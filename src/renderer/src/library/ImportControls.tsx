@@ -62,6 +62,8 @@ export function ImportControls({ importer, disabled = false }: ImportControlsPro
       {browsing && (
         <FileBrowserDialog
           title="Import from disk"
+          kinds={['photo']}
+          purpose="photos"
           onChoose={(paths) => {
             setBrowsing(false);
             void importer.importPaths(paths);

@@ -14,6 +14,9 @@ export function LibraryView({ path, navigate }: ViewProps) {
   const albums = useQuery(() => api['album.list'](), 'albums');
   const refresh = useCoalesced(albums.reload);
   useEvent('library.changed', refresh);
+  useEvent('job.updated', (job) => {
+    if (job.kind === 'import' && job.state !== 'queued' && job.state !== 'running') refresh();
+  });
   useReconnected(refresh);
 
   const requested = Number(path[0]);

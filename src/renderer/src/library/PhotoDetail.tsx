@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { PhotoSummary } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useTransport } from '../app/BackendProvider';
@@ -32,16 +32,14 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
   const [failedId, setFailedId] = useState<number | null>(null);
   const failed = failedId === photo.id;
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'ArrowLeft' && onPrevious) onPrevious();
-      else if (event.key === 'ArrowRight' && onNext) onNext();
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onPrevious, onNext]);
+  // ←/→ belong to this viewer only while it is the topmost dialog and no form control has the
+  // focus: a dialog opened over it (Fitted head & codes…) keeps its arrow keys to itself.
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowLeft' && onPrevious) onPrevious();
+    else if (event.key === 'ArrowRight' && onNext) onNext();
+    else return;
+    event.preventDefault();
+  };
 
   const d = detail.data;
   const rows: [string, string | number][] = d
@@ -59,7 +57,7 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
     : [];
 
   return (
-    <Modal title={photo.fileName} onClose={onClose} className="photo-detail">
+    <Modal title={photo.fileName} onClose={onClose} className="photo-detail" onKey={onKey}>
       <div className="photo-detail-body">
         <figure className="photo-stage">
           {failed ? (

@@ -4,7 +4,10 @@ import { errorMessage } from '../api';
 import { useApi } from '../app/BackendProvider';
 import { useJobs } from '../jobs/JobsProvider';
 import { Modal } from '../components/Modal';
-import { fileName, formatBytes, formatCount } from './format';
+import { AttentionFields } from './AttentionFields';
+import { attentionSettings, defaultAttentionForm, type AttentionForm } from './attention';
+import { defaultModelName, fileName, formatBytes, formatCount } from './format';
+import { parseImageSize } from './imageSize';
 
 export interface ImportModelDialogProps {
   /** Checkpoint paths on the backend's machine. */
@@ -25,7 +28,13 @@ export function ImportModelDialog({ paths, onClose, onStarted }: ImportModelDial
   const api = useApi();
   const { update, setPanelOpen } = useJobs();
   const [checks, setChecks] = useState<Check[]>(() => paths.map(() => ({ state: 'reading' })));
-  const [name, setName] = useState(paths.length === 1 ? fileName(paths[0]) : '');
+  const [name, setName] = useState(paths.length === 1 ? defaultModelName(paths[0]) : '');
+  const [attention, setAttention] = useState<AttentionForm>(defaultAttentionForm);
+  const [sizeText, setSizeText] = useState('');
+  const firstReport = checks[0]?.state === 'ok' ? checks[0].report : undefined;
+  // a size the weights tell is shown; an open one may be entered now (or on first use)
+  const sizeCheck = sizeText.trim() === '' ? { size: null, error: null } : parseImageSize(sizeText, undefined);
+  const attentionCheck = attentionSettings(attention);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -56,7 +65,15 @@ export function ImportModelDialog({ paths, onClose, onStarted }: ImportModelDial
     setError(null);
     try {
       const single = paths.length === 1 && name.trim() ? name.trim() : undefined;
-      const { jobIds } = await api['model.import']({ paths: importable, name: single });
+      if ('error' in attentionCheck) throw new Error(attentionCheck.error);
+      if (sizeCheck.error) throw new Error(sizeCheck.error);
+      const { numHeads, numHeadsUpsample, numHeadChannels, useNewAttentionOrder } = attentionCheck.settings;
+      const { jobIds } = await api['model.import']({
+        paths: importable,
+        name: single,
+        overrides: { unet: { numHeads, numHeadsUpsample, numHeadChannels, useNewAttentionOrder } },
+        imageSize: paths.length === 1 && sizeCheck.size ? sizeCheck.size : undefined,
+      });
       // the jobs' first events may have gone out before their ids were known here
       for (const jobId of jobIds) {
         const { log: _log, ...job } = await api['job.get']({ jobId });
@@ -121,6 +138,17 @@ export function ImportModelDialog({ paths, onClose, onStarted }: ImportModelDial
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} data-autofocus />
         </label>
       )}
+      {paths.length === 1 && firstReport && firstReport.imageSize === null && (
+        <div className="field">
+          <label htmlFor="import-image-size">Image size (px)</label>
+          <input id="import-image-size" type="number" min={16} max={1024} step={8} placeholder="e.g. 256" value={sizeText} onChange={(e) => setSizeText(e.target.value)} aria-describedby="import-image-size-hint" />
+          <small id="import-image-size-hint" className={sizeCheck.error ? 'form-error' : 'muted'}>
+            {sizeCheck.error ?? 'The weights do not tell the size this model was trained at (its channel multipliers are not upstream’s default for a size). Enter it now, or when you first edit or fine-tune with it; it is kept with the model.'}
+          </small>
+        </div>
+      )}
+      <AttentionFields value={attention} onChange={setAttention} disabled={busy} />
+      {'error' in attentionCheck && <p className="form-error">{attentionCheck.error}</p>}
       {error && (
         <p className="form-error" role="alert">
           {error}

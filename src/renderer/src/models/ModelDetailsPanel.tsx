@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon';
 import { PromptDialog } from '../components/PromptDialog';
 import { useQuery } from '../hooks/useQuery';
 import { FinetuneDialog } from '../train/FinetuneDialog';
+import { ModelSettingsSection } from './ModelSettingsSection';
 import { fileWarning, formatBytes, formatCount, kindLabels, lineageRows } from './format';
 
 export interface ModelDetailsPanelProps {
@@ -63,7 +64,7 @@ export function ModelDetailsPanel({ model, onChanged, onDeleted }: ModelDetailsP
         <dt>Architecture</dt>
         <dd>{model.summary}</dd>
         <dt>Image size</dt>
-        <dd>{model.imageSize ? `${model.imageSize} px` : 'not fixed by the weights (chosen when sampling)'}</dd>
+        <dd>{model.imageSize ? `${model.imageSize} px` : 'not told by the weights: enter it below, or in the Image size field when editing or fine-tuning'}</dd>
         <dt>Parameters</dt>
         <dd>
           {formatCount(model.parameterCount)} ({model.parameterCount.toLocaleString()})
@@ -110,6 +111,7 @@ export function ModelDetailsPanel({ model, onChanged, onDeleted }: ModelDetailsP
           </>
         )}
       </dl>
+      <ModelSettingsSection model={model} onChanged={onChanged} />
       {lineage.length > 0 && (
         <>
           <h3>Lineage</h3>

@@ -69,6 +69,8 @@ export function ModelImportControls({ onPaths }: ModelImportControlsProps) {
         <FileBrowserDialog
           title="Import checkpoints from disk"
           confirmLabel="Check selected"
+          kinds={['checkpoint']}
+          purpose="checkpoints"
           onChoose={(paths) => {
             setBrowsing(false);
             onPaths(paths);

@@ -90,3 +90,10 @@ export function importedModelId(job: Pick<JobInfo, 'state' | 'result'>): number 
 export function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
+
+/** The name a model gets by default: its file name without the checkpoint extension (as the backend names it). */
+export function defaultModelName(path: string): string {
+  const file = fileName(path);
+  const stripped = file.replace(/\.(pt|pth|tar|ckpt|bin|safetensors|npz)$/i, '').replace(/\.(pt|pth)$/i, '');
+  return stripped || file;
+}

@@ -29,6 +29,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
   const saved = useQuery(() => api['estimate.estimator.get'](), `${project.dir}:${assetsVersion}`);
   const [form, setForm] = useState<EstimatorForm | null>(null);
   const [saving, setSaving] = useState(false);
+  const [justSaved, setJustSaved] = useState(false);
 
   useEffect(() => {
     if (!form && saved.data) setForm(formFromChoice(saved.data.choice));
@@ -38,7 +39,10 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
   const choice = parsed && 'choice' in parsed ? parsed.choice : null;
   const live = useLiveCheck<EstimatorReport>(choice ? () => api['estimate.estimator.check'](choice) : null, `${JSON.stringify(choice)}:${assetsVersion}`);
   const unsaved = !!(choice && saved.data && !sameChoice(choice, saved.data.choice));
-  const update = (patch: Partial<EstimatorForm>) => setForm((f) => (f ? { ...f, ...patch } : f));
+  const update = (patch: Partial<EstimatorForm>) => {
+    setJustSaved(false);
+    setForm((f) => (f ? { ...f, ...patch } : f));
+  };
 
   const save = async () => {
     if (!choice) return;
@@ -46,6 +50,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
     try {
       const report = await api['estimate.estimator.set'](choice);
       saved.reload();
+      setJustSaved(true);
       notify.info(report.ok ? `Estimator saved: ${report.summary}.` : `Saved, but it cannot run yet: ${report.checks.find((c) => c.status !== 'ok')?.message ?? ''}`);
     } catch (e) {
       notify.error(e, 'Could not save the estimator');
@@ -83,12 +88,12 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
             ))}
           </fieldset>
           {form.kind === 'deca' && (
-            <PathField label="DECA checkpoint" kind="file" value={form.decaCheckpoint} onChange={(v) => update({ decaCheckpoint: v })} testId="deca-checkpoint" placeholder="/path/to/deca_model.tar" />
+            <PathField label="DECA checkpoint" kind="file" value={form.decaCheckpoint} onChange={(v) => update({ decaCheckpoint: v })} testId="deca-checkpoint" fileKinds={['checkpoint']} placeholder="/path/to/deca_model.tar" />
           )}
           {form.kind === 'emoca' && (
             <>
-              <PathField label="EMOCA checkpoint" kind="file" value={form.emocaCheckpoint} onChange={(v) => update({ emocaCheckpoint: v })} testId="emoca-checkpoint" placeholder="/path/to/EMOCA/detail/checkpoints/deca-epoch=…ckpt" />
-              <PathField label="EMOCA cfg.yaml" kind="file" value={form.emocaConfig} onChange={(v) => update({ emocaConfig: v })} testId="emoca-config" placeholder="/path/to/EMOCA/cfg.yaml" />
+              <PathField label="EMOCA checkpoint" kind="file" value={form.emocaCheckpoint} onChange={(v) => update({ emocaCheckpoint: v })} testId="emoca-checkpoint" fileKinds={['checkpoint']} placeholder="/path/to/EMOCA/detail/checkpoints/deca-epoch=…ckpt" />
+              <PathField label="EMOCA cfg.yaml" kind="file" value={form.emocaConfig} onChange={(v) => update({ emocaConfig: v })} testId="emoca-config" fileKinds={['yaml']} placeholder="/path/to/EMOCA/cfg.yaml" />
             </>
           )}
           {form.kind === 'fit' && <p className="muted small">Landmark fitting uses the FLAME file above (with DECA’s landmark embedding), or the demo head (not FLAME) when none is set.</p>}
@@ -106,7 +111,7 @@ export function EstimatorSection({ assetsVersion = 0 }: EstimatorSectionProps) {
           {saving ? 'Saving…' : 'Save estimator'}
         </button>
         <span className="muted small" role="status">
-          {unsaved ? 'Not saved yet.' : choice ? 'Saved.' : ''}
+          {unsaved ? 'Not saved yet.' : justSaved ? 'Saved.' : ''}
         </span>
       </div>
     </section>

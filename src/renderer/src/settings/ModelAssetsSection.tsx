@@ -26,6 +26,8 @@ export function ModelAssetsSection({ onSaved }: ModelAssetsSectionProps) {
   const [decaDataDir, setDecaDataDir] = useState('');
   const [loaded, setLoaded] = useState(false);
   const [saving, setSaving] = useState(false);
+  /** "Saved." is said only after a save in this visit, until something changes again. */
+  const [justSaved, setJustSaved] = useState(false);
 
   // the form starts from what is remembered, once
   useEffect(() => {
@@ -40,12 +42,16 @@ export function ModelAssetsSection({ onSaved }: ModelAssetsSectionProps) {
   const report = live.data ?? saved.data;
   const remembered = saved.data?.paths;
   const unsaved = loaded && remembered !== undefined && (remembered.modelPath !== paths.modelPath || remembered.decaDataDir !== paths.decaDataDir);
+  useEffect(() => {
+    if (unsaved) setJustSaved(false);
+  }, [unsaved]);
 
   const save = async () => {
     setSaving(true);
     try {
       const result = await api['flame.assets.set'](paths);
       saved.reload();
+      setJustSaved(true);
       onSaved?.(result);
       if (result.ok) notify.info('FLAME files saved.');
       else notify.info('Saved. Some files still need attention (see the checks).');
@@ -98,7 +104,7 @@ export function ModelAssetsSection({ onSaved }: ModelAssetsSectionProps) {
           {errorMessage(live.error)}
         </p>
       )}
-      {report && <AssetCheckList label="FLAME asset checks" checks={report.checks} checking={live.checking} />}
+      {report && <AssetCheckList label="FLAME asset checks" checks={report.checks} checking={live.checking} unsetIsOptional={paths.modelPath === null && paths.decaDataDir === null} />}
       {report?.model && (
         <p className="muted small">
           Model: {report.model.vertexCount.toLocaleString()} vertices, {report.model.faceCount.toLocaleString()} faces, {report.model.shapeComponents} shape and {report.model.expressionComponents}{' '}
@@ -110,7 +116,7 @@ export function ModelAssetsSection({ onSaved }: ModelAssetsSectionProps) {
           {saving ? 'Saving…' : 'Save FLAME files'}
         </button>
         <span className="muted small" role="status">
-          {unsaved ? 'Not saved yet.' : loaded ? 'Saved.' : ''}
+          {unsaved ? 'Not saved yet.' : justSaved ? 'Saved.' : ''}
         </span>
       </div>
     </section>

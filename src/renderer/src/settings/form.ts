@@ -47,17 +47,30 @@ export function pathOrNull(value: string): string | null {
   return trimmed.length > 0 ? trimmed : null;
 }
 
-/** A check's badge: ok, optional-and-absent, or a problem (missing / invalid). */
-export function checkTone(check: AssetCheck): 'ok' | 'absent' | 'problem' {
+/**
+ * A check's badge: ok, optional-and-absent, or a problem (missing / invalid). With
+ * `unsetIsOptional` (the demo head is in use: no FLAME file is set), a file that was simply not
+ * given is optional too: nothing needs it until the researcher chooses FLAME.
+ */
+export function checkTone(check: AssetCheck, unsetIsOptional = false): 'ok' | 'absent' | 'problem' {
   if (check.status === 'ok') return 'ok';
   if (check.status === 'absent' && !check.required) return 'absent';
+  if (unsetIsOptional && check.status === 'missing' && check.path === null) return 'absent';
   return 'problem';
 }
 
+/** The badge text: 'ok', 'optional' for files not needed now, else the status. */
+export function checkBadge(check: AssetCheck, unsetIsOptional = false): string {
+  const tone = checkTone(check, unsetIsOptional);
+  if (tone === 'ok') return 'ok';
+  if (tone === 'absent') return check.path === null && check.status === 'missing' ? 'not set (optional)' : 'optional';
+  return check.status;
+}
+
 /** The headline over a list of checks. */
-export function checksHeadline(checks: readonly AssetCheck[]): string {
-  const problems = checks.filter((c) => checkTone(c) === 'problem');
-  if (problems.length === 0) return 'Everything needed is there.';
+export function checksHeadline(checks: readonly AssetCheck[], unsetIsOptional = false): string {
+  const problems = checks.filter((c) => checkTone(c, unsetIsOptional) === 'problem');
+  if (problems.length === 0) return unsetIsOptional && checks.some((c) => c.status === 'missing' && c.path === null) ? 'Nothing is needed while the demo head is in use; set FLAME files to use FLAME.' : 'Everything needed is there.';
   const required = problems.filter((c) => c.required);
   return `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}${required.length > 0 ? ` (${required.map((c) => c.name).join(', ')})` : ''}: see below.`;
 }

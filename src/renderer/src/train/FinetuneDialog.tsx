@@ -4,6 +4,8 @@ import { useApi } from '../app/BackendProvider';
 import { useNotify } from '../app/NoticesProvider';
 import { FormDialog } from '../components/FormDialog';
 import { useQuery } from '../hooks/useQuery';
+import { failureReason, firstMoments } from '../jobs/format';
+import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { defaultFinetuneForm, finetuneRequest, type FinetuneForm } from './finetuneForm';
 
 export interface FinetuneDialogProps {
@@ -20,6 +22,7 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   const notify = useNotify();
   const albums = useQuery(() => api['album.list'](), 'albums');
   const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
+  const imageSize = useImageSize(model.id);
   // hints sit outside the labels, so each control's accessible name is its label alone
   const field = (key: keyof Omit<FinetuneForm, 'albumId'>, label: string, hint?: string) => (
     <div className="field" key={key}>
@@ -34,12 +37,16 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   );
   const check = () => {
     const request = finetuneRequest(model.id, form);
-    return 'error' in request ? request.error : null;
+    return 'error' in request ? request.error : imageSize.error;
   };
   const submit = async () => {
     const request = finetuneRequest(model.id, form);
     if ('error' in request) throw new Error(request.error);
-    const { jobId } = await api['finetune.start'](request.params);
+    const size = await imageSize.commit();
+    const { jobId } = await api['finetune.start']({ ...request.params, imageSize: size });
+    // the job checks the model, the size and the album first: a failure there is said here
+    const job = await firstMoments(() => api['job.get']({ jobId }));
+    if (job.state === 'failed') throw new Error(`Fine-tuning could not start (job ${jobId}): ${failureReason(job)}`);
     notify.info(`Fine-tuning started (job ${jobId}); follow it in the jobs panel.`);
   };
   return (
@@ -58,6 +65,7 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
           Every photo needs FLAME codes (run estimation first); buffers use the album’s mean shape.
         </small>
       </div>
+      <ImageSizeField state={imageSize} />
       {field('steps', 'Steps', 'Upstream stage 2: 5000')}
       {field('batchSize', 'Batch size')}
       {field('learningRate', 'Learning rate')}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useMemo } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api';
 import { formatRoute } from '../../app/route';
 import { useApi, useTransport } from '../../app/BackendProvider';
@@ -8,6 +8,7 @@ import { PhotoPicker } from './PhotoPicker';
 import { GenerateEdit } from '../../edit/GenerateEdit';
 import { photoHeadLabel } from '../photoLabel';
 import { ExportHeadButton } from '../../components/ExportHeadButton';
+import { fittedCanvasSize } from '../layout';
 
 // three.js and react-three-fiber load with the viewport, not with the app shell.
 const ViewportView = lazy(() => import('./ViewportView').then((module) => ({ default: module.ViewportView })));
@@ -20,7 +21,19 @@ export type ViewportPageProps = ViewProps;
  * `#/viewport/photo/<id>` shows it posed with that photo's codes in use (saved edits, else the
  * estimate) over its aligned crop.
  */
+/** The canvas size that fits the window's height (kept while the window keeps its size). */
+function useFittedCanvasSize(): number {
+  const [size, setSize] = useState(() => fittedCanvasSize(window.innerHeight));
+  useEffect(() => {
+    const onResize = () => setSize(fittedCanvasSize(window.innerHeight));
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return size;
+}
+
 export function ViewportPage({ path, navigate }: ViewportPageProps) {
+  const canvasSize = useFittedCanvasSize();
   const api = useApi();
   const transport = useTransport();
   const photoId = path[0] === 'photo' && Number.isInteger(Number(path[1])) ? Number(path[1]) : null;
@@ -61,6 +74,7 @@ export function ViewportPage({ path, navigate }: ViewportPageProps) {
           photoUrl={photoUrl}
           photoLabel={photo.data ? photoHeadLabel(photo.data) : null}
           onLoadCodes={loadCodes}
+          canvasSize={canvasSize}
           actions={
             photoId
               ? (currentCodes) => (

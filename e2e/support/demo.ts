@@ -1,0 +1,59 @@
+// `rig-studio serve --port 0 --demo` for specs that walk the demo project (the fixture's server
+// takes no extra arguments): a fresh data dir unless one is given, the URL read from its output.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, projectRoot } from './server';
+
+export interface DemoServer {
+  url: string;
+  dataDir: string;
+  output: () => string;
+  /** SIGTERM, then removes the data dir it made. */
+  stop: () => Promise<void>;
+}
+
+/** Starts the demo server; the demo content is generated before it prints its URL (up to 90 s on a slow machine). */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rig-e2e-demo-'));
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--demo'], {
+    cwd: projectRoot,
+    env: { ...process.env, RIG_STUDIO_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve --demo printed no URL within 90 s:\n${output}`)), 90_000);
+    child.stdout!.on('data', (chunk: string) => {
+      output += chunk;
+      const match = /serving at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`serve --demo exited (${code ?? signal}) before serving:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      }),
+  };
+}

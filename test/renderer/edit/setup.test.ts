@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { generateBlocker } from '../../../src/renderer/src/edit/setup';
+import { scoreBlankReason } from '../../../src/renderer/src/edit/ResultTile';
+
+describe('generateBlocker', () => {
+  const ready = { models: 1, sources: 2, targets: 2, modeSets: 1, imageSizeError: null };
+  it('says why Generate is disabled, the first missing thing first', () => {
+    expect(generateBlocker(ready)).toBeNull();
+    expect(generateBlocker({ ...ready, models: 0 })).toMatch(/Import a model first \(Models view\)/);
+    expect(generateBlocker({ ...ready, imageSizeError: 'Enter the image size' })).toBe('Enter the image size');
+    expect(generateBlocker({ ...ready, sources: 0 })).toMatch(/source photo/);
+    expect(generateBlocker({ ...ready, targets: 0 })).toMatch(/target photo/);
+    expect(generateBlocker({ ...ready, modeSets: 0 })).toMatch(/mode/);
+  });
+});
+
+describe('scoreBlankReason', () => {
+  it('explains a blank score from the scorer’s notes, or that scoring was off', () => {
+    expect(scoreBlankReason(null)).toMatch(/Scores off/);
+    expect(scoreBlankReason({ identity: null, emotion: 0.5, landmarkError: 1, notes: ['identity: no face embedding model (Settings → Models)'] })).toBe('identity: no face embedding model (Settings → Models)');
+    expect(scoreBlankReason({ identity: null, emotion: null, landmarkError: null, notes: [] })).toMatch(/missing or found no face/);
+  });
+});
