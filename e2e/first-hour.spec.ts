@@ -3,10 +3,11 @@
 // with keyboard use (arrow keys on its sliders never step the photo behind the dialog); the 3D
 // viewport over the photo; importing the 64-px fixture checkpoint from the server-side file
 // browser and giving its image size once; a failed 2 × 2 expression transfer that shows its
-// reason where it failed; the same transfer done; the labelled grid PNG; and a short
+// reason where it failed; the same transfer done; the labelled grid PNG; the edited head
+// exported with the photo's texture (glb); and a short
 // fine-tune whose dialog takes the image size kept with the model. Screenshots of every stage
 // are saved under test-results/e2e/ (the test's output folder) and attached to the report.
-import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import sharp from 'sharp';
@@ -204,9 +205,19 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
       const zoom = page.getByRole('dialog', { name: /^Result \d+: exp$/ });
       await expect(zoom.getByTestId('provenance-photos')).toContainText('synthetic-demo-head-01');
       await expect(zoom.getByTestId('score-blank-reason')).toContainText('Scores off');
+      // the edited head with the photo's texture, as a binary glTF with the texture embedded
+      const exportGroup = zoom.getByRole('group', { name: 'Export textured head' });
+      const glbDownload = page.waitForEvent('download', { timeout: 120_000 });
+      await exportGroup.getByTestId('export-textured-head').click();
+      const glbFile = join(testInfo.outputPath(), (await glbDownload).suggestedFilename());
+      await (await glbDownload).saveAs(glbFile);
+      const glb = readFileSync(glbFile);
+      expect(glbFile).toMatch(/\.glb$/);
+      expect(glb.readUInt32LE(0)).toBe(0x46546c67); // 'glTF'
+      expect(glb.readUInt32LE(8)).toBe(glb.length);
+      expect(glb.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true); // the PNG texture
+      await snap(page, testInfo, '09-textured-head-export');
       await zoom.getByRole('button', { name: 'Close' }).click();
-      // >>> textured head export: the lead adds the export engineer's step here (export the fitted
-      // >>> head with the photo's texture from this result / the photo detail, check OBJ+MTL+PNG and glTF)
     });
 
     await test.step('Edit keeps its state across navigation', async () => {
