@@ -153,10 +153,14 @@ export class Trainer {
     });
   }
 
-  /** The trained parameters (by state-dict key), e.g. to export the personalised model. */
+  /**
+   * The trained parameters and the updated buffers (BatchNorm running statistics), by
+   * state-dict key: what differs from the base model, e.g. to register the personalised model.
+   */
   trainedParameters(): StateDict {
     const out: StateDict = new Map();
     for (const { key } of this.graph.parameters) out.set(key, this.runner.tensor(key));
+    for (const { key } of this.graph.buffers) out.set(key, this.runner.tensor(key));
     return out;
   }
 }
