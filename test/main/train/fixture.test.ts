@@ -9,7 +9,7 @@ import { TrainStepRunner } from '../../../src/main/train/runner';
 import { trainingTables } from '../../../src/main/train/schedule';
 import { buildTrainStep, upstreamP2, upstreamSchedule } from '../../../src/main/train/trainStep';
 import { upstreamAdam } from '../../../src/main/train/adam';
-import { isTrainingFixture, parameterUpdateChecks, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
+import { isTrainingFixture, parameterUpdateChecks, trainingOverrides, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
 import { sharedPath } from '../../helpers/shared';
 
 // One stage-2 train step of the 64-px fixture model (upstream PyTorch 1.13, CPU) against ours.
@@ -128,4 +128,26 @@ describe('update-relative parameter checks', () => {
     // and a float32 rounding of the update passes
     expect(parameterUpdateChecks(before, scaled(1 + 1e-6), reference, gradients).every((c) => c.ok)).toBe(true);
   });
+});
+
+describe('training verifier with architecture overrides', () => {
+  const dir = sharedPath('fixtures', 'diffusionrig-a');
+
+  it('maps the verify-fixture shorthands onto UNet overrides', () => {
+    expect(trainingOverrides({ numHeadChannels: 32, newAttentionOrder: true, overrides: { unet: { numHeads: 4 } } })).toEqual({ unet: { numHeads: 4, numHeadChannels: 32, useNewAttentionOrder: true } });
+  });
+
+  // with one head QKVAttention and QKVAttentionLegacy compute the same thing, so the fixture
+  // (legacy order, one head) must still match when the new order is forced
+  it('runs the new attention order through the train step and matches with one head', async () => {
+    const checks = await verifyTrainingFixture(dir, { newAttentionOrder: true });
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+  }, 120_000);
+
+  it('builds the heads an override asks for (two 32-channel heads no longer match a one-head reference)', async () => {
+    const checks = await verifyTrainingFixture(dir, { numHeadChannels: 32 });
+    expect(checks.find((c) => c.name === 'train_grad_norm_preclip')!.ok).toBe(false);
+    expect(checks.filter((c) => c.name.startsWith('grad/') && !c.ok).length).toBeGreaterThan(100);
+    expect(checks.filter((c) => c.name.startsWith('buffer/')).every((c) => c.ok)).toBe(true); // the encoder is untouched
+  }, 120_000);
 });
