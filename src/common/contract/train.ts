@@ -17,6 +17,8 @@ export const finetuneParamsSchema = z.object({
   seed: z.number().int().nonnegative().default(0),
   /** Steps between saved run states (what a resume continues from). */
   checkpointInterval: z.number().int().positive().default(500),
+  /** Minutes between saved run states; whichever of this and checkpointInterval comes first. */
+  checkpointMinutes: z.number().positive().max(24 * 60).default(10),
   /** Training size when the model's own cannot be told from its channel multipliers. */
   imageSize: z.number().int().positive().max(1024).optional(),
   /** Name of the personalised model (default: "<base> · album <id>"). */
@@ -53,5 +55,5 @@ export interface FinetuneJobResult {
 
 export const trainContract = {
   /** Starts stage-2 fine-tuning of a model on an album as a 'finetune' job. */
-  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, precision: true })),
+  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true })),
 };

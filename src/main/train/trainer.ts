@@ -12,6 +12,7 @@ import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
 import type { RandomState } from './random';
 import { ResumableRandom } from './random';
+import { writeSafetensorsDurably } from './stateFile';
 import type { StepResult } from './runner';
 import { TrainStepRunner } from './runner';
 import type { TrainStepGraph, TrainStepOptions } from './trainStep';
@@ -141,16 +142,28 @@ export class Trainer {
     return this.runner.step({ x0, physical, timesteps, noise, dropoutMasks }, this.settings.learningRate);
   }
 
-  /** The whole run state as safetensors bytes. */
-  saveState(): Uint8Array {
-    const tensors = this.runner.exportState();
+  /** The whole run state as safetensors bytes (one copy of every tensor; see writeState for files). */
+  saveState(extra: Record<string, string> = {}): Uint8Array {
+    return writeSafetensors(this.runner.stateViews(), this.stateMetadata(extra));
+  }
+
+  /**
+   * Writes the whole run state to `path` atomically and durably (stateFile.ts), straight from
+   * the tensors' memory: no copy of the state is made. `extra` adds metadata (e.g. the loss curve).
+   */
+  async writeState(path: string, extra: Record<string, string> = {}): Promise<void> {
+    await writeSafetensorsDurably(path, this.runner.stateViews(), this.stateMetadata(extra));
+  }
+
+  private stateMetadata(extra: Record<string, string>): Record<string, string> {
     const sampler: SamplerState = { random: this.random.state, order: this.order, cursor: this.cursor };
-    return writeSafetensors(tensors, {
+    return {
+      ...extra,
       format: trainStateFormat,
       sampler: JSON.stringify(sampler),
       lossScale: String(this.runner.lossScale),
       settings: JSON.stringify(this.settings),
-    });
+    };
   }
 
   /**
@@ -166,7 +179,7 @@ export class Trainer {
 }
 
 /** Parses a training-state file; errors name the file. */
-export function readTrainState(bytes: Uint8Array, path: string): { tensors: StateDict; sampler: SamplerState; lossScale?: number; settings: TrainerSettings } {
+export function readTrainState(bytes: Uint8Array, path: string): { tensors: StateDict; sampler: SamplerState; lossScale?: number; settings: TrainerSettings; metadata: Record<string, string> } {
   const file = readSafetensors(bytes, path);
   if (file.metadata.format !== trainStateFormat) throw new Error(`${path}: not a Rig Studio training state (format ${file.metadata.format ?? 'missing'})`);
   if (!file.stateDict.has(trainIo.step)) throw new Error(`${path}: training state has no ${trainIo.step}`);
@@ -182,5 +195,5 @@ export function readTrainState(bytes: Uint8Array, path: string): { tensors: Stat
     if (key.startsWith('adam.m.') && !file.stateDict.has(momentNames(key.slice('adam.m.'.length)).v)) throw new Error(`${path}: ${key} has no matching second moment`);
   }
   const lossScale = file.metadata.lossScale === undefined ? undefined : Number(file.metadata.lossScale);
-  return { tensors: file.stateDict, sampler, lossScale, settings };
+  return { tensors: file.stateDict, sampler, lossScale, settings, metadata: file.metadata };
 }

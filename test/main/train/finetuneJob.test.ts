@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
@@ -70,13 +71,18 @@ describe('finetune job on a synthetic album', () => {
 
   it('stops on a restart mid-run and, resumed, ends with the same model', async () => {
     const job = t.runner.start('finetune', { albumId, modelId, ...params, name: 'resumed' });
-    await new Promise<void>((resolve) => {
+    // quit once the step-2 state file is on disk (a step's message can be overwritten before a
+    // poll sees it: the CPU session runs on this thread); give up if the job ends first
+    const stateFile = join(t.project.paths.derived, 'train', `job-${job.id}`, 'state.safetensors');
+    await new Promise<void>((resolve, reject) => {
       const check = setInterval(() => {
-        if (t.runner.get(job.id).message.startsWith('step 2/')) {
+        const state = t.runner.get(job.id).state;
+        if (existsSync(stateFile) || (state !== 'running' && state !== 'queued')) {
           clearInterval(check);
-          resolve();
+          if (existsSync(stateFile)) resolve();
+          else reject(new Error(`the job ended (${state}) before it saved a state`));
         }
-      }, 5);
+      }, 2);
     });
     await t.reopen(); // the app quits: the running job is left interrupted
     wire();
