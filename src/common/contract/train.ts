@@ -25,6 +25,8 @@ export const finetuneParamsSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   /** 'mixed-float16': float16 UNet, float32 master weights, loss scaling (for GPU providers). */
   precision: z.enum(['float32', 'mixed-float16']).default('float32'),
+  /** Recompute each UNet block's activations in the backward pass (upstream's use_checkpoint): about half the memory, ~1.3× the step time, same result. */
+  recompute: z.boolean().default(false),
 });
 export type FinetuneParams = z.infer<typeof finetuneParamsSchema>;
 
@@ -55,5 +57,5 @@ export interface FinetuneJobResult {
 
 export const trainContract = {
   /** Starts stage-2 fine-tuning of a model on an album as a 'finetune' job. */
-  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true })),
+  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true, recompute: true })),
 };

@@ -43,6 +43,7 @@ export function finetuneSettings(params: FinetuneParams, imageSize: number): Fin
     checkpointInterval: params.checkpointInterval,
     checkpointMinutes: params.checkpointMinutes,
     precision: params.precision,
+    recompute: params.recompute,
   };
 }
 

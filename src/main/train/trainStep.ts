@@ -25,7 +25,7 @@ import type { StateDict } from '../checkpoint/state-dict';
 import { addGradients } from '../nn/autodiff';
 import { GraphBuilder } from '../nn/builder';
 import { convertGraphToFloat16 } from '../nn/float16';
-import type { Graph, Shape, Value } from '../nn/ir';
+import type { Graph, Node, Shape, Value } from '../nn/ir';
 import type { DiffusionRigConfig } from '../models/config';
 import type { ParameterSource, TrainingHooks } from '../models/layers';
 import { recordBatchStatistics } from '../models/layers';
@@ -82,6 +82,32 @@ export interface TrainStepOptions {
   precision?: 'float32' | 'mixed-float16';
   /** Also output `grad.<key>` (pre-clip gradients), for verification. */
   exposeGradients?: boolean;
+  /**
+   * Activation recomputation (upstream's use_checkpoint): the backward pass recomputes each
+   * UNet ResBlock's and attention block's inner activations from the block's input instead of
+   * keeping them from the forward pass. Same gradients, less memory, about one more forward.
+   */
+  recompute?: boolean;
+}
+
+/**
+ * The recomputation segment of a UNet node: the ResBlock or attention block (upstream module
+ * `input_blocks.i.j`, `middle_block.j`, `output_blocks.i.j`) its name lies in, when that block
+ * has GroupNorm layers (in_layers/out_layers or norm); plain convolutions and resamplers are
+ * not worth recomputing.
+ */
+export function unetBlockSegments(graph: Graph): (node: Node) => string | undefined {
+  const blockOf = (name: string) => /(?:^|[./])((?:input_blocks|output_blocks)\.\d+\.\d+|middle_block\.\d+)(?=[./])/.exec(name)?.[1];
+  const normalised = new Set<string>();
+  for (const node of graph.nodes) {
+    const block = blockOf(node.name);
+    if (block && /\.(in_layers|out_layers|norm)\.?\d*\//.test(node.name)) normalised.add(block);
+  }
+  return (node) => {
+    if (node.name.startsWith('grad/')) return undefined;
+    const block = blockOf(node.name);
+    return block && normalised.has(block) ? block : undefined;
+  };
 }
 
 /** A dropout site: its mask input (values 0 or 1/(1−rate)). */
@@ -247,7 +273,12 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   const loss = b.reduceMean(lossPerItem, [0], false);
 
   const seed = lossScale ? b.identity(lossScale) : undefined;
-  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw' });
+  const segments = options.recompute ? unetBlockSegments(b.graph) : undefined;
+  if (segments && !b.graph.nodes.some((node) => segments(node) !== undefined)) {
+    // the float16 conversion (nn/float16.ts) renames nodes, and blocks are told by name
+    throw new Error(`activation recomputation found no UNet block in the ${precision} train step${precision === 'mixed-float16' ? ' (the float16 conversion does not keep node names yet); train with float32 or without recomputation' : ''}`);
+  }
+  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw', recompute: segments });
   const slots = trainableValues.map((param) => {
     let grad = grads.get(param)!;
     if (lossScale) grad = b.div(grad, lossScale);

@@ -36,6 +36,8 @@ export interface TrainerSettings {
   diffusionSteps?: number;
   adam?: AdamConfig;
   precision?: 'float32' | 'mixed-float16';
+  /** Activation recomputation in the backward pass (upstream's use_checkpoint): less memory, same result. */
+  recompute?: boolean;
 }
 
 /** Marks our training-state files. */
@@ -90,9 +92,10 @@ export class Trainer {
       schedule: { kind: 'linear', steps: settings.diffusionSteps ?? 1000 },
       adam: settings.adam,
       precision: settings.precision,
+      recompute: settings.recompute,
       ...options.graph,
     });
-    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}`;
+    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}`;
     // a backend that turns graphs into float16 on GPU providers would also turn the master
     // weights and Adam into float16: hand it bytes, which it runs as they are
     const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)));
