@@ -54,6 +54,11 @@ export class TrainStepRunner {
     readonly graph: TrainStepGraph,
     initial: StateDict,
   ) {
+    // Inputs are only read by onnxruntime, and every step replaces them by its outputs, so the
+    // state starts as views: of `initial` (no copy of the parameters) and, for fresh moments, of
+    // one shared zero buffer as long as the largest parameter (instead of 2 × all parameters).
+    const largest = graph.parameters.reduce((n, { shape }) => Math.max(n, shape.reduce((a, d) => a * d, 1)), 0);
+    let zeros: Float32Array | undefined;
     for (const { key, shape } of graph.parameters) {
       const tensor = initial.get(key);
       if (!tensor) throw new Error(`train state: no value for parameter ${key}`);
@@ -61,7 +66,8 @@ export class TrainStepRunner {
       const names = momentNames(key);
       for (const name of [names.m, names.v]) {
         const moment = initial.get(name);
-        this.state.set(name, moment ? toOrt(moment, name) : new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]));
+        zeros ??= moment ? undefined : new Float32Array(largest);
+        this.state.set(name, moment ? toOrt(moment, name) : new ort.Tensor('float32', zeros!.subarray(0, shape.reduce((a, d) => a * d, 1)), [...shape]));
       }
     }
     for (const { key, dtype } of graph.buffers) {
@@ -153,11 +159,12 @@ export class TrainStepRunner {
   }
 }
 
+/** A view of `tensor` as an onnxruntime input (not a copy: see the constructor). */
 function toOrt(tensor: Tensor, name: string, dtype: 'float32' | 'int64' = 'float32'): ort.Tensor {
   if (tensor.dtype !== dtype) throw new Error(`train state: ${name} is ${tensor.dtype}, expected ${dtype}`);
   return dtype === 'int64'
-    ? new ort.Tensor('int64', (tensor.data as BigInt64Array).slice(), [...tensor.shape])
-    : new ort.Tensor('float32', (tensor.data as Float32Array).slice(), [...tensor.shape]);
+    ? new ort.Tensor('int64', tensor.data as BigInt64Array, [...tensor.shape])
+    : new ort.Tensor('float32', tensor.data as Float32Array, [...tensor.shape]);
 }
 
 function maskTensor(site: DropoutSite, masks: ReadonlyMap<string, Float32Array> | undefined): ort.Tensor {
