@@ -51,6 +51,9 @@ interface SamplerState {
 
 /** A training run on the ONNX backend. */
 export class Trainer {
+  /** Batch, noise and dropout-mask buffers, reused by every step. */
+  private readonly buffers = new Map<string, Float32Array>();
+
   private constructor(
     readonly graph: TrainStepGraph,
     readonly runner: TrainStepRunner,
@@ -121,8 +124,15 @@ export class Trainer {
     const { batchSize: n, imageSize: size } = this.settings;
     const imageLength = 3 * size * size;
     const physicalLength = this.pairs[0].physical.length;
-    const x0 = new Float32Array(n * imageLength);
-    const physical = new Float32Array(n * physicalLength);
+    // the batch buffers are reused from step to step: the CPU session reads them during the
+    // (synchronous) run and keeps nothing
+    const buffer = (name: string, length: number) => {
+      let b = this.buffers.get(name);
+      if (!b) this.buffers.set(name, (b = new Float32Array(length)));
+      return b;
+    };
+    const x0 = buffer(trainIo.x0, n * imageLength);
+    const physical = buffer(trainIo.physical, n * physicalLength);
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {
         this.order = this.random.permutation(this.pairs.length);
@@ -134,12 +144,14 @@ export class Trainer {
     }
     const steps = this.settings.diffusionSteps ?? 1000;
     const timesteps = BigInt64Array.from({ length: n }, () => BigInt(this.random.integer(steps)));
-    const noise = this.random.fillNormal(new Float32Array(n * imageLength));
+    const noise = this.random.fillNormal(buffer(trainIo.noise, n * imageLength));
     const dropoutMasks = new Map<string, Float32Array>();
     for (const site of this.graph.dropout) {
-      const mask = new Float32Array(site.shape.reduce((a, d) => a * d, 1));
+      const mask = buffer(site.input, site.shape.reduce((a, d) => a * d, 1));
       const keep = 1 / (1 - site.rate);
-      for (let i = 0; i < mask.length; i++) mask[i] = this.random.uniform() < site.rate ? 0 : keep;
+      // uniform() < rate on the 32-bit word itself (the same draws, without the division)
+      const threshold = site.rate * 4294967296;
+      for (let i = 0; i < mask.length; i++) mask[i] = this.random.nextUint32() < threshold ? 0 : keep;
       dropoutMasks.set(site.input, mask);
     }
     return this.runner.step({ x0, physical, timesteps, noise, dropoutMasks }, this.settings.learningRate);
