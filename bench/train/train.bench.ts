@@ -1,110 +1,175 @@
 /**
- * Stage-2 training speed: time per train step (forward, backward, clip, Adam in one
- * session.run) and peak RSS, for the 64-px fixture configuration (32 channels, mult 1,2,2,
- * batch 2, random weights) and, with BENCH_TRAIN_256=1, upstream's default 256-px
- * configuration at batch 1 (about 133M trained parameters; several minutes on 2 cores).
- * The reference measured in the same run is the forward-only UNet pass of the same model and
- * batch (as sampling runs it); the ratio train step / forward pass is what to compare across
- * machines. Prints; asserts nothing.
+ * Stage-2 training against upstream, measured in the same run on the same machine: for each
+ * case it runs upstream's own stage-2 step (PyTorch via Debian's python3-torch and
+ * ../shared/reference/upstream_train_step.py: encoder frozen, whole model in train mode,
+ * dropout 0.1, P2-weighted ε-MSE, clip 1.0, Adam) and then ours (Trainer: batch drawing,
+ * noise, dropout masks, forward, backward, clip and Adam in one session.run) at the same size,
+ * batch and thread count (OMP_NUM_THREADS = our intra-op threads), and prints step time and
+ * peak RSS for both and their ratios. Each of our variants runs in a process of its own (this
+ * file again, under BENCH_TRAIN_CHILD), so its peak RSS is its own; that process also holds
+ * vitest (~150 MB), as upstream's holds the Python interpreter and torch.
  *
- *   npx vitest run --config bench/train/vitest.config.ts
+ *   npx vitest run --config bench/train/vitest.config.ts                   # 64 px, batch 2
+ *   BENCH_TRAIN_256=1 npx vitest run --config bench/train/vitest.config.ts # 256 px, batch 1 instead
  *
- * Environment: BENCH_TRAIN_256=1, BENCH_STEPS (timed steps, default 5), BENCH_PROVIDERS
- * (e.g. "cuda,cpu"; default every provider of the table this build has), BENCH_THREADS,
- * BENCH_OPT ('all' | 'basic', default 'basic').
+ * Both use upstream's default architecture at that size (128 channels, dropout 0.1).
+ *
+ * Prints a side-by-side table; last line `train 256px b1: step N× PyTorch, peak RSS M× PyTorch`.
+ * Environment: BENCH_STEPS (timed steps after one warm-up, default 2 as upstream's script),
+ * BENCH_THREADS (default: the CPU count), BENCH_RECOMPUTE=0 to skip the recomputation
+ * variant, BENCH_PYTHON (default /usr/bin/python3), BENCH_REFERENCE (default
+ * ../shared/reference). Prints; asserts nothing.
  */
-import * as ort from 'onnxruntime-node';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'vitest';
-import type { DiffusionRigConfig } from '../../src/main/models/config';
-import { configFromUpstream, defaultConfig } from '../../src/main/models/config';
+import { defaultConfig } from '../../src/main/models/config';
 import { unetGraph } from '../../src/main/models/diffusionrig';
-import type { ProviderName } from '../../src/main/nn/backend';
-import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
-import { serializeGraph } from '../../src/main/nn/serialize';
+import { OnnxBackend } from '../../src/main/nn/backend';
 import { randomWeights } from '../../src/main/train/init';
 import { ResumableRandom } from '../../src/main/train/random';
-import { TrainStepRunner } from '../../src/main/train/runner';
-import { buildTrainStep } from '../../src/main/train/trainStep';
+import { Trainer } from '../../src/main/train/trainer';
 
-const steps = Number(process.env.BENCH_STEPS ?? 5);
-const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
-const optimisation = (process.env.BENCH_OPT ?? 'basic') as 'all' | 'basic';
+const steps = Number(process.env.BENCH_STEPS ?? 2);
+const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
+const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+const referenceDir = process.env.BENCH_REFERENCE ?? join(process.cwd(), '..', 'shared', 'reference');
 
-function available(): ProviderName[] {
-  if (process.env.BENCH_PROVIDERS) return parseProviderList(process.env.BENCH_PROVIDERS);
-  const built = new Set(ort.listSupportedBackends().map((b) => b.name));
-  return defaultProviderOrder.filter((p) => built.has(providers[p].ortName));
+interface Case {
+  size: number;
+  batch: number;
+  recompute: boolean;
 }
 
-const rssMb = () => process.resourceUsage().maxRSS / 1024;
+interface Measured {
+  stepSeconds: number;
+  forwardSeconds: number;
+  peakRssMb: number;
+  detail?: string;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function timed(run: () => Promise<unknown>, count: number): Promise<{ first: number; median: number }> {
-  let start = performance.now();
-  await run();
-  const first = (performance.now() - start) / 1000;
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    start = performance.now();
-    await run();
-    times.push((performance.now() - start) / 1000);
-  }
-  return { first, median: median(times) };
-}
-
-async function benchConfig(label: string, config: DiffusionRigConfig, batch: number, imageSize: number): Promise<void> {
+/** Ours, in this process (the child). */
+async function measureOurs({ size, batch, recompute }: Case): Promise<Measured> {
+  const config = defaultConfig(size); // upstream's defaults: 128 channels, dropout 0.1
   const weights = randomWeights(config, 3);
   const random = new ResumableRandom(7);
-  const x0 = random.fillNormal(new Float32Array(batch * 3 * imageSize * imageSize)).map((v) => Math.tanh(v));
-  const physical = random.fillNormal(new Float32Array(batch * 9 * imageSize * imageSize));
-  const noise = random.fillNormal(new Float32Array(batch * 3 * imageSize * imageSize));
-  const latent = random.fillNormal(new Float32Array(batch * config.unet.latentDim));
-  const timesteps = BigInt64Array.from({ length: batch }, (_, i) => BigInt(100 + 400 * i));
-  for (const provider of available()) {
-    const backend = new OnnxBackend({ providers: [provider], intraOpThreads: threads, graphOptimizationLevel: optimisation });
-    try {
-      // reference: forward-only UNet pass (as sampling runs it)
-      const forward = await backend.load('forward', () => unetGraph(config, { kind: 'initializers', stateDict: weights }, { batch, imageSize }));
-      const feeds = {
-        x: { dtype: 'float32' as const, shape: [batch, 3, imageSize, imageSize], data: noise },
-        timesteps: { dtype: 'float32' as const, shape: [batch], data: Float32Array.from(timesteps, Number) },
-        physical: { dtype: 'float32' as const, shape: [batch, 9, imageSize, imageSize], data: physical },
-        latent: { dtype: 'float32' as const, shape: [batch, config.unet.latentDim], data: latent },
-      };
-      const reference = await timed(() => forward.run(feeds), steps);
-      await backend.dispose('forward');
-      const forwardRss = rssMb();
-
-      const built = performance.now();
-      const graph = buildTrainStep({ config, stateDict: weights, batch, imageSize, dropout: false });
-      const buildSeconds = (performance.now() - built) / 1000;
-      const created = performance.now();
-      // bytes, so a GPU backend does not convert the optimiser to float16 (Trainer does the same)
-      const session = await backend.load('train', () => serializeGraph(graph.graph));
-      const createSeconds = (performance.now() - created) / 1000;
-      const runner = new TrainStepRunner(session, graph, weights);
-      const trained = graph.parameters.reduce((n, p) => n + p.shape.reduce((a, d) => a * d, 1), 0);
-      const step = await timed(() => runner.step({ x0, physical, timesteps, noise }, 1e-5), steps);
-      console.log(
-        `[${session.provider}] ${label}, batch ${batch}: train step ${step.median.toFixed(3)} s (median of ${steps}; first ${step.first.toFixed(2)} s), ` +
-          `forward-only UNet pass ${reference.median.toFixed(3)} s → ratio ${(step.median / reference.median).toFixed(2)}×; ` +
-          `${(trained / 1e6).toFixed(1)}M trained parameters, ${graph.graph.nodes.length} nodes (built in ${buildSeconds.toFixed(1)} s, session ${createSeconds.toFixed(1)} s, opt '${optimisation}'); ` +
-          `peak RSS ${forwardRss.toFixed(0)} MB after the forward pass, ${rssMb().toFixed(0)} MB after training`,
-      );
-    } catch (error) {
-      console.log(`[${provider}] ${label}: skipped: ${(error as Error).message.split('\n')[0]}`);
-    } finally {
-      await backend.disposeAll();
+  const pairs = Array.from({ length: batch }, () => ({
+    image: random.fillNormal(new Float32Array(3 * size * size)).map(Math.tanh),
+    physical: random.fillNormal(new Float32Array(9 * size * size)),
+  }));
+  const backend = new OnnxBackend({ providers: ['cpu'], intraOpThreads: threads, graphOptimizationLevel: 'basic', float16: 'never' });
+  try {
+    const created = performance.now();
+    const trainer = await Trainer.create({ backend, config, weights, pairs, settings: { batchSize: batch, learningRate: 1e-5, seed: 1, imageSize: size, recompute } });
+    const setup = (performance.now() - created) / 1000;
+    await trainer.step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const start = performance.now();
+      await trainer.step();
+      times.push((performance.now() - start) / 1000);
     }
+    await backend.dispose(`train-step:${batch}x${size}:float32${recompute ? ':recompute' : ''}`);
+    // forward-only UNet pass, after training as upstream's script does it
+    const forward = await backend.load('forward', () => unetGraph(config, { kind: 'initializers', stateDict: weights }, { batch, imageSize: size }));
+    const stack = (parts: Float32Array[]) => {
+      const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
+      return out;
+    };
+    const feeds = {
+      x: { dtype: 'float32' as const, shape: [batch, 3, size, size], data: stack(pairs.map((p) => p.image)) },
+      timesteps: { dtype: 'float32' as const, shape: [batch], data: new Float32Array(batch).fill(500) },
+      physical: { dtype: 'float32' as const, shape: [batch, 9, size, size], data: stack(pairs.map((p) => p.physical)) },
+      latent: { dtype: 'float32' as const, shape: [batch, config.unet.latentDim], data: random.fillNormal(new Float32Array(batch * config.unet.latentDim)) },
+    };
+    await forward.run(feeds);
+    const start = performance.now();
+    await forward.run(feeds);
+    const forwardSeconds = (performance.now() - start) / 1000;
+    return {
+      stepSeconds: median(times),
+      forwardSeconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      detail: `${trainer.graph.graph.nodes.length} nodes, setup ${setup.toFixed(1)} s, steps ${times.map((t) => t.toFixed(2)).join(' ')} s`,
+    };
+  } finally {
+    await backend.disposeAll();
   }
 }
 
-it('stage-2 train step (prints timings)', async () => {
-  const fixtureConfig = configFromUpstream({
-    image_size: 64, num_channels: 32, num_res_blocks: 1, channel_mult: '1,2,2', attention_resolutions: '16',
-    dropout: 0, latent_dim: 64, in_channels: 12, encoder_type: 'resnet18',
+/** Ours, in a fresh process (so the peak RSS is this variant's alone). */
+function runOurs(c: Case): Measured {
+  const vitest = join(process.cwd(), 'node_modules', 'vitest', 'vitest.mjs');
+  const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'bench/train/vitest.config.ts'], {
+    env: { ...process.env, BENCH_TRAIN_CHILD: JSON.stringify(c) },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
   });
-  await benchConfig('64 px fixture config (32 ch, mult 1,2,2)', fixtureConfig, 2, 64);
-  if (process.env.BENCH_TRAIN_256 === '1') await benchConfig('256 px default config (128 ch)', defaultConfig(256), 1, 256);
-  console.log(`peak RSS ${rssMb().toFixed(0)} MB`);
+  const line = /BENCH_RESULT (\{.*\})/.exec(run.stdout ?? '')?.[1];
+  if (!line) throw new Error(`our ${c.size}-px run printed no result (exit ${run.status}):\n${(run.stdout ?? '').slice(-2000)}\n${(run.stderr ?? '').slice(-2000)}`);
+  return JSON.parse(line) as Measured;
+}
+
+/** Upstream's PyTorch step at the same size, batch and thread count. */
+function runUpstream(size: number, batch: number): Measured {
+  const script = join(referenceDir, 'upstream_train_step.py');
+  const upstream = join(referenceDir, 'diffusion-rig');
+  if (!existsSync(script) || !existsSync(upstream)) throw new Error(`${script} or ${upstream} not found (set BENCH_REFERENCE)`);
+  const run = spawnSync(python, [script, upstream, String(size), String(batch), String(steps)], {
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
+  if (run.error) throw new Error(`${python}: ${run.error.message} (install python3-torch)`);
+  const line = (run.stdout ?? '').trim().split('\n').at(-1) ?? '';
+  let parsed: { step_s_median: number; forward_s: number; peak_rss_mb: number; threads: number; step_s_all: number[] };
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    throw new Error(`upstream_train_step.py printed no result (exit ${run.status}):\n${(run.stderr ?? '').slice(-2000)}`);
+  }
+  return { stepSeconds: parsed.step_s_median, forwardSeconds: parsed.forward_s, peakRssMb: parsed.peak_rss_mb, detail: `torch threads ${parsed.threads}, steps ${parsed.step_s_all.map((t) => t.toFixed(2)).join(' ')} s` };
+}
+
+const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+it('stage-2 train step against upstream PyTorch (prints)', async () => {
+  const child = process.env.BENCH_TRAIN_CHILD;
+  if (child) {
+    console.log(`BENCH_RESULT ${JSON.stringify(await measureOurs(JSON.parse(child) as Case))}`);
+    return;
+  }
+  // the 256-px case alone with BENCH_TRAIN_256=1 (each case costs minutes on 2 cores)
+  const cases = process.env.BENCH_TRAIN_256 === '1' ? [{ size: 256, batch: 1 }] : [{ size: 64, batch: 2 }];
+  let summary = '';
+  let recomputeSummary = '';
+  for (const { size, batch } of cases) {
+    const upstream = runUpstream(size, batch);
+    const ours = runOurs({ size, batch, recompute: false });
+    const recomputed = process.env.BENCH_RECOMPUTE === '0' ? undefined : runOurs({ size, batch, recompute: true });
+    const rows: [string, string, string, string][] = [
+      ['one train step', `${upstream.stepSeconds.toFixed(2)} s`, `${ours.stepSeconds.toFixed(2)} s`, x(ours.stepSeconds, upstream.stepSeconds)],
+      ['peak RSS', `${(upstream.peakRssMb / 1024).toFixed(2)} GB`, `${(ours.peakRssMb / 1024).toFixed(2)} GB`, x(ours.peakRssMb, upstream.peakRssMb)],
+      ['forward-only UNet pass', `${upstream.forwardSeconds.toFixed(2)} s`, `${ours.forwardSeconds.toFixed(2)} s`, x(ours.forwardSeconds, upstream.forwardSeconds)],
+      ['train step / forward', x(upstream.stepSeconds, upstream.forwardSeconds), x(ours.stepSeconds, ours.forwardSeconds), ''],
+    ];
+    if (recomputed) {
+      rows.push(['step, recomputation', '', `${recomputed.stepSeconds.toFixed(2)} s`, `${x(recomputed.stepSeconds, upstream.stepSeconds)} (${x(recomputed.stepSeconds, ours.stepSeconds)} ours)`]);
+      rows.push(['peak RSS, recomputation', '', `${(recomputed.peakRssMb / 1024).toFixed(2)} GB`, x(recomputed.peakRssMb, upstream.peakRssMb)]);
+    }
+    console.log(`\n${size} px, batch ${batch}, ${threads} threads (upstream: ${upstream.detail}; ours: ${ours.detail}${recomputed ? `; recomputation: ${recomputed.detail}` : ''})`);
+    console.log('| | upstream PyTorch | Rig Studio | ratio |\n|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    summary = `train ${size}px b${batch}: step ${x(ours.stepSeconds, upstream.stepSeconds)} PyTorch, peak RSS ${x(ours.peakRssMb, upstream.peakRssMb)} PyTorch`;
+    recomputeSummary = recomputed
+      ? `train ${size}px b${batch} with recomputation: step ${x(recomputed.stepSeconds, upstream.stepSeconds)} PyTorch (${x(recomputed.stepSeconds, ours.stepSeconds)} without), peak RSS ${x(recomputed.peakRssMb, upstream.peakRssMb)} PyTorch`
+      : '';
+  }
+  if (recomputeSummary) console.log(recomputeSummary);
+  console.log(summary);
 });

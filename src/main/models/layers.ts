@@ -97,6 +97,34 @@ export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string
   }));
 }
 
+/** The batch statistics of one train-mode BatchNorm, as a recorder sees them. */
+export interface BatchStatistics {
+  /** The module's state-dict prefix, e.g. `bn1` (inside the builder's scope). */
+  name: string;
+  /** [C] batch mean. */
+  mean: Value;
+  /** [C] biased batch variance (what the normalisation uses). */
+  variance: Value;
+  /** Values per channel the statistics are taken over (N·H·W), for the unbiased correction. */
+  count: number;
+  /** The module's running statistics as the parameter source gave them. */
+  runningMean: Value;
+  runningVar: Value;
+}
+
+const batchStatisticsRecorders = new WeakMap<GraphBuilder, (statistics: BatchStatistics) => void>();
+
+/**
+ * Calls `recorder` for every batch-statistics BatchNorm built on `b` from now on (until the
+ * returned function is called), so a training graph can update the running statistics as
+ * torch does in train mode. A hook on the builder rather than a model option keeps the model
+ * definitions (resnet.ts) unaware of training.
+ */
+export function recordBatchStatistics(b: GraphBuilder, recorder: (statistics: BatchStatistics) => void): () => void {
+  batchStatisticsRecorders.set(b, recorder);
+  return () => batchStatisticsRecorders.delete(b);
+}
+
 /**
  * torch BatchNorm2d (eps 1e-5). Eval mode uses the running statistics; `batchStatistics`
  * normalises with the batch's own mean and biased variance, as a module in train mode does
@@ -111,8 +139,11 @@ export function batchNorm(b: GraphBuilder, params: ParameterSource, name: string
   return b.scope(name, () => {
     if (batchStatistics) {
       const axes = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
-      const centred = b.sub(x, b.reduceMean(x, axes));
+      const mean = b.reduceMean(x, axes);
+      const centred = b.sub(x, mean);
       const variance = b.reduceMean(b.mul(centred, centred), axes);
+      const count = axes.reduce((a, axis) => a * x.shape[axis], 1);
+      batchStatisticsRecorders.get(b)?.({ name, mean: b.reshape(mean, [channels]), variance: b.reshape(variance, [channels]), count, runningMean, runningVar });
       const normalised = b.div(centred, b.sqrt(b.add(variance, b.scalar(eps))));
       return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
     }

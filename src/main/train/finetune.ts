@@ -1,11 +1,14 @@
 /**
  * A resumable stage-2 fine-tuning run over the Trainer: runs until `steps`, writes the whole
- * run state every `checkpointInterval` steps (and when cancelled) to `stateDir`, and picks up
- * from the last state file when started again, so a crash costs at most one interval and a
- * cancel nothing. Progress reports step, loss, steps/s and ETA after every step.
+ * run state (with the loss curve) every `checkpointInterval` steps or `checkpointMinutes`
+ * minutes, whichever comes first (and when cancelled), to `stateDir`, atomically and with
+ * fsync (stateFile.ts), and picks up from the last state file when started again, so a crash
+ * or `kill -9` costs at most one interval and a cancel nothing. Progress reports step, loss,
+ * steps/s and ETA after every step.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FinetuneParams } from '../../common/contract/train';
 import type { StateDict } from '../checkpoint/state-dict';
 import type { OnnxBackend } from '../nn/backend';
 import type { DiffusionRigConfig } from '../models/config';
@@ -18,10 +21,31 @@ export interface FinetuneSettings extends TrainerSettings {
   steps: number;
   /** Steps between state files. */
   checkpointInterval: number;
+  /** Minutes between state files, whichever of this and `checkpointInterval` comes first (default 10). */
+  checkpointMinutes?: number;
 }
 
-/** Upstream's stage-2 defaults. */
-export const stage2Defaults = Object.freeze({ steps: 5000, batchSize: 4, learningRate: 1e-5, checkpointInterval: 500 });
+/** Upstream's stage-2 defaults, and the state-file cadence (500 steps or 10 minutes). */
+export const stage2Defaults = Object.freeze({ steps: 5000, batchSize: 4, learningRate: 1e-5, checkpointInterval: 500, checkpointMinutes: 10 });
+
+/**
+ * The run settings of a finetune job's parameters (defaults already applied by the contract's
+ * schema) at the training size `imageSize`: one place, so a new setting reaches runFinetune
+ * without the job having to know it.
+ */
+export function finetuneSettings(params: FinetuneParams, imageSize: number): FinetuneSettings {
+  return {
+    batchSize: params.batchSize,
+    learningRate: params.learningRate,
+    seed: params.seed,
+    imageSize,
+    steps: params.steps,
+    checkpointInterval: params.checkpointInterval,
+    checkpointMinutes: params.checkpointMinutes,
+    precision: params.precision,
+    recompute: params.recompute,
+  };
+}
 
 /** What every step reports. */
 export interface FinetuneProgress extends StepResult {
@@ -64,6 +88,8 @@ export async function runFinetune(options: {
   const { settings, stateDir } = options;
   if (!Number.isInteger(settings.steps) || settings.steps < 1) throw new Error(`steps must be a positive integer, got ${settings.steps}`);
   if (!Number.isInteger(settings.checkpointInterval) || settings.checkpointInterval < 1) throw new Error(`checkpoint interval must be a positive integer, got ${settings.checkpointInterval}`);
+  const checkpointMinutes = settings.checkpointMinutes ?? stage2Defaults.checkpointMinutes;
+  if (!(checkpointMinutes > 0)) throw new Error(`checkpoint minutes must be a positive number, got ${settings.checkpointMinutes}`);
   mkdirSync(stateDir, { recursive: true });
   const statePath = join(stateDir, stateFileName);
   let resume: { bytes: Uint8Array; path: string } | undefined;
@@ -75,23 +101,22 @@ export async function runFinetune(options: {
       if (saved.settings[key] !== settings[key]) throw new Error(`${statePath}: the saved run used ${key} ${saved.settings[key]}, this run asks for ${settings[key]}`);
     }
     resume = { bytes, path: statePath };
-    losses = readLosses(join(stateDir, 'losses.json'));
+    losses = saved.metadata.losses !== undefined ? parseLosses(saved.metadata.losses) : readLosses(join(stateDir, 'losses.json'));
   }
   const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume });
   losses = losses.slice(0, trainer.stepCount);
 
-  const save = () => {
-    // write then rename, so a crash mid-write leaves the previous state intact
-    const temporary = `${statePath}.partial`;
-    writeFileSync(temporary, trainer.saveState());
-    renameSync(temporary, statePath);
-    writeFileSync(join(stateDir, 'losses.json'), JSON.stringify(losses));
+  let lastSave = performance.now();
+  // the loss curve rides in the state file, so state and curve can never disagree after a crash
+  const save = async () => {
+    await trainer.writeState(statePath, { losses: JSON.stringify(losses) });
+    lastSave = performance.now();
   };
   const started = performance.now();
   const firstStep = trainer.stepCount;
   while (trainer.stepCount < settings.steps) {
     if (options.signal?.aborted) {
-      save();
+      await save();
       return { status: 'cancelled', step: trainer.stepCount, losses, trained: trainer.trainedParameters() };
     }
     const result = await trainer.step();
@@ -99,16 +124,22 @@ export async function runFinetune(options: {
     const done = trainer.stepCount - firstStep;
     const stepsPerSecond = done / ((performance.now() - started) / 1000);
     const remaining = settings.steps - trainer.stepCount;
-    if (trainer.stepCount % settings.checkpointInterval === 0 || remaining === 0) save();
+    const due = trainer.stepCount % settings.checkpointInterval === 0 || performance.now() - lastSave >= checkpointMinutes * 60_000;
+    if (due || remaining === 0) await save();
     options.onStep?.({ ...result, steps: settings.steps, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? remaining / stepsPerSecond : null, losses });
   }
   return { status: 'done', step: trainer.stepCount, losses, trained: trainer.trainedParameters() };
 }
 
+/** The loss curve of a state file written before the curve moved into it. */
 function readLosses(path: string): number[] {
   if (!existsSync(path)) return [];
+  return parseLosses(readFileSync(path, 'utf8'));
+}
+
+function parseLosses(json: string): number[] {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const parsed = JSON.parse(json) as unknown;
     return Array.isArray(parsed) ? parsed.filter((v): v is number => typeof v === 'number') : [];
   } catch {
     return []; // the curve is a convenience; the run state is what matters

@@ -24,7 +24,7 @@ import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { albumTrainingPairs } from './album';
-import { runFinetune } from './finetune';
+import { finetuneSettings, runFinetune } from './finetune';
 import { mergeTrained, registerPersonalisedModel } from './personalised';
 
 /** The job's parameters (the contract's schema: one source for the UI, the CLI and the job). */
@@ -80,7 +80,7 @@ export function finetuneJobKind(deps: {
       // precision is the run's choice (mixed precision keeps float32 master weights), so the
       // backend must not convert the graph to float16 by itself
       const backend = deps.backend ?? new OnnxBackend({ float16: 'never' });
-      const settings = { batchSize: p.batchSize, learningRate: p.learningRate, seed: p.seed, imageSize: size, steps: p.steps, checkpointInterval: p.checkpointInterval, precision: p.precision };
+      const settings = finetuneSettings(p, size);
       let lastReport = 0;
       try {
         const run = await runFinetune({

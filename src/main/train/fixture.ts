@@ -14,6 +14,8 @@ import type { NdArray } from '../io/ndarray';
 import { readNpz } from '../io/npy';
 import { OnnxBackend } from '../nn/backend';
 import { loadDiffusionRig } from '../models/diffusionrig';
+import type { ArchitectureOverrides } from '../models/infer';
+import type { Tensor } from '../nn/ir';
 import { upstreamAdam } from './adam';
 import { TrainStepRunner } from './runner';
 import { buildTrainStep, gradientName } from './trainStep';
@@ -73,30 +75,109 @@ function ulp32(x: number): number {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-/** Tolerances of the checks (relative to the reference's largest magnitude). */
-export const trainingTolerances = Object.freeze({ scalars: 1e-4, gradients: 1e-3, parameters: 1e-4, updates: 1e-3 });
+/**
+ * Tolerances of the checks: scalars, gradients and buffers relative to the reference's
+ * largest magnitude; parameters and updates relative to the largest reference update.
+ */
+export const trainingTolerances = Object.freeze({ scalars: 1e-4, gradients: 1e-3, parameters: 1e-3, updates: 1e-3, buffers: 1e-5 });
+
+/**
+ * Update-relative checks of one optimiser step: for each tensor `param/<key>` compares our
+ * update (after − before) with the reference update, relative to the reference update's own
+ * largest magnitude, so an optimiser that moves nothing (or moves the wrong way) fails however
+ * small the step is; `adam_update` is the worst of them relative to the largest update of the
+ * model (the summary). Two allowances, both about float32 rounding rather than the optimiser:
+ * a float32 parameter moves in steps of its ulp, so one ulp is discounted; and where the
+ * reference gradient is within 100·ε of zero Adam's first step lr·g/(|g|+ε) hinges on
+ * gradient digits below float32 rounding, so those elements are left out (a tensor with no
+ * other element, whose exact gradient is zero, must move no further than the reference did).
+ */
+export function parameterUpdateChecks(
+  before: ReadonlyMap<string, Float32Array>,
+  ours: ReadonlyMap<string, Float32Array>,
+  referenceAfter: ReadonlyMap<string, Float32Array>,
+  referenceGradients: ReadonlyMap<string, Float32Array>,
+): TrainingCheck[] {
+  const measured: { key: string; worst: number; worstAll: number; compared: number; ownSize: number }[] = [];
+  for (const [key, refData] of referenceAfter) {
+    const start = before.get(key);
+    const after = ours.get(key);
+    const grad = referenceGradients.get(key);
+    if (!start || !after || !grad) throw new Error(`update check ${key}: missing ${!start ? 'the value before the step' : !after ? 'our value after the step' : 'the reference gradient'}`);
+    if (start.length !== refData.length || after.length !== refData.length || grad.length !== refData.length) throw new Error(`update check ${key}: lengths differ (${start.length}, ${after.length}, reference ${refData.length})`);
+    let worst = 0;
+    let worstAll = 0;
+    let compared = 0;
+    let ownSize = 0;
+    for (let i = 0; i < refData.length; i++) {
+      const refUpdate = refData[i] - start[i];
+      ownSize = Math.max(ownSize, Math.abs(refUpdate));
+      const d = Math.abs(after[i] - start[i] - refUpdate) - ulp32(refData[i]);
+      const beyond = Math.abs(after[i] - start[i]) - ulp32(refData[i]);
+      if (!(beyond <= worstAll)) worstAll = beyond;
+      if (Math.abs(grad[i]) < 100 * adamEps) continue;
+      compared++;
+      if (!(d <= worst)) worst = d;
+    }
+    measured.push({ key, worst, worstAll, compared, ownSize });
+  }
+  const largestUpdate = measured.reduce((a, m) => Math.max(a, m.ownSize), 0) || 1;
+  const checks: TrainingCheck[] = measured.map(({ key, worst, worstAll, compared, ownSize }) => {
+    // a tensor whose every gradient is rounding noise (exactly zero in exact arithmetic, e.g. a
+    // bias right before a GroupNorm of one-channel groups): Adam turns that noise into updates
+    // neither side can reproduce, so ours must stay within the reference's envelope (no larger
+    // than the reference's largest move); not moving at all is the exact answer there
+    const error = compared > 0 ? worst / (ownSize || 1) : Math.max(0, worstAll - ownSize) / (ownSize || largestUpdate);
+    return { name: `param/${key}`, worstRelativeError: error, tolerance: trainingTolerances.parameters, ok: error <= trainingTolerances.parameters };
+  });
+  const summary = measured.reduce((a, m) => Math.max(a, m.worst), 0) / largestUpdate;
+  checks.push({ name: 'adam_update', worstRelativeError: summary, tolerance: trainingTolerances.updates, ok: summary <= trainingTolerances.updates });
+  return checks;
+}
+
+/** Options of `verifyTrainingFixture`. */
+export interface TrainingVerifyOptions {
+  checkpoint?: string;
+  gradientFloor?: number;
+  /** Architecture overrides for what the checkpoint's shapes cannot tell (verify-fixture's flags). */
+  overrides?: ArchitectureOverrides;
+  /** Shorthands for `overrides.unet.numHeadChannels` / `.useNewAttentionOrder`. */
+  numHeadChannels?: number;
+  newAttentionOrder?: boolean;
+}
+
+/** The architecture overrides the options ask for (the shorthands win over `overrides`). */
+export function trainingOverrides(options: TrainingVerifyOptions): ArchitectureOverrides {
+  const unet = { ...options.overrides?.unet };
+  if (options.numHeadChannels !== undefined) unet.numHeadChannels = options.numHeadChannels;
+  if (options.newAttentionOrder !== undefined) unet.useNewAttentionOrder = options.newAttentionOrder;
+  return { ...options.overrides, unet };
+}
 
 /**
  * Runs one train step on the fixture and compares every number. Checks: `train_loss`,
  * `train_loss_per_item`, `train_grad_norm_preclip`, `grad/<key>` per trained tensor,
- * `param/<key>` per updated tensor, and `adam_update` (worst over tensors of the error of
- * the update p_after − p_before, relative to the largest reference update; the parameters
- * themselves barely move at lr 1e-5, so this is the sharper test of the optimiser).
+ * `param/<key>` per updated tensor and the `adam_update` summary (update-relative, see
+ * parameterUpdateChecks), and, when the fixture has `train_buffers_after_step.npz`,
+ * `buffer/<key>` per BatchNorm buffer after the step (running statistics updated in train
+ * mode; num_batches_tracked exactly).
  *
  * A gradient's error is relative to max(its own largest magnitude, 1e-3 × the largest
  * gradient of the model; `gradientFloor` changes the 1e-3): a few biases feed straight into a GroupNorm whose groups are
  * single channels, so their exact gradient is zero and both sides hold rounding noise.
  */
-export async function verifyTrainingFixture(dir: string, options: { checkpoint?: string; gradientFloor?: number } = {}): Promise<TrainingCheck[]> {
+export async function verifyTrainingFixture(dir: string, options: TrainingVerifyOptions = {}): Promise<TrainingCheck[]> {
   const checkpointPath = options.checkpoint ?? findCheckpoint(dir);
   if (!checkpointPath) throw new Error(`${dir}: no checkpoint (.pt/.safetensors) found`);
   const ioPath = join(dir, 'io.npz');
   const gradsPath = join(dir, 'train_grads.npz');
   const afterPath = join(dir, 'train_params_after_adam.npz');
+  const buffersPath = join(dir, trainingBuffersFile);
   const io = readNpz(readFileSync(ioPath), ioPath);
   const refGrads = readNpz(readFileSync(gradsPath), gradsPath);
   const refAfter = readNpz(readFileSync(afterPath), afterPath);
-  const weights = loadDiffusionRig(readCheckpoint(checkpointPath).stateDict, checkpointPath);
+  const refBuffers = existsSync(buffersPath) ? readNpz(readFileSync(buffersPath), buffersPath) : undefined;
+  const weights = loadDiffusionRig(readCheckpoint(checkpointPath).stateDict, checkpointPath, trainingOverrides(options));
 
   const x0 = array(io, 'x0', ioPath);
   const [batch, , imageSize] = x0.shape;
@@ -153,34 +234,44 @@ export async function verifyTrainingFixture(dir: string, options: { checkpoint?:
       checks.push({ name: `grad/${key}`, worstRelativeError: error, tolerance: trainingTolerances.gradients, ok: error <= trainingTolerances.gradients });
     }
 
-    // Adam's first step moves each weight by about lr·g/(|g| + ε): where |g| is within a few ε
-    // the update hinges on gradient digits below float32 rounding, so compare it where
-    // |g_ref| ≥ 100·ε (the other elements still count in the param/ checks above)
-    let worstUpdate = 0;
-    let largestUpdate = 0;
-    const updateDiffs: number[] = [];
+    const before = new Map<string, Float32Array>();
+    const ours = new Map<string, Float32Array>();
+    const referenceAfter = new Map<string, Float32Array>();
+    const referenceGradients = new Map<string, Float32Array>();
     for (const [name, ref] of refAfter) {
       const key = name.replaceAll('/', '.');
-      const ours = runner.tensor(key).data as Float32Array;
-      const refData = floats(ref);
-      const { maxDiff, maxRef } = differences(ours, refData, `param ${key}`);
-      const error = maxRef === 0 ? maxDiff : maxDiff / maxRef;
-      checks.push({ name: `param/${key}`, worstRelativeError: error, tolerance: trainingTolerances.parameters, ok: error <= trainingTolerances.parameters });
-      const before = weights.stateDict.get(key)!.data as Float32Array;
-      const refGrad = floats(refGrads.get(name) ?? refGrads.get(key)!);
-      let diff = 0;
-      for (let i = 0; i < refData.length; i++) {
-        const refUpdate = refData[i] - before[i];
-        largestUpdate = Math.max(largestUpdate, Math.abs(refUpdate));
-        // a float32 parameter can only move in steps of its ulp: discount one ulp of rounding
-        if (Math.abs(refGrad[i]) >= 100 * adamEps) diff = Math.max(diff, Math.abs(ours[i] - before[i] - refUpdate) - ulp32(refData[i]));
-      }
-      updateDiffs.push(diff);
+      const start = weights.stateDict.get(key);
+      if (!start) throw new Error(`${afterPath}: ${name} is not in the checkpoint`);
+      before.set(key, start.data as Float32Array);
+      ours.set(key, runner.tensor(key).data as Float32Array);
+      referenceAfter.set(key, floats(ref));
+      referenceGradients.set(key, floats(array(refGrads, name, gradsPath)));
     }
-    for (const d of updateDiffs) worstUpdate = Math.max(worstUpdate, Math.max(0, d) / largestUpdate);
-    checks.push({ name: 'adam_update', worstRelativeError: worstUpdate, tolerance: trainingTolerances.updates, ok: worstUpdate <= trainingTolerances.updates });
+    checks.push(...parameterUpdateChecks(before, ours, referenceAfter, referenceGradients));
+    if (refBuffers) checks.push(...bufferChecks(refBuffers, buffersPath, (key) => (graph.buffers.some((b) => b.key === key) ? runner.tensor(key) : undefined)));
     return checks;
   } finally {
     await backend.disposeAll();
   }
+}
+
+/** The fixture file with every buffer after the step. */
+export const trainingBuffersFile = 'train_buffers_after_step.npz';
+
+/** `buffer/<key>` checks: every reference buffer must be one the step updated, and match. */
+function bufferChecks(refBuffers: Map<string, NdArray>, path: string, ours: (key: string) => Tensor | undefined): TrainingCheck[] {
+  const checks: TrainingCheck[] = [];
+  for (const [name, ref] of refBuffers) {
+    const key = name.replaceAll('/', '.');
+    const tensor = ours(key);
+    if (!tensor) {
+      checks.push({ name: `buffer/${key}`, worstRelativeError: Infinity, tolerance: trainingTolerances.buffers, ok: false });
+      continue;
+    }
+    const refValues = Float64Array.from(ref.data as ArrayLike<number | bigint>, Number);
+    const { maxDiff, maxRef } = differences(Float64Array.from(tensor.data as ArrayLike<number | bigint>, Number), refValues, `${path}: ${name}`);
+    const error = maxRef === 0 ? maxDiff : maxDiff / maxRef;
+    checks.push({ name: `buffer/${key}`, worstRelativeError: error, tolerance: trainingTolerances.buffers, ok: error <= trainingTolerances.buffers });
+  }
+  return checks;
 }

@@ -27,7 +27,12 @@ export function inlineGraph(b: GraphBuilder, source: Graph, bindings: ReadonlyMa
   }
   for (const node of source.nodes) {
     const inputs = node.inputs.map((v) => (v ? map.get(v)! : null));
-    const outputs = b.scope(source.name, () => b.op(node.opType, inputs, { ...node.attributes }, node.outputs.length));
+    // keep the node's own scope (e.g. input_blocks.1.0) under the source's name: recomputation
+    // segments and profiles are told by it
+    const slash = node.name.lastIndexOf('/');
+    const inner = slash > 0 ? node.name.slice(0, slash) : undefined;
+    const op = () => b.op(node.opType, inputs, { ...node.attributes }, node.outputs.length);
+    const outputs = b.scope(source.name, () => (inner ? b.scope(inner, op) : op()));
     node.outputs.forEach((v, i) => map.set(v, outputs[i]));
   }
   return new Map(source.outputs.map((o) => [o.name, map.get(o)!]));

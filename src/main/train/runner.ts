@@ -37,7 +37,7 @@ export interface StepResult {
   step: number;
 }
 
-/** Mutable training state: parameters, moments, step count. */
+/** Mutable training state: parameters, moments, step count and updated buffers (BatchNorm running statistics). */
 export class TrainStepRunner {
   private readonly state = new Map<string, ort.Tensor>();
   /** Current loss scale (mixed precision only). */
@@ -47,12 +47,18 @@ export class TrainStepRunner {
   /**
    * `initial` gives every trainable parameter; moments start at zero and the step count at 0
    * unless `initial` also holds `adam.m.*`, `adam.v.*` and `adam.step` (a resumed run).
+   * Every buffer of `graph.buffers` must be in `initial`.
    */
   constructor(
     readonly session: ModelSession,
     readonly graph: TrainStepGraph,
     initial: StateDict,
   ) {
+    // Inputs are only read by onnxruntime, and every step replaces them by its outputs, so the
+    // state starts as views: of `initial` (no copy of the parameters) and, for fresh moments, of
+    // one shared zero buffer as long as the largest parameter (instead of 2 × all parameters).
+    const largest = graph.parameters.reduce((n, { shape }) => Math.max(n, shape.reduce((a, d) => a * d, 1)), 0);
+    let zeros: Float32Array | undefined;
     for (const { key, shape } of graph.parameters) {
       const tensor = initial.get(key);
       if (!tensor) throw new Error(`train state: no value for parameter ${key}`);
@@ -60,8 +66,14 @@ export class TrainStepRunner {
       const names = momentNames(key);
       for (const name of [names.m, names.v]) {
         const moment = initial.get(name);
-        this.state.set(name, moment ? toOrt(moment, name) : new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]));
+        zeros ??= moment ? undefined : new Float32Array(largest);
+        this.state.set(name, moment ? toOrt(moment, name) : new ort.Tensor('float32', zeros!.subarray(0, shape.reduce((a, d) => a * d, 1)), [...shape]));
       }
+    }
+    for (const { key, dtype } of graph.buffers) {
+      const tensor = initial.get(key);
+      if (!tensor) throw new Error(`train state: no value for buffer ${key}`);
+      this.state.set(key, toOrt(tensor, key, dtype));
     }
     const step = initial.get(trainIo.step);
     this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(step ? Number(step.data[0]) : 0), []));
@@ -122,20 +134,37 @@ export class TrainStepRunner {
   tensor(name: string): Tensor {
     const t = this.state.get(name);
     if (!t) throw new Error(`train state has no ${name}`);
-    return { dtype: 'float32', shape: [...t.dims], data: t.data as Float32Array };
+    return t.type === 'int64' ? { dtype: 'int64', shape: [...t.dims], data: t.data as BigInt64Array } : { dtype: 'float32', shape: [...t.dims], data: t.data as Float32Array };
   }
 
   /** Parameters, moments and the step count (copies), e.g. to save a checkpoint. */
   exportState(): StateDict {
     const out: StateDict = new Map();
-    for (const [name, t] of this.state) out.set(name, { dtype: 'float32', shape: [...t.dims], data: (t.data as Float32Array).slice() });
+    for (const name of this.state.keys()) {
+      const t = this.tensor(name);
+      out.set(name, { ...t, data: t.data.slice() } as Tensor);
+    }
+    return out;
+  }
+
+  /**
+   * The current state without copying (views of the tensors the last step returned; a step
+   * replaces them rather than writing into them, so a view stays valid while a checkpoint is
+   * written from it).
+   */
+  stateViews(): StateDict {
+    const out: StateDict = new Map();
+    for (const name of this.state.keys()) out.set(name, this.tensor(name));
     return out;
   }
 }
 
-function toOrt(tensor: Tensor, name: string): ort.Tensor {
-  if (tensor.dtype !== 'float32') throw new Error(`train state: ${name} is ${tensor.dtype}, expected float32`);
-  return new ort.Tensor('float32', (tensor.data as Float32Array).slice(), [...tensor.shape]);
+/** A view of `tensor` as an onnxruntime input (not a copy: see the constructor). */
+function toOrt(tensor: Tensor, name: string, dtype: 'float32' | 'int64' = 'float32'): ort.Tensor {
+  if (tensor.dtype !== dtype) throw new Error(`train state: ${name} is ${tensor.dtype}, expected ${dtype}`);
+  return dtype === 'int64'
+    ? new ort.Tensor('int64', tensor.data as BigInt64Array, [...tensor.shape])
+    : new ort.Tensor('float32', tensor.data as Float32Array, [...tensor.shape]);
 }
 
 function maskTensor(site: DropoutSite, masks: ReadonlyMap<string, Float32Array> | undefined): ort.Tensor {

@@ -25,9 +25,10 @@ import type { StateDict } from '../checkpoint/state-dict';
 import { addGradients } from '../nn/autodiff';
 import { GraphBuilder } from '../nn/builder';
 import { convertGraphToFloat16 } from '../nn/float16';
-import type { Graph, Shape, Value } from '../nn/ir';
+import type { Graph, Node, Shape, Value } from '../nn/ir';
 import type { DiffusionRigConfig } from '../models/config';
 import type { ParameterSource, TrainingHooks } from '../models/layers';
+import { recordBatchStatistics } from '../models/layers';
 import { buildEncoder } from '../models/resnet';
 import { buildUNet } from '../models/unet';
 import type { AdamConfig } from './adam';
@@ -70,13 +71,43 @@ export interface TrainStepOptions {
   adam?: AdamConfig;
   /** Which state-dict keys are trained (default: every `denoisingUNet.` tensor: stage 2). */
   trainable?: (key: string) => boolean;
-  /** Encoder BatchNorm: 'batch' statistics as upstream's train-mode stage 2 (default), or 'running' (eval mode). */
+  /**
+   * Encoder BatchNorm: 'batch' statistics as upstream's train-mode stage 2 (default), or
+   * 'running' (eval mode). In 'batch' mode the running statistics are state: graph inputs
+   * updated as torch does in train mode (see `buffers`).
+   */
   batchNorm?: 'batch' | 'running';
   /** Apply the config's dropout (default true); masks come in as `dropout.<layer>` inputs. */
   dropout?: boolean;
   precision?: 'float32' | 'mixed-float16';
   /** Also output `grad.<key>` (pre-clip gradients), for verification. */
   exposeGradients?: boolean;
+  /**
+   * Activation recomputation (upstream's use_checkpoint): the backward pass recomputes each
+   * UNet ResBlock's and attention block's inner activations from the block's input instead of
+   * keeping them from the forward pass. Same gradients, less memory, about one more forward.
+   */
+  recompute?: boolean;
+}
+
+/**
+ * The recomputation segment of a UNet node: the ResBlock or attention block (upstream module
+ * `input_blocks.i.j`, `middle_block.j`, `output_blocks.i.j`) its name lies in, when that block
+ * has GroupNorm layers (in_layers/out_layers or norm); plain convolutions and resamplers are
+ * not worth recomputing.
+ */
+export function unetBlockSegments(graph: Graph): (node: Node) => string | undefined {
+  const blockOf = (name: string) => /(?:^|[./])((?:input_blocks|output_blocks)\.\d+\.\d+|middle_block\.\d+)(?=[./])/.exec(name)?.[1];
+  const normalised = new Set<string>();
+  for (const node of graph.nodes) {
+    const block = blockOf(node.name);
+    if (block && /\.(in_layers|out_layers|norm)\.?\d*\//.test(node.name)) normalised.add(block);
+  }
+  return (node) => {
+    if (node.name.startsWith('grad/')) return undefined;
+    const block = blockOf(node.name);
+    return block && normalised.has(block) ? block : undefined;
+  };
 }
 
 /** A dropout site: its mask input (values 0 or 1/(1−rate)). */
@@ -86,11 +117,26 @@ export interface DropoutSite {
   rate: number;
 }
 
+/**
+ * A non-trained buffer the step updates (a train-mode BatchNorm's running_mean, running_var,
+ * num_batches_tracked): input `key`, output `key.new`.
+ */
+export interface BufferSlot {
+  key: string;
+  shape: Shape;
+  dtype: 'float32' | 'int64';
+}
+
+/** torch BatchNorm's default momentum of the running statistics. */
+export const batchNormMomentum = 0.1;
+
 /** The built graph and the names its runner needs. */
 export interface TrainStepGraph {
   graph: Graph;
   /** Trainable parameter keys with shapes, in input order. */
   parameters: { key: string; shape: Shape }[];
+  /** Buffers updated by the forward pass (empty with batchNorm 'running'). */
+  buffers: BufferSlot[];
   dropout: DropoutSite[];
   precision: 'float32' | 'mixed-float16';
 }
@@ -119,13 +165,19 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
 
   const parameters: { key: string; shape: Shape }[] = [];
   const trainableValues: Value[] = [];
+  const trackRunning = (options.batchNorm ?? 'batch') === 'batch';
+  const buffers: BufferSlot[] = [];
+  const bufferOutputs: Value[] = [];
   const source = (target: GraphBuilder, declare: boolean): ParameterSource => (key, shape) => {
     const existing = target.graph.value(key);
     if (existing) return existing;
     const tensor = stateDict.get(key);
     if (!tensor) throw new Error(`train step: the state dict has no ${key}`);
     if (tensor.shape.join(',') !== shape.join(',')) throw new Error(`train step: ${key} has shape [${tensor.shape.join(',')}], the model needs [${shape.join(',')}]`);
-    if (!isTrainable(key)) return target.initializer(key, tensor);
+    if (!isTrainable(key)) {
+      if (trackRunning && /\.running_(mean|var)$/.test(key)) return target.input(key, 'float32', shape);
+      return target.initializer(key, tensor);
+    }
     const value = target.input(key, 'float32', shape);
     if (declare) {
       parameters.push({ key, shape });
@@ -150,9 +202,29 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   });
   const xT = b.add(b.mul(sqrtAlpha, x0), b.mul(sqrtOneMinusAlpha, noise));
 
-  const latent = b.scope('encoder', () =>
-    buildEncoder(b, config.encoder, source(b, true), x0, { batchStatistics: (options.batchNorm ?? 'batch') === 'batch' }),
-  );
+  // torch train mode: running ← (1−m)·running + m·batch, the variance unbiased (×n/(n−1)),
+  // num_batches_tracked += 1, every forward (also a skipped mixed-precision step: its forward ran)
+  const stopRecording = trackRunning
+    ? recordBatchStatistics(b, ({ mean, variance, count, runningMean, runningVar }) => {
+        if (count < 2) throw new Error(`train step: BatchNorm ${runningMean.name} sees ${count} value per channel; train mode needs more than 1 (batch or image too small)`);
+        const m = batchNormMomentum;
+        const blend = (running: Value, batchValue: Value) => b.add(b.mul(running, b.scalar(1 - m)), b.mul(batchValue, b.scalar(m)));
+        const newMean = blend(runningMean, mean);
+        const newVar = blend(runningVar, b.mul(variance, b.scalar(count / (count - 1))));
+        buffers.push({ key: runningMean.name, shape: runningMean.shape, dtype: 'float32' }, { key: runningVar.name, shape: runningVar.shape, dtype: 'float32' });
+        bufferOutputs.push(newMean, newVar);
+        const trackedKey = runningMean.name.replace(/running_mean$/, 'num_batches_tracked');
+        const tracked = stateDict.get(trackedKey);
+        if (tracked) {
+          if (tracked.dtype !== 'int64' || tracked.shape.length !== 0) throw new Error(`train step: ${trackedKey} is ${tracked.dtype}[${tracked.shape.join(',')}], expected an int64 scalar`);
+          const counter = b.input(trackedKey, 'int64', []);
+          buffers.push({ key: trackedKey, shape: [], dtype: 'int64' });
+          bufferOutputs.push(b.add(counter, b.constant(BigInt64Array.of(1n), [], 'int64')));
+        }
+      })
+    : undefined;
+  const latent = b.scope('encoder', () => buildEncoder(b, config.encoder, source(b, true), x0, { batchStatistics: trackRunning }));
+  stopRecording?.();
 
   const dropout: DropoutSite[] = [];
   const rate = config.unet.dropout;
@@ -201,7 +273,12 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   const loss = b.reduceMean(lossPerItem, [0], false);
 
   const seed = lossScale ? b.identity(lossScale) : undefined;
-  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw' });
+  const segments = options.recompute ? unetBlockSegments(b.graph) : undefined;
+  if (segments && !b.graph.nodes.some((node) => segments(node) !== undefined)) {
+    // the float16 conversion (nn/float16.ts) renames nodes, and blocks are told by name
+    throw new Error(`activation recomputation found no UNet block in the ${precision} train step${precision === 'mixed-float16' ? ' (the float16 conversion does not keep node names yet); train with float32 or without recomputation' : ''}`);
+  }
+  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw', recompute: segments });
   const slots = trainableValues.map((param) => {
     let grad = grads.get(param)!;
     if (lossScale) grad = b.div(grad, lossScale);
@@ -221,8 +298,9 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
     b.output(result.v[i], updated(slot.v.name));
     if (options.exposeGradients) b.output(slot.grad, gradientName(slot.param.name));
   });
+  buffers.forEach((buffer, i) => b.output(bufferOutputs[i], updated(buffer.key)));
   dropUnusedInitializers(b.graph);
-  return { graph: b.graph, parameters, dropout, precision };
+  return { graph: b.graph, parameters, buffers, dropout, precision };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
 import type { RandomState } from './random';
 import { ResumableRandom } from './random';
+import { writeSafetensorsDurably } from './stateFile';
 import type { StepResult } from './runner';
 import { TrainStepRunner } from './runner';
 import type { TrainStepGraph, TrainStepOptions } from './trainStep';
@@ -35,6 +36,8 @@ export interface TrainerSettings {
   diffusionSteps?: number;
   adam?: AdamConfig;
   precision?: 'float32' | 'mixed-float16';
+  /** Activation recomputation in the backward pass (upstream's use_checkpoint): less memory, same result. */
+  recompute?: boolean;
 }
 
 /** Marks our training-state files. */
@@ -48,6 +51,9 @@ interface SamplerState {
 
 /** A training run on the ONNX backend. */
 export class Trainer {
+  /** Batch, noise and dropout-mask buffers, reused by every step. */
+  private readonly buffers = new Map<string, Float32Array>();
+
   private constructor(
     readonly graph: TrainStepGraph,
     readonly runner: TrainStepRunner,
@@ -89,9 +95,10 @@ export class Trainer {
       schedule: { kind: 'linear', steps: settings.diffusionSteps ?? 1000 },
       adam: settings.adam,
       precision: settings.precision,
+      recompute: settings.recompute,
       ...options.graph,
     });
-    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}`;
+    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}`;
     // a backend that turns graphs into float16 on GPU providers would also turn the master
     // weights and Adam into float16: hand it bytes, which it runs as they are
     const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)));
@@ -117,8 +124,15 @@ export class Trainer {
     const { batchSize: n, imageSize: size } = this.settings;
     const imageLength = 3 * size * size;
     const physicalLength = this.pairs[0].physical.length;
-    const x0 = new Float32Array(n * imageLength);
-    const physical = new Float32Array(n * physicalLength);
+    // the batch buffers are reused from step to step: the CPU session reads them during the
+    // (synchronous) run and keeps nothing
+    const buffer = (name: string, length: number) => {
+      let b = this.buffers.get(name);
+      if (!b) this.buffers.set(name, (b = new Float32Array(length)));
+      return b;
+    };
+    const x0 = buffer(trainIo.x0, n * imageLength);
+    const physical = buffer(trainIo.physical, n * physicalLength);
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {
         this.order = this.random.permutation(this.pairs.length);
@@ -130,39 +144,57 @@ export class Trainer {
     }
     const steps = this.settings.diffusionSteps ?? 1000;
     const timesteps = BigInt64Array.from({ length: n }, () => BigInt(this.random.integer(steps)));
-    const noise = this.random.fillNormal(new Float32Array(n * imageLength));
+    const noise = this.random.fillNormal(buffer(trainIo.noise, n * imageLength));
     const dropoutMasks = new Map<string, Float32Array>();
     for (const site of this.graph.dropout) {
-      const mask = new Float32Array(site.shape.reduce((a, d) => a * d, 1));
+      const mask = buffer(site.input, site.shape.reduce((a, d) => a * d, 1));
       const keep = 1 / (1 - site.rate);
-      for (let i = 0; i < mask.length; i++) mask[i] = this.random.uniform() < site.rate ? 0 : keep;
+      // uniform() < rate on the 32-bit word itself (the same draws, without the division)
+      const threshold = site.rate * 4294967296;
+      for (let i = 0; i < mask.length; i++) mask[i] = this.random.nextUint32() < threshold ? 0 : keep;
       dropoutMasks.set(site.input, mask);
     }
     return this.runner.step({ x0, physical, timesteps, noise, dropoutMasks }, this.settings.learningRate);
   }
 
-  /** The whole run state as safetensors bytes. */
-  saveState(): Uint8Array {
-    const tensors = this.runner.exportState();
+  /** The whole run state as safetensors bytes (one copy of every tensor; see writeState for files). */
+  saveState(extra: Record<string, string> = {}): Uint8Array {
+    return writeSafetensors(this.runner.stateViews(), this.stateMetadata(extra));
+  }
+
+  /**
+   * Writes the whole run state to `path` atomically and durably (stateFile.ts), straight from
+   * the tensors' memory: no copy of the state is made. `extra` adds metadata (e.g. the loss curve).
+   */
+  async writeState(path: string, extra: Record<string, string> = {}): Promise<void> {
+    await writeSafetensorsDurably(path, this.runner.stateViews(), this.stateMetadata(extra));
+  }
+
+  private stateMetadata(extra: Record<string, string>): Record<string, string> {
     const sampler: SamplerState = { random: this.random.state, order: this.order, cursor: this.cursor };
-    return writeSafetensors(tensors, {
+    return {
+      ...extra,
       format: trainStateFormat,
       sampler: JSON.stringify(sampler),
       lossScale: String(this.runner.lossScale),
       settings: JSON.stringify(this.settings),
-    });
+    };
   }
 
-  /** The trained parameters (by state-dict key), e.g. to export the personalised model. */
+  /**
+   * The trained parameters and the updated buffers (BatchNorm running statistics), by
+   * state-dict key: what differs from the base model, e.g. to register the personalised model.
+   */
   trainedParameters(): StateDict {
     const out: StateDict = new Map();
     for (const { key } of this.graph.parameters) out.set(key, this.runner.tensor(key));
+    for (const { key } of this.graph.buffers) out.set(key, this.runner.tensor(key));
     return out;
   }
 }
 
 /** Parses a training-state file; errors name the file. */
-export function readTrainState(bytes: Uint8Array, path: string): { tensors: StateDict; sampler: SamplerState; lossScale?: number; settings: TrainerSettings } {
+export function readTrainState(bytes: Uint8Array, path: string): { tensors: StateDict; sampler: SamplerState; lossScale?: number; settings: TrainerSettings; metadata: Record<string, string> } {
   const file = readSafetensors(bytes, path);
   if (file.metadata.format !== trainStateFormat) throw new Error(`${path}: not a Rig Studio training state (format ${file.metadata.format ?? 'missing'})`);
   if (!file.stateDict.has(trainIo.step)) throw new Error(`${path}: training state has no ${trainIo.step}`);
@@ -178,5 +210,5 @@ export function readTrainState(bytes: Uint8Array, path: string): { tensors: Stat
     if (key.startsWith('adam.m.') && !file.stateDict.has(momentNames(key.slice('adam.m.'.length)).v)) throw new Error(`${path}: ${key} has no matching second moment`);
   }
   const lossScale = file.metadata.lossScale === undefined ? undefined : Number(file.metadata.lossScale);
-  return { tensors: file.stateDict, sampler, lossScale, settings };
+  return { tensors: file.stateDict, sampler, lossScale, settings, metadata: file.metadata };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { StateDict } from '../../../src/main/checkpoint/state-dict';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { runFinetune, stateFileName, type FinetuneProgress, type FinetuneSettings } from '../../../src/main/train/finetune';
 import { randomWeights } from '../../../src/main/train/init';
+import { readTrainState } from '../../../src/main/train/trainer';
 import { syntheticAlbum, tinyConfig, size } from './tiny';
 
 const settings: FinetuneSettings = { batchSize: 2, learningRate: 2e-3, seed: 11, imageSize: size, steps: 8, checkpointInterval: 3 };
@@ -61,6 +62,23 @@ describe('resumable fine-tuning run', () => {
     expect(worstDifference(unbroken.trained, afterCrash.trained)).toBeLessThan(1e-6);
     afterCrash.losses.forEach((loss, i) => expect(loss / unbroken.losses[i]).toBeCloseTo(1, 5));
     expect(readFileSync(join(root, 'crash', stateFileName)).length).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('saves by time as well as by steps, whichever comes first, and leaves no partial file', async () => {
+    const seen: { step: number; saved: number | null }[] = [];
+    const savedStep = (dir: string) => {
+      const path = join(dir, stateFileName);
+      return existsSync(path) ? Number(readTrainState(readFileSync(path), path).tensors.get('adam.step')!.data[0]) : null;
+    };
+    const byTime = join(root, 'by-time');
+    await runFinetune({ ...base, settings: { ...settings, steps: 3, checkpointInterval: 1000, checkpointMinutes: 1e-9 }, stateDir: byTime, onStep: (p) => seen.push({ step: p.step, saved: savedStep(byTime) }) });
+    expect(seen).toEqual([{ step: 1, saved: 1 }, { step: 2, saved: 2 }, { step: 3, saved: 3 }]);
+    expect(readdirSync(byTime)).toEqual([stateFileName]);
+    const bySteps = join(root, 'by-steps');
+    seen.length = 0;
+    await runFinetune({ ...base, settings: { ...settings, steps: 3, checkpointInterval: 2, checkpointMinutes: 60 }, stateDir: bySteps, onStep: (p) => seen.push({ step: p.step, saved: savedStep(bySteps) }) });
+    expect(seen).toEqual([{ step: 1, saved: null }, { step: 2, saved: 2 }, { step: 3, saved: 3 }]);
+    await expect(runFinetune({ ...base, settings: { ...settings, checkpointMinutes: 0 }, stateDir: join(root, 'bad') })).rejects.toThrow(/checkpoint minutes must be a positive number/);
   }, 120_000);
 
   it('refuses a saved state from other settings', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
@@ -21,7 +22,7 @@ describe('finetune job on a synthetic album', () => {
   const pool = new InlinePool();
   const wire = () =>
     t.runner.register(finetuneJobKind({ project: t.project, pool, backend, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
-  const params = { steps: 4, batchSize: 2, learningRate: 1e-3, seed: 3, checkpointInterval: 2, imageSize: 16 };
+  const params = { steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, checkpointInterval: 2, imageSize: 16 };
 
   beforeAll(async () => {
     t = openTestProject();
@@ -52,11 +53,11 @@ describe('finetune job on a synthetic album', () => {
     const info = await t.runner.wait(job.id);
     expect(info.state, info.message).toBe('done');
     finished = info.result as FinetuneJobResult;
-    expect(finished.step).toBe(4);
-    expect(finished.lossCurve.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(finished.step).toBe(6);
+    expect(finished.lossCurve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     const model = new ModelRegistry(t.project.db).get(finished.model!.id);
     expect(model).toMatchObject({ kind: 'personalized', baseModelId: modelId, format: 'safetensors', filePath: finished.model!.filePath });
-    expect(model.lineage).toMatchObject({ albumId, steps: 4, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id });
+    expect(model.lineage).toMatchObject({ albumId, steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id });
     expect(new ModelRegistry(t.project.db).list().map((m) => m.id)).toContain(model.id);
     expect(existsSync(model.filePath)).toBe(true);
 
@@ -70,13 +71,18 @@ describe('finetune job on a synthetic album', () => {
 
   it('stops on a restart mid-run and, resumed, ends with the same model', async () => {
     const job = t.runner.start('finetune', { albumId, modelId, ...params, name: 'resumed' });
-    await new Promise<void>((resolve) => {
+    // quit once the first state file (step 2 of 6) is on disk (a step's message can be overwritten before a
+    // poll sees it: the CPU session runs on this thread); give up if the job ends first
+    const stateFile = join(t.project.paths.derived, 'train', `job-${job.id}`, 'state.safetensors');
+    await new Promise<void>((resolve, reject) => {
       const check = setInterval(() => {
-        if (t.runner.get(job.id).message.startsWith('step 2/')) {
+        const state = t.runner.get(job.id).state;
+        if (existsSync(stateFile) || (state !== 'running' && state !== 'queued')) {
           clearInterval(check);
-          resolve();
+          if (existsSync(stateFile)) resolve();
+          else reject(new Error(`the job ended (${state}) before it saved a state`));
         }
-      }, 5);
+      }, 2);
     });
     await t.reopen(); // the app quits: the running job is left interrupted
     wire();
@@ -87,9 +93,9 @@ describe('finetune job on a synthetic album', () => {
     expect(info.state, info.message).toBe('done');
     // it continued from its saved state instead of starting over
     const stepMessages = t.events.slice(before).map((e) => e.payload as JobInfo).filter((p) => p.id === job.id && p.message?.startsWith('step ')).map((p) => p.message);
-    expect(stepMessages[0]).toMatch(/^step [34]\/4/);
+    expect(stepMessages[0]).toMatch(/^step [3-6]\/6/);
     const resumed = info.result as FinetuneJobResult;
-    expect(resumed.lossCurve).toHaveLength(4);
+    expect(resumed.lossCurve).toHaveLength(6);
     const a = readCheckpoint(finished.model!.filePath).stateDict;
     const b = readCheckpoint(resumed.model!.filePath).stateDict;
     let worst = 0;

@@ -8,7 +8,8 @@ import { OnnxBackend } from '../../../src/main/nn/backend';
 import { TrainStepRunner } from '../../../src/main/train/runner';
 import { trainingTables } from '../../../src/main/train/schedule';
 import { buildTrainStep, upstreamP2, upstreamSchedule } from '../../../src/main/train/trainStep';
-import { isTrainingFixture, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
+import { upstreamAdam } from '../../../src/main/train/adam';
+import { isTrainingFixture, parameterUpdateChecks, trainingOverrides, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
 import { sharedPath } from '../../helpers/shared';
 
 // One stage-2 train step of the 64-px fixture model (upstream PyTorch 1.13, CPU) against ours.
@@ -24,9 +25,9 @@ describe('train step against fixtures/diffusionrig-a', () => {
   it('runs the step', async () => {
     checks = await verifyTrainingFixture(dir);
     if (process.env.TRAIN_FIXTURE_REPORT) {
-      console.log(['train_loss', 'train_loss_per_item', 'train_grad_norm_preclip', 'grad/', 'param/', 'adam_update'].map((p) => `${p}: ${worst(p).toExponential(2)}`).join('\n'));
+      console.log(['train_loss', 'train_loss_per_item', 'train_grad_norm_preclip', 'grad/', 'param/', 'adam_update', 'buffer/'].map((p) => `${p}: ${worst(p).toExponential(2)}`).join('\n'));
     }
-    expect(checks.length).toBe(3 + 228 + 228 + 1);
+    expect(checks.length).toBe(3 + 228 + 228 + 1 + 60);
   }, 120_000);
 
   it('matches loss, per-item loss and the pre-clip gradient norm', () => {
@@ -41,9 +42,18 @@ describe('train step against fixtures/diffusionrig-a', () => {
     expect(worst('grad/')).toBeLessThan(trainingTolerances.gradients);
   });
 
-  it('matches every parameter after clipping and one Adam step', () => {
+  it('matches every parameter update (after − before) after clipping and one Adam step', () => {
     expect(checks.filter((c) => c.name.startsWith('param/') && !c.ok)).toEqual([]);
+    expect(worst('param/')).toBeLessThan(trainingTolerances.parameters);
     expect(worst('adam_update')).toBeLessThan(trainingTolerances.updates);
+  });
+
+  it('updates every BatchNorm buffer as torch does in train mode (60 buffers to 1e-5)', () => {
+    const buffers = checks.filter((c) => c.name.startsWith('buffer/'));
+    expect(buffers).toHaveLength(60);
+    expect(buffers.filter((c) => !c.ok)).toEqual([]);
+    expect(worst('buffer/')).toBeLessThanOrEqual(1e-5);
+    expect(buffers.some((c) => c.name.endsWith('num_batches_tracked'))).toBe(true);
   });
 });
 
@@ -76,5 +86,68 @@ describe('eval-mode BatchNorm option against the fixture', () => {
     } finally {
       await backend.disposeAll();
     }
+  }, 120_000);
+});
+
+describe('update-relative parameter checks', () => {
+  const dir = sharedPath('fixtures', 'diffusionrig-a');
+  const weights = loadDiffusionRig(readCheckpoint(join(dir, 'model000000.pt')).stateDict, 'model000000.pt');
+  const after = readNpz(readFileSync(join(dir, 'train_params_after_adam.npz')), 'train_params_after_adam.npz');
+  const grads = readNpz(readFileSync(join(dir, 'train_grads.npz')), 'train_grads.npz');
+  const before = new Map<string, Float32Array>();
+  const reference = new Map<string, Float32Array>();
+  const gradients = new Map<string, Float32Array>();
+  for (const [name, a] of after) {
+    const key = name.replaceAll('/', '.');
+    before.set(key, weights.stateDict.get(key)!.data as Float32Array);
+    reference.set(key, a.data as Float32Array);
+    gradients.set(key, grads.get(name)!.data as Float32Array);
+  }
+  const scaled = (factor: number) =>
+    new Map([...reference].map(([key, ref]) => [key, Float32Array.from(ref, (v, i) => before.get(key)![i] + factor * (v - before.get(key)![i]))]));
+  // tensors with a real gradient somewhere (the rest are biases whose exact gradient is zero)
+  const informative = [...gradients].filter(([, g]) => g.some((v) => Math.abs(v) >= 100 * upstreamAdam.eps)).map(([key]) => `param/${key}`);
+
+  it('pass for the reference update itself', () => {
+    const checks = parameterUpdateChecks(before, reference, reference, gradients);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('fail for a no-op optimiser (parameters unchanged), though each update is below 1e-4 of max|p|', () => {
+    const checks = parameterUpdateChecks(before, before, reference, gradients);
+    expect(informative.length).toBeGreaterThan(200);
+    for (const name of informative) expect(checks.find((c) => c.name === name)!.ok, name).toBe(false);
+    expect(checks.find((c) => c.name === 'adam_update')!.ok).toBe(false);
+  });
+
+  it('fail for half the update and for the update with the wrong sign', () => {
+    for (const factor of [0.5, -1]) {
+      const checks = parameterUpdateChecks(before, scaled(factor), reference, gradients);
+      for (const name of informative) expect(checks.find((c) => c.name === name)!.ok, `${name} ×${factor}`).toBe(false);
+    }
+    // and a float32 rounding of the update passes
+    expect(parameterUpdateChecks(before, scaled(1 + 1e-6), reference, gradients).every((c) => c.ok)).toBe(true);
+  });
+});
+
+describe('training verifier with architecture overrides', () => {
+  const dir = sharedPath('fixtures', 'diffusionrig-a');
+
+  it('maps the verify-fixture shorthands onto UNet overrides', () => {
+    expect(trainingOverrides({ numHeadChannels: 32, newAttentionOrder: true, overrides: { unet: { numHeads: 4 } } })).toEqual({ unet: { numHeads: 4, numHeadChannels: 32, useNewAttentionOrder: true } });
+  });
+
+  // with one head QKVAttention and QKVAttentionLegacy compute the same thing, so the fixture
+  // (legacy order, one head) must still match when the new order is forced
+  it('runs the new attention order through the train step and matches with one head', async () => {
+    const checks = await verifyTrainingFixture(dir, { newAttentionOrder: true });
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+  }, 120_000);
+
+  it('builds the heads an override asks for (two 32-channel heads no longer match a one-head reference)', async () => {
+    const checks = await verifyTrainingFixture(dir, { numHeadChannels: 32 });
+    expect(checks.find((c) => c.name === 'train_grad_norm_preclip')!.ok).toBe(false);
+    expect(checks.filter((c) => c.name.startsWith('grad/') && !c.ok).length).toBeGreaterThan(100);
+    expect(checks.filter((c) => c.name.startsWith('buffer/')).every((c) => c.ok)).toBe(true); // the encoder is untouched
   }, 120_000);
 });

@@ -34,6 +34,22 @@ describe('mixed-precision train step', () => {
     }
   });
 
+  it('computes the loss in float32: ε̂ leaves the float16 UNet through a Cast, noise − ε̂, its square, the P2 weight and the means stay float32', () => {
+    const lossNodes = graph.nodes.filter((n) => n.name.startsWith('loss/'));
+    expect(lossNodes.map((n) => n.opType)).toEqual(expect.arrayContaining(['Sub', 'Mul', 'ReduceMean']));
+    for (const node of lossNodes) {
+      for (const v of [...node.inputs, ...node.outputs]) if (v && v.dtype !== 'int64') expect(v.dtype, `${node.name}: ${v.name}`).toBe('float32');
+    }
+    const sub = lossNodes.find((n) => n.opType === 'Sub')!;
+    const eps = sub.inputs[1]!;
+    const producer = graph.nodes.find((n) => n.outputs.includes(eps))!;
+    expect(producer.opType).toBe('Cast');
+    expect(producer.inputs[0]!.dtype).toBe('float16');
+    const loss = graph.outputs.find((o) => o.name === trainIo.loss)!;
+    expect(loss.dtype).toBe('float32');
+    expect(graph.nodes.find((n) => n.outputs.includes(loss))!.inputs.every((v) => !v || v.dtype !== 'float16')).toBe(true);
+  });
+
   it('takes a loss scale and reports whether the step was finite', () => {
     expect(graph.value(trainIo.lossScale)!.kind).toBe('input');
     expect(graph.outputs.find((o) => o.name === trainIo.finite)!.dtype).toBe('bool');

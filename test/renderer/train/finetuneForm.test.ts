@@ -9,6 +9,11 @@ describe('fine-tuning form', () => {
     expect(finetuneRequest(4, { ...defaultFinetuneForm, albumId: 2, name: '  Alice v2 ' })).toMatchObject({ params: { name: 'Alice v2' } });
   });
 
+  it('asks for activation recomputation only when ticked', () => {
+    expect(finetuneRequest(4, { ...defaultFinetuneForm, albumId: 2, recompute: true })).toMatchObject({ params: { recompute: true } });
+    expect('recompute' in (finetuneRequest(4, { ...defaultFinetuneForm, albumId: 2 }) as { params: object }).params).toBe(false);
+  });
+
   it('names the first wrong field', () => {
     expect(finetuneRequest(4, defaultFinetuneForm)).toEqual({ error: 'Choose the album to train on.' });
     expect(finetuneRequest(4, { ...defaultFinetuneForm, albumId: 2, steps: '1.5' })).toEqual({ error: 'Steps must be a whole number of at least 1.' });

@@ -14,6 +14,14 @@ function positiveInteger(values: Record<string, unknown>, flag: string): number 
   return n;
 }
 
+function positiveNumber(values: Record<string, unknown>, flag: string): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a positive number, got '${String(raw)}'`);
+  return n;
+}
+
 function precisionFlag(raw: unknown): FinetuneParams['precision'] | undefined {
   if (raw === undefined) return undefined;
   if (raw === 'float32' || raw === 'mixed-float16') return raw;
@@ -31,7 +39,7 @@ export const finetuneCommand: Command = {
   summary:
     'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model; --export-pt also writes it as an upstream PyTorch checkpoint.',
   usage:
-    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
+    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--checkpoint-minutes 10] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--recompute] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string' },
@@ -41,11 +49,13 @@ export const finetuneCommand: Command = {
     lr: { type: 'string' },
     seed: { type: 'string' },
     'checkpoint-interval': { type: 'string' },
+    'checkpoint-minutes': { type: 'string' },
     'image-size': { type: 'string' },
     name: { type: 'string' },
     resume: { type: 'string' },
     'export-pt': { type: 'string' },
     precision: { type: 'string' },
+    recompute: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIo) {
@@ -68,9 +78,11 @@ export const finetuneCommand: Command = {
         learningRate: lr,
         seed,
         checkpointInterval: positiveInteger(values, 'checkpoint-interval'),
+        checkpointMinutes: positiveNumber(values, 'checkpoint-minutes'),
         imageSize: positiveInteger(values, 'image-size'),
         name: values.name as string | undefined,
         precision: precisionFlag(values.precision),
+        recompute: values.recompute === true ? true : undefined,
       };
     }
     return withProject(values.project, async (backend) => {

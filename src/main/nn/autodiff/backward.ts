@@ -14,12 +14,16 @@
  *   (a frozen encoder, timestep embeddings of integer inputs) cost nothing;
  * - a value read by several nodes collects one gradient contribution per use; they are summed
  *   with Add when the value's own producer is reached (gradient accumulation);
- * - rules return lazy per-input gradients; thunks of inputs that need no gradient never run.
+ * - rules return lazy per-input gradients; thunks of inputs that need no gradient never run;
+ * - with `recompute`, forward nodes are grouped into segments (e.g. the UNet's ResBlocks) whose
+ *   inner activations the backward pass recomputes instead of keeping (upstream's
+ *   use_checkpoint): see recompute.ts.
  */
 import type { GraphBuilder } from '../builder';
 import type { Node, Value } from '../ir';
 import { isFloat } from '../ir';
 import { fmt } from '../shape';
+import { Recomputation } from './recompute';
 import { gradientRules } from './registry';
 import type { GradientContext } from './rule';
 import { scalarOf, unbroadcast, zerosLike } from './util';
@@ -33,6 +37,12 @@ export interface GradientOptions {
    * (catches a parameter accidentally cut off from the loss).
    */
   unreachable?: 'zeros' | 'throw';
+  /**
+   * Activation recomputation: the segment a forward node belongs to (undefined: none). The
+   * backward pass of a segment reads copies of its inner values recomputed from the segment's
+   * inputs, so the forward originals die as soon as the forward pass is past the segment.
+   */
+  recompute?: (node: Node) => string | undefined;
 }
 
 /** What `addGradients` built. */
@@ -105,12 +115,20 @@ export function addGradients(builder: GraphBuilder, loss: Value, wrt: readonly V
   }
   contribute(loss, seed);
 
+  const recomputation = options.recompute ? new Recomputation(builder, forwardNodes, options.recompute) : undefined;
   for (const node of active) {
     const rule = gradientRules.get(node.opType);
     if (!rule) throw new Error(`no gradient rule for op ${node.opType} (node ${node.name}), which lies between a trained value and the loss`);
     builder.scope(`grad/${node.name}`, () => {
+      // the rule reads the saved values of a recomputed node from the copies; the gradient
+      // bookkeeping below stays on the original values
+      const gate = () => {
+        const index = node.outputs.findIndex((v) => (contributions.get(v)?.length ?? 0) > 0);
+        return gradOf(node.outputs[Math.max(index, 0)]) ?? seed;
+      };
+      const view = recomputation ? recomputation.view(node, rule, gate) : node;
       const context: GradientContext = {
-        node,
+        node: view,
         builder,
         outputGrad: (index = 0) => gradOf(node.outputs[index]) ?? zerosLike(builder, node.outputs[index]),
         hasOutputGrad: (index) => (contributions.get(node.outputs[index])?.length ?? 0) > 0,

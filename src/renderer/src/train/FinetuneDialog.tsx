@@ -24,7 +24,7 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
   const imageSize = useImageSize(model.id);
   // hints sit outside the labels, so each control's accessible name is its label alone
-  const field = (key: keyof Omit<FinetuneForm, 'albumId'>, label: string, hint?: string) => (
+  const field = (key: keyof Omit<FinetuneForm, 'albumId' | 'recompute'>, label: string, hint?: string) => (
     <div className="field" key={key}>
       <label htmlFor={`finetune-${key}`}>{label}</label>
       <input id={`finetune-${key}`} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} aria-describedby={hint ? `finetune-${key}-hint` : undefined} />
@@ -72,6 +72,14 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
       {field('seed', 'Seed')}
       {field('checkpointInterval', 'Checkpoint every (steps)', 'A cancelled or interrupted run resumes from the last checkpoint')}
       {field('name', 'Name of the new model', 'Default: the base model’s name and the album')}
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={form.recompute} onChange={(e) => setForm({ ...form, recompute: e.target.checked })} aria-describedby="finetune-recompute-hint" /> Recompute activations
+        </label>
+        <small id="finetune-recompute-hint" className="muted">
+          Less memory, a slower step; the same model (upstream’s use_checkpoint)
+        </small>
+      </div>
     </FormDialog>
   );
 }

@@ -9,11 +9,13 @@ export interface FinetuneForm {
   seed: string;
   checkpointInterval: string;
   name: string;
+  /** Recompute activations in the backward pass (less memory, a slower step). */
+  recompute: boolean;
 }
 
-export const defaultFinetuneForm: FinetuneForm = { albumId: null, steps: '5000', batchSize: '4', learningRate: '1e-5', seed: '0', checkpointInterval: '500', name: '' };
+export const defaultFinetuneForm: FinetuneForm = { albumId: null, steps: '5000', batchSize: '4', learningRate: '1e-5', seed: '0', checkpointInterval: '500', name: '', recompute: false };
 
-type Request = Omit<FinetuneParams, 'imageSize' | 'precision'> & { name?: string };
+type Request = Omit<FinetuneParams, 'imageSize' | 'precision' | 'checkpointMinutes' | 'recompute'> & { name?: string; recompute?: boolean };
 
 /** The job parameters, or a message naming the first field that is wrong. */
 export function finetuneRequest(modelId: number, form: FinetuneForm): { params: Request } | { error: string } {
@@ -33,5 +35,5 @@ export function finetuneRequest(modelId: number, form: FinetuneForm): { params: 
   const learningRate = Number(form.learningRate);
   if (!(learningRate > 0 && learningRate <= 1) || form.learningRate.trim() === '') return { error: 'Learning rate must be a number above 0 and at most 1 (upstream stage 2: 1e-5).' };
   const name = form.name.trim();
-  return { params: { albumId: form.albumId, modelId, steps, batchSize, learningRate, seed, checkpointInterval, ...(name ? { name } : {}) } };
+  return { params: { albumId: form.albumId, modelId, steps, batchSize, learningRate, seed, checkpointInterval, ...(name ? { name } : {}), ...(form.recompute ? { recompute: true } : {}) } };
 }
