@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readCheckpoint } from '../../src/main/checkpoint';
 import { migrate } from '../../src/main/db/database';
-import { ModelLoader } from '../../src/main/edit/model';
+import { ModelLoader } from '../../src/main/diffusion/kit';
 import { InlinePool, ThreadPool } from '../../src/main/jobs/pool';
 import { loadDiffusionRig } from '../../src/main/models/diffusionrig';
 import { ModelRegistry } from '../../src/main/models/registry';

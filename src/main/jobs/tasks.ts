@@ -2,7 +2,7 @@ import { renderFlameTask } from '../flame/render-task';
 import { ingestFile } from '../library/import/ingest';
 import { inspectCheckpoint } from '../models/inspect-task';
 import { estimatePhotoTask } from '../estimate/task';
-import { buildDiffusionRigOnnx } from '../edit/build-task';
+import { buildDiffusionRigOnnx } from '../diffusion/build-task';
 
 /**
  * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. A domain adds its

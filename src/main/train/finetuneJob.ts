@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FinetuneJobResult, FinetuneParams } from '../../common/contract/train';
 import { finetuneParamsSchema } from '../../common/contract/train';
 import { readCheckpoint } from '../checkpoint';
-import { modelImageSize } from '../edit/model';
+import { modelImageSize } from '../diffusion/kit';
 import { ModelAssetStore } from '../flame/assets';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';

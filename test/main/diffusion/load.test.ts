@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { migrate } from '../../../src/main/db/database';
 import { DiffusionRigRunner } from '../../../src/main/diffusion/runner';
-import { ModelLoader } from '../../../src/main/edit/model';
+import { ModelLoader } from '../../../src/main/diffusion/kit';
 import { ThreadPool } from '../../../src/main/jobs/pool';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { ModelRegistry } from '../../../src/main/models/registry';

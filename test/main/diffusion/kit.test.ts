@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/db/database';
-import { ModelLoader, modelImageSize } from '../../../src/main/edit/model';
+import { ModelLoader, modelImageSize } from '../../../src/main/diffusion/kit';
 import { defaultConfig } from '../../../src/main/models/config';
 import { ModelRegistry, type ModelRecord } from '../../../src/main/models/registry';
 import { OnnxBackend } from '../../../src/main/nn/backend';
-import { tinyConfig, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeTinyCheckpoint } from '../edit/fixture';
 
 describe('edit model loading', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rig-edit-model-'));
