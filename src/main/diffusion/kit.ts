@@ -1,29 +1,27 @@
 /**
- * Registered DiffusionRig models ready to sample, bound to the ONNX backend.
+ * The DiffusionRig kit's model side, used by the Edit studio and the trainer: which image size
+ * a registered model runs at (main side, pure), and, inside the compute host, registered
+ * checkpoints loaded onto the host's backend as runners.
  *
- * Reading the checkpoint, building the graphs and serialising them to ONNX happen in a worker
- * thread (build-task.ts), once per (batch size, image size): `prepare` puts the finished
- * sessions into the backend's cache under the keys the runner asks for, so the runner never
- * builds a graph itself (its state dict is a guard that says so if it tried). The ORT session
- * creation stays on this thread (the sessions live here); onnxruntime-node does it
- * synchronously, so that part (≈0.1 s per session at 64 px, more at 256 px) still blocks.
+ * In the host the checkpoint is read and checked against its registered config once per
+ * model, and the runner builds its UNet/encoder sessions from the real state dict on first
+ * use (with the backend's float16 conversion on GPU providers), under the one session-key
+ * format of diffusion/runner.ts. All of it runs on the host's thread, never on the thread that
+ * serves the UI, so there is no separate build step and no placeholder state dict.
  */
-import { readFile, rm } from 'node:fs/promises';
-import type { StateDict } from '../checkpoint';
-import type { TaskPool } from '../jobs/pool';
+import { readCheckpoint } from '../checkpoint';
+import type { DiffusionRigConfig } from '../models/config';
 import { defaultChannelMult } from '../models/config';
+import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ModelRecord } from '../models/registry';
-import { ModelRegistry } from '../models/registry';
-import type { Database } from 'better-sqlite3';
-import { AppError } from '../api/errors';
-import { DiffusionRigRunner } from '../diffusion/runner';
 import type { OnnxBackend } from '../nn/backend';
+import { DiffusionRigRunner } from './runner';
 
 /**
  * The image size a model runs at: given explicitly, else its training lineage's, else the
  * upstream size whose default channel multipliers it has; null when none applies.
  */
-export function modelImageSize(model: ModelRecord, override?: number): number | null {
+export function modelImageSize(model: Pick<ModelRecord, 'lineage' | 'config'>, override?: number): number | null {
   if (override) return override;
   const fromLineage = model.lineage?.imageSize;
   if (typeof fromLineage === 'number' && Number.isInteger(fromLineage) && fromLineage > 0) return fromLineage;
@@ -32,55 +30,31 @@ export function modelImageSize(model: ModelRecord, override?: number): number | 
   return null;
 }
 
-/** A loaded model. */
-export interface LoadedModel {
-  record: ModelRecord;
-  runner: DiffusionRigRunner;
+/** A registered model as the host needs it (plain data, sent with every request that uses it). */
+export interface KitModel {
+  name: string;
+  sha256: string;
+  filePath: string;
+  config: DiffusionRigConfig;
+}
+
+/** The kit's view of a registry record. */
+export function kitModel(record: Pick<ModelRecord, 'name' | 'sha256' | 'filePath' | 'config'>): KitModel {
+  return { name: record.name, sha256: record.sha256, filePath: record.filePath, config: record.config };
 }
 
 interface Entry {
-  loaded: Promise<LoadedModel>;
-  /** Work in progress with this model: it is never disposed while in use. */
+  runner: Promise<DiffusionRigRunner>;
+  /** Requests using the model now: it is never disposed under them. */
   users: number;
   lastUsed: number;
-  /** Sessions prepared for this model: (batch, size) → done when both are in the backend's cache. */
-  prepared: Map<string, Promise<void>>;
-}
-
-/** The backend session key the runner uses for a network at a batch size and image size (diffusion/runner.ts). */
-export function runnerSessionKey(runnerKey: string, kind: 'unet' | 'encoder', batch: number, imageSize: number): string {
-  return `${runnerKey}:${kind}:${batch}x${imageSize}`;
-}
-
-function entryKey(record: ModelRecord): string {
-  return `${record.sha256}:${record.filePath}`;
-}
-
-/** An empty state dict whose lookups fail with a clear message: graphs are built in the worker, never from the runner. */
-class WorkerBuiltStateDict extends Map<string, StateDict extends Map<string, infer T> ? T : never> {
-  constructor(private readonly record: Pick<ModelRecord, 'filePath' | 'name'>) {
-    super();
-  }
-
-  private refuse(): never {
-    throw new Error(`${this.record.filePath}: the graphs of model '${this.record.name}' are built in a worker; prepare its sessions (ModelLoader.prepare) for this batch size first`);
-  }
-
-  override get(): never {
-    return this.refuse();
-  }
-
-  override has(): never {
-    return this.refuse();
-  }
 }
 
 /**
- * Loads registered models onto one backend. Up to `keep` models stay loaded (editing usually
- * runs many jobs on one model); the least recently used idle one is disposed beyond that, and
- * a model in use (a running job, a re-run, a sweep) is never disposed under its user.
+ * Loaded models on one backend. Up to `keep` stay loaded (editing usually runs many jobs on
+ * one model); beyond that the least recently used idle one is disposed, a model in use never.
  */
-export class ModelLoader {
+export class ModelKit {
   private readonly entries = new Map<string, Entry>();
   private clock = 0;
 
@@ -89,22 +63,27 @@ export class ModelLoader {
     private readonly keep = 2,
   ) {}
 
-  /** The model with this id from the project's registry, loaded and held until `release`. */
-  async acquire(db: Database, modelId: number): Promise<{ loaded: LoadedModel; release: () => void }> {
-    let record: ModelRecord;
-    try {
-      record = new ModelRegistry(db).get(modelId);
-    } catch {
-      throw new AppError('not-found', `model ${modelId} is not registered in this project`);
-    }
-    const key = entryKey(record);
+  /** How many models are loaded. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private load(model: KitModel): Promise<DiffusionRigRunner> {
+    return Promise.resolve().then(() => {
+      const weights = loadDiffusionRig(readCheckpoint(model.filePath).stateDict, model.filePath, {}, model.config);
+      return new DiffusionRigRunner(weights, this.backend, `diffusionrig-${model.sha256.slice(0, 16)}`);
+    });
+  }
+
+  /** The runner of `model`, loaded if needed and held until `release`; a failed load (named in the error) is not kept. */
+  async acquire(model: KitModel): Promise<{ runner: DiffusionRigRunner; release: () => void }> {
+    const key = `${model.sha256}:${model.filePath}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      const weights = { config: record.config, stateDict: new WorkerBuiltStateDict(record), strippedPrefix: '' };
-      const loaded = Promise.resolve({ record, runner: new DiffusionRigRunner(weights, this.backend, `edit-model-${record.sha256.slice(0, 16)}`) });
-      entry = { loaded, users: 0, lastUsed: 0, prepared: new Map() };
+      const runner = this.load(model);
+      entry = { runner, users: 0, lastUsed: 0 };
       this.entries.set(key, entry);
-      loaded.catch(() => this.entries.delete(key));
+      runner.catch(() => this.entries.delete(key));
     }
     entry.users++;
     entry.lastUsed = ++this.clock;
@@ -117,44 +96,11 @@ export class ModelLoader {
       void this.evict();
     };
     try {
-      return { loaded: await entry.loaded, release };
+      return { runner: await entry.runner, release };
     } catch (error) {
       release();
       throw error;
     }
-  }
-
-  /**
-   * Makes the UNet and encoder sessions of `loaded` for (batch, imageSize) ready: built and
-   * serialised in a worker of `pool` (checkpoint read and checked there too), read back
-   * asynchronously and handed to the backend. Concurrent calls share the work; a failure
-   * (e.g. a damaged checkpoint, named in the error) is not kept, so a later call retries.
-   */
-  async prepare(loaded: LoadedModel, pool: Pick<TaskPool, 'run'>, batch: number, imageSize: number): Promise<void> {
-    const entry = this.entries.get(entryKey(loaded.record));
-    const key = `${batch}x${imageSize}`;
-    const unetKey = runnerSessionKey(loaded.runner.key, 'unet', batch, imageSize);
-    const encoderKey = runnerSessionKey(loaded.runner.key, 'encoder', batch, imageSize);
-    let pending = entry?.prepared.get(key);
-    if (pending) return pending;
-    if (this.backend.has(unetKey) && this.backend.has(encoderKey)) return;
-    pending = (async () => {
-      const built = await pool.run('buildDiffusionRigOnnx', { checkpointPath: loaded.record.filePath, config: loaded.record.config, batch, imageSize });
-      try {
-        const [unet, encoder] = await Promise.all([readFile(built.unetPath), readFile(built.encoderPath)]);
-        const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-        // one after the other: onnxruntime-node creates a session synchronously on this thread, so
-        // the loop gets a turn between the two blocks instead of one block of both
-        await this.backend.load(unetKey, () => bytes(unet));
-        await new Promise((resolve) => setImmediate(resolve));
-        await this.backend.load(encoderKey, () => bytes(encoder));
-      } finally {
-        await Promise.all([rm(built.unetPath, { force: true }), rm(built.encoderPath, { force: true })]);
-      }
-    })();
-    entry?.prepared.set(key, pending);
-    pending.catch(() => entry?.prepared.delete(key));
-    return pending;
   }
 
   private async evict(): Promise<void> {
@@ -162,25 +108,15 @@ export class ModelLoader {
     while (this.entries.size > this.keep && idle.length > 0) {
       const [key, entry] = idle.shift()!;
       this.entries.delete(key);
-      await this.disposeEntry(entry);
+      await (await entry.runner.catch(() => null))?.dispose();
     }
   }
 
-  /** Frees the runner's sessions and any prepared ones it never used. */
-  private async disposeEntry(entry: Entry): Promise<void> {
-    const loaded = await entry.loaded.catch(() => null);
-    if (!loaded) return;
-    await loaded.runner.dispose();
-    await Promise.all([...entry.prepared.keys()].flatMap((k) => {
-      const [batch, size] = k.split('x').map(Number);
-      return (['unet', 'encoder'] as const).map((kind) => this.backend.dispose(runnerSessionKey(loaded.runner.key, kind, batch, size)));
-    }));
-  }
-
-  /** Frees every loaded model's sessions. */
-  async dispose(): Promise<void> {
-    const all = [...this.entries.values()];
-    this.entries.clear();
-    await Promise.all(all.map((e) => this.disposeEntry(e)));
+  /** Frees every idle model's sessions; returns how many were freed. */
+  async releaseIdle(): Promise<number> {
+    const idle = [...this.entries].filter(([, e]) => e.users === 0);
+    for (const [key] of idle) this.entries.delete(key);
+    await Promise.all(idle.map(async ([, e]) => (await e.runner.catch(() => null))?.dispose()));
+    return idle.length;
   }
 }
