@@ -7,6 +7,7 @@ import { CancelledError } from '../../../src/main/diffusion/ddim';
 import { generateBatch } from '../../../src/main/diffusion/generate';
 import { ModelKit } from '../../../src/main/diffusion/kit';
 import { InProcessEngine, WorkerEngine } from '../../../src/main/engine/client';
+import { engineInfoFromHost } from '../../../src/main/engine/info';
 import type { SampleEvent } from '../../../src/main/engine/protocol';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { builtEngine, ensureBuilt } from '../cli/built';
@@ -85,6 +86,20 @@ describe('the compute host', () => {
     expect((await engine.request('sample', sampleInput(model, 16, 2))).samples).toHaveLength(1);
     expect(engine.status()).toMatchObject({ running: true, hostsStarted: started + 1 });
   }, 120_000);
+
+  it('engine.info comes from the host\'s session log, and a busy host is visible without waiting for it', async () => {
+    const probed = await engineInfoFromHost(engine, true);
+    expect(probed.lastSession).toMatchObject({ model: 'engine-probe' });
+    expect(probed.host).toMatchObject({ mode: 'worker', running: true });
+    const blocked = engine.request('diagnostic', { action: 'block', ms: 2000 });
+    const asked = performance.now();
+    const busy = await engineInfoFromHost(engine, false, 200);
+    expect(performance.now() - asked).toBeLessThan(1500);
+    expect(busy.host?.busy.map((b) => b.kind)).toEqual(['diagnostic']);
+    // the host's last answer stands in while it is busy
+    expect(busy.lastSession).toMatchObject({ model: 'engine-probe' });
+    await blocked;
+  }, 60_000);
 
   it('names an unreadable checkpoint in the error, across the boundary', async () => {
     const missing = { ...model, sha256: '0'.repeat(64), filePath: join(dir, 'nope.safetensors') };
