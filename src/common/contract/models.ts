@@ -156,7 +156,7 @@ export interface EngineInfo {
   /** Why RIG_STUDIO_PROVIDERS was ignored (an unknown name), else null. */
   orderError: string | null;
   threads: { logicalCores: number };
-  /** The most recent session of this backend process (sessions in worker threads are not seen). */
+  /** The most recent session of the compute host (src/main/engine), where every session lives. */
   lastSession: EngineSession | null;
   /** Recent sessions, newest first (a few). */
   recentSessions: EngineSession[];
