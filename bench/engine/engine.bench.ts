@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { type Engine, InProcessEngine, WorkerEngine } from '../../src/main/engine/client';
-import type { HostOptions } from '../../src/main/engine/protocol';
+import { type HostOptions, transferables } from '../../src/main/engine/protocol';
 import { defaultConfig } from '../../src/main/models/config';
 import { parseProviderList } from '../../src/main/nn/backend';
 import { builtEngine, ensureBuilt } from '../../test/main/cli/built';
@@ -60,8 +60,11 @@ it('event-loop latency during sampling and training, compute host vs in process'
     for (const mode of ['host', 'in-process'] as const) {
       const engine: Engine = mode === 'host' ? new WorkerEngine(builtEngine, options) : new InProcessEngine(options);
       try {
-        const sampling = await phase(() => engine.request('sample', sampleInput(model, size, sampleSteps)));
-        const training = await phase(() => engine.request('finetune', finetuneInput(model, join(dir, mode), size, trainSteps, { pairs: 1, batchSize: 1 })));
+        // inputs are made before the probe starts and handed over (transferred), as the app does
+        const sample = sampleInput(model, size, sampleSteps);
+        const sampling = await phase(() => engine.request('sample', sample, { transfer: transferables(sample.items) }));
+        const train = finetuneInput(model, join(dir, mode), size, trainSteps, { pairs: 1, batchSize: 1 });
+        const training = await phase(() => engine.request('finetune', train, { transfer: transferables(train.pairs) }));
         p99[mode] = { sampling: sampling.p99, training: training.p99 };
         for (const [name, m] of [[`sampling DDIM-${sampleSteps}`, sampling], [`training ${trainSteps} step(s)`, training]] as const) {
           rows.push(`| ${mode === 'host' ? 'compute host' : 'in process (reference)'} | ${name} | ${m.seconds.toFixed(1)} s | ${m.p50.toFixed(1)} ms | ${m.p99.toFixed(1)} ms | ${m.max.toFixed(0)} ms |`);

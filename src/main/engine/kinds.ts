@@ -13,6 +13,8 @@ import { shapesOf } from '../checkpoint/state-dict';
 import { generateBatch } from '../diffusion/generate';
 import { ModelKit } from '../diffusion/kit';
 import { FaceScorer } from '../edit/scores';
+import { FaceAnalyser } from '../face/analyse';
+import { loadImage } from '../face/image';
 import { photoEstimation } from '../estimate/task';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import { parameterCount } from '../models/infer';
@@ -136,6 +138,17 @@ export const handlers: { [K in RequestKind]: Handler<K> } = {
   score: (state, input) => state.faceScorer().score(input),
   finetune,
   estimatePhoto: (state, input) => state.estimatePhoto()(input),
+  async detectFaces(state, input) {
+    const image = await loadImage(input.imagePath);
+    const analyses = await new FaceAnalyser(state.backend, { minScore: input.minScore }).analyse(image);
+    const faces = analyses.map(({ face, emotion }) => ({
+      box: [face.box.x, face.box.y, face.box.width, face.box.height] as [number, number, number, number],
+      score: face.score,
+      landmarks68: face.landmarks68.map(([x, y]) => [x, y] as [number, number]),
+      emotion: { ...emotion },
+    }));
+    return { width: image.width, height: image.height, faces };
+  },
   async info(_state, input) {
     let probeError: string | null = null;
     if (input.probe) await probeEngine().catch((error: unknown) => (probeError = error instanceof Error ? error.message : String(error)));

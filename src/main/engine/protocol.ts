@@ -78,6 +78,20 @@ export interface FinetuneOutput {
   model: WrittenModel | null;
 }
 
+/** Faces of one image file (`rig-studio detect`). */
+export interface DetectFacesInput {
+  imagePath: string;
+  minScore?: number;
+}
+
+/** A detected face: box [x, y, w, h] and 68 landmarks in image pixels, emotion probabilities. */
+export interface DetectedFaceSummary {
+  box: [number, number, number, number];
+  score: number;
+  landmarks68: [number, number][];
+  emotion: Record<string, number>;
+}
+
 /** Diagnostics of the host itself (tests and benches: a slow step, a crash). */
 export type DiagnosticInput = { action: 'ping' } | { action: 'block'; ms: number } | { action: 'exit'; code: number };
 
@@ -91,6 +105,8 @@ export interface EngineRequests {
   finetune: { input: FinetuneInput; event: FinetuneEvent; output: FinetuneOutput };
   /** One photo through the estimation pipeline (detector, mesh, emotion, DECA/EMOCA or fitting). */
   estimatePhoto: { input: EstimatePhotoInput; event: never; output: EstimatePhotoOutput };
+  /** Faces, landmarks and emotion of one image (detector, mesh, emotion). */
+  detectFaces: { input: DetectFacesInput; event: never; output: { width: number; height: number; faces: DetectedFaceSummary[] } };
   /** The engine as the Engine panel shows it, from the host's own session log; `probe` runs the one-op probe there first. */
   info: { input: { probe: boolean }; event: never; output: EngineInfo };
   /** Frees the loaded DiffusionRig models' sessions. */
