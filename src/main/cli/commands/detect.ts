@@ -1,5 +1,4 @@
-import { bundlePaths } from '../../app/bundlePaths';
-import { WorkerEngine } from '../../engine/client';
+import { InProcessEngine } from '../../engine/client';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 
@@ -15,8 +14,9 @@ export const detectCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one image file');
     const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
     if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be a number in [0, 1]');
-    // the sessions run in the compute host, as everywhere in the app (CPU: the detector models are small)
-    const engine = new WorkerEngine(bundlePaths().engine, { backend: { providers: ['cpu'] } });
+    // the compute host's own handler, on this thread: a one-shot command has nothing else to keep
+    // responsive, so a host thread would only add its start-up (CPU: the detector models are small)
+    const engine = new InProcessEngine({ backend: { providers: ['cpu'] } });
     try {
       const image = await engine.request('detectFaces', { imagePath: positionals[0], minScore });
       const faces = image.faces.map(({ box, score, landmarks68, emotion }) => ({
