@@ -16,6 +16,8 @@
  * Requests interleave at their awaits (a sampling batch and a training run both advance), and
  * each is cancelled through its own AbortSignal when the main side sends 'cancel'.
  */
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineState, runRequest } from './kinds';
 import type { FromHost, HostOptions, RequestKind, ToHost } from './protocol';
@@ -27,6 +29,23 @@ if (!port) throw new Error('engine.js must run as a worker thread (the compute h
 /** Kinds whose outputs hold fresh buffers the host keeps no reference to: they are transferred, not copied. */
 const transferOutputs = new Set<RequestKind>(['sample']);
 
+/**
+ * On Linux, scheduling priority is per thread and new threads inherit it: lowering this thread's
+ * before any session exists puts onnxruntime's compute threads (created by the sessions made
+ * here) below the thread that serves the UI, so a busy CPU still answers requests first.
+ * Elsewhere the call would change the whole process, so it is not made.
+ */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // no /proc or not permitted: the host runs at normal priority
+  }
+}
+
+lowerThreadPriority();
 const state = new EngineState((workerData as HostOptions | undefined) ?? {});
 const running = new Map<number, AbortController>();
 const send = (message: FromHost, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);

@@ -43,7 +43,8 @@ async function serveWith(engineScript: string): Promise<{ backend: Backend; serv
   const ping = () =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
-      const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/call/app.info', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' } }, (res) => {
+      // a fresh connection per ping: a kept-alive socket can be closed by the server just as it is reused after a long block (ECONNRESET)
+      const req = request({ agent: false, host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/call/app.info', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' } }, (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`app.info answered ${res.statusCode}`))));
       });
