@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-// Three bundles: the Node side (Electron entry, CLI/serve entry and the job worker share
-// src/main), the preload bridge, and the React renderer served by both transports.
+// Three bundles: the Node side (Electron entry, CLI/serve entry, the job worker and the compute
+// host share src/main), the preload bridge, and the React renderer served by both transports.
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +12,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           worker: resolve(__dirname, 'src/main/jobs/worker.ts'),
+          engine: resolve(__dirname, 'src/main/engine/host.ts'),
         },
       },
     },

@@ -14,7 +14,8 @@ if (unknown.length) {
 }
 const names = wanted.length ? wanted : all;
 
-if (!existsSync('out/main/cli.js') || names.includes('import')) {
+// import runs the built CLI and engine the built compute host (out/main/engine.js): build them fresh
+if (!existsSync('out/main/cli.js') || names.includes('import') || names.includes('engine')) {
   const b = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }

@@ -158,12 +158,28 @@ export interface EngineInfo {
   /** Why RIG_STUDIO_PROVIDERS was ignored (an unknown name), else null. */
   orderError: string | null;
   threads: { logicalCores: number };
-  /** The most recent session of this backend process (sessions in worker threads are not seen). */
+  /** The most recent session of the compute host (src/main/engine), where every session lives. */
   lastSession: EngineSession | null;
   /** Recent sessions, newest first (a few). */
   recentSessions: EngineSession[];
   /** When a probe was asked for and failed: why (e.g. no provider could load even a one-op graph). */
   probeError: string | null;
+  /** The compute host (src/main/engine) that owns the sessions: what it runs now. */
+  host?: EngineHostStatus;
+}
+
+/** The compute host's state: a busy engine is visible (Engine panel, jobs). */
+export interface EngineHostStatus {
+  /** 'worker': the host thread (the product); 'in-process': unit tests and the bench reference. */
+  mode: 'worker' | 'in-process';
+  /** Whether a host is started now (it starts on the first request). */
+  running: boolean;
+  /** Requests in flight, oldest first: kind ('sample', 'finetune', 'score', 'estimatePhoto', …) and when each started. */
+  busy: { kind: string; since: string }[];
+  /** Hosts started so far (more than one: a host stopped and the next request started another). */
+  hostsStarted: number;
+  /** Why the last host stopped (e.g. "the host thread exited with code 1"), else null. */
+  lastStop: string | null;
 }
 
 const id = z.number().int().positive();

@@ -1,6 +1,11 @@
 import type { AppInfo, ProjectInfo } from '../../common/contract';
 import { AppError } from '../api/errors';
 import { EventHub } from '../api/events';
+import { EditEngine } from '../edit/engine';
+import { EngineScorer } from '../edit/scores';
+import { editHeadModelSource } from '../edit/service';
+import { type Engine, InProcessEngine, WorkerEngine } from '../engine/client';
+import type { HostOptions } from '../engine/protocol';
 import { InlinePool, type TaskPool, ThreadPool } from '../jobs/pool';
 import { JobRunner } from '../jobs/runner';
 import { sweepOnOpen } from '../library/gc';
@@ -25,20 +30,32 @@ export interface BackendOptions {
   dataDir?: string;
   /** out/main/worker.js; 'inline' runs worker tasks on the event loop (unit tests only). */
   workerScript?: string | 'inline';
+  /**
+   * The compute host's bundle (out/main/engine.js); 'inline' runs the engine on the event loop
+   * (unit tests and the bench reference only). Default: 'inline' when workerScript is, else the bundle.
+   */
+  engineScript?: string | 'inline';
+  /** Session options of the compute host's backends (tests: e.g. graphOptimizationLevel). */
+  engineOptions?: HostOptions;
   /** Called after a project opened, e.g. to extend it (demo content). */
   onProjectOpened?: (open: OpenProject) => Promise<void> | void;
 }
 
 /**
- * The composition root: data dir, settings, worker threads, event bus and the one open
- * project with its library and job runner. Both transports (Electron IPC and serve mode) and
- * the CLI drive a Backend; nothing in it knows which.
+ * The composition root: data dir, settings, worker threads, the compute engine (one host that
+ * owns every onnxruntime session), event bus and the one open project with its library and job
+ * runner. Both transports (Electron IPC and serve mode) and the CLI drive a Backend; nothing in
+ * it knows which.
  */
 export class Backend {
   readonly events = new EventHub();
   readonly settings: Settings;
   readonly dataDir: string;
   readonly pool: TaskPool;
+  /** The compute host's client, handed to the edit, training, estimation and scoring services. */
+  readonly engine: Engine;
+  /** The Edit studio's engine (on `engine`; buffers with the viewport's head from this data dir's Settings). */
+  readonly edit: EditEngine;
   private openProject: OpenProject | null = null;
   /** Opening/closing is serialised so two requests cannot interleave their steps. */
   private switching: Promise<unknown> = Promise.resolve();
@@ -48,6 +65,9 @@ export class Backend {
     this.settings = new Settings(this.dataDir);
     const script = options.workerScript ?? bundlePaths().worker;
     this.pool = script === 'inline' ? new InlinePool() : new ThreadPool(script);
+    const engineScript = options.engineScript ?? (script === 'inline' ? 'inline' : bundlePaths().engine);
+    this.engine = engineScript === 'inline' ? new InProcessEngine(options.engineOptions) : new WorkerEngine(engineScript, options.engineOptions);
+    this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine) });
   }
 
   appInfo(): AppInfo {
@@ -95,7 +115,7 @@ export class Backend {
   private async adopt(project: Project): Promise<ProjectInfo> {
     try {
       const jobs = new JobRunner(project.db, this.events.emit);
-      for (const kind of jobKinds({ project, pool: this.pool, emit: this.events.emit })) jobs.register(kind);
+      for (const kind of jobKinds({ project, pool: this.pool, emit: this.events.emit, engine: this.engine, edit: this.edit })) jobs.register(kind);
       jobs.recover();
       // Orphans of a crash go; nothing a live job (in any process) still uses (library/gc.ts).
       await sweepOnOpen(project);
@@ -122,9 +142,9 @@ export class Backend {
     this.events.emit('library.changed', { albumId: null });
   }
 
-  /** Closes the project (running jobs become 'interrupted', resumable) and the worker threads. */
+  /** Closes the project (running jobs become 'interrupted', resumable), the worker threads and the compute host. */
   async close(): Promise<void> {
     await this.closeProject();
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.engine.close()]);
   }
 }

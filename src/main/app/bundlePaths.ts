@@ -15,6 +15,8 @@ export function bundlePaths() {
   const dir = mainBundleDir();
   return {
     worker: join(dir, 'worker.js'),
+    /** The compute host (src/main/engine/host.ts). */
+    engine: join(dir, 'engine.js'),
     renderer: join(dir, '..', 'renderer'),
     preload: join(dir, '..', 'preload', 'index.js'),
   };

@@ -2,7 +2,8 @@ import type { EmitEvent } from '../api/events';
 import type { TaskPool } from '../jobs/pool';
 import type { JobKind } from '../jobs/types';
 import { editJobKind } from '../edit/job';
-import { sharedEditEngine } from '../edit/service';
+import type { EditEngine } from '../edit/engine';
+import type { Engine } from '../engine/client';
 import { sweepJobKind } from '../edit/sweep';
 import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/import-job';
@@ -10,11 +11,15 @@ import { estimateJobKind } from '../estimate/job';
 import type { Project } from '../library/project';
 import { finetuneJobKind } from '../train/finetuneJob';
 
-/** What a job kind may use: the open project, the worker threads, the event bus. */
+/** What a job kind may use: the open project, the worker threads, the event bus, the compute engine. */
 export interface JobKindDeps {
   project: Project;
   pool: TaskPool;
   emit: EmitEvent;
+  /** The compute host every onnxruntime session lives in. */
+  engine: Engine;
+  /** The Edit studio's engine (on `engine`). */
+  edit: EditEngine;
 }
 
 /**
@@ -22,5 +27,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: sharedEditEngine() }), sweepJobKind({ ...deps, engine: sharedEditEngine() }), finetuneJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: deps.edit }), sweepJobKind({ ...deps, engine: deps.edit }), finetuneJobKind(deps)] as JobKind<never>[];
 }

@@ -12,27 +12,28 @@ import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSetti
 import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
 import { version as appVersion } from '../app/version';
-import type { StepProgress } from '../diffusion/ddim';
 import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
-import type { OnnxBackend } from '../nn/backend';
 import type { ActiveHeadModel } from '../viewport/viewportService';
-import { PhysicalRenderer } from './buffers';
+import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
 import { EstimateStore } from './estimates';
-import type { EditItem } from './generate';
-import { generateBatch } from './generate';
-import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from './images';
-import type { LoadedModel } from './model';
-import { ModelLoader, modelImageSize } from './model';
+import type { EditItem, GeneratedBatch } from '../diffusion/generate';
+import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from '../diffusion/images';
+import { kitModel, modelImageSize } from '../diffusion/kit';
+import type { Engine } from '../engine/client';
+import { transferables } from '../engine/protocol';
+import type { ModelRecord } from '../models/registry';
+import { ModelRegistry } from '../models/registry';
 import type { Scorer } from './scores';
 import { EditStore } from './store';
 
 /** What the engine needs from the app. */
 export interface EditEngineDeps {
-  backend: OnnxBackend;
+  /** The compute host: models are loaded and sampled there, never on this thread. */
+  engine: Engine;
   /** The head model buffers are rendered with (the viewport's). */
   headModel: () => Promise<ActiveHeadModel>;
   /** A cheap key of the head's files (path, size, time; see viewport/activeModel); without it the head is loaded on every use. */
@@ -90,14 +91,11 @@ export interface GenerateHooks {
   onStep?: (done: number, total: number) => void;
 }
 
-/** Shared by every project: backend sessions, the loaded models, the head model. */
+/** Shared by every project: the compute engine (which keeps the loaded models) and the head model. */
 export class EditEngine {
-  readonly models: ModelLoader;
   private head: { key: string; model: Promise<ActiveHeadModel> } | null = null;
 
-  constructor(readonly deps: EditEngineDeps) {
-    this.models = new ModelLoader(deps.backend);
-  }
+  constructor(readonly deps: EditEngineDeps) {}
 
   /**
    * The head model, reloaded when its key changes (the Settings point at other files, or the
@@ -118,9 +116,21 @@ export class EditEngine {
     }
   }
 
-  /** Frees sessions. */
+  /** Frees the sessions of the models loaded for editing (idle ones; the engine keeps its host). */
   async dispose(): Promise<void> {
-    await this.models.dispose();
+    await this.deps.engine.request('release', {});
+  }
+
+  /**
+   * One batch sampled in the compute host. The items' buffers are handed over (transferred,
+   * not copied): callers take what they need of them before.
+   */
+  sample(record: ModelRecord, size: number, sampler: SamplerSettings, items: EditItem[], options: { signal?: AbortSignal; onStep?: (phase: 'inversion' | 'sampling', step: number) => void } = {}): Promise<GeneratedBatch> {
+    return this.deps.engine.request('sample', { model: kitModel(record), imageSize: size, sampler, items }, {
+      signal: options.signal,
+      onEvent: (e) => options.onStep?.(e.phase, e.step),
+      transfer: transferables(items),
+    });
   }
 }
 
@@ -156,25 +166,17 @@ export class ProjectEditor {
     return { file: photo.imageFile, sha256: createHash('sha256').update(readFileSync(this.file(photo.imageFile))).digest('hex') };
   }
 
-  /** The model (held until `release`) and the size it runs at. */
-  async model(modelId: number, imageSize?: number): Promise<{ loaded: LoadedModel; size: number; release: () => void }> {
-    const { loaded, release } = await this.engine.models.acquire(this.project.db, modelId);
-    const size = modelImageSize(loaded.record, imageSize);
-    if (!size) {
-      release();
-      throw new AppError('invalid-params', `the image size of model ${modelId} (${loaded.record.name}) do not tell the image size it was trained at: enter it in the Image size field (it is kept with the model), e.g. 64, 128 or 256`);
-    }
-    return { loaded, size, release };
-  }
-
-  /** Runs `work` with the model held (it is not disposed meanwhile). */
-  private async withModel<T>(modelId: number, imageSize: number | undefined, work: (loaded: LoadedModel, size: number) => Promise<T>): Promise<T> {
-    const { loaded, size, release } = await this.model(modelId, imageSize);
+  /** The registered model and the size it runs at (it is loaded in the compute host when first sampled). */
+  model(modelId: number, imageSize?: number): { record: ModelRecord; size: number } {
+    let record: ModelRecord;
     try {
-      return await work(loaded, size);
-    } finally {
-      release();
+      record = new ModelRegistry(this.project.db).get(modelId);
+    } catch {
+      throw new AppError('not-found', `model ${modelId} is not registered in this project`);
     }
+    const size = modelImageSize(record, imageSize);
+    if (!size) throw new AppError('invalid-params', `model ${modelId} (${record.name}): its weights do not tell the image size it was trained at; enter it in the Image size field (it is kept with the model), e.g. 64, 128 or 256`);
+    return { record, size };
   }
 
   /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
@@ -216,11 +218,12 @@ export class ProjectEditor {
     settings: GenerateSettings,
     hooks: GenerateHooks = {},
   ): Promise<EditResultInfo[]> {
-    return this.withModel(settings.modelId, settings.imageSize, (loaded, size) => this.generateWith(loaded, size, cells, settings, hooks));
+    const { record, size } = this.model(settings.modelId, settings.imageSize);
+    return this.generateWith(record, size, cells, settings, hooks);
   }
 
   private async generateWith(
-    loaded: LoadedModel,
+    model: ModelRecord,
     size: number,
     cells: readonly PreparedCell[],
     settings: GenerateSettings,
@@ -243,24 +246,22 @@ export class ProjectEditor {
         }
       }
       if (ready.length === 0) continue;
-      await this.engine.models.prepare(loaded, this.pool, ready.length, size);
+      // what this side keeps of each item; the item's arrays themselves go to the compute host
+      const kept = ready.map((r) => ({ images: bufferImages(r.item.physical, size), buffersHash: sha256(r.item.physical) }));
       const started = performance.now();
-      const generated = await generateBatch(
-        loaded.runner,
-        ready.map((r) => r.item),
-        size,
-        settings.sampler,
-        { signal: hooks.signal, onStep: (_phase, p: StepProgress) => hooks.onStep?.(b * stepsPerBatch + (_phase === 'sampling' && settings.sampler.inversion ? settings.sampler.steps : 0) + p.step, batches * stepsPerBatch) },
-      );
+      const generated = await this.engine.sample(model, size, settings.sampler, ready.map((r) => r.item), {
+        signal: hooks.signal,
+        onStep: (phase, step) => hooks.onStep?.(b * stepsPerBatch + (phase === 'sampling' && settings.sampler.inversion ? settings.sampler.steps : 0) + step, batches * stepsPerBatch),
+      });
       const batchMs = performance.now() - started;
       for (let k = 0; k < ready.length; k++) {
-        const { position, item, renderMs, landmarks } = ready[k];
+        const { position, renderMs, landmarks } = ready[k];
         const cell = cells[position];
         const sample = generated.samples[k];
-        const images = bufferImages(item.physical, size);
+        const { images, buffersHash } = kept[k];
         const [png, rendered, normal, albedo] = await Promise.all([encodePng(quantise(sample, size), size), encodePng(images.rendered, size), encodePng(images.normal, size), encodePng(images.albedo, size)]);
         const provenance: EditProvenance = {
-          model: { id: loaded.record.id, name: loaded.record.name, sha256: loaded.record.sha256, kind: loaded.record.kind },
+          model: { id: model.id, name: model.name, sha256: model.sha256, kind: model.kind },
           imageSize: size,
           sourcePhotoId: cell.source.id,
           sourceHash: cell.source.hash,
@@ -273,7 +274,7 @@ export class ProjectEditor {
           codes: cell.codes,
           sourceCodes: cell.sourceCodes,
           headModel: head.label,
-          buffersHash: sha256(item.physical),
+          buffersHash,
           bufferImages: { rendered: sha256(rendered), normal: sha256(normal), albedo: sha256(albedo) },
           sampler: { ...settings.sampler },
           batch: { size: ready.length, index: k },
@@ -298,7 +299,7 @@ export class ProjectEditor {
           {
             jobId: settings.jobId,
             albumId: cell.source.albumId,
-            modelId: loaded.record.id,
+            modelId: model.id,
             sourcePhotoId: cell.source.id,
             targetPhotoId: cell.target?.id ?? null,
             modes: cell.label ?? (formatModeSet(cell.modes) || 'explicit'),
@@ -338,12 +339,13 @@ export class ProjectEditor {
   async rerun(resultId: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
     const stored = this.store.result(resultId);
     const p = stored.provenance;
-    return this.withModel(p.model.id ?? 0, p.imageSize, (loaded, size) => this.rerunWith(resultId, stored, loaded, size));
+    const { record, size } = this.model(p.model.id ?? 0, p.imageSize);
+    return this.rerunWith(resultId, stored, record, size);
   }
 
-  private async rerunWith(resultId: number, stored: EditResultInfo, loaded: LoadedModel, size: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
+  private async rerunWith(resultId: number, stored: EditResultInfo, model: ModelRecord, size: number): Promise<{ sampleHash: string; png: Buffer; provider: string; milliseconds: number }> {
     const p = stored.provenance;
-    if (loaded.record.sha256 !== p.model.sha256) throw new AppError('conflict', `result ${resultId} was made with a model (${p.model.sha256.slice(0, 12)}…) that is no longer registered under id ${p.model.id}`);
+    if (model.sha256 !== p.model.sha256) throw new AppError('conflict', `result ${resultId} was made with a model (${p.model.sha256.slice(0, 12)}…) that is no longer registered under id ${p.model.id}`);
     const head = await this.engine.headModel();
     const renderer = new PhysicalRenderer(this.pool, head);
     // the images exactly as they were: same files, same bytes
@@ -365,8 +367,7 @@ export class ProjectEditor {
     const started = performance.now();
     const { item } = await this.item(cell, renderer, size, p.sampler);
     if (sha256(item.physical) !== p.buffersHash) throw new AppError('conflict', `result ${resultId}: the buffers rendered now differ from the stored ones (the head model changed: ${head.label})`);
-    await this.engine.models.prepare(loaded, this.pool, 1, size);
-    const generated = await generateBatch(loaded.runner, [item], size, p.sampler);
+    const generated = await this.engine.sample(model, size, p.sampler, [item]);
     const sample = generated.samples[0];
     return { sampleHash: sha256(sample), png: await encodePng(quantise(sample, size), size), provider: generated.provider, milliseconds: performance.now() - started };
   }

@@ -1,13 +1,13 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { editContract } from '../../common/contract/edit';
 import type { Backend } from '../app/backend';
-import { EditService, sharedEditEngine } from './service';
+import { EditService } from './service';
 
 /** The Edit studio's channels → the open project's EditService (spread into the app's handler map). */
 export function editHandlers(backend: Backend) {
   const service = () => {
     const open = backend.require();
-    return new EditService(sharedEditEngine(backend.dataDir), open.project, backend.pool, open.jobs);
+    return new EditService(backend.edit, open.project, backend.pool, open.jobs);
   };
   return {
     'edit.models': () => service().models(),

@@ -11,22 +11,18 @@ import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
-import { OnnxBackend, parseProviderList } from '../nn/backend';
 import { ModelAssetStore } from '../flame/assets';
-import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import { parseModeSet } from './codes';
 import type { EditEngineDeps } from './engine';
-import { EditEngine, ProjectEditor } from './engine';
+import type { EditEngine } from './engine';
+import { ProjectEditor } from './engine';
 import { composeGrid, type GridLabels } from './grid';
-import { decodeRgb, encodePng, loadModelImage, quantise } from './images';
-import { modelImageSize } from './model';
+import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/images';
+import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
-import { FaceScorer, scoresCsv } from './scores';
+import { scoresCsv } from './scores';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweep';
-
-let shared: EditEngine | null = null;
-let settingsDataDir: string | null = null;
 
 /**
  * The head the edit engine renders buffers with, chosen as the viewport chooses it
@@ -37,23 +33,6 @@ export function editHeadModelSource(dataDir: () => string, demoHeadDir = default
   const flameFiles = () => flameFilesFrom(new ModelAssetStore(dataDir()))();
   const head = headModelDeps({ flameFiles, demoHeadDir });
   return { headModel: head.loadActiveModel, headModelKey: head.activeModelKey };
-}
-
-/**
- * The process's edit engine (one ONNX backend and one loaded model shared by jobs, re-runs and
- * sweeps). Buffers use the viewport's head: pass the backend's data dir (its Settings) from
- * the first caller that knows it; until then the default data dir is read.
- */
-export function sharedEditEngine(dataDir?: string): EditEngine {
-  if (dataDir) settingsDataDir = dataDir;
-  if (!shared) {
-    // RIG_STUDIO_PROVIDERS (e.g. "cpu" or "cuda,cpu") overrides the default provider order
-    const order = process.env.RIG_STUDIO_PROVIDERS?.trim();
-    const backend = new OnnxBackend(order ? { providers: parseProviderList(order) } : {});
-    const head = editHeadModelSource(() => settingsDataDir ?? resolveDataDir());
-    shared = new EditEngine({ backend, ...head, scorer: new FaceScorer(backend) });
-  }
-  return shared;
 }
 
 /** The open project's part of the Edit studio. */
@@ -187,9 +166,8 @@ export class EditService {
     const results = new Map(view.results.map((r) => [r.id, r]));
     let size = view.results[0]?.provenance.imageSize;
     if (size === undefined) {
-      const { size: modelSize, release } = await this.editor.model(this.jobParams(jobId).modelId, this.jobParams(jobId).imageSize);
-      release();
-      size = modelSize;
+      const params = this.jobParams(jobId);
+      size = this.editor.model(params.modelId, params.imageSize).size;
     }
     const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
     const imageOf = (photoId: number) => this.editor.photo(photoId).imageFile;

@@ -1,10 +1,12 @@
 /**
- * The desktop shell. Process model (why no utility process): the backend services (SQLite,
- * job runner, library) run in the Electron main process because they are I/O-bound and
- * answer in milliseconds; every CPU-heavy step of a job runs in worker threads
- * (out/main/worker.js, see src/main/jobs/worker.ts), and sharp / onnxruntime are async
- * native code. So the main thread never does heavy work and the UI never freezes, with one
- * code path shared with `rig-studio serve`.
+ * The desktop shell. Process model: the backend services (SQLite, job runner, library, IPC)
+ * run in the Electron main process because they are I/O-bound and answer in milliseconds.
+ * Nothing heavy may run there: onnxruntime-node's `session.run` (and session creation) is
+ * synchronous on the calling JS thread, so every onnxruntime session of the app lives in the
+ * compute host, a worker thread (out/main/engine.js, see src/main/engine/host.ts, which says
+ * why a worker and not a utilityProcess), and the other CPU-heavy job steps (hashing,
+ * decoding, FLAME rendering) run in the job worker threads (out/main/worker.js, see
+ * src/main/jobs/worker.ts). The same code path serves `rig-studio serve` and the CLI.
  */
 import { app, BrowserWindow } from 'electron';
 import { createHandlers } from '../api/handlers';

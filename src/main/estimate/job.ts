@@ -9,7 +9,7 @@
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { EmitEvent } from '../api/events';
-import type { TaskPool } from '../jobs/pool';
+import type { Engine } from '../engine/client';
 import { defineJobKind, type JobContext } from '../jobs/types';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
@@ -57,8 +57,8 @@ function fittingSummary(db: Project['db'], jobId: number): EstimateJobResult['fi
 }
 
 /** The 'estimate' job kind over one open project. */
-export function estimateJobKind(deps: { project: Project; pool: TaskPool; emit: EmitEvent }) {
-  const { project, pool, emit } = deps;
+export function estimateJobKind(deps: { project: Project; engine: Engine; emit: EmitEvent }) {
+  const { project, engine, emit } = deps;
   const { db } = project;
   const table = new EstimatesTable(db);
 
@@ -113,7 +113,7 @@ export function estimateJobKind(deps: { project: Project; pool: TaskPool; emit: 
           const alignedOut = join(project.paths.derived, 'aligned', `${photoId}.png`);
           const decaOut = join(project.paths.derived, 'deca224', `${photoId}.png`);
           try {
-            const out = await pool.run('estimatePhoto', {
+            const out = await engine.request('estimatePhoto', {
               imagePath: blobPath(project.paths, photo.hash),
               faceIndex: choices.get(photoId),
               spec: params.estimator,

@@ -1,12 +1,15 @@
 /**
- * The worker-thread step of estimation: one photo through the pipeline (pipeline.ts), its
- * aligned crop and DECA's crop written as PNGs, the rest returned as plain data. Estimators are built once per
- * worker and per estimator spec (loading a checkpoint or a head model takes seconds).
+ * The compute host's step of estimation (request kind 'estimatePhoto', src/main/engine): one
+ * photo through the pipeline (pipeline.ts), its aligned crop and DECA's crop written as PNGs,
+ * the rest returned as plain data. The face detector, mesh, emotion and DECA/EMOCA sessions
+ * live on the host's one backend with every other session of the product; estimators are
+ * built once per host and per estimator spec (loading a checkpoint or a head model takes
+ * seconds).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { OnnxBackend } from '../nn/backend';
+import type { OnnxBackend } from '../nn/backend';
 import { encodePng, loadImage } from '../face/image';
 import { loadDecaModel, loadEmocaModel } from './deca';
 import { loadFittingHead } from './head';
@@ -21,7 +24,7 @@ export const estimatorSpec = z.discriminatedUnion('kind', [
 ]);
 export type EstimatorSpec = z.infer<typeof estimatorSpec>;
 
-/** Input of the `estimatePhoto` worker task. */
+/** Input of the `estimatePhoto` request. */
 export interface EstimatePhotoInput {
   imagePath: string;
   /** Which detected face (when the user chose one among several). */
@@ -37,10 +40,7 @@ export interface EstimatePhotoInput {
 /** Output: the estimate without pixels, or the problem that stopped it. */
 export type EstimatePhotoOutput = { ok: true; estimate: Omit<PhotoEstimate, 'aligned' | 'decaCrop'> } | { ok: false; problem: EstimateProblem; message: string; faceBoxes: [number, number, number, number][] };
 
-const backend = new OnnxBackend({ providers: ['cpu'] });
-const estimators = new Map<string, Promise<PhotoEstimator>>();
-
-async function makeEstimator(spec: EstimatorSpec, cacheDir?: string): Promise<PhotoEstimator> {
+async function makeEstimator(backend: OnnxBackend, spec: EstimatorSpec, cacheDir?: string): Promise<PhotoEstimator> {
   const options = { cacheDir };
   if (spec.kind === 'deca') return new PhotoEstimator(backend, { kind: 'deca', model: loadDecaModel(spec.checkpoint) }, options);
   if (spec.kind === 'emoca') return new PhotoEstimator(backend, { kind: 'emoca', model: loadEmocaModel(spec.checkpoint, spec.config) }, options);
@@ -48,26 +48,29 @@ async function makeEstimator(spec: EstimatorSpec, cacheDir?: string): Promise<Ph
   return new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(files) }, options);
 }
 
-/** Estimates one photo (runs in a worker thread). */
-export async function estimatePhotoTask(input: EstimatePhotoInput): Promise<EstimatePhotoOutput> {
-  const key = JSON.stringify(input.spec);
-  let pending = estimators.get(key);
-  if (!pending) {
-    pending = makeEstimator(input.spec, input.cacheDir);
-    pending.catch(() => estimators.delete(key));
-    estimators.set(key, pending);
-  }
-  const estimator = await pending;
-  const image = await loadImage(input.imagePath);
-  try {
-    const { aligned, decaCrop, ...estimate } = await estimator.estimate(image, input.faceIndex);
-    for (const [path, picture] of [[input.alignedOut, aligned], [input.decaOut, decaCrop]] as const) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, await encodePng(picture));
+/** Photo estimation on `backend`: the returned function estimates one photo; estimators are cached per spec. */
+export function photoEstimation(backend: OnnxBackend): (input: EstimatePhotoInput) => Promise<EstimatePhotoOutput> {
+  const estimators = new Map<string, Promise<PhotoEstimator>>();
+  return async (input) => {
+    const key = JSON.stringify(input.spec);
+    let pending = estimators.get(key);
+    if (!pending) {
+      pending = makeEstimator(backend, input.spec, input.cacheDir);
+      pending.catch(() => estimators.delete(key));
+      estimators.set(key, pending);
     }
-    return { ok: true, estimate };
-  } catch (error) {
-    if (error instanceof EstimateError) return { ok: false, problem: error.problem, message: error.message, faceBoxes: error.faceBoxes };
-    throw error;
-  }
+    const estimator = await pending;
+    const image = await loadImage(input.imagePath);
+    try {
+      const { aligned, decaCrop, ...estimate } = await estimator.estimate(image, input.faceIndex);
+      for (const [path, picture] of [[input.alignedOut, aligned], [input.decaOut, decaCrop]] as const) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, await encodePng(picture));
+      }
+      return { ok: true, estimate };
+    } catch (error) {
+      if (error instanceof EstimateError) return { ok: false, problem: error.problem, message: error.message, faceBoxes: error.faceBoxes };
+      throw error;
+    }
+  };
 }

@@ -1,12 +1,11 @@
 import { renderFlameTask } from '../flame/render-task';
 import { ingestFile } from '../library/import/ingest';
 import { inspectCheckpoint } from '../models/inspect-task';
-import { estimatePhotoTask } from '../estimate/task';
-import { buildDiffusionRigOnnx } from '../edit/build-task';
 import { textureHeadTask } from '../texture/task';
 
 /**
- * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. A domain adds its
+ * CPU-heavy steps that run in worker threads (out/main/worker.js), by name. Nothing here runs
+ * an onnxruntime session: those live in the compute host (src/main/engine). A domain adds its
  * step here: one import and one entry; the function takes and returns structured-cloneable
  * values. Job kinds call them through a TaskPool (`pool.run('ingest', input)`).
  */
@@ -14,8 +13,6 @@ export const workerTasks = {
   ingest: ingestFile,
   renderFlame: renderFlameTask,
   inspectCheckpoint,
-  estimatePhoto: estimatePhotoTask,
-  buildDiffusionRigOnnx,
   textureHead: textureHeadTask,
 };
 

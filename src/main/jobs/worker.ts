@@ -3,11 +3,14 @@
  *
  * Why worker threads and not a utility process: the backend (SQLite, job runner, HTTP server)
  * is I/O-bound and cheap, so it runs on the host's event loop (the Electron main process or
- * the `serve` Node process), and only the steps that burn CPU (hashing, decoding, and later
- * FLAME fitting / network inference prep) are sent here. That keeps one code path for both
+ * the `serve` Node process), and only the steps that burn CPU (hashing, decoding, FLAME
+ * rendering, checkpoint inspection) are sent here. That keeps one code path for both
  * transports, keeps the database in one thread (better-sqlite3 is synchronous but its queries
- * are sub-millisecond), and keeps the Electron main thread free for the UI. sharp and
- * onnxruntime are asynchronous native code and would not block even there.
+ * are sub-millisecond), and keeps the Electron main thread free for the UI. sharp runs its
+ * work on libuv's thread pool and does not block; onnxruntime-node does block: its
+ * `session.run` executes synchronously on the calling JS thread (`run` only defers the call
+ * with setImmediate), and so does session creation. That is why no session lives here or on
+ * the backend's loop: every one lives in the compute host (src/main/engine/host.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { type TaskReply, type TaskRequest, workerTasks } from './tasks';

@@ -1,7 +1,7 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { modelsContract } from '../../common/contract/models';
 import type { Backend } from '../app/backend';
-import { engineInfo, probeEngine } from '../nn/engine-info';
+import { engineInfoFromHost } from '../engine/info';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
 
@@ -24,10 +24,7 @@ export function modelHandlers(backend: Backend) {
       const open = backend.current;
       return inspectCheckpointFile(backend.pool, path, overrides, open ? new ModelRegistry(open.project.db) : null);
     },
-    'engine.info': async ({ probe }) => {
-      let probeError: string | null = null;
-      if (probe) await probeEngine().catch((error: unknown) => (probeError = error instanceof Error ? error.message : String(error)));
-      return engineInfo(process.env, probeError);
-    },
+    // the sessions live in the compute host: its session log, and whether it is busy
+    'engine.info': ({ probe }) => engineInfoFromHost(backend.engine, probe),
   } satisfies Handlers<typeof modelsContract>;
 }

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
 import { AppError } from '../api/errors';
-import { skinCodes } from '../edit/buffers';
+import { skinCodes } from '../diffusion/buffers';
 import { EditStore } from '../edit/store';
 import { EstimateStore } from '../edit/estimates';
 import { codesInUse } from '../estimate/codesInUse';

@@ -5,10 +5,10 @@
  */
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { AppError } from '../api/errors';
-import { PhysicalRenderer } from '../edit/buffers';
+import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
 import { EstimateStore } from '../edit/estimates';
-import { loadModelImage } from '../edit/images';
+import { loadModelImage } from '../diffusion/images';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';

@@ -5,27 +5,27 @@
  * upstream), writes the run state under derived/train/job-<id>/ every checkpoint interval and
  * on cancel, continues from it when resumed (after a cancel, a crash or a restart), and at the
  * end registers the personalised model with its lineage. Progress: step, loss, steps/s, ETA;
- * the result carries the loss curve while running.
+ * the result carries the loss curve while running. The run itself (train/finetune.ts) is one
+ * 'finetune' request to the compute host (src/main/engine): checkpoint read, every train step,
+ * the run state files and the personalised model's file happen there, off this event loop.
  */
 import { join } from 'node:path';
 import type { FinetuneJobResult, FinetuneParams } from '../../common/contract/train';
 import { finetuneParamsSchema } from '../../common/contract/train';
-import { readCheckpoint } from '../checkpoint';
-import { modelImageSize } from '../edit/model';
+import { kitModel, modelImageSize } from '../diffusion/kit';
+import type { Engine } from '../engine/client';
+import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
-import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
-import { OnnxBackend } from '../nn/backend';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { albumTrainingPairs } from './album';
-import { finetuneSettings, runFinetune } from './finetune';
-import { mergeTrained, registerPersonalisedModel } from './personalised';
+import { finetuneSettings } from './finetune';
 
 /** The job's parameters (the contract's schema: one source for the UI, the CLI and the job). */
 export const finetuneParams = finetuneParamsSchema;
@@ -46,8 +46,8 @@ export function lossCurve(losses: readonly number[], points = 500): { step: numb
 export function finetuneJobKind(deps: {
   project: Project;
   pool: TaskPool;
-  /** Backend to train on (default: a new one with the provider table's order). */
-  backend?: OnnxBackend;
+  /** The compute host the run goes to (its training backend never converts graphs to float16 by itself: precision is the run's choice). */
+  engine: Engine;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
   headModel?: () => Promise<ActiveHeadModel>;
 }) {
@@ -68,8 +68,6 @@ export function finetuneJobKind(deps: {
       }
       const size = modelImageSize(base, p.imageSize);
       if (!size) throw new Error(`the weights of model ${p.modelId} (${base.name}) do not tell the image size it was trained at: enter it in the Fine-tune dialog's Image size field (or on the model's details in Models), e.g. 64, 128 or 256`);
-      ctx.progress(null, `reading ${base.name}`);
-      const weights = loadDiffusionRig(readCheckpoint(base.filePath).stateDict, base.filePath, {}, base.config);
       ctx.progress(null, 'rendering the album\'s buffers with its mean shape');
       const album = await albumTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumId, size, {
         signal: ctx.signal,
@@ -77,62 +75,74 @@ export function finetuneJobKind(deps: {
       });
       ctx.log('info', `${album.pairs.length} training pairs at ${size} px (attempt ${ctx.attempt})`);
 
-      // precision is the run's choice (mixed precision keeps float32 master weights), so the
-      // backend must not convert the graph to float16 by itself
-      const backend = deps.backend ?? new OnnxBackend({ float16: 'never' });
+      // the whole run is one request to the compute host: the checkpoint is read, trained and the
+      // personalised model written there; this side hears a few numbers per step
       const settings = finetuneSettings(p, size);
+      const losses: number[] = [];
       let lastReport = 0;
-      try {
-        const run = await runFinetune({
-          backend,
-          config: weights.config,
-          weights: weights.stateDict,
-          pairs: album.pairs,
-          settings,
-          stateDir: join(project.paths.derived, 'train', `job-${ctx.jobId}`),
+      ctx.progress(null, `training ${base.name} in the compute engine`);
+      const run = await deps.engine.request(
+        'finetune',
+        { model: kitModel(base), pairs: album.pairs, settings, stateDir: join(project.paths.derived, 'train', `job-${ctx.jobId}`), outputDir: join(project.paths.derived, 'models') },
+        {
           signal: ctx.signal,
-          onStep: (s) => {
-            ctx.progress(s.step / s.steps, `step ${s.step}/${s.steps} · loss ${s.loss.toFixed(4)} · ${s.stepsPerSecond.toFixed(2)} steps/s`);
+          transfer: transferables(album.pairs),
+          onEvent: (e) => {
+            if (e.type === 'checkpoint') {
+              ctx.log('info', `run state saved at step ${e.step}`);
+              return;
+            }
+            losses.length = e.lossOffset;
+            losses.push(...e.losses);
+            ctx.progress(e.step / e.steps, `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(4)} · ${e.stepsPerSecond.toFixed(2)} steps/s`);
             const now = Date.now();
-            if (now - lastReport > 1000 || s.step === s.steps) {
+            if (now - lastReport > 1000 || e.step === e.steps) {
               lastReport = now;
-              ctx.setResult({ step: s.step, steps: s.steps, loss: s.loss, stepsPerSecond: s.stepsPerSecond, lossCurve: lossCurve(s.losses) } satisfies FinetuneJobResult);
+              ctx.setResult({ step: e.step, steps: e.steps, loss: e.loss, stepsPerSecond: e.stepsPerSecond, lossCurve: lossCurve(losses) } satisfies FinetuneJobResult);
             }
           },
-        });
-        const curve = lossCurve(run.losses);
-        if (run.status === 'cancelled') {
-          ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies FinetuneJobResult);
-          throw new Error(`cancelled at step ${run.step}; resume to continue`);
-        }
-        ctx.progress(1, 'registering the personalised model');
-        const model = registerPersonalisedModel(project, base, mergeTrained(weights.stateDict, run.trained), {
-          name: p.name ?? `${base.name} · album ${p.albumId}`,
-          lineage: {
-            baseModelId: base.id,
-            baseModelSha256: base.sha256,
-            albumId: p.albumId,
-            photoIds: album.photoIds,
-            meanShape: album.meanShape,
-            imageSize: size,
-            steps: run.step,
-            batchSize: p.batchSize,
-            learningRate: p.learningRate,
-            seed: p.seed,
-            precision: p.precision,
-            optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
-            jobId: ctx.jobId,
-            finalLoss: run.losses.at(-1) ?? null,
-          },
-        });
-        const result: FinetuneJobResult = { step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve, model: { id: model.id, name: model.name, filePath: model.filePath, baseModelId: model.baseModelId } };
-        ctx.setResult(result);
-        ctx.log('info', `registered personalised model ${model.id} (${model.name})`);
-        ctx.progress(1, `registered as model ${model.id}`);
-        return result;
-      } finally {
-        if (!deps.backend) await backend.disposeAll();
+        },
+      );
+      const curve = lossCurve(run.losses);
+      if (run.status === 'cancelled' || !run.model) {
+        ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies FinetuneJobResult);
+        throw new Error(`cancelled at step ${run.step}; resume to continue`);
       }
+      ctx.progress(1, 'registering the personalised model');
+      const written = run.model;
+      const model = new ModelRegistry(project.db).add({
+        name: p.name ?? `${base.name} · album ${p.albumId}`,
+        kind: 'personalized',
+        sourcePath: written.path,
+        filePath: written.path,
+        format: 'safetensors',
+        sha256: written.sha256,
+        sizeBytes: written.sizeBytes,
+        config: base.config,
+        parameterCount: written.parameterCount,
+        baseModelId: base.id,
+        lineage: {
+          baseModelId: base.id,
+          baseModelSha256: base.sha256,
+          albumId: p.albumId,
+          photoIds: album.photoIds,
+          meanShape: album.meanShape,
+          imageSize: size,
+          steps: run.step,
+          batchSize: p.batchSize,
+          learningRate: p.learningRate,
+          seed: p.seed,
+          precision: p.precision,
+          optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
+          jobId: ctx.jobId,
+          finalLoss: run.losses.at(-1) ?? null,
+        },
+      }).model;
+      const result: FinetuneJobResult = { step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve, model: { id: model.id, name: model.name, filePath: model.filePath, baseModelId: model.baseModelId } };
+      ctx.setResult(result);
+      ctx.log('info', `registered personalised model ${model.id} (${model.name})`);
+      ctx.progress(1, `registered as model ${model.id}`);
+      return result;
     },
   });
 }

@@ -6,13 +6,14 @@ import { projectRoot } from '../../helpers/shared';
 
 export const builtCli = join(projectRoot, 'out', 'main', 'cli.js');
 export const builtWorker = join(projectRoot, 'out', 'main', 'worker.js');
+export const builtEngine = join(projectRoot, 'out', 'main', 'engine.js');
 
 /**
  * Makes sure the bundles exist (scripts/test-all.mjs builds before vitest; a single test file
  * run may find none). Builds once under a lock so parallel test files do not race.
  */
 export function ensureBuilt(): void {
-  if (existsSync(builtCli) && existsSync(builtWorker)) return;
+  if (existsSync(builtCli) && existsSync(builtWorker) && existsSync(builtEngine)) return;
   const lock = join(tmpdir(), 'rig-studio-test-build.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -27,7 +28,7 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (!existsSync(builtCli) || !existsSync(builtWorker)) {
+    if (!existsSync(builtCli) || !existsSync(builtWorker) || !existsSync(builtEngine)) {
       execFileSync(process.execPath, [join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: projectRoot, stdio: 'pipe' });
     }
   } finally {

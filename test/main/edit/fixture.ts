@@ -13,7 +13,7 @@ import { renderFlameTask } from '../../../src/main/flame/render-task';
 import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { randomWeights } from '../../../src/main/train/init';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
-import { skinCodes } from '../../../src/main/edit/buffers';
+import { skinCodes } from '../../../src/main/diffusion/buffers';
 import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 
 export { tinyConfig };

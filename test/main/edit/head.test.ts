@@ -10,7 +10,7 @@ import { editHeadModelSource, EditService } from '../../../src/main/edit/service
 import { ModelAssetStore } from '../../../src/main/flame/assets';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { OnnxBackend } from '../../../src/main/nn/backend';
+import { InProcessEngine } from '../../../src/main/engine/client';
 import { sharedPath } from '../../helpers/shared';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
@@ -24,7 +24,7 @@ describe('the edit engine renders with the viewport head chosen in Settings', ()
   let loads = 0;
   const source = editHeadModelSource(() => dataDir);
   const engine = new EditEngine({
-    backend: new OnnxBackend({ providers: ['cpu'] }),
+    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
     headModel: () => (loads++, source.headModel()),
     headModelKey: source.headModelKey,
     scorer: null,

@@ -11,7 +11,7 @@ import { EditService } from '../../../src/main/edit/service';
 import type { ScoreInput, Scorer } from '../../../src/main/edit/scores';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { OnnxBackend } from '../../../src/main/nn/backend';
+import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
@@ -25,7 +25,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
   let photoIds: number[];
   let modelId: number;
   const engine = new EditEngine({
-    backend: new OnnxBackend({ providers: ['cpu'] }),
+    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
     headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel,
     scorer: null,
   });

@@ -9,7 +9,7 @@ import { EditService } from '../../../src/main/edit/service';
 import { sweepCodes, sweepJobKind } from '../../../src/main/edit/sweep';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { OnnxBackend } from '../../../src/main/nn/backend';
+import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
@@ -22,7 +22,7 @@ describe('sweeps as jobs (light rotation, expression A→B)', () => {
   let photoIds: number[];
   let modelId: number;
   const engine = new EditEngine({
-    backend: new OnnxBackend({ providers: ['cpu'] }),
+    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
     headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel,
     scorer: null,
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
-import { modelImageSize } from '../../../src/main/edit/model';
+import { modelImageSize } from '../../../src/main/diffusion/kit';
 import { modelImportJobKind } from '../../../src/main/models/import-job';
 import { ModelRegistry, modelNameFromFile } from '../../../src/main/models/registry';
 import { ModelService } from '../../../src/main/models/service';

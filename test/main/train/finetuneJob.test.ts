@@ -7,7 +7,7 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { OnnxBackend } from '../../../src/main/nn/backend';
+import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
@@ -18,10 +18,10 @@ describe('finetune job on a synthetic album', () => {
   let albumId: number;
   let modelId: number;
   let baseFile: string;
-  const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
+  const engine = new InProcessEngine({ trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
   const pool = new InlinePool();
   const wire = () =>
-    t.runner.register(finetuneJobKind({ project: t.project, pool, backend, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
+    t.runner.register(finetuneJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
   const params = { steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, checkpointInterval: 2, imageSize: 16 };
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('finetune job on a synthetic album', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await backend.disposeAll();
+    await engine.close();
     await t.close();
   });
 

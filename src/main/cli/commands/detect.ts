@@ -1,6 +1,4 @@
-import { OnnxBackend } from '../../nn/backend';
-import { FaceAnalyser } from '../../face/analyse';
-import { loadImage } from '../../face/image';
+import { InProcessEngine } from '../../engine/client';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 
@@ -16,14 +14,15 @@ export const detectCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one image file');
     const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
     if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be a number in [0, 1]');
-    const image = await loadImage(positionals[0]);
-    const backend = new OnnxBackend({ providers: ['cpu'] });
+    // the compute host's own handler, on this thread: a one-shot command has nothing else to keep
+    // responsive, so a host thread would only add its start-up (CPU: the detector models are small)
+    const engine = new InProcessEngine({ backend: { providers: ['cpu'] } });
     try {
-      const analyses = await new FaceAnalyser(backend, { minScore }).analyse(image);
-      const faces = analyses.map(({ face, emotion }) => ({
-        box: [face.box.x, face.box.y, face.box.width, face.box.height].map(round),
-        score: Math.round(face.score * 1e4) / 1e4,
-        landmarks68: face.landmarks68.map(([x, y]) => [round(x), round(y)]),
+      const image = await engine.request('detectFaces', { imagePath: positionals[0], minScore });
+      const faces = image.faces.map(({ box, score, landmarks68, emotion }) => ({
+        box: box.map(round),
+        score: Math.round(score * 1e4) / 1e4,
+        landmarks68: landmarks68.map(([x, y]) => [round(x), round(y)]),
         emotion: Object.fromEntries(Object.entries(emotion).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4])),
       }));
       if (values.json) io.out(JSON.stringify({ faces }));
@@ -36,7 +35,7 @@ export const detectCommand: Command = {
       }
       return 0;
     } finally {
-      await backend.disposeAll();
+      await engine.close();
     }
   },
 };

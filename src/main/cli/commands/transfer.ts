@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { EditCellEvent, EditJobParams, JobInfo } from '../../../common/contract';
 import { editJobParamsSchema } from '../../../common/contract';
 import { parseModeSet } from '../../edit/codes';
-import { EditService, sharedEditEngine } from '../../edit/service';
+import { EditService } from '../../edit/service';
 import { ModelRegistry } from '../../models/registry';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
@@ -63,7 +63,7 @@ export const transferCommand: Command = {
     if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
     return withProject(values.project, async (backend) => {
       const open = backend.require();
-      const service = new EditService(sharedEditEngine(backend.dataDir), open.project, backend.pool, open.jobs);
+      const service = new EditService(backend.edit, open.project, backend.pool, open.jobs);
       const models = service.models();
       let found;
       try {
@@ -126,7 +126,6 @@ export const transferCommand: Command = {
       const summary = { jobId, state: info.state, out: String(values.out), width: grid.width, height: grid.height, cells: view.cells.length, done: view.results.length, results: exported?.dir ?? null, scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, ...r.scores })) };
       if (values.json) io.out(JSON.stringify(summary, null, 2));
       else io.out(`wrote ${summary.out} (${grid.width}×${grid.height}): ${summary.done} of ${summary.cells} edits${exported ? `; results in ${exported.dir}` : ''}`);
-      await sharedEditEngine().dispose();
       return info.state === 'done' && view.cells.every((c) => c.state === 'done') ? 0 : 1;
     });
   },

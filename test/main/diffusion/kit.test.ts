@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/db/database';
-import { ModelLoader, modelImageSize } from '../../../src/main/edit/model';
+import { kitModel, ModelKit, modelImageSize } from '../../../src/main/diffusion/kit';
 import { defaultConfig } from '../../../src/main/models/config';
 import { ModelRegistry, type ModelRecord } from '../../../src/main/models/registry';
 import { OnnxBackend } from '../../../src/main/nn/backend';
-import { tinyConfig, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeTinyCheckpoint } from '../edit/fixture';
 
-describe('edit model loading', () => {
+describe('the DiffusionRig kit loads registered models', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rig-edit-model-'));
   const db = new BetterSqlite3(':memory:');
   db.pragma('foreign_keys = ON');
@@ -25,25 +25,29 @@ describe('edit model loading', () => {
       config: tinyConfig, parameterCount: 0, baseModelId: null, lineage: null,
     }).model.id;
   });
-  const loader = new ModelLoader(new OnnxBackend({ providers: ['cpu'] }), 2);
+  const kit = new ModelKit(new OnnxBackend({ providers: ['cpu'] }), 2);
+  const model = (id: number) => kitModel(registry.get(id));
   afterAll(async () => {
-    await loader.dispose();
+    await kit.releaseIdle();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps a model in use loaded while others come and go, and evicts the least recently used idle one', async () => {
-    const a = await loader.acquire(db, ids[0]);
-    const b = await loader.acquire(db, ids[1]);
+    const a = await kit.acquire(model(ids[0]));
+    const b = await kit.acquire(model(ids[1]));
     b.release();
-    const c = await loader.acquire(db, ids[2]);
+    const c = await kit.acquire(model(ids[2]));
     c.release();
     // three models, room for two: b (idle, least recent) went; a (in use) stayed
-    expect((await loader.acquire(db, ids[0])).loaded.runner).toBe(a.loaded.runner);
-    const b2 = await loader.acquire(db, ids[1]);
-    expect(b2.loaded.runner).not.toBe(b.loaded.runner);
-    expect(b2.loaded.record.name).toBe('tiny-2');
-    await expect(loader.acquire(db, 99)).rejects.toThrow(/model 99 is not registered/);
+    expect((await kit.acquire(model(ids[0]))).runner).toBe(a.runner);
+    const b2 = await kit.acquire(model(ids[1]));
+    expect(b2.runner).not.toBe(b.runner);
+    expect(b2.runner.weights.config).toEqual(tinyConfig);
+    // a damaged or missing checkpoint is named, and not kept (a later acquire tries again)
+    const missing = { ...model(ids[0]), sha256: 'f'.repeat(64), filePath: join(dir, 'missing.safetensors') };
+    await expect(kit.acquire(missing)).rejects.toThrow(/missing\.safetensors/);
+    expect(kit.size).toBeLessThanOrEqual(3);
   }, 60_000);
 
   it('tells the image size from the lineage, an override, or upstream channel multipliers', () => {

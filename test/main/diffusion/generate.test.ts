@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SamplerSettings } from '../../../src/common/contract/edit';
 import type { DiffusionRigRunner, Conditioning } from '../../../src/main/diffusion/runner';
-import { generateBatch, startNoise, type EditItem } from '../../../src/main/edit/generate';
+import { generateBatch, startNoise, type EditItem } from '../../../src/main/diffusion/generate';
 
 const size = 2;
 const per = 3 * size * size;
