@@ -25,8 +25,8 @@ import { createDiffusion } from './schedule';
 
 /** Per-model settings of a runner. */
 export interface RunnerOptions {
-  /** 'auto': float16 on GPU providers; 'float32': full precision on every provider. */
-  precision?: 'auto' | 'float32';
+  /** 'auto': float16 on GPU providers; 'float32': full precision on every provider; 'float16': on every provider. */
+  precision?: 'auto' | 'float32' | 'float16';
 }
 
 /** Inputs shared by sampling and inversion. */
@@ -71,7 +71,8 @@ export class DiffusionRigRunner {
 
   /** The backend key of a network's session at an image size (every batch size shares it). */
   sessionKey(kind: 'unet' | 'encoder', imageSize: number): string {
-    return `${this.key}:${kind}:Nx${imageSize}${this.options.precision === 'float32' ? ':fp32' : ''}`;
+    const precision = this.options.precision ?? 'auto';
+    return `${this.key}:${kind}:Nx${imageSize}${precision === 'auto' ? '' : `:${precision}`}`;
   }
 
   private async session(kind: 'unet' | 'encoder', batch: number, imageSize: number): Promise<ModelSession> {

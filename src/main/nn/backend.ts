@@ -54,6 +54,14 @@ export function defaultProviderOrderFor(platform: NodeJS.Platform = process.plat
   return Object.freeze(['cuda', 'webgpu', 'cpu'] as ProviderName[]);
 }
 
+/** Why the default order of a platform is what it is (shown in the Engine panel). */
+export function defaultOrderReason(platform: NodeJS.Platform = process.platform): string {
+  const common = 'WebGPU keeps tensors on the GPU between steps and is the GPU path CI tests; a software WebGPU adapter is skipped for the faster CPU provider';
+  if (platform === 'win32') return `CUDA first when its files are installed; then WebGPU (D3D12) before DirectML: ${common}`;
+  if (platform === 'darwin') return `WebGPU (Metal) before CoreML, which splits these graphs into partitions with CPU fallbacks: ${common}`;
+  return `CUDA first when its files are installed; then WebGPU (Vulkan): ${common}`;
+}
+
 /** Default order of this platform (defaultProviderOrderFor(process.platform)). */
 export const defaultProviderOrder: readonly ProviderName[] = defaultProviderOrderFor();
 
@@ -103,9 +111,10 @@ export type OutputLocation = 'cpu' | 'gpu-buffer';
 export interface LoadOptions {
   /**
    * 'auto' (default): float16 on GPU providers unless the backend says never; 'float32': keep
-   * float32 everywhere (per model: e.g. a model whose float16 error is too large).
+   * float32 everywhere (per model: e.g. a model whose float16 error is too large); 'float16':
+   * convert on every provider, also the CPU (whose float16 kernels are few: it may not load).
    */
-  precision?: 'auto' | 'float32';
+  precision?: 'auto' | 'float32' | 'float16';
   /**
    * Where outputs stay on a WebGPU session: one location for all, or per output name (the rest
    * on the CPU). Ignored on other providers, whose outputs are always on the CPU.
@@ -413,7 +422,7 @@ export class OnnxBackend {
           }
         }
       }
-      const wantHalf = info.gpu && this.options.float16 !== 'never' && options.precision !== 'float32';
+      const wantHalf = options.precision === 'float16' || (info.gpu && this.options.float16 !== 'never' && options.precision !== 'float32');
       let bytes: Uint8Array;
       let useFloat16 = false;
       if (model instanceof Uint8Array) bytes = model;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readCheckpoint } from '../checkpoint';
 import type { NdArray } from '../io/ndarray';
 import { readNpz } from '../io/npy';
-import { OnnxBackend } from '../nn/backend';
+import { OnnxBackend, type ProviderName } from '../nn/backend';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import { upstreamAdam } from './adam';
 import { TrainStepRunner } from './runner';
@@ -87,7 +87,7 @@ export const trainingTolerances = Object.freeze({ scalars: 1e-4, gradients: 1e-3
  * gradient of the model; `gradientFloor` changes the 1e-3): a few biases feed straight into a GroupNorm whose groups are
  * single channels, so their exact gradient is zero and both sides hold rounding noise.
  */
-export async function verifyTrainingFixture(dir: string, options: { checkpoint?: string; gradientFloor?: number } = {}): Promise<TrainingCheck[]> {
+export async function verifyTrainingFixture(dir: string, options: { checkpoint?: string; gradientFloor?: number; provider?: ProviderName } = {}): Promise<TrainingCheck[]> {
   const checkpointPath = options.checkpoint ?? findCheckpoint(dir);
   if (!checkpointPath) throw new Error(`${dir}: no checkpoint (.pt/.safetensors) found`);
   const ioPath = join(dir, 'io.npz');
@@ -116,7 +116,8 @@ export async function verifyTrainingFixture(dir: string, options: { checkpoint?:
   if (missing.length > 0) throw new Error(`${gradsPath}: gradients for tensors the model does not train: ${missing.slice(0, 5).join(', ')}`);
 
   // 'basic' optimisation: a train graph's session is created ~4x faster than with 'all', same numbers
-  const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
+  // float32 on every provider (float16: 'never'): the reference step ran in float32
+  const backend = new OnnxBackend({ providers: [options.provider ?? 'cpu'], graphOptimizationLevel: 'basic', float16: 'never' });
   try {
     const session = await backend.load('train-fixture', () => graph.graph);
     const runner = new TrainStepRunner(session, graph, weights.stateDict);

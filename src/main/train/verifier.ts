@@ -9,5 +9,5 @@ import { isTrainingFixture, verifyTrainingFixture } from './fixture';
 export const diffusionRigTrainingVerifier: FixtureVerifier = {
   name: 'diffusionrig-training',
   recognises: isTrainingFixture,
-  verify: (dir) => verifyTrainingFixture(dir),
+  verify: (dir, options) => verifyTrainingFixture(dir, { provider: options.provider }),
 };
