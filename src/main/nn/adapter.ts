@@ -116,11 +116,17 @@ export function probeWebGpuAdapter(timeoutMs = 60_000): Promise<WebGpuAdapter> {
 }
 
 let cached: Promise<WebGpuAdapter> | undefined;
+let known: WebGpuAdapter | undefined;
 
 /** The adapter of this machine, probed once per process. */
 export function webGpuAdapter(): Promise<WebGpuAdapter> {
-  cached ??= probeWebGpuAdapter();
+  cached ??= probeWebGpuAdapter().then((adapter) => (known = adapter));
   return cached;
+}
+
+/** The probed adapter when a probe has finished in this process, else undefined. */
+export function knownWebGpuAdapter(): WebGpuAdapter | undefined {
+  return known;
 }
 
 /** "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, software)" for display. */
