@@ -4,7 +4,9 @@
  * silently: without an adapter the first test FAILS when CI=true, naming the reason; outside CI
  * the suite is skipped with the reason printed.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import { OnnxBackend } from '../../../src/main/nn/backend';
 import { GraphBuilder } from '../../../src/main/nn/builder';
 import { DeviceIo } from '../../../src/main/nn/device';
 import { symbolicBatch } from '../../../src/main/nn/ir';
+import { serializeGraph } from '../../../src/main/nn/serialize';
 import { randomWeights } from '../../../src/main/train/init';
 import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 import { ensureBuilt } from '../cli/built';
@@ -165,6 +168,28 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       await backend.disposeAll();
     }
   }, 300_000);
+
+  it('getData() on a gpu-buffer tensor still terminates the process (why DeviceIo reads back through a CPU-output session)', async () => {
+    // in a child process: if this starts to pass through, onnxruntime-node reads device tensors
+    // now and DeviceIo.download may use getData(); if the device loop ever called it, the loop
+    // test above would have killed this test process instead
+    const b = new GraphBuilder();
+    b.output(b.mul(b.input('x', 'float32', [1]), b.scalar(2)), 'y');
+    const script = `
+      const ort = require(process.argv[1]);
+      ort.InferenceSession.create(Buffer.from(process.argv[2], 'base64'), { executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' })
+        .then((s) => s.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) }))
+        .then(async (out) => { console.log('location', out.y.location); const d = await out.y.getData(); console.log('READ', d[0]); process.exit(0); })
+        .catch((e) => { console.log('ERROR', e.message); process.exit(2); });`;
+    const child = spawnSync(process.execPath, ['-e', script, createRequire(__filename).resolve('onnxruntime-node'), Buffer.from(serializeGraph(b.graph)).toString('base64')], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmpdir() },
+      timeout: 120_000,
+    });
+    expect(child.stdout).toContain('location gpu-buffer');
+    expect(child.stdout, 'getData() on a gpu-buffer tensor returned: the workaround in nn/device.ts can go').not.toContain('READ');
+    expect(child.status !== 0 || child.signal !== null).toBe(true);
+  });
 
   it('a device tensor lost mid-loop fails the run with a message naming the model, the provider and the way out', async () => {
     const backend = new OnnxBackend({ providers: ['webgpu'] });
