@@ -1,11 +1,33 @@
 /**
  * The one place the app talks to ONNX Runtime. Execution providers are tried in order from a
- * frozen table (user-overridable); the provider that actually created the session is recorded
- * on it and in session-log.ts (for the Engine panel); feeds are validated against the
- * session's inputs (names, dtypes, shapes) with errors that name the model; sessions are
- * cached by key and disposed explicitly; runs are serialised on providers that cannot run one
- * session concurrently. On GPU providers a float32 graph is converted to float16 first
- * (float16.ts) unless the caller opts out.
+ * frozen table (default order per platform, defaultProviderOrderFor; user-overridable); the
+ * provider that actually created the session is recorded on it and in session-log.ts (for the
+ * Engine panel), with why each earlier one was skipped (CUDA's missing files name the install
+ * command; a software WebGPU adapter is skipped unless asked for); feeds are validated against
+ * the session's own input metadata (names, dtypes, shapes; a symbolic dimension such as the
+ * batch 'N' takes any size, the same across inputs) with errors that name the model; sessions
+ * are cached by key and disposed explicitly; runs are serialised on providers that cannot run
+ * one session concurrently. On GPU providers a float32 Graph is converted to float16 first
+ * (float16.ts) unless the backend or the load says float32; prebuilt bytes can bring their
+ * float16 variant ({ float32, float16 }).
+ *
+ * Tensors on the device (the nn-level API for loops: DDIM in diffusion/ddim-device.ts, and for
+ * the trainer and the compute host):
+ * - `load(key, build, { outputLocation })`: on WebGPU, outputs named 'gpu-buffer' stay in GPU
+ *   buffers (`{ eps: 'gpu-buffer' }` per output, or 'gpu-buffer' for all outputs of a Graph);
+ *   other providers ignore it (their outputs are always on the CPU).
+ * - `session.run(feeds)` takes host tensors or ort.Tensors, including gpu-buffer outputs of an
+ *   earlier run, which stay on the device; it returns gpu-buffer tensors for device outputs.
+ *   Dispose a device tensor (`tensor.dispose()`) when it is no longer fed anywhere.
+ * - Never call `getData()` on a gpu-buffer tensor: onnxruntime-node 1.30 terminates the process.
+ *   Read back with `DeviceIo.download` (nn/device.ts: a run of an Identity session whose output
+ *   is on the CPU), or fetch the scalars you need from outputs left on the CPU (loss, progress).
+ *   `DeviceIo.upload` puts host data on the device once (e.g. the conditioning of a loop).
+ * - `session.runInto(feeds, outputs)`: on the CPU, results are written into caller-owned
+ *   buffers, so a loop reuses them instead of allocating outputs every step.
+ * - `session.transfers` / `backend.transfers`: bytes copied host↔device by feeds on the host and
+ *   outputs on the CPU of GPU sessions (0 on the CPU provider); diff them around a step.
+ * - `onDevice(tensor)`: true for a gpu-buffer tensor.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
