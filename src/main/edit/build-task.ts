@@ -44,7 +44,7 @@ export async function buildDiffusionRigOnnx(input: BuildDiffusionRigInput): Prom
   const weights = loadDiffusionRig(checkpoint.stateDict, input.checkpointPath, {}, input.config);
   const t2 = performance.now();
   const parameters = { kind: 'initializers' as const, stateDict: weights.stateDict };
-  const shape = { batch: input.batch, imageSize: input.imageSize };
+  const shape = { batch: input.batch, imageSize: input.imageSize, symbolicBatch: true };
   const unet = unetGraph(weights.config, parameters, shape);
   const encoder = encoderGraph(weights.config, parameters, shape);
   const t3 = performance.now();
