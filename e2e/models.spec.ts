@@ -70,11 +70,17 @@ test('imports a checkpoint from the server’s disk with its inferred architectu
 
   // the Engine panel: order in force, and which provider really ran a session
   const engine = page.getByRole('region', { name: 'Engine' });
-  await expect(engine).toContainText('cuda → dml → coreml → cpu');
+  await expect(engine).toContainText(process.platform === 'linux' ? 'cuda → webgpu → cpu' : process.platform === 'win32' ? 'cuda → webgpu → dml → cpu' : 'webgpu → coreml → cpu');
   await engine.getByRole('button', { name: 'Test the engine' }).click();
-  await expect(engine.locator('.engine-ran')).toHaveAttribute('data-provider', /^(cuda|dml|coreml|cpu)$/);
+  await expect(engine.locator('.engine-ran')).toHaveAttribute('data-provider', /^(cuda|dml|coreml|webgpu|cpu)$/);
   await expect(engine).toContainText('engine-probe');
-  if (process.platform === 'linux') await expect(engine.getByRole('list', { name: 'Skipped providers' })).toContainText('dml: not available in this onnxruntime-node build');
+  // CUDA's files are not installed here: the panel says how to install them, never "Failed to load shared library"
+  if (process.platform === 'linux') {
+    await expect(engine.getByRole('list', { name: 'Skipped providers' })).toContainText('cuda: CUDA files not installed — how to install');
+    await expect(engine).not.toContainText('Failed to load shared library');
+    await expect(engine.locator('.engine-install summary')).toHaveText('CUDA files not installed — how to install');
+    await expect(engine.locator('.engine-adapter')).not.toContainText('not probed yet');
+  }
   await shot(page, testInfo, 'model-details');
 
   await details.getByRole('button', { name: 'Rename' }).click();

@@ -1,8 +1,12 @@
 /**
  * DiffusionRig sampling speed: upstream's default 256-px configuration (128 channels,
  * ResNet-18 encoder) with random weights built in memory. For each execution provider that
- * loads: time per UNet pass at batch 1 and 4, seconds per DDIM-20 image, achieved GFLOP/s
- * (2 × MACs counted from the graph / time) and peak RSS. Prints; asserts nothing.
+ * loads (webgpu included; float32 and float16 rows on GPU providers): time per UNet pass at
+ * batch 1 and 4 (one session serves both), seconds per DDIM-20 image with the bytes copied
+ * host↔device per step, achieved GFLOP/s (2 × MACs counted from the graph / time) and peak RSS.
+ * Then upstream's UNet pass in PyTorch (python3-torch, ../shared/reference) at the same size,
+ * batch 1 and OMP_NUM_THREADS, last line `sample 256px b1: pass N× PyTorch`. And the float16 vs
+ * float32 error on webgpu of ε and a DDIM-20 sample of the fixture model. Prints; asserts nothing.
  *
  *   npx vitest run --config bench/sample/vitest.config.ts
  *
@@ -12,24 +16,32 @@
  *
  * Environment: BENCH_IMAGE_SIZE (default 256), BENCH_DDIM_STEPS (steps actually run for the
  * DDIM figure, default 1, scaled to 20; set 20 for the real loop), BENCH_PROVIDERS (e.g.
- * "cuda,cpu"; default every provider of the table this build has), BENCH_THREADS.
+ * "cuda,cpu"; default every provider of the table this build can use), BENCH_THREADS,
+ * BENCH_REPEATS (batch-1 passes whose median is reported, default 3), BENCH_FLOAT16_ERROR=0 skips the float16 error measurement, BENCH_PYTHON the interpreter with
+ * torch (default /usr/bin/python3).
  */
-import * as ort from 'onnxruntime-node';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { it } from 'vitest';
+import { readCheckpoint } from '../../src/main/checkpoint';
 import type { StateDict } from '../../src/main/checkpoint/state-dict';
-import { ddimSample } from '../../src/main/diffusion/ddim';
+import { worstRelativeError } from '../../src/main/diffusion/fixture-verifier';
 import { SeededRandom } from '../../src/main/diffusion/rng';
-import { createDiffusion } from '../../src/main/diffusion/schedule';
+import { DiffusionRigRunner } from '../../src/main/diffusion/runner';
+import { readNpz } from '../../src/main/io/npy';
 import { defaultConfig } from '../../src/main/models/config';
-import { unetGraph } from '../../src/main/models/diffusionrig';
+import { loadDiffusionRig, unetGraph } from '../../src/main/models/diffusionrig';
 import { expectedShapes, parameterCount } from '../../src/main/models/infer';
 import type { ProviderName } from '../../src/main/nn/backend';
-import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
+import { OnnxBackend, parseProviderList, providerAvailability, providers } from '../../src/main/nn/backend';
 import { countMacs } from '../../src/main/nn/flops';
 
 const imageSize = Number(process.env.BENCH_IMAGE_SIZE ?? 256);
 const ddimSteps = Number(process.env.BENCH_DDIM_STEPS ?? 1);
 const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
+const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 
 function randomWeights(shapes: Map<string, readonly number[]>): StateDict {
   // uniform ±1/√fan-in from an LCG: fast for ~150M values and keeps activations bounded
@@ -51,67 +63,135 @@ function randomWeights(shapes: Map<string, readonly number[]>): StateDict {
 
 function available(): ProviderName[] {
   if (process.env.BENCH_PROVIDERS) return parseProviderList(process.env.BENCH_PROVIDERS);
-  const built = new Set(ort.listSupportedBackends().map((b) => b.name));
-  return defaultProviderOrder.filter((p) => built.has(providers[p].ortName));
+  // every provider this build can use, WebGPU included (also on a software adapter: the row
+  // then measures the software path CI tests, not a GPU)
+  return (Object.keys(providers) as ProviderName[]).filter((p) => providerAvailability(p).available);
 }
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
+const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+
+/** Upstream's UNet pass in PyTorch (Debian python3-torch) at the same size, batch and threads; null when it cannot run. */
+function pytorchPass(batch: number): { seconds: number; threads: number } | { error: string } {
+  const dir = resolve('..', 'shared', 'reference');
+  const script = join(dir, 'upstream_unet_pass.py');
+  if (!existsSync(script)) return { error: `${script} not found` };
+  const omp = String(threads ?? availableParallelism());
+  // Debian's interpreter has python3-torch; a pyenv or venv python3 first on PATH may not
+  const python = process.env.BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const run = spawnSync(python, [script, join(dir, 'diffusion-rig'), String(imageSize), String(batch), '3'], { env: { ...process.env, OMP_NUM_THREADS: omp }, encoding: 'utf8', timeout: 1_800_000 });
+  if (run.status !== 0) return { error: `python3 upstream_unet_pass.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}` };
+  const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as { pass_s_median: number; threads: number };
+  return { seconds: line.pass_s_median, threads: line.threads };
+}
 
 async function measure(): Promise<void> {
   const config = defaultConfig(imageSize);
   const shapes = expectedShapes(config);
   const stateDict = randomWeights(shapes);
   const counts = parameterCount(shapes);
+  const weights = { config, stateDict, strippedPrefix: '' };
   console.log(`\nDiffusionRig UNet, ${imageSize} px, ${config.unet.modelChannels} channels, mult ${config.unet.channelMult.join(',')}: ${(counts.unet / 1e6).toFixed(1)}M UNet + ${(counts.encoder / 1e6).toFixed(1)}M encoder parameters`);
+  let cpuPass: number | undefined;
+  const macsPerImage = countMacs(unetGraph(config, { kind: 'initializers', stateDict }, { batch: 1, imageSize }));
   for (const provider of available()) {
-    const backend = new OnnxBackend({ providers: [provider], intraOpThreads: threads });
-    try {
-      for (const batch of [1, 4]) {
-        const graph = unetGraph(config, { kind: 'initializers', stateDict }, { batch, imageSize });
-        const macs = countMacs(graph);
+    // float16 rows on GPU providers (float32 as well, for the comparison)
+    for (const precision of providers[provider].gpu ? (['float32', 'float16'] as const) : (['float32'] as const)) {
+      const backend = new OnnxBackend({ providers: [provider], intraOpThreads: threads });
+      const runner = new DiffusionRigRunner(weights, backend, `bench-${provider}-${precision}`, { precision });
+      const row = `${provider}${precision === 'float16' ? ', fp16' : ''}`;
+      try {
+        const random = new SeededRandom(1);
+        const conditioning = (batch: number) => ({ batch, imageSize, physical: random.normals(batch * 9 * imageSize * imageSize), latent: random.normals(batch * config.unet.latentDim) });
+        // one session (symbolic batch) serves batch 1 and 4
         const started = performance.now();
-        const session = await backend.load(`bench:${batch}`, () => graph);
-        const createSeconds = (performance.now() - started) / 1000;
-        const random = new SeededRandom(batch);
-        const conditioning = {
-          physical: random.normals(batch * 9 * imageSize * imageSize),
-          latent: random.normals(batch * config.unet.latentDim),
-        };
-        const pass = async (x: Float32Array, timesteps: Float32Array) => {
-          const out = await session.run({
-            x: { dtype: 'float32', shape: [batch, 3, imageSize, imageSize], data: x },
-            timesteps: { dtype: 'float32', shape: [batch], data: timesteps },
-            physical: { dtype: 'float32', shape: [batch, 9, imageSize, imageSize], data: conditioning.physical },
-            latent: { dtype: 'float32', shape: [batch, config.unet.latentDim], data: conditioning.latent },
-          });
-          return out.eps.data as Float32Array;
-        };
-        const noise = random.normals(batch * 3 * imageSize * imageSize);
-        const report = (seconds: number, how: string) =>
-          console.log(`[${session.provider}${session.float16 ? ', fp16' : ''}] batch ${batch}: ${seconds.toFixed(2)} s per UNet pass (${(seconds / batch).toFixed(2)} s per image, ${how}), ${((2 * macs) / seconds / 1e9).toFixed(1)} GFLOP/s achieved (${(macs / batch / 1e9).toFixed(1)} GMAC per image), session created in ${createSeconds.toFixed(1)} s, peak RSS ${rssMb().toFixed(0)} MB`);
-        if (batch === 1) {
-          // one UNet pass per DDIM step (an explicit list also allows a single step)
-          const diffusion = createDiffusion({ respacing: Array.from({ length: ddimSteps }, (_, i) => Math.floor((i * 1000) / ddimSteps)) });
-          const start = performance.now();
-          await ddimSample(diffusion, pass, noise, batch);
-          const loop = (performance.now() - start) / 1000;
-          report(loop / ddimSteps, `mean of ${ddimSteps} DDIM step${ddimSteps > 1 ? 's' : ''}`);
-          const per20 = (loop / ddimSteps) * 20;
-          console.log(`[${session.provider}] DDIM-20: ${per20.toFixed(1)} s per image${ddimSteps === 20 ? '' : ` (measured ${ddimSteps} step${ddimSteps > 1 ? 's' : ''} in ${loop.toFixed(1)} s, scaled to 20)`}`);
-        } else {
-          const started4 = performance.now();
-          await pass(noise, new Float32Array(batch).fill(500));
-          report((performance.now() - started4) / 1000, 'one pass');
+        await runner.predictNoise(random.normals(3 * imageSize * imageSize), Float32Array.of(500), conditioning(1));
+        const firstSeconds = (performance.now() - started) / 1000;
+        for (const batch of [1, 4]) {
+          const c = conditioning(batch);
+          const x = random.normals(batch * 3 * imageSize * imageSize);
+          // batch 1: the median of BENCH_REPEATS passes, as the PyTorch script takes its median
+          const times: number[] = [];
+          for (let r = 0; r < (batch === 1 ? repeats : 1); r++) {
+            const t0 = performance.now();
+            await runner.predictNoise(x, new Float32Array(batch).fill(500), c);
+            times.push((performance.now() - t0) / 1000);
+          }
+          const seconds = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+          if (provider === 'cpu' && batch === 1) cpuPass = seconds;
+          console.log(`[${row}] batch ${batch}: ${seconds.toFixed(2)} s per UNet pass (${(seconds / batch).toFixed(2)} s per image), ${((2 * macsPerImage * batch) / seconds / 1e9).toFixed(1)} GFLOP/s achieved (${(macsPerImage / 1e9).toFixed(1)} GMAC per image)${batch === 1 ? `, session + first pass ${firstSeconds.toFixed(1)} s` : ''}, peak RSS ${rssMb().toFixed(0)} MB`);
         }
-        await backend.dispose(`bench:${batch}`);
+        // one UNet pass per DDIM step (an explicit list also allows a single step), as a device loop
+        const c = conditioning(1);
+        const diffusionSteps = Array.from({ length: ddimSteps }, (_, i) => Math.floor((i * 1000) / ddimSteps));
+        const start = performance.now();
+        await runner.sample(random.normals(3 * imageSize * imageSize), c, { respacing: diffusionSteps });
+        const loop = (performance.now() - start) / 1000;
+        const per20 = (loop / ddimSteps) * 20;
+        const io = runner.lastLoop;
+        const bytes = io ? `host→device ${kb(io.perStep.hostToDevice)}, device→host ${kb(io.perStep.deviceToHost)} per step (${io.resident ? 'x_t on the device' : 'host loop'}; result read back: ${kb(io.readback.deviceToHost)})` : 'bytes not counted';
+        console.log(`[${row}] DDIM-20: ${per20.toFixed(1)} s per image${ddimSteps === 20 ? '' : ` (measured ${ddimSteps} step${ddimSteps > 1 ? 's' : ''} in ${loop.toFixed(1)} s, scaled to 20)`}; ${bytes}`);
+      } catch (error) {
+        console.log(`[${row}] skipped: ${(error as Error).message.split('\n')[0]}`);
+      } finally {
+        await runner.dispose();
+        await backend.disposeAll();
       }
-    } catch (error) {
-      console.log(`[${provider}] skipped: ${(error as Error).message.split('\n')[0]}`);
-    } finally {
-      await backend.disposeAll();
     }
   }
   console.log(`peak RSS ${rssMb().toFixed(0)} MB`);
+  const torch = pytorchPass(1);
+  if ('error' in torch) console.log(`PyTorch reference skipped: ${torch.error}`);
+  else if (cpuPass !== undefined) {
+    console.log(`PyTorch 1.13 (upstream code, ${torch.threads} threads): ${torch.seconds.toFixed(2)} s per UNet pass at batch 1 (median of 3; ours: median of ${repeats})`);
+    console.log(`sample ${imageSize}px b1: pass ${(cpuPass / torch.seconds).toFixed(2)}× PyTorch`);
+  }
 }
 
+/**
+ * float16 against float32 on WebGPU with the fixture model (64 px): ε of io.npz and a DDIM-20
+ * sample from seeded noise (README, "Agreement with upstream").
+ */
+async function float16Error(): Promise<void> {
+  const dir = resolve('..', 'shared', 'fixtures', 'diffusionrig-a');
+  if (!providerAvailability('webgpu').available || !existsSync(join(dir, 'io.npz'))) {
+    console.log('float16 vs float32 on webgpu: skipped (no webgpu provider or no fixture)');
+    return;
+  }
+  const weights = loadDiffusionRig(readCheckpoint(join(dir, 'model000000.pt')).stateDict, 'fixture');
+  const arrays = readNpz(readFileSync(join(dir, 'io.npz')), 'io.npz');
+  const backend = new OnnxBackend({ providers: ['webgpu'] });
+  const half = new DiffusionRigRunner(weights, backend, 'fixture-half', { precision: 'float16' });
+  const full = new DiffusionRigRunner(weights, backend, 'fixture-full', { precision: 'float32' });
+  try {
+    const per = 3 * 64 * 64;
+    const x0 = (arrays.get('x0')!.data as Float32Array).slice(0, per);
+    const item = { batch: 1, imageSize: 64, physical: (arrays.get('physic_cond')!.data as Float32Array).slice(0, 9 * 64 * 64), latent: await full.encode(x0, 1, 64) };
+    const xt = (arrays.get('x_t')!.data as Float32Array).slice(0, per);
+    const t = Float32Array.of(Number((arrays.get('t')!.data as ArrayLike<number | bigint>)[0]));
+    const epsError = worstRelativeError(await half.predictNoise(xt, t, item), await full.predictNoise(xt, t, item));
+    const noise = new SeededRandom(7).normals(per);
+    const settings = { respacing: 'ddim20' };
+    const measures = async (clipDenoised: boolean) => {
+      const a = await half.sample(noise, item, settings, { clipDenoised });
+      const b = await full.sample(noise, item, settings, { clipDenoised });
+      let squares = 0;
+      let reference = 0;
+      for (let i = 0; i < a.length; i++) {
+        squares += (a[i] - b[i]) ** 2;
+        reference += b[i] ** 2;
+      }
+      return `${worstRelativeError(a, b).toExponential(2)} max, ${Math.sqrt(squares / reference).toExponential(2)} rms`;
+    };
+    console.log(
+      `float16 vs float32 on webgpu (fixture, 64 px, item 0): eps ${epsError.toExponential(2)}; DDIM-20 sample ${await measures(true)}; ` +
+        `without clipping ${await measures(false)} (max |Δ| / max |float32|; rms ‖Δ‖ / ‖float32‖)`,
+    );
+  } finally {
+    await backend.disposeAll();
+  }
+}
+
+// the float16 error first, so the PyTorch ratio of the timings is the last line
+it.runIf(process.env.BENCH_FLOAT16_ERROR !== '0')('float16 vs float32 error on webgpu (prints)', float16Error);
 it('DiffusionRig UNet passes and DDIM-20 (prints timings)', measure);

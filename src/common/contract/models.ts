@@ -131,6 +131,20 @@ export interface EngineProvider {
   gpu: boolean;
   /** Built into this onnxruntime-node (a built-in provider may still fail to start, e.g. without a driver). */
   available: boolean;
+  /** Why it is not available (e.g. "CUDA files not installed — how to install: …"), else null. */
+  reason?: string | null;
+}
+
+/** The GPU under the WebGPU provider, from a probe (onnxruntime-node has no API for it). */
+export interface EngineAdapter {
+  /** e.g. "llvmpipe (LLVM 15.0.6, 256 bits)" or "NVIDIA GPU 0x10de:0x2684"; null when unknown. */
+  description: string | null;
+  /** Vulkan, D3D12 or Metal. */
+  api: string;
+  /** A CPU rasteriser: the default order then skips WebGPU for the faster CPU provider. */
+  software: boolean;
+  /** Why WebGPU could not start, else null. */
+  error: string | null;
 }
 
 /** A session the engine created: which provider actually ran it and why earlier ones were skipped. */
@@ -166,6 +180,10 @@ export interface EngineInfo {
   probeError: string | null;
   /** The compute host (src/main/engine) that owns the sessions: what it runs now. */
   host?: EngineHostStatus;
+  /** Why the default order is what it is on this platform. */
+  orderReason?: string;
+  /** The WebGPU adapter once probed ("Test the engine", or the first session that tried WebGPU), else null. */
+  webgpu?: EngineAdapter | null;
 }
 
 /** The compute host's state: a busy engine is visible (Engine panel, jobs). */

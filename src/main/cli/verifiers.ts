@@ -1,4 +1,6 @@
 import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
+import type { ArchitectureOverrides } from '../models/infer';
+import type { ProviderName } from '../nn/backend';
 import { flameFixtureVerifier } from '../flame/verify-fixture';
 import { diffusionRigTrainingVerifier } from '../train/verifier';
 import { decaFixtureVerifier } from '../estimate/verify-fixture';
@@ -17,11 +19,22 @@ export interface ArrayCheck {
   ok: boolean;
 }
 
+/** Options of one verification (`rig-studio verify-fixture` flags). */
+export interface VerifyOptions {
+  landmarks?: string;
+  /** Execution provider the networks run on (default cpu; verifiers without networks ignore it). */
+  provider?: ProviderName;
+  /** float16 runs the networks converted to float16 and compares with the float16 tolerances. */
+  precision?: 'float32' | 'float16';
+  /** Architecture settings the weights do not record (as `model import` takes them). */
+  overrides?: ArchitectureOverrides;
+}
+
 export interface FixtureVerifier {
   name: string;
   /** True when DIR has this verifier's files. */
   recognises(dir: string): boolean;
-  verify(dir: string, options: { landmarks?: string }): Promise<ArrayCheck[]>;
+  verify(dir: string, options: VerifyOptions): Promise<ArrayCheck[]>;
 }
 
 export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier, decaFixtureVerifier];

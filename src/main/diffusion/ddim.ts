@@ -67,6 +67,50 @@ function predictStart(diffusion: Diffusion, index: number, x: Float32Array, eps:
 }
 
 /**
+ * The per-step float32 coefficients of one DDIM update (shared by the host loop below and the
+ * device-resident loop in ddim-device.ts, so both use the same numbers): x̂0 = c1·x − c2·ε
+ * (clamped), ε' = (c1·x − x̂0)/c2, x_next = startScale·x̂0 + epsScale·ε' + sigma·noise.
+ */
+export interface StepCoefficients {
+  c1: number;
+  c2: number;
+  startScale: number;
+  epsScale: number;
+  sigma: number;
+}
+
+/** Coefficients of sampling step `index` (toward index − 1). */
+export function sampleCoefficients(diffusion: Diffusion, index: number, eta: number): StepCoefficients {
+  const alphaBar = f(diffusion.alphasCumprod[index]);
+  const alphaBarPrev = f(diffusion.alphasCumprodPrev[index]);
+  const sigma = eta === 0 ? 0 : f(f(f(eta) * f(Math.sqrt(f(f(1 - alphaBarPrev) / f(1 - alphaBar))))) * f(Math.sqrt(f(1 - f(alphaBar / alphaBarPrev)))));
+  return {
+    c1: f(diffusion.sqrtRecipAlphasCumprod[index]),
+    c2: f(diffusion.sqrtRecipm1AlphasCumprod[index]),
+    startScale: f(Math.sqrt(alphaBarPrev)),
+    epsScale: f(Math.sqrt(f(f(1 - alphaBarPrev) - f(sigma * sigma)))),
+    sigma,
+  };
+}
+
+/** Coefficients of inversion step `index` (toward index + 1; η = 0). */
+export function inversionCoefficients(diffusion: Diffusion, index: number): StepCoefficients {
+  const alphaBarNext = f(diffusion.alphasCumprodNext[index]);
+  return {
+    c1: f(diffusion.sqrtRecipAlphasCumprod[index]),
+    c2: f(diffusion.sqrtRecipm1AlphasCumprod[index]),
+    startScale: f(Math.sqrt(alphaBarNext)),
+    epsScale: f(Math.sqrt(f(1 - alphaBarNext))),
+    sigma: 0,
+  };
+}
+
+/** Original step index fed to the model at respaced step `index`, for `batch` items. */
+export function timestepsAt(diffusion: Diffusion, index: number, batch: number): Float32Array {
+  return timestepsFor(diffusion, index, batch);
+}
+
+/**
  * DDIM sampling from x_T (length N·C·H·W, `batch` items) down to x_0 over the diffusion's
  * (respaced) steps.
  */
@@ -82,11 +126,7 @@ export async function ddimSample(diffusion: Diffusion, denoiser: Denoiser, noise
     const eps = await denoiser(x, timesteps);
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
     const predicted = predictStart(diffusion, index, x, eps, clip);
-    const alphaBar = f(diffusion.alphasCumprod[index]);
-    const alphaBarPrev = f(diffusion.alphasCumprodPrev[index]);
-    const sigma = eta === 0 ? 0 : f(f(f(eta) * f(Math.sqrt(f(f(1 - alphaBarPrev) / f(1 - alphaBar))))) * f(Math.sqrt(f(1 - f(alphaBar / alphaBarPrev)))));
-    const startScale = f(Math.sqrt(alphaBarPrev));
-    const epsScale = f(Math.sqrt(f(f(1 - alphaBarPrev) - f(sigma * sigma))));
+    const { startScale, epsScale, sigma } = sampleCoefficients(diffusion, index, eta);
     const next = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
       let v = f(f(predicted.start[i] * startScale) + f(epsScale * predicted.eps[i]));
@@ -113,9 +153,7 @@ export async function ddimInvert(diffusion: Diffusion, denoiser: Denoiser, image
     const eps = await denoiser(x, timestepsFor(diffusion, index, batch));
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
     const predicted = predictStart(diffusion, index, x, eps, clip);
-    const alphaBarNext = f(diffusion.alphasCumprodNext[index]);
-    const startScale = f(Math.sqrt(alphaBarNext));
-    const epsScale = f(Math.sqrt(f(1 - alphaBarNext)));
+    const { startScale, epsScale } = inversionCoefficients(diffusion, index);
     const next = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) next[i] = f(f(predicted.start[i] * startScale) + f(epsScale * predicted.eps[i]));
     x = next;

@@ -18,14 +18,14 @@ const tolerance = 1e-4;
 export const decaFixtureVerifier: FixtureVerifier = {
   name: 'deca',
   recognises: (dir) => existsSync(join(dir, 'deca_model.tar')) && existsSync(join(dir, 'io.npz')),
-  async verify(dir) {
+  async verify(dir, options) {
     const npzPath = join(dir, 'io.npz');
     const io = readNpz(readFileSync(npzPath), npzPath);
     const image = io.get('image');
     const code = io.get('code');
     if (!image || !code) throw new Error(`${npzPath}: needs arrays 'image' and 'code' (has ${[...io.keys()].join(', ')})`);
     if (image.shape.join(',') !== '1,3,224,224') throw new Error(`${npzPath}: image has shape [${image.shape.join(',')}], expected [1,3,224,224]`);
-    const backend = new OnnxBackend({ providers: ['cpu'] });
+    const backend = new OnnxBackend({ providers: [options.provider ?? 'cpu'] });
     try {
       const estimator = new CodeEstimator(backend, loadDecaModel(join(dir, 'deca_model.tar')));
       const ours = await estimator.estimate(Float32Array.from(image.data as Float32Array));

@@ -8,6 +8,7 @@ import type { StateDict } from '../checkpoint/state-dict';
 import { shapesOf, stripKeyPrefix } from '../checkpoint/state-dict';
 import { GraphBuilder } from '../nn/builder';
 import type { Graph } from '../nn/ir';
+import { symbolicBatch } from '../nn/ir';
 import type { DiffusionRigConfig } from './config';
 import type { ArchitectureOverrides } from './infer';
 import { compareKeys, describeKeyReport, inferArchitecture } from './infer';
@@ -29,11 +30,21 @@ function source(b: GraphBuilder, mode: ParameterMode): ParameterSource {
   return mode.source(b);
 }
 
+/**
+ * Batch and image size of a graph. With `symbolicBatch`, N is the symbol 'N' in the model (one
+ * session serves every batch size; `batch` is only the size the IR is built and checked at).
+ */
+export interface GraphShape {
+  batch: number;
+  imageSize: number;
+  symbolicBatch?: boolean;
+}
+
 /** UNet graph: inputs x [N,3,S,S], timesteps [N] (float32), physical [N,C−3,S,S], latent [N,L]; output eps. */
 export function unetGraph(
   config: DiffusionRigConfig,
   parameters: ParameterMode,
-  shape: { batch: number; imageSize: number },
+  shape: GraphShape,
   hooks: TrainingHooks = {},
 ): Graph {
   const b = new GraphBuilder();
@@ -46,21 +57,21 @@ export function unetGraph(
   const latent = b.input(unetIo.latent, 'float32', [batch, u.latentDim]);
   const eps = buildUNet(b, u, source(b, parameters), { x, timesteps, physical, latent }, { hooks });
   b.output(eps, unetIo.eps);
-  return b.graph;
+  return shape.symbolicBatch ? symbolicBatch(b.graph) : b.graph;
 }
 
 /** Encoder graph: image [N,3,S,S] in [-1,1] → latent [N,L]. */
 export function encoderGraph(
   config: DiffusionRigConfig,
   parameters: ParameterMode,
-  shape: { batch: number; imageSize: number },
+  shape: GraphShape,
   options: { batchStatistics?: boolean } = {},
 ): Graph {
   const b = new GraphBuilder();
   b.graph.name = 'diffusionrig-encoder';
   const image = b.input(encoderIo.image, 'float32', [shape.batch, 3, shape.imageSize, shape.imageSize]);
   b.output(buildEncoder(b, config.encoder, source(b, parameters), image, { batchStatistics: options.batchStatistics }), encoderIo.latent);
-  return b.graph;
+  return shape.symbolicBatch ? symbolicBatch(b.graph) : b.graph;
 }
 
 /** A state dict checked against its (inferred or given) architecture. */

@@ -89,10 +89,10 @@ export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string
   const gamma = params(`${name}.weight`, [channels]);
   const beta = params(`${name}.bias`, [channels]);
   return b.scope(name, () => b.tagged('float32', () => {
-    const grouped = b.reshape(x, [x.shape[0], groups, -1]);
+    const grouped = b.reshape(x, [0, groups, -1]); // 0 copies the (possibly symbolic) batch
     const centred = b.sub(grouped, b.reduceMean(grouped, [2]));
     const variance = b.reduceMean(b.mul(centred, centred), [2]);
-    const normalised = b.reshape(b.div(centred, b.sqrt(b.add(variance, b.scalar(eps)))), [...x.shape]);
+    const normalised = b.reshape(b.div(centred, b.sqrt(b.add(variance, b.scalar(eps)))), [0, ...x.shape.slice(1)]);
     return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
   }));
 }

@@ -62,7 +62,8 @@ export function buildEncoder(
     }
   });
 
-  const pooled = b.reshape(b.globalAveragePool(h), [h.shape[0], h.shape[1]]);
+  // 0 copies the batch dimension, which may be symbolic
+  const pooled = b.reshape(b.globalAveragePool(h), [0, h.shape[1]]);
   // `features`: stop at the pooled features (DECA's encoders put their own regressor there)
   if (options.features) return pooled;
   return linear(b, p, 'fc', pooled, encoderFeatures(config), config.latentDim);

@@ -41,12 +41,16 @@ export function timestepEmbedding(b: GraphBuilder, timesteps: Value, dim: number
   // upstream: exp(-log(maxPeriod) * arange(half) / half) in float32 arithmetic
   const logPeriod = Math.fround(-Math.log(maxPeriod));
   const frequencies = Float32Array.from({ length: half }, (_, i) => Math.fround(Math.exp(Math.fround(Math.fround(logPeriod * i) / half))));
-  return b.scope('timestep_embedding', () => {
-    const args = b.mul(b.reshape(timesteps, [timesteps.shape[0], 1]), b.constant(frequencies, [1, half]));
+  // float32 also in float16 graphs: t·frequency reaches ~1000 rad, where a half's spacing (0.5)
+  // would scramble the phase of cos/sin at large t
+  return b.scope('timestep_embedding', () => b.tagged('float32', () => {
+    // −1, not N: the batch dimension may be symbolic (one session for every batch size)
+    const args = b.mul(b.reshape(timesteps, [-1, 1]), b.constant(frequencies, [1, half]));
     const parts = [b.cos(args), b.sin(args)];
-    if (dim % 2 === 1) parts.push(b.constant(new Float32Array(timesteps.shape[0]), [timesteps.shape[0], 1]));
+    // the zero column is derived from the input, so no constant bakes in the batch size
+    if (dim % 2 === 1) parts.push(b.mul(b.reshape(timesteps, [-1, 1]), b.scalar(0)));
     return b.concat(parts, 1);
-  });
+  }));
 }
 
 function resample(ctx: Context, x: Value, mode: 'up' | 'down' | 'none'): Value {
@@ -69,8 +73,7 @@ function resBlock(ctx: Context, name: string, x: Value, outChannels: number, mod
     const embOut = linear(b, params, `${name}.emb_layers.1`, silu(b, ctx.emb), ctx.emb.shape[1], embWidth);
     // upstream's cond layer always has 2·C outputs; the additive form needs C
     const condOut = linear(b, params, `${name}.cond_emb_layers.1`, silu(b, ctx.latent), config.latentDim, config.useScaleShiftNorm ? 2 * outChannels : outChannels);
-    const n = x.shape[0];
-    const asMap = (v: Value) => b.reshape(v, [n, v.shape[1], 1, 1]);
+    const asMap = (v: Value) => b.reshape(v, [-1, v.shape[1], 1, 1]);
 
     if (config.useScaleShiftNorm) {
       h = groupNorm(b, params, `${name}.out_layers.0`, h);
@@ -94,30 +97,31 @@ function resBlock(ctx: Context, name: string, x: Value, outChannels: number, mod
 
 function attentionBlock(ctx: Context, name: string, x: Value, heads: number): Value {
   const { b, params, config } = ctx;
-  const [n, channels, height, width] = x.shape;
+  const [, channels, height, width] = x.shape;
   const numHeads = config.numHeadChannels > 0 ? channels / config.numHeadChannels : heads;
   if (!Number.isInteger(numHeads) || channels % numHeads !== 0) throw new Error(`${name}: ${channels} channels do not split into heads of ${config.numHeadChannels}`);
   const headChannels = channels / numHeads;
   const length = height * width;
+  // batch dims are 0 (copy) or −1 (inferred) in every Reshape: the batch may be symbolic
   return b.scope(name, () => {
-    const flat = b.reshape(x, [n, channels, length]);
+    const flat = b.reshape(x, [0, channels, length]);
     const qkv = conv(b, params, `${name}.qkv`, groupNorm(b, params, `${name}.norm`, flat), 3 * channels, 1);
     const scale = b.scalar(1 / Math.sqrt(Math.sqrt(headChannels)));
     let q: Value, k: Value, v: Value;
     if (config.useNewAttentionOrder) {
       // q | k | v first, then heads
-      [q, k, v] = b.split(qkv, 3, 1).map((part) => b.reshape(part, [n * numHeads, headChannels, length]));
+      [q, k, v] = b.split(qkv, 3, 1).map((part) => b.reshape(part, [-1, headChannels, length]));
     } else {
       // legacy: per head, q, k, v are contiguous
-      [q, k, v] = b.split(b.reshape(qkv, [n * numHeads, 3 * headChannels, length]), 3, 1);
+      [q, k, v] = b.split(b.reshape(qkv, [-1, 3 * headChannels, length]), 3, 1);
     }
     // weight[b,t,s] = Σ_c q[b,c,t]·k[b,c,s], softmax over s
     // softmax in float32 as upstream (`weight.float()`), also in float16 graphs
     const weight = b.tagged('float32', () => b.softmax(b.matmul(b.transpose(b.mul(q, scale), [0, 2, 1]), b.mul(k, scale)), -1));
     // a[b,c,t] = Σ_s weight[b,t,s]·v[b,c,s]
-    const attended = b.reshape(b.matmul(v, b.transpose(weight, [0, 2, 1])), [n, channels, length]);
+    const attended = b.reshape(b.matmul(v, b.transpose(weight, [0, 2, 1])), [-1, channels, length]);
     const projected = conv(b, params, `${name}.proj_out`, attended, channels, 1);
-    return b.reshape(b.add(flat, projected), [n, channels, height, width]);
+    return b.reshape(b.add(flat, projected), [0, channels, height, width]);
   });
 }
 

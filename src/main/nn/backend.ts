@@ -1,15 +1,42 @@
 /**
  * The one place the app talks to ONNX Runtime. Execution providers are tried in order from a
- * frozen table (user-overridable); the provider that actually created the session is recorded
- * on it and in session-log.ts (for the Engine panel); feeds are validated against the
- * session's inputs (names, dtypes, shapes) with errors that name the model; sessions are
- * cached by key and disposed explicitly; runs are serialised on providers that cannot run one
- * session concurrently. On GPU providers a float32 graph is converted to float16 first
- * (float16.ts) unless the caller opts out.
+ * frozen table (default order per platform, defaultProviderOrderFor; user-overridable); the
+ * provider that actually created the session is recorded on it and in session-log.ts (for the
+ * Engine panel), with why each earlier one was skipped (CUDA's missing files name the install
+ * command; a software WebGPU adapter is skipped unless asked for); feeds are validated against
+ * the session's own input metadata (names, dtypes, shapes; a symbolic dimension such as the
+ * batch 'N' takes any size, the same across inputs) with errors that name the model; sessions
+ * are cached by key and disposed explicitly; runs are serialised on providers that cannot run
+ * one session concurrently. On GPU providers a float32 Graph is converted to float16 first
+ * (float16.ts) unless the backend or the load says float32; prebuilt bytes can bring their
+ * float16 variant ({ float32, float16 }).
+ *
+ * Tensors on the device (the nn-level API for loops: DDIM in diffusion/ddim-device.ts, and for
+ * the trainer and the compute host):
+ * - `load(key, build, { outputLocation })`: on WebGPU, outputs named 'gpu-buffer' stay in GPU
+ *   buffers (`{ eps: 'gpu-buffer' }` per output, or 'gpu-buffer' for all outputs of a Graph);
+ *   other providers ignore it (their outputs are always on the CPU).
+ * - `session.run(feeds)` takes host tensors or ort.Tensors, including gpu-buffer outputs of an
+ *   earlier run, which stay on the device; it returns gpu-buffer tensors for device outputs.
+ *   Dispose a device tensor (`tensor.dispose()`) when it is no longer fed anywhere.
+ * - Never call `getData()` on a gpu-buffer tensor: onnxruntime-node 1.30 terminates the process.
+ *   Read back with `DeviceIo.download` (nn/device.ts: a run of an Identity session whose output
+ *   is on the CPU), or fetch the scalars you need from outputs left on the CPU (loss, progress).
+ *   `DeviceIo.upload` puts host data on the device once (e.g. the conditioning of a loop).
+ * - `session.runInto(feeds, outputs)`: on the CPU, results are written into caller-owned
+ *   buffers, so a loop reuses them instead of allocating outputs every step.
+ * - `session.transfers` / `backend.transfers`: bytes copied host↔device by feeds on the host and
+ *   outputs on the CPU of GPU sessions (0 on the CPU provider); diff them around a step.
+ * - `onDevice(tensor)`: true for a gpu-buffer tensor.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { describeAdapter, ensureRuntimeDir, webGpuAdapter } from './adapter';
 import { convertGraphToFloat16 } from './float16';
-import type { DType, Graph, Shape } from './ir';
+import type { DType, Shape } from './ir';
+import { Graph } from './ir';
 import { serializeGraph } from './serialize';
 import { recordSession } from './session-log';
 
@@ -33,8 +60,32 @@ export const providers: Readonly<Record<ProviderName, ProviderInfo>> = Object.fr
 
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu';
 
-/** Default order: the first that creates a session wins. */
-export const defaultProviderOrder: readonly ProviderName[] = Object.freeze(['cuda', 'dml', 'coreml', 'cpu']);
+/**
+ * Default order per platform; the first provider that creates a session wins. Why (README,
+ * "Execution providers"): CUDA first wherever its files are installed (fastest, mature). Then
+ * WebGPU ahead of DirectML and CoreML: it is bundled on Windows (D3D12), Linux x64 (Vulkan)
+ * and macOS (Metal), it is the one provider whose outputs onnxruntime-node can keep on the
+ * device (`gpu-buffer`, so sampling loops do not copy x_t each step), and it is the GPU path CI
+ * runs (on Mesa's software Vulkan); DirectML and CoreML have never run in this project, CoreML
+ * splits our graphs into partitions with per-node CPU fallbacks, and neither can keep outputs on
+ * the device from Node. They stay in the order as the next fallback.
+ */
+export function defaultProviderOrderFor(platform: NodeJS.Platform = process.platform): readonly ProviderName[] {
+  if (platform === 'win32') return Object.freeze(['cuda', 'webgpu', 'dml', 'cpu'] as ProviderName[]);
+  if (platform === 'darwin') return Object.freeze(['webgpu', 'coreml', 'cpu'] as ProviderName[]);
+  return Object.freeze(['cuda', 'webgpu', 'cpu'] as ProviderName[]);
+}
+
+/** Why the default order of a platform is what it is (shown in the Engine panel). */
+export function defaultOrderReason(platform: NodeJS.Platform = process.platform): string {
+  const common = 'WebGPU keeps tensors on the GPU between steps and is the GPU path CI tests; a software WebGPU adapter is skipped for the faster CPU provider';
+  if (platform === 'win32') return `CUDA first when its files are installed; then WebGPU (D3D12) before DirectML: ${common}`;
+  if (platform === 'darwin') return `WebGPU (Metal) before CoreML, which splits these graphs into partitions with CPU fallbacks: ${common}`;
+  return `CUDA first when its files are installed; then WebGPU (Vulkan): ${common}`;
+}
+
+/** Default order of this platform (defaultProviderOrderFor(process.platform)). */
+export const defaultProviderOrder: readonly ProviderName[] = defaultProviderOrderFor();
 
 /** Parses a user list like "cuda,cpu" into provider names; throws on unknown names. */
 export function parseProviderList(text: string): ProviderName[] {
@@ -57,7 +108,7 @@ export function providerOrderFromEnvironment(env: NodeJS.ProcessEnv = process.en
 
 /** Session settings. */
 export interface BackendOptions {
-  /** Providers to try, in order (default: defaultProviderOrder). */
+  /** Providers to try, in order (default: RIG_STUDIO_PROVIDERS, else defaultProviderOrder). */
   providers?: readonly ProviderName[];
   /** Threads inside one op (0 = ORT default). */
   intraOpThreads?: number;
@@ -67,7 +118,43 @@ export interface BackendOptions {
   float16?: 'auto' | 'never';
   /** ORT's CPU arena: faster, but ~40% more peak RSS. Default true. */
   cpuMemArena?: boolean;
+  /**
+   * Use WebGPU on a software rasteriser (llvmpipe, SwiftShader, WARP). Default: only when the
+   * provider order was given explicitly (options or RIG_STUDIO_PROVIDERS); in the default order
+   * such an adapter is skipped because the CPU provider is faster on the same CPU.
+   */
+  allowSoftwareAdapter?: boolean;
 }
+
+/** Where a session leaves an output: host memory, or a GPU buffer (WebGPU only). */
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/** Per-model settings of one load. */
+export interface LoadOptions {
+  /**
+   * 'auto' (default): float16 on GPU providers unless the backend says never; 'float32': keep
+   * float32 everywhere (per model: e.g. a model whose float16 error is too large); 'float16':
+   * convert on every provider, also the CPU (whose float16 kernels are few: it may not load).
+   */
+  precision?: 'auto' | 'float32' | 'float16';
+  /**
+   * Where outputs stay on a WebGPU session: one location for all, or per output name (the rest
+   * on the CPU). Ignored on other providers, whose outputs are always on the CPU.
+   */
+  outputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+}
+
+/**
+ * A model as ONNX bytes built elsewhere (e.g. in a worker), with its float16 variant when the
+ * builder made one: GPU providers use `float16` when given, else run `float32` as it is.
+ */
+export interface PrebuiltModel {
+  float32: Uint8Array;
+  float16?: Uint8Array;
+}
+
+/** What `load` accepts: a Graph (converted as needed), plain bytes, or both variants. */
+export type ModelSource = Graph | Uint8Array | PrebuiltModel;
 
 /** A plain tensor as the app's model code passes it around. */
 export interface HostTensor {
@@ -80,15 +167,35 @@ function isHostTensor(value: HostTensor | ort.Tensor): value is HostTensor {
   return !('dims' in value);
 }
 
+/** Bytes copied between host and device by the app's feeds and CPU-located outputs. */
+export interface TransferCounts {
+  hostToDevice: number;
+  deviceToHost: number;
+}
+
 interface ExpectedInput {
-  dtype: DType;
-  shape: Shape;
+  dtype: string;
+  /** A number, or a symbol shared by every input that has it. */
+  shape: readonly (number | string)[];
+}
+
+/** True when a tensor lives in a GPU buffer (never call getData() on it: see file header). */
+export function onDevice(tensor: ort.Tensor): boolean {
+  return tensor.location === 'gpu-buffer';
+}
+
+function tensorBytes(tensor: ort.Tensor): number {
+  const bytesPer = tensor.type === 'float16' ? 2 : tensor.type === 'int64' || tensor.type === 'float64' ? 8 : tensor.type === 'bool' || tensor.type === 'uint8' || tensor.type === 'int8' ? 1 : 4;
+  return tensor.size * bytesPer;
 }
 
 /** One loaded model. */
 export class ModelSession {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private writesInPlace: boolean | undefined;
+  /** Bytes this session's runs copied host↔device (0 on the CPU provider). */
+  readonly transfers: TransferCounts = { hostToDevice: 0, deviceToHost: 0 };
 
   constructor(
     readonly key: string,
@@ -100,6 +207,10 @@ export class ModelSession {
     private readonly expected: ReadonlyMap<string, ExpectedInput> | null,
     /** Providers tried before this one, with why they failed. */
     readonly fallbacks: readonly { provider: ProviderName; error: string }[],
+    /** Output name → where it lands (absent: the CPU). */
+    private readonly locations: ReadonlyMap<string, OutputLocation> = new Map(),
+    /** Adds to the backend's totals. */
+    private readonly counter?: TransferCounts,
   ) {}
 
   get inputNames(): readonly string[] {
@@ -110,7 +221,17 @@ export class ModelSession {
     return this.session.outputNames;
   }
 
-  /** Validates feeds and runs; returns the requested (default: all) outputs. */
+  /** Where `output` lands: 'gpu-buffer' only for device-kept outputs of a WebGPU session. */
+  outputLocation(output: string): OutputLocation {
+    return this.locations.get(output) ?? 'cpu';
+  }
+
+  /**
+   * Validates feeds and runs; returns the requested (default: all) outputs. Feeds may be host
+   * tensors or ort.Tensors, including gpu-buffer outputs of an earlier run (they stay on the
+   * device). Outputs the session keeps on the device come back as gpu-buffer tensors: feed
+   * them on, read them through a session with CPU outputs (DeviceIo.download), dispose them.
+   */
   async run(feeds: Record<string, HostTensor | ort.Tensor>, fetches?: readonly string[]): Promise<Record<string, ort.Tensor>> {
     if (this.disposed) throw new Error(`model ${this.key}: session already disposed`);
     const ortFeeds = this.validate(feeds);
@@ -118,11 +239,71 @@ export class ModelSession {
       const unknown = fetches.filter((f) => !this.session.outputNames.includes(f));
       if (unknown.length > 0) throw new Error(`model ${this.key}: unknown outputs ${unknown.join(', ')} (has ${this.session.outputNames.join(', ')})`);
     }
-    const call = () => (fetches ? this.session.run(ortFeeds, fetches as string[]) : this.session.run(ortFeeds));
-    if (providers[this.provider].concurrentRuns) return (await call()) as Record<string, ort.Tensor>;
+    const call = async () => {
+      try {
+        const out = (await (fetches ? this.session.run(ortFeeds, fetches as string[]) : this.session.run(ortFeeds))) as Record<string, ort.Tensor>;
+        this.count(ortFeeds, out);
+        return out;
+      } catch (error) {
+        if (!providers[this.provider].gpu) throw error;
+        // a GPU run can fail mid-job (device lost, out of memory): say where and what to do
+        throw new Error(
+          `model ${this.key}: run failed on the ${this.provider} provider: ${error instanceof Error ? error.message : String(error)} ` +
+            `(run on the CPU with RIG_STUDIO_PROVIDERS=cpu, or retry: the next session is created afresh)`,
+          { cause: error },
+        );
+      }
+    };
+    if (providers[this.provider].concurrentRuns) return await call();
     const result = this.queue.then(call, call);
     this.queue = result.catch(() => undefined);
-    return (await result) as Record<string, ort.Tensor>;
+    return await result;
+  }
+
+  /**
+   * Runs into caller-owned host buffers (`outputs`: name → tensor of the output's exact shape):
+   * on the CPU provider ORT writes the results into them, so a loop reuses its buffers instead
+   * of allocating new outputs each step. Returns the same buffers. Not for outputs the session
+   * keeps on the device.
+   */
+  async runInto(feeds: Record<string, HostTensor | ort.Tensor>, outputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+    if (this.disposed) throw new Error(`model ${this.key}: session already disposed`);
+    const ortFeeds = this.validate(feeds);
+    const fetches: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(outputs)) {
+      if (!this.session.outputNames.includes(name)) throw new Error(`model ${this.key}: unknown output ${name} (has ${this.session.outputNames.join(', ')})`);
+      if (this.outputLocation(name) !== 'cpu') throw new Error(`model ${this.key}: output ${name} stays on the device; runInto takes host outputs only`);
+      fetches[name] = new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.shape]);
+    }
+    const call = async () => {
+      const out = (await this.session.run(ortFeeds, fetches)) as Record<string, ort.Tensor>;
+      this.count(ortFeeds, out);
+      // onnxruntime-node 1.30 writes into the given buffers (and returns copies); checked on the
+      // first run of each session, copying from then on should a build ever stop doing so
+      for (const [name, t] of Object.entries(outputs)) {
+        const data = out[name].data as Float32Array;
+        if (data.buffer === t.data.buffer) continue;
+        this.writesInPlace ??= data.every((v, i) => Object.is(v, (t.data as Float32Array)[i]));
+        if (!this.writesInPlace) (t.data as Float32Array).set(data);
+      }
+      return outputs;
+    };
+    if (providers[this.provider].concurrentRuns) return await call();
+    const result = this.queue.then(call, call);
+    this.queue = result.catch(() => undefined);
+    return await result;
+  }
+
+  private count(feeds: Record<string, ort.Tensor>, outputs: Record<string, ort.Tensor>): void {
+    if (!providers[this.provider].gpu) return;
+    let up = 0;
+    let down = 0;
+    for (const t of Object.values(feeds)) if (!onDevice(t)) up += tensorBytes(t);
+    for (const t of Object.values(outputs)) if (!onDevice(t)) down += tensorBytes(t);
+    for (const c of this.counter ? [this.transfers, this.counter] : [this.transfers]) {
+      c.hostToDevice += up;
+      c.deviceToHost += down;
+    }
   }
 
   private validate(feeds: Record<string, HostTensor | ort.Tensor>): Record<string, ort.Tensor> {
@@ -136,15 +317,30 @@ export class ModelSession {
       throw new Error(`model ${this.key}: ${parts.join('; ')} (expects ${names.join(', ')})`);
     }
     const out: Record<string, ort.Tensor> = {};
+    // symbolic dimensions (e.g. the batch 'N') must agree across inputs
+    const bound = new Map<string, { size: number; input: string }>();
     for (const name of names) {
       const feed = feeds[name];
       const tensor = isHostTensor(feed) ? new ort.Tensor(feed.dtype as 'float32', feed.data as Float32Array, [...feed.shape]) : feed;
       const want = this.expected?.get(name);
       if (want) {
         const dims = tensor.dims;
-        if (tensor.type !== want.dtype || dims.length !== want.shape.length || dims.some((d, i) => d !== want.shape[i])) {
-          throw new Error(`model ${this.key}: input ${name} must be ${want.dtype}[${want.shape.join(',')}], got ${tensor.type}[${dims.join(',')}]`);
+        const describe = () => `${want.dtype}[${want.shape.join(',')}]`;
+        if (tensor.type !== want.dtype || dims.length !== want.shape.length) {
+          throw new Error(`model ${this.key}: input ${name} must be ${describe()}, got ${tensor.type}[${dims.join(',')}]`);
         }
+        want.shape.forEach((d, i) => {
+          if (typeof d === 'number') {
+            if (dims[i] !== d) throw new Error(`model ${this.key}: input ${name} must be ${describe()}, got ${tensor.type}[${dims.join(',')}]`);
+            return;
+          }
+          if (!(dims[i] > 0)) throw new Error(`model ${this.key}: input ${name} dimension ${d} must be positive, got ${dims[i]}`);
+          const seen = bound.get(d);
+          if (seen && seen.size !== dims[i]) {
+            throw new Error(`model ${this.key}: input ${name} has ${d}=${dims[i]} but ${seen.input} has ${d}=${seen.size} (${describe()})`);
+          }
+          if (!seen) bound.set(d, { size: dims[i], input: name });
+        });
       }
       out[name] = tensor;
     }
@@ -160,20 +356,59 @@ export class ModelSession {
   }
 }
 
+function isPrebuilt(model: ModelSource): model is PrebuiltModel {
+  return !(model instanceof Uint8Array) && !(model instanceof Graph);
+}
+
+/** The ORT binary folder (where the CUDA provider's files would be installed). */
+function ortBinaryFolders(): string[] {
+  try {
+    const root = join(dirname(createRequire(__filename).resolve('onnxruntime-node')), '..', 'bin');
+    return readdirSync(root).map((napi) => join(root, napi, process.platform, process.arch));
+  } catch {
+    return [];
+  }
+}
+
+/** True when the CUDA provider's library is installed next to onnxruntime-node's binding. */
+export function cudaFilesInstalled(): boolean {
+  const file = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return ortBinaryFolders().some((folder) => existsSync(join(folder, file)));
+}
+
+/** What the Engine panel says instead of "Failed to load shared library" when CUDA's files are absent. */
+export const cudaInstallHint =
+  'CUDA files not installed — how to install: on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9, reinstall onnxruntime-node ' +
+  'with its CUDA files (ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node, or npm install --onnxruntime-node-install=cuda12); ' +
+  'without them Rig Studio uses WebGPU, which needs no download';
+
+/** Whether this onnxruntime-node can use a provider at all, and why not. */
+export function providerAvailability(name: ProviderName): { available: boolean; reason: string | null } {
+  const backends = ort.listSupportedBackends();
+  const entry = backends.find((b) => b.name === providers[name].ortName);
+  if (!entry) return { available: false, reason: 'not available in this onnxruntime-node build' };
+  // cuda is listed with bundled: false: its files come from a separate download at install
+  if (!entry.bundled && name === 'cuda' && !cudaFilesInstalled()) return { available: false, reason: cudaInstallHint };
+  return { available: true, reason: null };
+}
+
 /** Creates and caches sessions. */
 export class OnnxBackend {
   private readonly sessions = new Map<string, Promise<ModelSession>>();
+  /** Bytes all sessions of this backend copied host↔device (see ModelSession.transfers). */
+  readonly transfers: TransferCounts = { hostToDevice: 0, deviceToHost: 0 };
 
   constructor(readonly options: BackendOptions = {}) {}
 
   /**
    * The session for `key`, building it with `build` the first time. A Graph is serialised
-   * (converted to float16 first on GPU providers); bytes are used as they are.
+   * (converted to float16 first on GPU providers); plain bytes are used as they are; a
+   * PrebuiltModel supplies its own float16 variant.
    */
-  load(key: string, build: () => Graph | Uint8Array): Promise<ModelSession> {
+  load(key: string, build: () => ModelSource, options: LoadOptions = {}): Promise<ModelSession> {
     let pending = this.sessions.get(key);
     if (!pending) {
-      pending = this.create(key, build());
+      pending = this.create(key, build(), options);
       pending.catch(() => this.sessions.delete(key));
       this.sessions.set(key, pending);
     }
@@ -185,24 +420,41 @@ export class OnnxBackend {
     return this.sessions.has(key);
   }
 
-  private async create(key: string, model: Graph | Uint8Array): Promise<ModelSession> {
+  private async create(key: string, model: ModelSource, options: LoadOptions): Promise<ModelSession> {
+    const explicitOrder = this.options.providers !== undefined || Boolean(process.env.RIG_STUDIO_PROVIDERS?.trim());
     const order = this.options.providers ?? providerOrderFromEnvironment();
+    const allowSoftware = this.options.allowSoftwareAdapter ?? explicitOrder;
     const fallbacks: { provider: ProviderName; error: string }[] = [];
-    const expected = model instanceof Uint8Array ? null : new Map(model.inputs.map((v) => [v.name, { dtype: v.dtype, shape: v.shape }]));
     let fp32Bytes: Uint8Array | undefined;
     let fp16Bytes: Uint8Array | undefined;
-    const built = new Set(ort.listSupportedBackends().map((backend) => backend.name));
     for (const provider of order) {
       const info = providers[provider];
-      if (!built.has(info.ortName)) {
-        fallbacks.push({ provider, error: 'not available in this onnxruntime-node build' });
+      const availability = providerAvailability(provider);
+      if (!availability.available) {
+        fallbacks.push({ provider, error: availability.reason ?? 'not available' });
         continue;
       }
-      const useFloat16 = info.gpu && this.options.float16 !== 'never' && !(model instanceof Uint8Array);
+      if (provider === 'webgpu') {
+        ensureRuntimeDir();
+        if (!allowSoftware) {
+          const adapter = await webGpuAdapter();
+          if (!adapter.ok || adapter.software) {
+            fallbacks.push({ provider, error: adapter.ok ? `only a software adapter: ${describeAdapter(adapter)} (the CPU provider is faster; ask for webgpu explicitly to use it)` : describeAdapter(adapter) });
+            continue;
+          }
+        }
+      }
+      const wantHalf = options.precision === 'float16' || (info.gpu && this.options.float16 !== 'never' && options.precision !== 'float32');
       let bytes: Uint8Array;
+      let useFloat16 = false;
       if (model instanceof Uint8Array) bytes = model;
-      else if (useFloat16) bytes = fp16Bytes ??= serializeGraph(convertGraphToFloat16(model));
-      else bytes = fp32Bytes ??= serializeGraph(model);
+      else if (isPrebuilt(model)) {
+        useFloat16 = wantHalf && model.float16 !== undefined;
+        bytes = useFloat16 ? model.float16! : model.float32;
+      } else {
+        useFloat16 = wantHalf;
+        bytes = useFloat16 ? (fp16Bytes ??= serializeGraph(convertGraphToFloat16(model))) : (fp32Bytes ??= serializeGraph(model));
+      }
       try {
         const sessionOptions: ort.InferenceSession.SessionOptions = {
           executionProviders: [info.ortName],
@@ -212,11 +464,16 @@ export class OnnxBackend {
         // onnxruntime-node rejects undefined thread counts, so set them only when given
         if (this.options.intraOpThreads !== undefined) sessionOptions.intraOpNumThreads = this.options.intraOpThreads;
         if (this.options.interOpThreads !== undefined) sessionOptions.interOpNumThreads = this.options.interOpThreads;
+        const locations = provider === 'webgpu' ? outputLocations(model, options.outputLocation) : new Map<string, OutputLocation>();
+        if (locations.size > 0) sessionOptions.preferredOutputLocation = Object.fromEntries(locations);
         const session = await ort.InferenceSession.create(bytes, sessionOptions);
+        const expected = new Map<string, ExpectedInput>();
+        for (const m of session.inputMetadata) if (m.isTensor) expected.set(m.name, { dtype: m.type, shape: m.shape });
         recordSession({ key, provider, fallbacks: [...fallbacks], float16: useFloat16, intraOpThreads: this.options.intraOpThreads ?? null, at: new Date() });
-        return new ModelSession(key, session, provider, useFloat16, expected, fallbacks);
+        return new ModelSession(key, session, provider, useFloat16, expected, fallbacks, locations, this.transfers);
       } catch (error) {
-        fallbacks.push({ provider, error: error instanceof Error ? error.message : String(error) });
+        const message = error instanceof Error ? error.message : String(error);
+        fallbacks.push({ provider, error: provider === 'cuda' && /shared library/i.test(message) ? `${cudaInstallHint} (${message})` : message });
       }
     }
     recordSession({ key, provider: null, fallbacks, float16: false, intraOpThreads: this.options.intraOpThreads ?? null, at: new Date() });
@@ -236,4 +493,18 @@ export class OnnxBackend {
   async disposeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((k) => this.dispose(k)));
   }
+}
+
+/** Output name → location for a WebGPU session (names known from a Graph, or given per name). */
+function outputLocations(model: ModelSource, wanted: LoadOptions['outputLocation']): Map<string, OutputLocation> {
+  const map = new Map<string, OutputLocation>();
+  if (!wanted) return map;
+  if (typeof wanted === 'string') {
+    if (wanted === 'cpu') return map;
+    if (!(model instanceof Graph)) throw new Error("outputLocation 'gpu-buffer' for all outputs needs a Graph (bytes do not name their outputs here): give a per-output record");
+    for (const v of model.outputs) map.set(v.name, wanted);
+    return map;
+  }
+  for (const [name, location] of Object.entries(wanted)) if (location !== 'cpu') map.set(name, location);
+  return map;
 }

@@ -2,13 +2,15 @@
  * The neural engine as the user sees it (engine.info): the provider table and which providers
  * this onnxruntime-node build has, the order sessions try them in now (RIG_STUDIO_PROVIDERS or
  * the default), and which provider actually ran the latest sessions and why the ones before it
- * were skipped. A probe builds a one-op graph through the real backend, so the answer is
- * measured, not guessed, even before any model has run.
+ * were skipped, whether float16 is in use, and the WebGPU adapter. A probe builds a one-op graph
+ * through the real backend, so the answer is measured, not guessed, even before any model has
+ * run; it also names the WebGPU adapter (adapter.ts: onnxruntime-node has no API for it).
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { EngineInfo, EngineSession } from '../../common/contract/models';
-import { defaultProviderOrder, OnnxBackend, type ProviderName, parseProviderList, providers } from './backend';
+import { knownWebGpuAdapter, webGpuAdapter } from './adapter';
+import { defaultProviderOrder, defaultOrderReason, OnnxBackend, providerAvailability, type ProviderName, parseProviderList, providers } from './backend';
 import { GraphBuilder } from './builder';
 import type { Graph } from './ir';
 import { recentSessions, type SessionRecord } from './session-log';
@@ -51,6 +53,8 @@ function probeGraph(): Graph {
  * Throws when no provider can (the message lists each one's reason).
  */
 export async function probeEngine(env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
+  // the adapter is named by a probe of its own (a child process), so the panel can show it
+  if (providerAvailability('webgpu').available) await webGpuAdapter();
   const backend = new OnnxBackend({ providers: providerOrderInForce(env).order as ProviderName[], float16: 'never' });
   try {
     const session = await backend.load('engine-probe', probeGraph);
@@ -63,17 +67,27 @@ export async function probeEngine(env: NodeJS.ProcessEnv = process.env): Promise
   }
 }
 
+function adapterInfo(): EngineInfo['webgpu'] {
+  const adapter = knownWebGpuAdapter();
+  if (!adapter) return null;
+  return { description: adapter.description, api: adapter.api, software: adapter.software, error: adapter.ok ? null : adapter.error };
+}
+
 /** The engine's state for the Engine panel (`probeError`: why a probe just made failed). */
 export function engineInfo(env: NodeJS.ProcessEnv = process.env, probeError: string | null = null): EngineInfo {
-  const built = new Set(ort.listSupportedBackends().map((b) => b.name));
   const sessions = recentSessions().slice(0, listed).map(toSession);
   return {
     runtime: { name: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common },
-    providers: (Object.keys(providers) as ProviderName[]).map((name) => ({ name, gpu: providers[name].gpu, available: built.has(providers[name].ortName) })),
+    providers: (Object.keys(providers) as ProviderName[]).map((name) => {
+      const { available, reason } = providerAvailability(name);
+      return { name, gpu: providers[name].gpu, available, reason };
+    }),
     ...providerOrderInForce(env),
     threads: { logicalCores: availableParallelism() },
     lastSession: sessions[0] ?? null,
     recentSessions: sessions,
     probeError,
+    orderReason: defaultOrderReason(process.platform),
+    webgpu: adapterInfo(),
   };
 }

@@ -120,5 +120,7 @@ export function convertGraphToFloat16(source: Graph): Graph {
     node.outputs.forEach((v, i) => map.set(v, outputs[i]));
   }
   for (const output of source.outputs) b.output(at(output, 'float32'), output.name);
+  // inputs and outputs keep their names, so symbolic dimensions carry over by name
+  for (const [name, axes] of source.symbolicDims) for (const [axis, symbol] of axes) b.graph.markSymbolic(name, axis, symbol);
   return b.graph;
 }

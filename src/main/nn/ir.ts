@@ -101,8 +101,22 @@ export class Graph {
   private readonly names = new Map<string, Value>();
   private readonly counters = new Map<string, number>();
   private readonly nodeNames = new Set<string>();
+  /**
+   * Dimensions of graph inputs/outputs that are symbolic in the serialised model (ONNX
+   * dim_param), by value name → axis → symbol. The IR still builds with a representative size;
+   * the model code must not bake that size into constants (Reshape uses 0 or −1 for such a
+   * dimension), which `symbolicBatch` graphs are tested for by building at two sizes.
+   */
+  readonly symbolicDims = new Map<string, Map<number, string>>();
 
   constructor(public name = 'graph') {}
+
+  /** Marks `axis` of the input or output `name` as the symbol `symbol` in the serialised model. */
+  markSymbolic(name: string, axis: number, symbol: string): void {
+    let axes = this.symbolicDims.get(name);
+    if (!axes) this.symbolicDims.set(name, (axes = new Map()));
+    axes.set(axis, symbol);
+  }
 
   /** A name not used yet in this graph, derived from `base`. */
   uniqueName(base: string): string {
@@ -185,6 +199,15 @@ export class Graph {
     }
     return map;
   }
+}
+
+/**
+ * Makes dimension 0 of every graph input and output (rank ≥ 1) the symbol `symbol` ('N'):
+ * one session then serves every batch size. Returns the graph.
+ */
+export function symbolicBatch(graph: Graph, symbol = 'N'): Graph {
+  for (const v of [...graph.inputs, ...graph.outputs]) if (v.rank > 0) graph.markSymbolic(v.name, 0, symbol);
+  return graph;
 }
 
 /** Product of the dimensions (1 for a scalar). */

@@ -133,13 +133,15 @@ function tensorProto(name: string, tensor: Tensor): ProtoWriter {
   return w;
 }
 
-function valueInfo(value: Value): ProtoWriter {
+function valueInfo(value: Value, symbols?: ReadonlyMap<number, string>): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const d of value.shape) {
+  value.shape.forEach((d, axis) => {
     const dim = new ProtoWriter();
-    dim.int(1, d); // dim_value
+    const symbol = symbols?.get(axis);
+    if (symbol !== undefined) dim.string(2, symbol); // dim_param
+    else dim.int(1, d); // dim_value
     shape.message(1, dim); // TensorShapeProto.dim
-  }
+  });
   const tensorType = new ProtoWriter();
   tensorType.int(1, onnxDataType[value.dtype]); // elem_type
   tensorType.message(2, shape); // shape
@@ -195,7 +197,9 @@ export interface SerializeOptions {
 
 /**
  * Serialises a graph to ONNX bytes. Intermediate values get value_info entries so a reader
- * sees our static shapes; unused initialisers are kept (ORT ignores them).
+ * sees our static shapes, except in a graph with symbolic dimensions (graph.symbolicDims: those
+ * input/output dims become dim_param), where the runtime infers intermediate shapes itself;
+ * unused initialisers are kept (ORT ignores them).
  */
 export function serializeGraph(graph: Graph, options: SerializeOptions = {}): Uint8Array {
   if (graph.outputs.length === 0) throw new Error(`graph ${graph.name}: no outputs`);
@@ -213,11 +217,14 @@ export function serializeGraph(graph: Graph, options: SerializeOptions = {}): Ui
   for (const init of graph.initializers) {
     g.message(5, tensorProto(init.name, { dtype: init.dtype, shape: init.shape, data: init.data! })); // initializer
   }
-  for (const input of graph.inputs) g.message(11, valueInfo(input)); // input
-  for (const output of graph.outputs) g.message(12, valueInfo(output)); // output
-  const outputs = new Set(graph.outputs);
-  for (const node of graph.nodes) {
-    for (const v of node.outputs) if (!outputs.has(v)) g.message(13, valueInfo(v)); // value_info
+  const symbolic = graph.symbolicDims;
+  for (const input of graph.inputs) g.message(11, valueInfo(input, symbolic.get(input.name))); // input
+  for (const output of graph.outputs) g.message(12, valueInfo(output, symbolic.get(output.name))); // output
+  if (symbolic.size === 0) {
+    const outputs = new Set(graph.outputs);
+    for (const node of graph.nodes) {
+      for (const v of node.outputs) if (!outputs.has(v)) g.message(13, valueInfo(v)); // value_info
+    }
   }
 
   const m = new ProtoWriter();

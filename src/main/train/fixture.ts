@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readCheckpoint } from '../checkpoint';
 import type { NdArray } from '../io/ndarray';
 import { readNpz } from '../io/npy';
-import { OnnxBackend } from '../nn/backend';
+import { OnnxBackend, type ProviderName } from '../nn/backend';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { Tensor } from '../nn/ir';
@@ -144,6 +144,8 @@ export interface TrainingVerifyOptions {
   /** Shorthands for `overrides.unet.numHeadChannels` / `.useNewAttentionOrder`. */
   numHeadChannels?: number;
   newAttentionOrder?: boolean;
+  /** Execution provider the step runs on (default cpu). */
+  provider?: ProviderName;
 }
 
 /** The architecture overrides the options ask for (the shorthands win over `overrides`). */
@@ -197,7 +199,8 @@ export async function verifyTrainingFixture(dir: string, options: TrainingVerify
   if (missing.length > 0) throw new Error(`${gradsPath}: gradients for tensors the model does not train: ${missing.slice(0, 5).join(', ')}`);
 
   // 'basic' optimisation: a train graph's session is created ~4x faster than with 'all', same numbers
-  const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
+  // float32 on every provider (float16: 'never'): the reference step ran in float32
+  const backend = new OnnxBackend({ providers: [options.provider ?? 'cpu'], graphOptimizationLevel: 'basic', float16: 'never' });
   try {
     const session = await backend.load('train-fixture', () => graph.graph);
     const runner = new TrainStepRunner(session, graph, weights.stateDict);

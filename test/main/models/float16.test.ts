@@ -41,3 +41,13 @@ describe('float16 UNet (the GPU-provider graph)', () => {
     }
   });
 });
+
+describe('float16 conversion of the timestep embedding', () => {
+  it('keeps t·frequency, cos and sin in float32 (a half’s spacing at t ≈ 1000 is 0.5 rad)', () => {
+    const weights = loadDiffusionRig(readCheckpoint(`${fixtureDir()}/model000000.pt`).stateDict, 'fixture');
+    const half = convertGraphToFloat16(unetGraph(weights.config, { kind: 'initializers', stateDict: weights.stateDict }, { batch: 1, imageSize: 64 }));
+    const trig = half.nodes.filter((n) => n.opType === 'Sin' || n.opType === 'Cos');
+    expect(trig.length).toBe(2);
+    expect(trig.every((n) => n.outputs[0].dtype === 'float32' && n.inputs[0]!.dtype === 'float32')).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { ModelSession, OnnxBackend, parseProviderList, providerOrderFromEnvironment } from '../../../src/main/nn/backend';
+import { defaultProviderOrderFor, ModelSession, OnnxBackend, parseProviderList, providerOrderFromEnvironment } from '../../../src/main/nn/backend';
 import { GraphBuilder, float32Tensor } from '../../../src/main/nn/builder';
 import { convertGraphToFloat16, float32ToFloat16, float16ToFloat32, toFloat16Bits } from '../../../src/main/nn/float16';
 
@@ -44,7 +44,11 @@ describe('OnnxBackend', () => {
   it('parses user provider lists, also from RIG_STUDIO_PROVIDERS', () => {
     expect(parseProviderList('CUDA, cpu')).toEqual(['cuda', 'cpu']);
     expect(providerOrderFromEnvironment({ RIG_STUDIO_PROVIDERS: 'dml,cpu' })).toEqual(['dml', 'cpu']);
-    expect(providerOrderFromEnvironment({})).toEqual(['cuda', 'dml', 'coreml', 'cpu']);
+    expect(providerOrderFromEnvironment({})).toEqual(defaultProviderOrderFor(process.platform));
+    // per platform: CUDA first where installed, WebGPU before DirectML/CoreML, the CPU last
+    expect(defaultProviderOrderFor('linux')).toEqual(['cuda', 'webgpu', 'cpu']);
+    expect(defaultProviderOrderFor('win32')).toEqual(['cuda', 'webgpu', 'dml', 'cpu']);
+    expect(defaultProviderOrderFor('darwin')).toEqual(['webgpu', 'coreml', 'cpu']);
     expect(() => parseProviderList('tpu')).toThrow(/unknown execution provider 'tpu'/);
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { EngineInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../app/BackendProvider';
 import { useCoalesced } from '../hooks/useCoalesced';
@@ -7,9 +8,18 @@ import { describeSession, formatOrder, orderSourceText, shortReason } from './fo
 
 export type EnginePanelProps = Record<never, never>;
 
+/** "webgpu: llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, software rasteriser)" or why there is none. */
+function describeAdapter(adapter: EngineInfo['webgpu'] | null): string {
+  if (!adapter) return 'not probed yet (Test the engine names it)';
+  if (adapter.error) return `none: ${adapter.error}`;
+  const details = [adapter.api, adapter.software ? 'software rasteriser: the default order uses the CPU instead' : null].filter(Boolean).join(', ');
+  return `webgpu: ${adapter.description ?? 'unnamed adapter'} (${details})`;
+}
+
 /**
- * The neural engine: which execution providers this build has, the order sessions try them in,
- * and which provider actually ran the latest model (with why the ones before it were skipped).
+ * The neural engine: which execution providers this build has (CUDA's missing files say how to
+ * install them), the order sessions try them in and why, the WebGPU adapter, and which provider
+ * actually ran the latest model (with why the ones before it were skipped, and float16 or not).
  * "Test the engine" runs a one-op graph so there is an answer before any model has run.
  */
 export function EnginePanel(_props: EnginePanelProps) {
@@ -68,15 +78,31 @@ export function EnginePanel(_props: EnginePanelProps) {
           <dd>
             <span className="engine-order">{formatOrder(info.order)}</span> <span className="muted">{orderSourceText(info)}</span>
           </dd>
+          {info.orderReason && (
+            <>
+              <dt>Why this order</dt>
+              <dd className="muted engine-order-reason">{info.orderReason}</dd>
+            </>
+          )}
           <dt>In this build</dt>
           <dd>
             {info.providers.map((p) => (
-              <span key={p.name} className={`engine-provider ${p.available ? 'available' : 'absent'}`} title={p.available ? 'built into this onnxruntime-node' : 'not in this onnxruntime-node build'}>
+              <span key={p.name} className={`engine-provider ${p.available ? 'available' : 'absent'}`} title={p.available ? 'usable with this onnxruntime-node' : (p.reason ?? 'not in this onnxruntime-node build')}>
                 {p.name}
                 {p.gpu ? ' (GPU)' : ''}
               </span>
             ))}
+            {info.providers
+              .filter((p) => !p.available && p.reason && p.reason.includes('how to install'))
+              .map((p) => (
+                <details key={p.name} className="engine-install">
+                  <summary>{p.reason!.split(':')[0]}</summary>
+                  <p className="muted">{p.reason!.slice(p.reason!.indexOf(':') + 1).trim()}</p>
+                </details>
+              ))}
           </dd>
+          <dt>WebGPU adapter</dt>
+          <dd className="engine-adapter">{describeAdapter(info.webgpu ?? null)}</dd>
           <dt>Last ran on</dt>
           <dd>
             <span className={session?.provider ? 'engine-ran' : 'engine-ran none'} data-provider={session?.provider ?? ''}>
@@ -85,7 +111,8 @@ export function EnginePanel(_props: EnginePanelProps) {
             {session && (
               <span className="muted">
                 {' '}
-                · {session.model} · {new Date(session.at).toLocaleTimeString()} · threads per op: {session.intraOpThreads ?? 'onnxruntime default'}
+                · {session.model} · {new Date(session.at).toLocaleTimeString()} · float16: {session.float16 ? 'in use' : 'no (float32)'} · threads per op:{' '}
+                {session.intraOpThreads ?? 'onnxruntime default'}
               </span>
             )}
           </dd>
