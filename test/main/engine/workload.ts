@@ -34,14 +34,18 @@ export function sampleInput(model: KitModel, size: number, steps: number, option
   return { model, imageSize: size, sampler, items };
 }
 
-/** A fine-tuning run of `steps` steps on `pairs` synthetic pairs at `size` px. */
+/**
+ * A fine-tuning run of `steps` steps on `pairs` synthetic pairs at `size` px, batch 2 by default:
+ * train-mode BatchNorm needs more than one value per channel, and at 16 px the encoder's last
+ * stages are 1 × 1.
+ */
 export function finetuneInput(model: KitModel, dir: string, size: number, steps: number, options: { pairs?: number; batchSize?: number; checkpointInterval?: number } = {}): FinetuneInput {
   const channels = model.config.unet.inChannels - 3;
   const pairs = Array.from({ length: options.pairs ?? 2 }, (_, k) => ({ image: wave(3 * size * size, k, 0.7), physical: wave(channels * size * size, k + 2, 0.5) }));
   return {
     model,
     pairs,
-    settings: { batchSize: options.batchSize ?? 1, learningRate: 1e-4, seed: 3, imageSize: size, steps, checkpointInterval: options.checkpointInterval ?? steps, precision: 'float32' },
+    settings: { batchSize: options.batchSize ?? 2, learningRate: 1e-4, seed: 3, imageSize: size, steps, checkpointInterval: options.checkpointInterval ?? steps, precision: 'float32' },
     stateDir: join(dir, 'train-state'),
     outputDir: join(dir, 'models'),
   };
