@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { modelImageSize } from '../../../src/main/diffusion/kit';
+import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
@@ -18,7 +18,7 @@ import { openTestProject, type TestProject } from '../library/harness';
 describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
   let albums: number[];
-  const engine = new InProcessEngine({ trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
+  const engine = new InProcessEngine({ backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
   const pool = new InlinePool();
   const wire = () =>
     t.runner.register(trainBaseJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
@@ -70,6 +70,19 @@ describe('train-base job on two synthetic albums', () => {
     expect(changed('denoisingUNet.out.2.weight')).toBe(true);
     expect(changed('encoder.fc.weight')).toBe(true);
     expect(changed('encoder.bn1.running_mean')).toBe(true);
+
+    // and it samples through the compute host as the Edit studio does
+    const image = Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.sin(i) * 0.5);
+    const buffers = Float32Array.from({ length: 9 * 16 * 16 }, (_, i) => Math.cos(i) * 0.5);
+    const sampled = await engine.request('sample', {
+      model: kitModel(model),
+      imageSize: modelImageSize(model)!,
+      sampler: { steps: 3, eta: 0, seed: 0, clip: true, inversion: false },
+      items: [{ sourceImage: image, sourcePhysical: buffers, physical: buffers, latentImage: image }],
+    });
+    expect(sampled.samples).toHaveLength(1);
+    expect(sampled.samples[0]).toHaveLength(3 * 16 * 16);
+    expect(sampled.samples[0].every((v) => Number.isFinite(v) && v >= -1 && v <= 1)).toBe(true);
   }, 180_000);
 
   it('stops on a restart mid-run and, resumed, ends with the same model', async () => {
