@@ -70,10 +70,18 @@ export function isZeroInitialised(key: string): boolean {
   return /^denoisingUNet\.(.+\.out_layers\.3|.+\.proj_out|out\.2)\.(weight|bias)$/.test(key);
 }
 
-/** Fresh weights as upstream's stage 1 starts: PyTorch's default initialisers (init.ts), then guided-diffusion's zero_module convs zeroed. */
+/**
+ * Fresh weights as upstream's stage 1 starts: PyTorch's default initialisers (init.ts), then
+ * guided-diffusion's zero_module convs zeroed, and every BatchNorm's `num_batches_tracked`
+ * counter at 0 (torch keeps one per BatchNorm; the train step advances it, so the trained model
+ * has the state dict upstream would save).
+ */
 export function stage1Weights(config: DiffusionRigConfig, seed: number): StateDict {
   const weights = randomWeights(config, seed);
-  for (const [key, tensor] of weights) if (isZeroInitialised(key)) (tensor.data as Float32Array).fill(0);
+  for (const [key, tensor] of [...weights]) {
+    if (isZeroInitialised(key)) (tensor.data as Float32Array).fill(0);
+    if (key.endsWith('.running_mean')) weights.set(key.replace(/running_mean$/, 'num_batches_tracked'), { dtype: 'int64', shape: [], data: BigInt64Array.of(0n) });
+  }
   return weights;
 }
 

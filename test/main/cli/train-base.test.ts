@@ -5,7 +5,7 @@ import { EstimateStore } from '../../../src/main/edit/estimates';
 import { writeSyntheticFaces } from '../edit/fixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
-import { runCli } from './run';
+import { runCli, startCli } from './run';
 
 // The built CLI on a project with two synthetic albums (FLAME codes stored), training a tiny architecture.
 describe('rig-studio train-base (built CLI)', () => {
@@ -46,6 +46,32 @@ describe('rig-studio train-base (built CLI)', () => {
     const list = await runCli(['model', 'list', '--project', projectDir, '--json'], dataDir);
     expect(JSON.parse(list.stdout).find((m: { name: string }) => m.name === 'Tiny base')).toMatchObject({ kind: 'base', baseModelId: null });
   }, 180_000);
+
+  it('cancels cleanly on Ctrl-C, keeping the run state, and --resume finishes the run', async () => {
+    const args = ['train-base', '--project', projectDir, '--album', String(albums[0]), '--image-size', '16', '--channels', '32', '--channel-mult', '1,2', '--res-blocks', '1', '--attention', 'none', '--latent-dim', '16', '--steps', '12', '--batch-size', '2', '--checkpoint-interval', '100', '--json'];
+    const child = startCli(args, dataDir);
+    let stderr = '';
+    let stdout = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 6000 && !/step [2-9]\/12/.test(stderr); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(stderr).toMatch(/step [2-9]\/12/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('train-base: cancelling (the run state is kept)');
+    const jobId = JSON.parse(stdout).jobId as number;
+    expect(stderr).toContain(`--resume ${jobId}`);
+    const cancelledAt = JSON.parse(stdout).step as number;
+    expect(cancelledAt).toBeGreaterThanOrEqual(2);
+    expect(cancelledAt).toBeLessThan(12);
+    const resumed = await runCli(['train-base', '--project', projectDir, '--resume', String(jobId), '--json'], dataDir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // it continued from the cancel (no step below it was run again)
+    const first = Number(/step (\d+)\/12/.exec(resumed.stderr)![1]);
+    expect(first).toBe(cancelledAt + 1);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: 'done', step: 12 });
+  }, 240_000);
 
   it('refuses bad flags with a clear message', async () => {
     const none = await runCli(['train-base', '--project', projectDir], dataDir);

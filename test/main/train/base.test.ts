@@ -70,6 +70,7 @@ describe('stage-1 training (UNet and encoder from fresh weights)', () => {
     expect(moved('denoisingUNet.input_blocks.0.0.weight')).toBe(true);
     expect(moved('encoder.bn1.running_mean')).toBe(true);
     expect(moved('encoder.bn1.running_var')).toBe(true);
+    expect(trained.get('encoder.bn1.num_batches_tracked')!.data[0]).toBe(30n);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const first = mean(losses.slice(0, 5));
     const last = mean(losses.slice(-5));
