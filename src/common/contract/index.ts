@@ -8,6 +8,7 @@ import { flameContract } from './flame';
 import { viewportContract } from './viewport';
 import { modelsContract } from './models';
 import { trainContract } from './train';
+import { trainBaseContract } from './trainBase';
 import { exportContract } from './export';
 
 /**
@@ -24,6 +25,7 @@ export const contract = {
   ...modelsContract,
   ...estimateContract,
   ...trainContract,
+  ...trainBaseContract,
   ...exportContract,
 } as const;
 
@@ -42,4 +44,5 @@ export * from './jobs';
 export * from './library';
 export * from './models';
 export * from './train';
+export * from './trainBase';
 export * from './transport';

@@ -10,6 +10,7 @@ import { modelImportJobKind } from '../models/import-job';
 import { estimateJobKind } from '../estimate/job';
 import type { Project } from '../library/project';
 import { finetuneJobKind } from '../train/finetuneJob';
+import { trainBaseJobKind } from '../train/trainBaseJob';
 
 /** What a job kind may use: the open project, the worker threads, the event bus, the compute engine. */
 export interface JobKindDeps {
@@ -27,5 +28,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: deps.edit }), sweepJobKind({ ...deps, engine: deps.edit }), finetuneJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: deps.edit }), sweepJobKind({ ...deps, engine: deps.edit }), finetuneJobKind(deps), trainBaseJobKind(deps)] as JobKind<never>[];
 }

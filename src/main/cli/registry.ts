@@ -10,6 +10,7 @@ import { verifyFixtureCommand } from './commands/verify-fixture';
 import { detectCommand } from './commands/detect';
 import { estimateCommand } from './commands/estimate';
 import { finetuneCommand } from './commands/finetune';
+import { trainBaseCommand } from './commands/trainBase';
 import { transferCommand } from './commands/transfer';
 import { exportHeadCommand } from './commands/export-head';
 import { photoInfoCommand, photoListCommand } from './commands/photo';
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   detectCommand,
   estimateCommand,
   finetuneCommand,
+  trainBaseCommand,
   transferCommand,
   exportHeadCommand,
   photoListCommand,

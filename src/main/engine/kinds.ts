@@ -20,9 +20,11 @@ import { loadDiffusionRig } from '../models/diffusionrig';
 import { parameterCount } from '../models/infer';
 import { OnnxBackend, providerOrderFromEnvironment } from '../nn/backend';
 import { engineInfo, probeEngine } from '../nn/engine-info';
+import { stage1Weights } from '../train/base';
+import type { FinetuneProgress } from '../train/finetune';
 import { runFinetune, stateFileName } from '../train/finetune';
 import { mergeTrained } from '../train/personalised';
-import type { FinetuneEvent, FinetuneInput, FinetuneOutput, HostOptions, RequestInput, RequestKind, RequestOutput, WrittenModel } from './protocol';
+import type { FinetuneEvent, FinetuneInput, FinetuneOutput, HostOptions, RequestInput, RequestKind, RequestOutput, TrainBaseInput, WrittenModel } from './protocol';
 
 /** What a request can do besides its work. */
 export interface RequestContext<K extends RequestKind> {
@@ -72,8 +74,8 @@ function blockThread(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function writeModel(dir: string, weights: Parameters<typeof writeSafetensors>[0], baseSha256: string): WrittenModel {
-  const bytes = writeSafetensors(weights, { format: 'pt', producer: 'rig-studio', baseModel: baseSha256 });
+function writeModel(dir: string, weights: Parameters<typeof writeSafetensors>[0], metadata: Record<string, string>): WrittenModel {
+  const bytes = writeSafetensors(weights, { format: 'pt', producer: 'rig-studio', ...metadata });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${sha256.slice(0, 16)}.safetensors`);
@@ -82,9 +84,12 @@ function writeModel(dir: string, weights: Parameters<typeof writeSafetensors>[0]
   return { path, sha256, sizeBytes: bytes.length, parameterCount: parameterCount(shapesOf(weights)).total };
 }
 
-async function finetune(state: EngineState, input: FinetuneInput, ctx: RequestContext<'finetune'>): Promise<FinetuneOutput> {
-  const weights = loadDiffusionRig(readCheckpoint(input.model.filePath).stateDict, input.model.filePath, {}, input.model.config);
-  const statePath = join(input.stateDir, stateFileName);
+/**
+ * The per-step callback of a run: streams each step (the loss curve's new tail only) and a
+ * 'checkpoint' event whenever runFinetune has written a new state file.
+ */
+function stepStreamer(stateDir: string, ctx: RequestContext<'finetune' | 'trainBase'>): (progress: FinetuneProgress) => void {
+  const statePath = join(stateDir, stateFileName);
   const stamp = () => {
     try {
       return statSync(statePath).mtimeMs;
@@ -94,6 +99,25 @@ async function finetune(state: EngineState, input: FinetuneInput, ctx: RequestCo
   };
   let saved = stamp();
   let sent = 0;
+  return (progress) => {
+    const { losses, step, steps, loss, stepsPerSecond, etaSeconds, ...detail } = progress;
+    // only the curve's new tail crosses the boundary (a 5000-step curve each step would not be small)
+    const offset = Math.min(sent, losses.length);
+    const event: FinetuneEvent = { type: 'step', step, steps, loss, stepsPerSecond, etaSeconds, losses: losses.slice(offset), lossOffset: offset, detail: { ...detail } };
+    delete event.detail.lossPerItem;
+    sent = losses.length;
+    ctx.emit(event);
+    // finetune.ts writes its state file between steps; a new one is a checkpoint
+    const now = stamp();
+    if (now !== null && now !== saved) {
+      saved = now;
+      ctx.emit({ type: 'checkpoint', step, path: statePath });
+    }
+  };
+}
+
+async function finetune(state: EngineState, input: FinetuneInput, ctx: RequestContext<'finetune'>): Promise<FinetuneOutput> {
+  const weights = loadDiffusionRig(readCheckpoint(input.model.filePath).stateDict, input.model.filePath, {}, input.model.config);
   const run = await runFinetune({
     backend: state.trainBackend,
     config: weights.config,
@@ -102,23 +126,28 @@ async function finetune(state: EngineState, input: FinetuneInput, ctx: RequestCo
     settings: input.settings,
     stateDir: input.stateDir,
     signal: ctx.signal,
-    onStep: (progress) => {
-      const { losses, step, steps, loss, stepsPerSecond, etaSeconds, ...detail } = progress;
-      // only the curve's new tail crosses the boundary (a 5000-step curve each step would not be small)
-      const offset = Math.min(sent, losses.length);
-      const event: FinetuneEvent = { type: 'step', step, steps, loss, stepsPerSecond, etaSeconds, losses: losses.slice(offset), lossOffset: offset, detail: { ...detail } };
-      delete event.detail.lossPerItem;
-      sent = losses.length;
-      ctx.emit(event);
-      // finetune.ts writes its state file between steps; a new one is a checkpoint
-      const now = stamp();
-      if (now !== null && now !== saved) {
-        saved = now;
-        ctx.emit({ type: 'checkpoint', step, path: statePath });
-      }
-    },
+    // the frozen encoder's weights are baked into the graph: one session per base model
+    sessionTag: input.model.sha256.slice(0, 16),
+    onStep: stepStreamer(input.stateDir, ctx),
   });
-  const model = run.status === 'done' ? writeModel(input.outputDir, mergeTrained(weights.stateDict, run.trained), input.model.sha256) : null;
+  const model = run.status === 'done' ? writeModel(input.outputDir, mergeTrained(weights.stateDict, run.trained), { baseModel: input.model.sha256 }) : null;
+  return { status: run.status, step: run.step, losses: run.losses, model };
+}
+
+async function trainBase(state: EngineState, input: TrainBaseInput, ctx: RequestContext<'trainBase'>): Promise<FinetuneOutput> {
+  // the same fresh weights on every attempt (a resume replaces them with the saved state)
+  const weights = stage1Weights(input.config, input.settings.seed);
+  const run = await runFinetune({
+    backend: state.trainBackend,
+    config: input.config,
+    weights,
+    pairs: input.pairs,
+    settings: { ...input.settings, trainable: 'all' },
+    stateDir: input.stateDir,
+    signal: ctx.signal,
+    onStep: stepStreamer(input.stateDir, ctx),
+  });
+  const model = run.status === 'done' ? writeModel(input.outputDir, mergeTrained(weights, run.trained), { stage: '1', architecture: JSON.stringify(input.config) }) : null;
   return { status: run.status, step: run.step, losses: run.losses, model };
 }
 
@@ -137,6 +166,7 @@ export const handlers: { [K in RequestKind]: Handler<K> } = {
   },
   score: (state, input) => state.faceScorer().score(input),
   finetune,
+  trainBase,
   estimatePhoto: (state, input) => state.estimatePhoto()(input),
   async detectFaces(state, input) {
     const image = await loadImage(input.imagePath);

@@ -12,6 +12,7 @@ import type { EditItem, GeneratedBatch } from '../diffusion/generate';
 import type { KitModel } from '../diffusion/kit';
 import type { ScoreInput } from '../edit/scores';
 import type { EstimatePhotoInput, EstimatePhotoOutput } from '../estimate/task';
+import type { DiffusionRigConfig } from '../models/config';
 import type { BackendOptions } from '../nn/backend';
 import type { runFinetune } from '../train/finetune';
 import type { TrainingPair } from '../train/trainer';
@@ -42,6 +43,21 @@ export interface FinetuneInput {
   settings: FinetuneRunSettings;
   stateDir: string;
   /** Where the personalised model's safetensors file is written when the run completes. */
+  outputDir: string;
+}
+
+/**
+ * A whole stage-1 run (or its continuation from `stateDir`), one request: the host makes the
+ * fresh weights of `config` (train/base.ts, seeded by `settings.seed`), trains every parameter
+ * of UNet and encoder (settings.trainable 'all'), streams the same events as 'finetune' and
+ * writes the whole model to `outputDir` at the end. Resume, state files and cancel are
+ * finetune's (train/finetune.ts runFinetune).
+ */
+export interface TrainBaseInput {
+  config: DiffusionRigConfig;
+  pairs: TrainingPair[];
+  settings: FinetuneRunSettings;
+  stateDir: string;
   outputDir: string;
 }
 
@@ -103,6 +119,8 @@ export interface EngineRequests {
   score: { input: ScoreInput; event: never; output: EditScores };
   /** A fine-tuning run. */
   finetune: { input: FinetuneInput; event: FinetuneEvent; output: FinetuneOutput };
+  /** A stage-1 run from fresh weights (the same events and output as 'finetune'). */
+  trainBase: { input: TrainBaseInput; event: FinetuneEvent; output: FinetuneOutput };
   /** One photo through the estimation pipeline (detector, mesh, emotion, DECA/EMOCA or fitting). */
   estimatePhoto: { input: EstimatePhotoInput; event: never; output: EstimatePhotoOutput };
   /** Faces, landmarks and emotion of one image (detector, mesh, emotion). */

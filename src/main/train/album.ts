@@ -1,7 +1,8 @@
 /**
- * Training pairs of an album for stage 2, as upstream prepares them: each photo at the model's
- * size (the same loading editing uses) with its physical buffers rendered from the photo's
- * FLAME codes with the album's mean shape in place of its own.
+ * Training pairs of an album, as upstream prepares them: each photo at the model's size (the
+ * same loading editing uses) with its physical buffers rendered from the photo's FLAME codes:
+ * for stage 2 with the album's mean shape in place of its own (shape 'mean'), for stage 1
+ * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { AppError } from '../api/errors';
@@ -18,6 +19,7 @@ import type { TrainingPair } from './trainer';
 export interface AlbumPairs {
   pairs: TrainingPair[];
   photoIds: number[];
+  /** The album's mean shape (used in the buffers only with shape 'mean'). */
   meanShape: number[];
 }
 
@@ -29,7 +31,7 @@ export async function albumTrainingPairs(
   deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
   albumId: number,
   size: number,
-  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; shape?: 'mean' | 'own' } = {},
 ): Promise<AlbumPairs> {
   const { project } = deps;
   const photos = project.db.prepare('SELECT id, hash FROM photos WHERE albumId = @albumId ORDER BY id').all({ albumId }) as { id: number; hash: string }[];
@@ -44,11 +46,36 @@ export async function albumTrainingPairs(
   const pairs: TrainingPair[] = [];
   for (const [i, photo] of photos.entries()) {
     if (options.signal?.aborted) throw new Error('preparing the training pairs was cancelled');
-    const codes = editCodes(estimates.require(photo.id).codes, null, [], meanShape);
+    const codes = editCodes(estimates.require(photo.id).codes, null, [], options.shape === 'own' ? null : meanShape);
     const { physical } = await renderer.render(codes, size);
     const image = await loadModelImage(blobPath(project.paths, photo.hash), size);
     pairs.push({ image, physical });
     options.onPhoto?.(i + 1, photos.length);
   }
   return { pairs, photoIds: photos.map((p) => p.id), meanShape };
+}
+
+/**
+ * Stage-1 pairs over several albums: each photo's buffers from its own codes, albums in the
+ * order given, a photo in two albums once (photos belong to one album, so only a repeated album
+ * id can repeat one). `onPhoto` counts over all albums.
+ */
+export async function albumsTrainingPairs(
+  deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
+  albumIds: readonly number[],
+  size: number,
+  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void } = {},
+): Promise<{ pairs: TrainingPair[]; photoIds: number[] }> {
+  const unique = [...new Set(albumIds)];
+  const count = (id: number) => (deps.project.db.prepare('SELECT COUNT(*) AS n FROM photos WHERE albumId = @id').get({ id }) as { n: number }).n;
+  const total = unique.reduce((a, id) => a + count(id), 0);
+  const pairs: TrainingPair[] = [];
+  const photoIds: number[] = [];
+  for (const id of unique) {
+    const before = pairs.length;
+    const album = await albumTrainingPairs(deps, id, size, { signal: options.signal, shape: 'own', onPhoto: (done) => options.onPhoto?.(before + done, total) });
+    pairs.push(...album.pairs);
+    photoIds.push(...album.photoIds);
+  }
+  return { pairs, photoIds };
 }

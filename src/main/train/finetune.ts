@@ -84,6 +84,8 @@ export async function runFinetune(options: {
   stateDir: string;
   signal?: AbortSignal;
   onStep?: (progress: FinetuneProgress) => void;
+  /** Tells sessions apart beyond the architecture (see Trainer.create's `tag`). */
+  sessionTag?: string;
 }): Promise<FinetuneResult> {
   const { settings, stateDir } = options;
   if (!Number.isInteger(settings.steps) || settings.steps < 1) throw new Error(`steps must be a positive integer, got ${settings.steps}`);
@@ -97,13 +99,13 @@ export async function runFinetune(options: {
   if (existsSync(statePath)) {
     const bytes = readFileSync(statePath);
     const saved = readTrainState(bytes, statePath);
-    for (const key of ['batchSize', 'learningRate', 'seed', 'imageSize'] as const) {
+    for (const key of ['batchSize', 'learningRate', 'seed', 'imageSize', 'trainable'] as const) {
       if (saved.settings[key] !== settings[key]) throw new Error(`${statePath}: the saved run used ${key} ${saved.settings[key]}, this run asks for ${settings[key]}`);
     }
     resume = { bytes, path: statePath };
     losses = saved.metadata.losses !== undefined ? parseLosses(saved.metadata.losses) : readLosses(join(stateDir, 'losses.json'));
   }
-  const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume });
+  const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume, tag: options.sessionTag });
   losses = losses.slice(0, trainer.stepCount);
 
   let lastSave = performance.now();

@@ -1,9 +1,10 @@
 /**
- * A stage-2 fine-tuning run: draws batches from training pairs, samples timesteps, noise and
+ * A training run (stage 2 fine-tuning, or stage 1 with `trainable: 'all'`): draws batches from training pairs, samples timesteps, noise and
  * dropout masks from one seeded generator, runs the train-step graph, and saves / resumes its
  * whole state (parameters, Adam moments, step count, generator state, batch order) as one
  * safetensors file, so a resumed run continues exactly as the unbroken run would have.
  */
+import { createHash } from 'node:crypto';
 import type { StateDict } from '../checkpoint/state-dict';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors';
 import type { OnnxBackend } from '../nn/backend';
@@ -12,6 +13,7 @@ import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
 import type { RandomState } from './random';
 import { ResumableRandom } from './random';
+import { stage1Trainable } from './base';
 import { writeSafetensorsDurably } from './stateFile';
 import type { StepResult } from './runner';
 import { TrainStepRunner } from './runner';
@@ -38,6 +40,11 @@ export interface TrainerSettings {
   precision?: 'float32' | 'mixed-float16';
   /** Activation recomputation in the backward pass (upstream's use_checkpoint): less memory, same result. */
   recompute?: boolean;
+  /**
+   * What trains: 'unet' (stage 2, the default: encoder frozen) or 'all' (stage 1: UNet and
+   * encoder jointly, BatchNorm running statistics updated as buffers; see base.ts).
+   */
+  trainable?: 'unet' | 'all';
 }
 
 /** Marks our training-state files. */
@@ -76,8 +83,10 @@ export class Trainer {
     settings: TrainerSettings;
     resume?: { bytes: Uint8Array; path: string };
     graph?: Partial<TrainStepOptions>;
-    /** Session cache key (defaults to one per batch/size/precision). */
+    /** Session cache key (defaults to one per batch/size/precision/architecture, plus `tag`). */
     key?: string;
+    /** Told apart in the default key: what the graph bakes in besides the architecture (stage 2's frozen encoder weights: the base model's hash). */
+    tag?: string;
   }): Promise<Trainer> {
     const { config, weights, pairs, settings } = options;
     if (pairs.length === 0) throw new Error('training needs at least one pair');
@@ -96,9 +105,10 @@ export class Trainer {
       adam: settings.adam,
       precision: settings.precision,
       recompute: settings.recompute,
+      trainable: settings.trainable === 'all' ? stage1Trainable : undefined,
       ...options.graph,
     });
-    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}`;
+    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}${settings.trainable === 'all' ? ':all' : ''}:${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12)}${options.tag ? `:${options.tag}` : ''}`;
     // a backend that turns graphs into float16 on GPU providers would also turn the master
     // weights and Adam into float16: hand it bytes, which it runs as they are
     const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)));

@@ -51,7 +51,7 @@ export function JobRow({ job, defaultExpanded = false }: JobRowProps) {
 
   const active = isActive(job);
   const importResult = job.kind === 'import' ? asImportResult(job.result) : undefined;
-  const finetuneResult = job.kind === 'finetune' ? asFinetuneResult(job.result) : undefined;
+  const finetuneResult = job.kind === 'finetune' || job.kind === 'train-base' ? asFinetuneResult(job.result) : undefined;
   const ended = !active;
   return (
     <li className={`job job-${job.state}`} aria-label={`${job.title}, ${stateLabels[job.state]}`}>

@@ -21,7 +21,7 @@ export function useImageSize(modelId: number | null): ImageSizeState {
   const api = useApi();
   const models = useQuery(() => api['model.list'](), 'image-size-models');
   useEvent('job.updated', (job) => {
-    if ((job.kind === 'model-import' || job.kind === 'finetune') && job.state === 'done') models.reload();
+    if ((job.kind === 'model-import' || job.kind === 'finetune' || job.kind === 'train-base') && job.state === 'done') models.reload();
   });
   const model = models.data?.find((m) => m.id === modelId);
   const [text, setText] = useState('');

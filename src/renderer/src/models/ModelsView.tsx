@@ -12,6 +12,7 @@ import { ModelDetailsPanel } from './ModelDetailsPanel';
 import { ModelImportControls } from './ModelImportControls';
 import { ModelImportJobs } from './ModelImportJobs';
 import { ModelTable } from './ModelTable';
+import { TrainBaseDialog } from '../train/TrainBaseDialog';
 import './models.css';
 
 /**
@@ -25,6 +26,7 @@ export function ModelsView({ path, navigate }: ViewProps) {
   useReconnected(refresh);
   const [checking, setChecking] = useState<string[] | null>(null);
   const [started, setStarted] = useState<ReadonlySet<number>>(new Set());
+  const [training, setTraining] = useState(false);
 
   // a finished job may have registered a model: an import (from here, the CLI or another
   // window) or a fine-tuning run (a personalised model)
@@ -54,6 +56,9 @@ export function ModelsView({ path, navigate }: ViewProps) {
           {list.length} {list.length === 1 ? 'model' : 'models'}
         </span>
         <span className="spacer" />
+        <button type="button" onClick={() => setTraining(true)}>
+          Train a base model…
+        </button>
         <ModelImportControls onPaths={setChecking} />
       </header>
       <ModelImportJobs jobIds={started} onDismiss={(id) => setStarted((s) => new Set([...s].filter((x) => x !== id)))} />
@@ -89,6 +94,7 @@ export function ModelsView({ path, navigate }: ViewProps) {
         )}
       </div>
       <EnginePanel />
+      {training && <TrainBaseDialog onClose={() => setTraining(false)} />}
       {checking && (
         <ImportModelDialog
           paths={checking}

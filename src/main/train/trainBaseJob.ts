@@ -1,0 +1,146 @@
+/**
+ * The 'train-base' job (lane 'train'): DiffusionRig stage 1 from fresh random weights on one or
+ * more albums. Every photo's buffers are rendered from its own codes (upstream's stage 1 on
+ * FFHQ; stage 2's mean shape is for one person), UNet and encoder train jointly with the
+ * P2-weighted ε-MSE, Adam at a constant learning rate and grad-norm clipping 1.0. The run is one
+ * 'trainBase' request to the compute host: fresh weights, every step, the state files
+ * (derived/train/job-<id>/, by steps and minutes, fsynced; a resume continues from them exactly)
+ * and the model file happen there, off this event loop. At the end the model is registered as
+ * kind 'base' with its architecture, image size and lineage, so Edit and Fine-tune use it like
+ * an imported checkpoint.
+ */
+import { join } from 'node:path';
+import type { TrainBaseJobResult, TrainBaseParams } from '../../common/contract/trainBase';
+import { trainBaseParamsSchema } from '../../common/contract/trainBase';
+import type { Engine } from '../engine/client';
+import { transferables } from '../engine/protocol';
+import { ModelAssetStore } from '../flame/assets';
+import type { TaskPool } from '../jobs/pool';
+import { defineJobKind } from '../jobs/types';
+import type { Project } from '../library/project';
+import { describeConfig, encoderName } from '../models/config';
+import { ModelRegistry } from '../models/registry';
+import { resolveDataDir } from '../settings/dataDir';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import type { ActiveHeadModel } from '../viewport/viewportService';
+import { albumsTrainingPairs } from './album';
+import { stage1Config } from './base';
+import type { FinetuneSettings } from './finetune';
+import { lossCurve } from './finetuneJob';
+
+export type { TrainBaseJobResult, TrainBaseParams };
+
+/** The optimiser and loss, as recorded in the lineage. */
+export const stage1Recipe = 'Adam (0.9, 0.999, eps 1e-8), constant lr, grad-norm clip 1.0, P2 k=1 γ=1, linear β 1000 steps; UNet + encoder jointly, BatchNorm running stats updated (train mode)';
+
+/** The run settings of a job's parameters (schema defaults applied). */
+export function trainBaseSettings(p: TrainBaseParams): FinetuneSettings {
+  return {
+    batchSize: p.batchSize,
+    learningRate: p.learningRate,
+    seed: p.seed,
+    imageSize: p.imageSize,
+    steps: p.steps,
+    checkpointInterval: p.checkpointInterval,
+    checkpointMinutes: p.checkpointMinutes,
+    trainable: 'all',
+  };
+}
+
+/** The job kind, for one open project. */
+export function trainBaseJobKind(deps: {
+  project: Project;
+  pool: TaskPool;
+  engine: Engine;
+  /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
+  headModel?: () => Promise<ActiveHeadModel>;
+}) {
+  const headModel = deps.headModel ?? (() => headModelDeps({ flameFiles: flameFilesFrom(new ModelAssetStore(resolveDataDir())), demoHeadDir: defaultDemoHeadDir() }).loadActiveModel());
+  return defineJobKind<TrainBaseParams>({
+    kind: 'train-base',
+    lane: 'train',
+    params: trainBaseParamsSchema,
+    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on album${p.albumIds.length > 1 ? 's' : ''} ${p.albumIds.join(', ')} (${p.steps} steps)`,
+    async run(ctx): Promise<TrainBaseJobResult> {
+      const { project } = deps;
+      const p = ctx.params;
+      const config = stage1Config(p); // a configuration that cannot be built fails here, before any rendering
+      ctx.progress(null, 'rendering the albums\' buffers from each photo\'s own codes');
+      const data = await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
+        signal: ctx.signal,
+        onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
+      });
+      ctx.log('info', `${data.pairs.length} training pairs at ${p.imageSize} px from album(s) ${p.albumIds.join(', ')} (attempt ${ctx.attempt})`);
+
+      const settings = trainBaseSettings(p);
+      const losses: number[] = [];
+      let lastReport = 0;
+      ctx.progress(null, 'training from fresh weights in the compute engine');
+      const run = await deps.engine.request(
+        'trainBase',
+        { config, pairs: data.pairs, settings, stateDir: join(project.paths.derived, 'train', `job-${ctx.jobId}`), outputDir: join(project.paths.derived, 'models') },
+        {
+          signal: ctx.signal,
+          transfer: transferables(data.pairs),
+          onEvent: (e) => {
+            if (e.type === 'checkpoint') {
+              ctx.log('info', `run state saved at step ${e.step}`);
+              return;
+            }
+            losses.length = e.lossOffset;
+            losses.push(...e.losses);
+            ctx.progress(e.step / e.steps, `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(4)} · ${e.stepsPerSecond.toFixed(2)} steps/s`);
+            const now = Date.now();
+            if (now - lastReport > 1000 || e.step === e.steps) {
+              lastReport = now;
+              ctx.setResult({ step: e.step, steps: e.steps, loss: e.loss, stepsPerSecond: e.stepsPerSecond, lossCurve: lossCurve(losses) } satisfies TrainBaseJobResult);
+            }
+          },
+        },
+      );
+      const curve = lossCurve(run.losses);
+      if (run.status === 'cancelled' || !run.model) {
+        ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies TrainBaseJobResult);
+        throw new Error(`cancelled at step ${run.step}; resume to continue`);
+      }
+      ctx.progress(1, 'registering the base model');
+      const written = run.model;
+      const finalLoss = run.losses.at(-1) ?? null;
+      const model = new ModelRegistry(project.db).add({
+        name: p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`,
+        kind: 'base',
+        sourcePath: written.path,
+        filePath: written.path,
+        format: 'safetensors',
+        sha256: written.sha256,
+        sizeBytes: written.sizeBytes,
+        config,
+        parameterCount: written.parameterCount,
+        baseModelId: null,
+        imageSize: p.imageSize,
+        lineage: {
+          stage: 1,
+          architecture: describeConfig(config, p.imageSize),
+          encoder: encoderName(config.encoder),
+          albumIds: p.albumIds,
+          photoIds: data.photoIds,
+          buffers: 'each photo\'s own FLAME codes',
+          imageSize: p.imageSize,
+          steps: run.step,
+          batchSize: p.batchSize,
+          learningRate: p.learningRate,
+          seed: p.seed,
+          initialisation: 'PyTorch default (uniform ±1/√fan_in) with guided-diffusion zero_module convs zeroed',
+          optimiser: stage1Recipe,
+          jobId: ctx.jobId,
+          finalLoss,
+        },
+      }).model;
+      const result: TrainBaseJobResult = { step: run.step, steps: p.steps, loss: finalLoss, stepsPerSecond: null, lossCurve: curve, model: { id: model.id, name: model.name, filePath: model.filePath } };
+      ctx.setResult(result);
+      ctx.log('info', `registered base model ${model.id} (${model.name})`);
+      ctx.progress(1, `registered as model ${model.id}`);
+      return result;
+    },
+  });
+}
