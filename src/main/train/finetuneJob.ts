@@ -26,21 +26,13 @@ import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/a
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { albumTrainingPairs } from './album';
 import { finetuneSettings } from './finetune';
+import { followTrainingRun } from './runProgress';
 
 /** The job's parameters (the contract's schema: one source for the UI, the CLI and the job). */
 export const finetuneParams = finetuneParamsSchema;
 export type { FinetuneJobResult, FinetuneParams };
 
-/** At most `points` (step, mean loss) points over the whole curve. */
-export function lossCurve(losses: readonly number[], points = 500): { step: number; loss: number }[] {
-  const bucket = Math.max(1, Math.ceil(losses.length / points));
-  const out: { step: number; loss: number }[] = [];
-  for (let start = 0; start < losses.length; start += bucket) {
-    const part = losses.slice(start, start + bucket);
-    out.push({ step: start + part.length, loss: part.reduce((a, b) => a + b, 0) / part.length });
-  }
-  return out;
-}
+export { lossCurve } from './runProgress';
 
 /** The job kind, for one open project. */
 export function finetuneJobKind(deps: {
@@ -78,8 +70,7 @@ export function finetuneJobKind(deps: {
       // the whole run is one request to the compute host: the checkpoint is read, trained and the
       // personalised model written there; this side hears a few numbers per step
       const settings = finetuneSettings(p, size);
-      const losses: number[] = [];
-      let lastReport = 0;
+      const follow = followTrainingRun(ctx, p.steps);
       ctx.progress(null, `training ${base.name} in the compute engine`);
       const run = await deps.engine.request(
         'finetune',
@@ -87,29 +78,11 @@ export function finetuneJobKind(deps: {
         {
           signal: ctx.signal,
           transfer: transferables(album.pairs),
-          onEvent: (e) => {
-            if (e.type === 'checkpoint') {
-              ctx.log('info', `run state saved at step ${e.step}`);
-              return;
-            }
-            losses.length = e.lossOffset;
-            losses.push(...e.losses);
-            ctx.progress(e.step / e.steps, `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(4)} · ${e.stepsPerSecond.toFixed(2)} steps/s`);
-            const now = Date.now();
-            if (now - lastReport > 1000 || e.step === e.steps) {
-              lastReport = now;
-              ctx.setResult({ step: e.step, steps: e.steps, loss: e.loss, stepsPerSecond: e.stepsPerSecond, lossCurve: lossCurve(losses) } satisfies FinetuneJobResult);
-            }
-          },
+          onEvent: follow.onEvent,
         },
       );
-      const curve = lossCurve(run.losses);
-      if (run.status === 'cancelled' || !run.model) {
-        ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies FinetuneJobResult);
-        throw new Error(`cancelled at step ${run.step}; resume to continue`);
-      }
+      const { model: written, curve } = follow.finish(run);
       ctx.progress(1, 'registering the personalised model');
-      const written = run.model;
       const model = new ModelRegistry(project.db).add({
         name: p.name ?? `${base.name} · album ${p.albumId}`,
         kind: 'personalized',

@@ -26,7 +26,7 @@ import type { ActiveHeadModel } from '../viewport/viewportService';
 import { albumsTrainingPairs } from './album';
 import { stage1Config } from './base';
 import type { FinetuneSettings } from './finetune';
-import { lossCurve } from './finetuneJob';
+import { followTrainingRun } from './runProgress';
 
 export type { TrainBaseJobResult, TrainBaseParams };
 
@@ -73,8 +73,7 @@ export function trainBaseJobKind(deps: {
       ctx.log('info', `${data.pairs.length} training pairs at ${p.imageSize} px from album(s) ${p.albumIds.join(', ')} (attempt ${ctx.attempt})`);
 
       const settings = trainBaseSettings(p);
-      const losses: number[] = [];
-      let lastReport = 0;
+      const follow = followTrainingRun(ctx, p.steps);
       ctx.progress(null, 'training from fresh weights in the compute engine');
       const run = await deps.engine.request(
         'trainBase',
@@ -82,29 +81,11 @@ export function trainBaseJobKind(deps: {
         {
           signal: ctx.signal,
           transfer: transferables(data.pairs),
-          onEvent: (e) => {
-            if (e.type === 'checkpoint') {
-              ctx.log('info', `run state saved at step ${e.step}`);
-              return;
-            }
-            losses.length = e.lossOffset;
-            losses.push(...e.losses);
-            ctx.progress(e.step / e.steps, `step ${e.step}/${e.steps} · loss ${e.loss.toFixed(4)} · ${e.stepsPerSecond.toFixed(2)} steps/s`);
-            const now = Date.now();
-            if (now - lastReport > 1000 || e.step === e.steps) {
-              lastReport = now;
-              ctx.setResult({ step: e.step, steps: e.steps, loss: e.loss, stepsPerSecond: e.stepsPerSecond, lossCurve: lossCurve(losses) } satisfies TrainBaseJobResult);
-            }
-          },
+          onEvent: follow.onEvent,
         },
       );
-      const curve = lossCurve(run.losses);
-      if (run.status === 'cancelled' || !run.model) {
-        ctx.setResult({ step: run.step, steps: p.steps, loss: run.losses.at(-1) ?? null, stepsPerSecond: null, lossCurve: curve } satisfies TrainBaseJobResult);
-        throw new Error(`cancelled at step ${run.step}; resume to continue`);
-      }
+      const { model: written, curve } = follow.finish(run);
       ctx.progress(1, 'registering the base model');
-      const written = run.model;
       const finalLoss = run.losses.at(-1) ?? null;
       const model = new ModelRegistry(project.db).add({
         name: p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`,
