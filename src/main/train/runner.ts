@@ -10,9 +10,10 @@
  * The previous step's device tensors are disposed. The host sees the state only through
  * `download()` (a run of DeviceIo's CPU-output session, never getData(): it kills the process
  * in onnxruntime-node 1.30), called once per checkpoint. On the CPU provider the outputs are
- * fed back as they are (no IO binding: ORT copies them into and out of the native run; a
- * runInto into reused buffers would add one copy, because onnxruntime-node 1.30 writes into the
- * given buffers and still returns copies, see ModelSession.runInto).
+ * fed back as they are (no IO binding: ORT copies them into and out of the native run). The
+ * step does not use runInto: onnxruntime-node 1.30 writes into given buffers but still returns
+ * a copy of each (measured), and reusing buffers here would need two sets of the whole state
+ * (an output must not alias the input it replaces).
  */
 import * as ort from 'onnxruntime-node';
 import type { StateDict } from '../checkpoint/state-dict';
