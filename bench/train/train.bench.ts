@@ -18,7 +18,10 @@
  * Environment: BENCH_STEPS (timed steps after one warm-up, default 2 as upstream's script),
  * BENCH_THREADS (default: the CPU count), BENCH_RECOMPUTE=0 to skip the recomputation
  * variant, BENCH_PYTHON (default /usr/bin/python3), BENCH_REFERENCE (default
- * ../shared/reference). Prints; asserts nothing.
+ * ../shared/reference), BENCH_TRAIN_WEBGPU=1 to also run our step on the WebGPU provider (any
+ * adapter, software ones too: minutes on Mesa's llvmpipe) for its line of bytes copied
+ * host↔device per train step (parameters and Adam moments stay on the device; CPU: 0).
+ * Prints; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,6 +44,8 @@ interface Case {
   size: number;
   batch: number;
   recompute: boolean;
+  /** Default 'cpu'. */
+  provider?: 'cpu' | 'webgpu';
 }
 
 interface Measured {
@@ -48,12 +53,15 @@ interface Measured {
   forwardSeconds: number;
   peakRssMb: number;
   detail?: string;
+  /** Bytes host↔device of the last timed step. */
+  transfers?: { hostToDevice: number; deviceToHost: number };
+  provider?: string;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Ours, in this process (the child). */
-async function measureOurs({ size, batch, recompute }: Case): Promise<Measured> {
+async function measureOurs({ size, batch, recompute, provider = 'cpu' }: Case): Promise<Measured> {
   const config = defaultConfig(size); // upstream's defaults: 128 channels, dropout 0.1
   const weights = randomWeights(config, 3);
   const random = new ResumableRandom(7);
@@ -61,17 +69,23 @@ async function measureOurs({ size, batch, recompute }: Case): Promise<Measured> 
     image: random.fillNormal(new Float32Array(3 * size * size)).map(Math.tanh),
     physical: random.fillNormal(new Float32Array(9 * size * size)),
   }));
-  const backend = new OnnxBackend({ providers: ['cpu'], intraOpThreads: threads, graphOptimizationLevel: 'basic', float16: 'never' });
+  const backend = new OnnxBackend({ providers: [provider], allowSoftwareAdapter: true, intraOpThreads: threads, graphOptimizationLevel: 'basic', float16: 'never' });
   try {
     const created = performance.now();
     const trainer = await Trainer.create({ backend, config, weights, pairs, settings: { batchSize: batch, learningRate: 1e-5, seed: 1, imageSize: size, recompute } });
     const setup = (performance.now() - created) / 1000;
     await trainer.step();
     const times: number[] = [];
+    let transfers = { hostToDevice: 0, deviceToHost: 0 };
     for (let i = 0; i < steps; i++) {
       const start = performance.now();
-      await trainer.step();
+      transfers = (await trainer.step()).transfers;
       times.push((performance.now() - start) / 1000);
+    }
+    if (provider !== 'cpu') {
+      const step = median(times);
+      trainer.dispose();
+      return { stepSeconds: step, forwardSeconds: 0, peakRssMb: process.resourceUsage().maxRSS / 1024, transfers, provider: trainer.runner.session.provider };
     }
     await backend.dispose(`train-step:${batch}x${size}:float32${recompute ? ':recompute' : ''}`);
     // forward-only UNet pass, after training as upstream's script does it
@@ -96,6 +110,8 @@ async function measureOurs({ size, batch, recompute }: Case): Promise<Measured> 
       forwardSeconds,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       detail: `${trainer.graph.graph.nodes.length} nodes, setup ${setup.toFixed(1)} s, steps ${times.map((t) => t.toFixed(2)).join(' ')} s`,
+      transfers,
+      provider: trainer.runner.session.provider,
     };
   } finally {
     await backend.disposeAll();
@@ -148,9 +164,17 @@ it('stage-2 train step against upstream PyTorch (prints)', async () => {
   const cases = process.env.BENCH_TRAIN_256 === '1' ? [{ size: 256, batch: 1 }] : [{ size: 64, batch: 2 }];
   let summary = '';
   let recomputeSummary = '';
+  const transferLines: string[] = [];
+  const bytes = (m: Measured, size: number, batch: number) =>
+    `bytes host↔device per train step (${size} px, batch ${batch}, ${m.provider}): ${m.transfers?.hostToDevice ?? '?'} up, ${m.transfers?.deviceToHost ?? '?'} down`;
   for (const { size, batch } of cases) {
     const upstream = runUpstream(size, batch);
     const ours = runOurs({ size, batch, recompute: false });
+    transferLines.push(bytes(ours, size, batch));
+    if (process.env.BENCH_TRAIN_WEBGPU === '1') {
+      const gpu = runOurs({ size, batch, recompute: false, provider: 'webgpu' });
+      transferLines.push(`${bytes(gpu, size, batch)} (parameters and Adam moments stay on the device; step ${gpu.stepSeconds.toFixed(2)} s)`);
+    }
     const recomputed = process.env.BENCH_RECOMPUTE === '0' ? undefined : runOurs({ size, batch, recompute: true });
     const rows: [string, string, string, string][] = [
       ['one train step', `${upstream.stepSeconds.toFixed(2)} s`, `${ours.stepSeconds.toFixed(2)} s`, x(ours.stepSeconds, upstream.stepSeconds)],
@@ -170,6 +194,8 @@ it('stage-2 train step against upstream PyTorch (prints)', async () => {
       ? `train ${size}px b${batch} with recomputation: step ${x(recomputed.stepSeconds, upstream.stepSeconds)} PyTorch (${x(recomputed.stepSeconds, ours.stepSeconds)} without), peak RSS ${x(recomputed.peakRssMb, upstream.peakRssMb)} PyTorch`
       : '';
   }
+  // bytes copied host↔device per train step, one line per provider measured
+  for (const line of transferLines) console.log(line);
   if (recomputeSummary) console.log(recomputeSummary);
   console.log(summary);
 });

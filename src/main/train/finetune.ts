@@ -114,23 +114,28 @@ export async function runFinetune(options: {
     await trainer.writeState(statePath, { losses: JSON.stringify(losses) });
     lastSave = performance.now();
   };
-  const started = performance.now();
-  const firstStep = trainer.stepCount;
-  while (trainer.stepCount < settings.steps) {
-    if (options.signal?.aborted) {
-      await save();
-      return { status: 'cancelled', step: trainer.stepCount, losses, trained: trainer.trainedParameters() };
+  // the finally frees the training state a WebGPU run keeps on the device
+  try {
+    const started = performance.now();
+    const firstStep = trainer.stepCount;
+    while (trainer.stepCount < settings.steps) {
+      if (options.signal?.aborted) {
+        await save();
+        return { status: 'cancelled', step: trainer.stepCount, losses, trained: await trainer.trainedParameters() };
+      }
+      const result = await trainer.step();
+      losses.push(result.loss);
+      const done = trainer.stepCount - firstStep;
+      const stepsPerSecond = done / ((performance.now() - started) / 1000);
+      const remaining = settings.steps - trainer.stepCount;
+      const due = trainer.stepCount % settings.checkpointInterval === 0 || performance.now() - lastSave >= checkpointMinutes * 60_000;
+      if (due || remaining === 0) await save();
+      options.onStep?.({ ...result, steps: settings.steps, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? remaining / stepsPerSecond : null, losses });
     }
-    const result = await trainer.step();
-    losses.push(result.loss);
-    const done = trainer.stepCount - firstStep;
-    const stepsPerSecond = done / ((performance.now() - started) / 1000);
-    const remaining = settings.steps - trainer.stepCount;
-    const due = trainer.stepCount % settings.checkpointInterval === 0 || performance.now() - lastSave >= checkpointMinutes * 60_000;
-    if (due || remaining === 0) await save();
-    options.onStep?.({ ...result, steps: settings.steps, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? remaining / stepsPerSecond : null, losses });
+    return { status: 'done', step: trainer.stepCount, losses, trained: await trainer.trainedParameters() };
+  } finally {
+    trainer.dispose();
   }
-  return { status: 'done', step: trainer.stepCount, losses, trained: trainer.trainedParameters() };
 }
 
 /** The loss curve of a state file written before the curve moved into it. */

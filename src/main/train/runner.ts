@@ -1,12 +1,25 @@
 /**
  * Runs a train-step graph step after step. Parameters, Adam moments and the step count live
  * as onnxruntime tensors between steps: each step's `X.new` outputs are fed back as `X`
- * without copying or re-serialising (onnxruntime-node has no IO binding, so ORT still copies
- * them into and out of the native run; that is the binding's limit).
+ * without copying or re-serialising.
+ *
+ * Where they live follows the session: when its `X.new` outputs are 'gpu-buffer' (a WebGPU
+ * session loaded with trainStateLocations), the state is uploaded once (before the first step,
+ * through DeviceIo) and then stays on the device: per step only the batch, the learning rate
+ * (and loss scale) go up and the scalars (loss, loss per item, grad norm, finite) come back.
+ * The previous step's device tensors are disposed. The host sees the state only through
+ * `download()` (a run of DeviceIo's CPU-output session, never getData(): it kills the process
+ * in onnxruntime-node 1.30), called once per checkpoint. On the CPU provider the outputs are
+ * fed back as they are (no IO binding: ORT copies them into and out of the native run). The
+ * step does not use runInto: onnxruntime-node 1.30 writes into given buffers but still returns
+ * a copy of each (measured), and reusing buffers here would need two sets of the whole state
+ * (an output must not alias the input it replaces).
  */
 import * as ort from 'onnxruntime-node';
 import type { StateDict } from '../checkpoint/state-dict';
-import type { ModelSession } from '../nn/backend';
+import type { ModelSession, OutputLocation, TransferCounts } from '../nn/backend';
+import { onDevice } from '../nn/backend';
+import type { DeviceIo } from '../nn/device';
 import type { Tensor } from '../nn/ir';
 import type { DropoutSite, TrainStepGraph } from './trainStep';
 import { momentNames, trainIo, updated } from './trainStep';
@@ -35,6 +48,34 @@ export interface StepResult {
   finite: boolean;
   /** Steps taken so far (after this one). */
   step: number;
+  /** Bytes this step copied host↔device (0 on the CPU provider). */
+  transfers: TransferCounts;
+}
+
+/**
+ * Output locations for a train-step session that keeps the training state on the device:
+ * every `X.new` of a parameter, moment, buffer and the Adam step as 'gpu-buffer'; the scalars
+ * stay on the CPU. Providers other than WebGPU ignore it.
+ */
+export function trainStateLocations(graph: TrainStepGraph): Record<string, OutputLocation> {
+  const out: Record<string, OutputLocation> = {};
+  for (const name of stateNames(graph)) out[updated(name)] = 'gpu-buffer';
+  return out;
+}
+
+function stateNames(graph: TrainStepGraph): string[] {
+  const names: string[] = [];
+  for (const { key } of graph.parameters) {
+    const m = momentNames(key);
+    names.push(key, m.m, m.v);
+  }
+  for (const { key } of graph.buffers) names.push(key);
+  names.push(trainIo.step);
+  return names;
+}
+
+function disposeOnDevice(tensor: ort.Tensor | undefined): void {
+  if (tensor && onDevice(tensor)) tensor.dispose();
 }
 
 /** Mutable training state: parameters, moments, step count and updated buffers (BatchNorm running statistics). */
@@ -43,6 +84,13 @@ export class TrainStepRunner {
   /** Current loss scale (mixed precision only). */
   lossScale = 65536;
   private goodSteps = 0;
+  /** True when the session keeps the state outputs on the device. */
+  readonly resident: boolean;
+  private uploaded = false;
+  /** Host copies of the device state, as of step `hostStep` (resident runs only). */
+  private host = new Map<string, ort.Tensor>();
+  private hostStep = -1;
+  private steps: number;
 
   /**
    * `initial` gives every trainable parameter; moments start at zero and the step count at 0
@@ -53,7 +101,11 @@ export class TrainStepRunner {
     readonly session: ModelSession,
     readonly graph: TrainStepGraph,
     initial: StateDict,
+    /** Moves the state to and from the device (needed when the session keeps it there). */
+    private readonly io?: DeviceIo,
   ) {
+    this.resident = session.outputLocation(updated(trainIo.step)) === 'gpu-buffer';
+    if (this.resident && !io?.resident) throw new Error(`train step ${session.key}: the state stays on the device, but no device transfer (DeviceIo for ${session.provider}) was given`);
     // Inputs are only read by onnxruntime, and every step replaces them by its outputs, so the
     // state starts as views: of `initial` (no copy of the parameters) and, for fresh moments, of
     // one shared zero buffer as long as the largest parameter (instead of 2 × all parameters).
@@ -76,12 +128,42 @@ export class TrainStepRunner {
       this.state.set(key, toOrt(tensor, key, dtype));
     }
     const step = initial.get(trainIo.step);
-    this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(step ? Number(step.data[0]) : 0), []));
+    this.steps = step ? Number(step.data[0]) : 0;
+    this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(this.steps), []));
   }
 
   /** Steps taken so far. */
   get stepCount(): number {
-    return Number(this.state.get(trainIo.step)!.data[0]);
+    return this.steps;
+  }
+
+  /** Puts the starting state on the device once (resident runs). */
+  private async upload(): Promise<void> {
+    if (!this.resident || this.uploaded) return;
+    for (const [name, tensor] of this.state) {
+      const data = tensor.data as Float32Array | BigInt64Array;
+      const device = (await this.io!.upload({ dtype: tensor.type as 'float32', shape: [...tensor.dims], data })) as ort.Tensor;
+      this.state.set(name, device);
+    }
+    this.uploaded = true;
+  }
+
+  /**
+   * Reads the device state back to the host (resident runs; a no-op elsewhere and when already
+   * read since the last step): one download per checkpoint, never per step.
+   */
+  async download(): Promise<void> {
+    if (!this.resident || !this.uploaded || this.hostStep === this.steps) return;
+    const host = new Map<string, ort.Tensor>();
+    for (const [name, tensor] of this.state) host.set(name, await this.io!.download(tensor));
+    this.host = host;
+    this.hostStep = this.steps;
+  }
+
+  /** Frees the device state (resident runs); the runner is unusable afterwards. */
+  dispose(): void {
+    for (const tensor of this.state.values()) disposeOnDevice(tensor);
+    this.state.clear();
   }
 
   /**
@@ -100,22 +182,30 @@ export class TrainStepRunner {
     };
     if (this.graph.precision === 'mixed-float16') feeds[trainIo.lossScale] = new ort.Tensor('float32', Float32Array.of(this.lossScale), []);
     for (const site of this.graph.dropout) feeds[site.input] = maskTensor(site, batch.dropoutMasks);
+    await this.upload();
     for (const [name, tensor] of this.state) feeds[name] = tensor;
+    const before = { ...this.session.transfers };
     const out = await this.session.run(feeds);
+    const transfers = { hostToDevice: this.session.transfers.hostToDevice - before.hostToDevice, deviceToHost: this.session.transfers.deviceToHost - before.deviceToHost };
     inspect?.(out);
     for (const name of this.state.keys()) {
       const next = out[updated(name)];
       if (!next) throw new Error(`train step: the graph has no output ${updated(name)}`);
+      disposeOnDevice(this.state.get(name));
       this.state.set(name, next);
     }
     const finite = this.graph.precision === 'mixed-float16' ? Boolean(out[trainIo.finite].data[0]) : true;
     if (this.graph.precision === 'mixed-float16') this.updateLossScale(finite);
+    // the step count is on the device in resident runs: follow it here (a skipped step keeps it)
+    if (!this.resident) this.steps = Number(this.state.get(trainIo.step)!.data[0]);
+    else if (finite) this.steps++;
     return {
       loss: Number(out[trainIo.loss].data[0]),
       lossPerItem: Array.from(out[trainIo.lossPerItem].data as Float32Array),
       gradNorm: Number(out[trainIo.gradNorm].data[0]),
       finite,
       step: this.stepCount,
+      transfers,
     };
   }
 
@@ -130,9 +220,13 @@ export class TrainStepRunner {
     }
   }
 
-  /** Current value of a parameter, moment or `adam.step`. */
+  /**
+   * Current value of a parameter, moment or `adam.step`. In resident runs: as of the last
+   * `download()`, which must have happened since the last step.
+   */
   tensor(name: string): Tensor {
-    const t = this.state.get(name);
+    if (this.resident && this.uploaded && this.hostStep !== this.steps) throw new Error(`train state is on the device: await download() before reading ${name} (step ${this.steps})`);
+    const t = this.resident && this.uploaded ? this.host.get(name) : this.state.get(name);
     if (!t) throw new Error(`train state has no ${name}`);
     return t.type === 'int64' ? { dtype: 'int64', shape: [...t.dims], data: t.data as BigInt64Array } : { dtype: 'float32', shape: [...t.dims], data: t.data as Float32Array };
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { StateDict } from '../checkpoint/state-dict';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors';
 import type { OnnxBackend } from '../nn/backend';
+import { DeviceIo } from '../nn/device';
 import { serializeGraph } from '../nn/serialize';
 import type { DiffusionRigConfig } from '../models/config';
 import type { AdamConfig } from './adam';
@@ -16,7 +17,7 @@ import { ResumableRandom } from './random';
 import { stage1Trainable } from './base';
 import { writeSafetensorsDurably } from './stateFile';
 import type { StepResult } from './runner';
-import { TrainStepRunner } from './runner';
+import { TrainStepRunner, trainStateLocations } from './runner';
 import type { TrainStepGraph, TrainStepOptions } from './trainStep';
 import { buildTrainStep, momentNames, trainIo } from './trainStep';
 
@@ -87,6 +88,11 @@ export class Trainer {
     key?: string;
     /** Told apart in the default key: what the graph bakes in besides the architecture (stage 2's frozen encoder weights: the base model's hash). */
     tag?: string;
+    /**
+     * False keeps the training state on the host between steps even on WebGPU (copied up and
+     * down every step: the reference the device-resident run is measured against). Default true.
+     */
+    stateOnDevice?: boolean;
   }): Promise<Trainer> {
     const { config, weights, pairs, settings } = options;
     if (pairs.length === 0) throw new Error('training needs at least one pair');
@@ -108,10 +114,14 @@ export class Trainer {
       trainable: settings.trainable === 'all' ? stage1Trainable : undefined,
       ...options.graph,
     });
-    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}${settings.trainable === 'all' ? ':all' : ''}:${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12)}${options.tag ? `:${options.tag}` : ''}`;
+    const key = options.key ?? `train-step:${settings.batchSize}x${size}:${settings.precision ?? 'float32'}${settings.recompute ? ':recompute' : ''}${settings.trainable === 'all' ? ':all' : ''}:${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12)}${options.tag ? `:${options.tag}` : ''}${options.stateOnDevice === false ? ':host-state' : ''}`;
     // a backend that turns graphs into float16 on GPU providers would also turn the master
     // weights and Adam into float16: hand it bytes, which it runs as they are
-    const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)));
+    // on WebGPU the parameters, moments and step stay on the device between steps (runner.ts);
+    // other providers ignore the locations
+    const session = await options.backend.load(key, () => (options.backend.options.float16 === 'never' ? graph.graph : serializeGraph(graph.graph)), {
+      outputLocation: options.stateOnDevice === false ? undefined : trainStateLocations(graph),
+    });
     let initial = weights;
     let sampler: SamplerState = { random: new ResumableRandom(settings.seed).state, order: [], cursor: 0 };
     const resumed = options.resume && readTrainState(options.resume.bytes, options.resume.path);
@@ -119,7 +129,7 @@ export class Trainer {
       initial = new Map([...weights, ...resumed.tensors]);
       sampler = resumed.sampler;
     }
-    const runner = new TrainStepRunner(session, graph, initial);
+    const runner = new TrainStepRunner(session, graph, initial, new DeviceIo(options.backend, session.provider));
     if (resumed?.lossScale !== undefined) runner.lossScale = resumed.lossScale;
     return new Trainer(graph, runner, pairs, settings, new ResumableRandom(sampler.random), sampler.order, sampler.cursor);
   }
@@ -168,7 +178,8 @@ export class Trainer {
   }
 
   /** The whole run state as safetensors bytes (one copy of every tensor; see writeState for files). */
-  saveState(extra: Record<string, string> = {}): Uint8Array {
+  async saveState(extra: Record<string, string> = {}): Promise<Uint8Array> {
+    await this.runner.download();
     return writeSafetensors(this.runner.stateViews(), this.stateMetadata(extra));
   }
 
@@ -177,6 +188,8 @@ export class Trainer {
    * the tensors' memory: no copy of the state is made. `extra` adds metadata (e.g. the loss curve).
    */
   async writeState(path: string, extra: Record<string, string> = {}): Promise<void> {
+    // device-resident runs read their state back here, once per checkpoint
+    await this.runner.download();
     await writeSafetensorsDurably(path, this.runner.stateViews(), this.stateMetadata(extra));
   }
 
@@ -195,11 +208,17 @@ export class Trainer {
    * The trained parameters and the updated buffers (BatchNorm running statistics), by
    * state-dict key: what differs from the base model, e.g. to register the personalised model.
    */
-  trainedParameters(): StateDict {
+  async trainedParameters(): Promise<StateDict> {
+    await this.runner.download();
     const out: StateDict = new Map();
     for (const { key } of this.graph.parameters) out.set(key, this.runner.tensor(key));
     for (const { key } of this.graph.buffers) out.set(key, this.runner.tensor(key));
     return out;
+  }
+
+  /** Frees the training state kept on the device (WebGPU); the trainer is unusable afterwards. */
+  dispose(): void {
+    this.runner.dispose();
   }
 }
 

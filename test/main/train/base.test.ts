@@ -62,7 +62,7 @@ describe('stage-1 training (UNet and encoder from fresh weights)', () => {
     const started = performance.now();
     for (let i = 0; i < 30; i++) losses.push((await trainer.step()).loss);
     const secondsPerStep = (performance.now() - started) / 30000;
-    const trained = trainer.trainedParameters();
+    const trained = await trainer.trainedParameters();
     const moved = (key: string) => worstDifference(new Map([[key, start.get(key)!]]), new Map([[key, trained.get(key)!]])) > 0;
     expect(moved('encoder.conv1.weight')).toBe(true);
     expect(moved('encoder.fc.weight')).toBe(true);
@@ -82,7 +82,7 @@ describe('stage-1 training (UNet and encoder from fresh weights)', () => {
     const run = async () => {
       const trainer = await Trainer.create({ backend, config: tinyConfig, weights: stage1Weights(tinyConfig, 3), pairs, settings: { ...settings, seed: 9 } });
       for (let i = 0; i < 5; i++) await trainer.step();
-      return trainer.trainedParameters();
+      return await trainer.trainedParameters();
     };
     const a = await run();
     const b = await run();

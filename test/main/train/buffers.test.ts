@@ -24,9 +24,9 @@ describe('BatchNorm buffers during stage 2', () => {
     const bnCount = [...weights.keys()].filter((k) => k.endsWith('.running_mean')).length;
     expect(trainer.graph.buffers).toHaveLength(3 * bnCount);
     await trainer.step();
-    const afterOne = trainer.trainedParameters();
+    const afterOne = await trainer.trainedParameters();
     await trainer.step();
-    const trained = trainer.trainedParameters();
+    const trained = await trainer.trainedParameters();
     const key = 'encoder.bn1';
     expect(trained.get(`${key}.num_batches_tracked`)!.data[0]).toBe(9n);
     const mean1 = afterOne.get(`${key}.running_mean`)!.data as Float32Array;

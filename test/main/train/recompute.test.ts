@@ -99,7 +99,7 @@ describe('recomputation in a training run', () => {
         const trainer = await Trainer.create({ backend, config: tinyConfig, weights, pairs: syntheticAlbum(), settings: { batchSize: 2, learningRate: 1e-3, seed: 4, imageSize: size, recompute } });
         expect(trainer.graph.dropout.length).toBeGreaterThan(0);
         for (let i = 0; i < 3; i++) await trainer.step();
-        return trainer.trainedParameters();
+        return await trainer.trainedParameters();
       };
       const a = await run(false);
       const b = await run(true);

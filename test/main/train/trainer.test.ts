@@ -19,7 +19,7 @@ describe('stage-2 trainer on a tiny model', () => {
     let saved: Uint8Array = new Uint8Array();
     for (let i = 0; i < 50; i++) {
       losses.push((await unbroken.step()).loss);
-      if (i === 24) saved = unbroken.saveState(); // "killed" here: everything a restart needs
+      if (i === 24) saved = await unbroken.saveState(); // "killed" here: everything a restart needs
     }
     expect(unbroken.stepCount).toBe(50);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -35,9 +35,9 @@ describe('stage-2 trainer on a tiny model', () => {
     for (let i = 0; i < 25; i++) resumedLosses.push((await resumed.step()).loss);
     resumedLosses.forEach((loss, i) => expect(loss / losses[25 + i]).toBeCloseTo(1, 5));
 
-    const ours = resumed.trainedParameters();
+    const ours = await resumed.trainedParameters();
     let worst = 0;
-    for (const [key, tensor] of unbroken.trainedParameters()) {
+    for (const [key, tensor] of await unbroken.trainedParameters()) {
       const a = tensor.data as Float32Array;
       const b = ours.get(key)!.data as Float32Array;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
