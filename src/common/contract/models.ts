@@ -76,6 +76,8 @@ export interface ModelInfo {
   imageSize: number | null;
   /** Where imageSize comes from: 'chosen' by the user (stored with the model), the training 'lineage', the 'weights' (channel multipliers); null: nowhere, so it must be chosen. */
   imageSizeSource: 'chosen' | 'lineage' | 'weights' | null;
+  /** Compute precision on GPU providers: 'auto' runs float16 there (float32 on the CPU); 'float32' or 'float16' force one. */
+  precision: 'auto' | 'float32' | 'float16';
   /** e.g. 'resnet18'. */
   encoderName: string;
   parameterCount: number;
@@ -230,6 +232,8 @@ export const modelsContract = {
   ),
   /** Stores the image size a model runs at (null forgets a chosen one): edits, sweeps and fine-tunes use it. */
   'model.setImageSize': channel<ModelInfo>()(z.object({ modelId: id, imageSize: imageSize.nullable() })),
+  /** Stores the compute precision of a model on GPU providers ('auto': float16 there). */
+  'model.setPrecision': channel<ModelInfo>()(z.object({ modelId: id, precision: z.enum(['auto', 'float32', 'float16']) })),
   /** Changes the attention settings the weights do not record; values that cannot split a level's channels are refused. */
   'model.setAttention': channel<ModelInfo>()(
     z.object({

@@ -38,11 +38,13 @@ export interface KitModel {
   sha256: string;
   filePath: string;
   config: DiffusionRigConfig;
+  /** Compute precision on GPU providers (default 'auto': float16 there, float32 on the CPU). */
+  precision?: 'auto' | 'float32' | 'float16';
 }
 
 /** The kit's view of a registry record. */
-export function kitModel(record: Pick<ModelRecord, 'name' | 'sha256' | 'filePath' | 'config'>): KitModel {
-  return { name: record.name, sha256: record.sha256, filePath: record.filePath, config: record.config };
+export function kitModel(record: Pick<ModelRecord, 'name' | 'sha256' | 'filePath' | 'config'> & { precision?: ModelRecord['precision'] }): KitModel {
+  return { name: record.name, sha256: record.sha256, filePath: record.filePath, config: record.config, precision: record.precision ?? 'auto' };
 }
 
 /** A short tag of a model's stored architecture, so changed attention settings never reuse old sessions. */
@@ -78,14 +80,14 @@ export class ModelKit {
   private load(model: KitModel): Promise<DiffusionRigRunner> {
     return Promise.resolve().then(() => {
       const weights = loadDiffusionRig(readCheckpoint(model.filePath).stateDict, model.filePath, {}, model.config);
-      return new DiffusionRigRunner(weights, this.backend, `diffusionrig-${model.sha256.slice(0, 16)}-${configTag(model.config)}`);
+      return new DiffusionRigRunner(weights, this.backend, `diffusionrig-${model.sha256.slice(0, 16)}-${configTag(model.config)}`, { precision: model.precision ?? 'auto' });
     });
   }
 
   /** The runner of `model`, loaded if needed and held until `release`; a failed load (named in the error) is not kept. */
   async acquire(model: KitModel): Promise<{ runner: DiffusionRigRunner; release: () => void }> {
     // the stored architecture is part of the key: attention settings can be changed after import
-    const key = `${model.sha256}:${model.filePath}:${configTag(model.config)}`;
+    const key = `${model.sha256}:${model.filePath}:${configTag(model.config)}:${model.precision ?? 'auto'}`;
     let entry = this.entries.get(key);
     if (!entry) {
       const runner = this.load(model);

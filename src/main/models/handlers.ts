@@ -18,6 +18,7 @@ export function modelHandlers(backend: Backend) {
     'model.rename': ({ modelId, name }) => service().rename(modelId, name),
     'model.delete': ({ modelId }) => service().delete(modelId),
     'model.setImageSize': ({ modelId, imageSize }) => service().setImageSize(modelId, imageSize),
+    'model.setPrecision': ({ modelId, precision }) => service().setPrecision(modelId, precision),
     'model.setAttention': ({ modelId, ...attention }) => service().setAttention(modelId, attention),
     // inspecting needs no project; with one open it also says whether the file is registered
     'model.inspect': ({ path, overrides }) => {

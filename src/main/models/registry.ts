@@ -26,6 +26,8 @@ export interface ModelRecord {
   lineage: Record<string, unknown> | null;
   /** The image size the user chose for it (migration 0008); null when not chosen. */
   imageSize: number | null;
+  /** Compute precision on GPU providers (migration 0009): 'auto' is float16 there, float32 on the CPU. */
+  precision: ModelPrecision;
   createdAt: string;
 }
 
@@ -34,7 +36,10 @@ interface Row extends Omit<ModelRecord, 'config' | 'lineage'> {
   lineage: string | null;
 }
 
-export type NewModel = Omit<ModelRecord, 'id' | 'createdAt' | 'imageSize'> & { imageSize?: number | null };
+/** A model's compute precision choice. */
+export type ModelPrecision = 'auto' | 'float32' | 'float16';
+
+export type NewModel = Omit<ModelRecord, 'id' | 'createdAt' | 'imageSize' | 'precision'> & { imageSize?: number | null; precision?: ModelPrecision };
 
 function fromRow(row: Row): ModelRecord {
   return { ...row, config: JSON.parse(row.config) as DiffusionRigConfig, lineage: row.lineage ? (JSON.parse(row.lineage) as Record<string, unknown>) : null };
@@ -51,10 +56,10 @@ export class ModelRegistry {
       if (existing) return { model: existing, created: false };
       const id = this.db
         .prepare(
-          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, imageSize, createdAt)
-           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @imageSize, @createdAt)`,
+          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, imageSize, precision, createdAt)
+           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @imageSize, @precision, @createdAt)`,
         )
-        .run({ ...model, imageSize: model.imageSize ?? null, config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
+        .run({ ...model, imageSize: model.imageSize ?? null, precision: model.precision ?? 'auto', config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
       return { model: this.get(Number(id)), created: true };
     })();
   }
@@ -99,6 +104,13 @@ export class ModelRegistry {
   /** Stores the image size chosen for a model (null forgets it). */
   setImageSize(id: number, imageSize: number | null): ModelRecord {
     const changes = this.db.prepare('UPDATE models SET imageSize = @imageSize WHERE id = @id').run({ id, imageSize }).changes;
+    if (changes === 0) throw new Error(`no model with id ${id}`);
+    return this.get(id);
+  }
+
+  /** Stores the compute precision chosen for a model on GPU providers. */
+  setPrecision(id: number, precision: ModelPrecision): ModelRecord {
+    const changes = this.db.prepare('UPDATE models SET precision = @precision WHERE id = @id').run({ id, precision }).changes;
     if (changes === 0) throw new Error(`no model with id ${id}`);
     return this.get(id);
   }

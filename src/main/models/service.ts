@@ -17,7 +17,7 @@ import type { Project } from '../library/project';
 import { describeConfig, encoderName, type DiffusionRigConfig } from './config';
 import type { ModelImportParams, ModelImportResult } from './import-job';
 import type { ArchitectureOverrides } from './infer';
-import type { ModelRecord } from './registry';
+import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
 import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
 
@@ -181,6 +181,16 @@ export class ModelService {
   }
 
   /**
+   * Stores the compute precision of a model on GPU providers: 'auto' (float16 there), 'float32'
+   * (when float16's error is too large for the work) or 'float16'. The next edit uses it.
+   */
+  setPrecision(modelId: number, precision: ModelPrecision): ModelInfo {
+    this.require(modelId);
+    const record = this.registry.setPrecision(modelId, precision);
+    return this.info(record, new Map(this.registry.list().map((r) => [r.id, r.name])));
+  }
+
+  /**
    * Changes the attention settings the weights do not record (heads, channels per head,
    * decoder heads, q|k|v order). The tensor shapes stay valid for any choice; a wrong one makes
    * wrong images, so values that cannot split a level's channels are refused.
@@ -232,6 +242,7 @@ export class ModelService {
       summary: architectureSummary(record.config),
       imageSize: record.imageSize ?? inferredImageSize(record.config, record.lineage),
       imageSizeSource: imageSizeSource(record),
+      precision: record.precision,
       encoderName: encoderName(record.config.encoder),
       parameterCount: record.parameterCount,
       sizeBytes: record.sizeBytes,

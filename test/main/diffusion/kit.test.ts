@@ -50,6 +50,25 @@ describe('the DiffusionRig kit loads registered models', () => {
     expect(kit.size).toBeLessThanOrEqual(3);
   }, 60_000);
 
+  it('runs a model at the precision stored with it: a changed choice gets its own runner and session keys', async () => {
+    expect(model(ids[2]).precision).toBe('auto');
+    registry.setPrecision(ids[2], 'float32');
+    const chosen = model(ids[2]);
+    expect(chosen.precision).toBe('float32');
+    const held = await kit.acquire(chosen);
+    try {
+      expect(held.runner.options.precision).toBe('float32');
+      expect(held.runner.sessionKey('unet', 16)).toMatch(/:float32$/);
+      const auto = await kit.acquire({ ...chosen, precision: 'auto' });
+      expect(auto.runner).not.toBe(held.runner);
+      expect(auto.runner.sessionKey('unet', 16)).not.toMatch(/float/);
+      auto.release();
+    } finally {
+      held.release();
+    }
+    expect(() => registry.setPrecision(ids[2], 'bfloat16' as 'float16')).toThrow(/CHECK/);
+  }, 60_000);
+
   it('tells the image size from the lineage, an override, or upstream channel multipliers', () => {
     const record = (config = tinyConfig, lineage: Record<string, unknown> | null = null) => ({ config, lineage }) as ModelRecord;
     expect(modelImageSize(record(defaultConfig(256)))).toBe(256);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
-import { modelImageSize } from '../../../src/main/diffusion/kit';
+import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
 import { modelImportJobKind } from '../../../src/main/models/import-job';
 import { ModelRegistry, modelNameFromFile } from '../../../src/main/models/registry';
 import { ModelService } from '../../../src/main/models/service';
@@ -57,6 +57,14 @@ describe('model settings the weights do not record', () => {
     expect(modelImageSize(registry.get(model.id), 32)).toBe(32);
     expect(service.setImageSize(model.id, null)).toMatchObject({ imageSize: null, imageSizeSource: null });
     service.setImageSize(model.id, 64);
+  });
+
+  it('keeps a compute precision per model (automatic unless chosen), which the kit runs the model at', () => {
+    const [model] = service.list();
+    expect(model.precision).toBe('auto');
+    expect(service.setPrecision(model.id, 'float32')).toMatchObject({ precision: 'float32' });
+    expect(kitModel(new ModelRegistry(project.db).get(model.id)).precision).toBe('float32');
+    expect(service.setPrecision(model.id, 'auto').precision).toBe('auto');
   });
 
   it('changes attention heads and order later, and refuses heads that cannot split the channels', () => {

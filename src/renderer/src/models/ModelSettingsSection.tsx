@@ -11,18 +11,20 @@ export interface ModelSettingsSectionProps {
   onChanged: () => void;
 }
 
-/** A model's settings the weights do not record — image size, attention heads and order — changeable after import. */
+/** A model's settings the weights do not record — image size, attention heads and order — and its compute precision, changeable after import. */
 export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionProps) {
   const api = useApi();
   const [size, setSize] = useState(model.imageSize === null ? '' : String(model.imageSize));
   const [attention, setAttention] = useState<AttentionForm>(() => attentionFormOf(model.architecture.unet));
+  const [precision, setPrecision] = useState<ModelInfo['precision']>(model.precision);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const unet = model.architecture.unet;
   // reset to the stored values when they change (not when the list is merely reloaded: typing is kept)
-  const storedKey = `${model.id}:${model.imageSize}:${unet.numHeads}:${unet.numHeadChannels}:${unet.useNewAttentionOrder}`;
+  const storedKey = `${model.id}:${model.imageSize}:${model.precision}:${unet.numHeads}:${unet.numHeadChannels}:${unet.useNewAttentionOrder}`;
   useEffect(() => {
     setSize(model.imageSize === null ? '' : String(model.imageSize));
+    setPrecision(model.precision);
     setAttention(attentionFormOf(unet));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [storedKey]);
@@ -32,6 +34,7 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
   const stored = attentionFormOf(unet);
   const attentionChanged = JSON.stringify(attention) !== JSON.stringify(stored);
   const sizeChanged = sizeCheck.size !== null && sizeCheck.size !== model.imageSize;
+  const precisionChanged = precision !== model.precision;
 
   const save = async () => {
     setBusy(true);
@@ -41,6 +44,7 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
       if ('error' in attentionCheck) throw new Error(attentionCheck.error);
       if (sizeChanged) await api['model.setImageSize']({ modelId: model.id, imageSize: sizeCheck.size });
       if (attentionChanged) await api['model.setAttention']({ modelId: model.id, ...attentionCheck.settings });
+      if (precisionChanged) await api['model.setPrecision']({ modelId: model.id, precision });
       setStatus({ text: 'Saved. New edits and fine-tunes use these settings.', error: false });
       onChanged();
     } catch (e) {
@@ -68,8 +72,19 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
         </small>
       </div>
       <AttentionFields value={attention} onChange={setAttention} disabled={busy} />
+      <div className="field">
+        <label htmlFor={`model-precision-${model.id}`}>Precision on GPU providers</label>
+        <select id={`model-precision-${model.id}`} value={precision} disabled={busy} onChange={(e) => setPrecision(e.target.value as ModelInfo['precision'])} aria-describedby={`model-precision-${model.id}-hint`}>
+          <option value="auto">Automatic: float16 on the GPU, float32 on the CPU</option>
+          <option value="float32">float32 everywhere</option>
+          <option value="float16">float16 everywhere</option>
+        </select>
+        <small id={`model-precision-${model.id}-hint`} className="muted">
+          float16 roughly halves memory and time on a GPU; the timestep embedding, GroupNorm statistics and softmax stay float32. Choose float32 when a model's float16 results differ too much.
+        </small>
+      </div>
       <div className="model-settings-actions">
-        <button type="submit" className="primary small" disabled={busy || (!sizeChanged && !attentionChanged)}>
+        <button type="submit" className="primary small" disabled={busy || (!sizeChanged && !attentionChanged && !precisionChanged)}>
           Save settings
         </button>
         {status && (
