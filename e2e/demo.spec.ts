@@ -1,63 +1,17 @@
 // The built-in demo in Chromium against `rig-studio serve --demo`: the Demo album shows the
 // twelve synthetic renders of the demo head as decoded thumbnails, a photo's metadata says it is
 // a synthetic render, and a restart on the same data dir adds nothing.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './support/fixtures';
-import { cliPath, projectRoot } from './support/server';
+import { startDemoServer, type DemoServer } from './support/demo';
 
 /** What the tests read of an <img> (the e2e project has no DOM types). */
 interface Decodable {
   complete: boolean;
   naturalWidth: number;
-}
-
-interface DemoServer {
-  url: string;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
-/** `rig-studio serve --port 0 --demo` on `dataDir` (the fixture's server takes no extra arguments). */
-async function startDemoServer(dataDir: string): Promise<DemoServer> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--demo'], {
-    cwd: projectRoot,
-    env: { ...process.env, RIG_STUDIO_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (output += chunk));
-  // the demo content is generated before the server prints its URL; the shared machine is slow
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve --demo printed no URL within 90 s:\n${output}`)), 90_000);
-    child.stdout!.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /serving at (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve --demo exited (${code ?? signal}) before serving:\n${output}`));
-    });
-  });
-  return {
-    url,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function loadedThumbnails(page: Page): Promise<number> {
@@ -77,7 +31,7 @@ test('serve --demo: the Demo album shows twelve synthetic renders of the demo he
   const dataDir = mkdtempSync(join(tmpdir(), 'rig-e2e-demo-'));
   let server: DemoServer | null = null;
   try {
-    server = await startDemoServer(dataDir);
+    server = await startDemoServer({}, dataDir);
 
     await test.step('the demo project opens with its Demo album of 12 photos', async () => {
       await page.goto(server!.url);
@@ -107,7 +61,7 @@ test('serve --demo: the Demo album shows twelve synthetic renders of the demo he
 
     await test.step('restarting on the same data dir adds nothing', async () => {
       await server!.stop();
-      server = await startDemoServer(dataDir);
+      server = await startDemoServer({}, dataDir);
       await page.goto(server.url);
       await expect(page.getByRole('link', { name: /Demo\s*12 photos/ })).toBeVisible();
     });

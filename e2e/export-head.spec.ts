@@ -1,37 +1,12 @@
 // Textured head export in Chromium against `rig-studio serve --demo`: from a demo photo's
 // detail, "Export textured head" downloads a valid binary glTF with the photo texture embedded,
 // and the OBJ choice downloads a zip of OBJ + MTL + PNG that name each other.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './support/fixtures';
-import { cliPath, projectRoot } from './support/server';
-
-/** `rig-studio serve --port 0 --demo` on its own data dir; resolves with the URL and a stop. */
-async function serveDemo(dataDir: string): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--demo'], { cwd: projectRoot, env: { ...process.env, RIG_STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8');
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve --demo printed no URL within 90 s:\n${output}`)), 90_000);
-    child.stdout!.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /serving at (http:\/\/\S+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    });
-    child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`serve --demo exited (${code ?? signal}):\n${output}`)); });
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return { url, output: () => output, stop };
-}
+import { startDemoServer } from './support/demo';
 
 async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
@@ -58,7 +33,7 @@ function unzip(bytes: Buffer): Map<string, Buffer> {
 const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
 test('photo detail and the 3D head view export the textured head as .glb and as an OBJ zip', async ({ page, scratch }, testInfo) => {
-  const server = await serveDemo(join(scratch, 'data'));
+  const server = await startDemoServer({}, join(scratch, 'data'));
   try {
     await page.goto(server.url);
     await page.getByRole('link', { name: /Demo\s*12 photos/ }).click();

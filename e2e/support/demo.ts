@@ -1,5 +1,6 @@
 // `rig-studio serve --port 0 --demo` for specs that walk the demo project (the fixture's server
 // takes no extra arguments): a fresh data dir unless one is given, the URL read from its output.
+// One helper for every demo spec (demo, export-head, first-hour).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,13 +11,16 @@ export interface DemoServer {
   url: string;
   dataDir: string;
   output: () => string;
-  /** SIGTERM, then removes the data dir it made. */
+  /** SIGTERM, then removes the data dir when it made it (a given one is kept, e.g. to start again on it). */
   stop: () => Promise<void>;
 }
 
-/** Starts the demo server; the demo content is generated before it prints its URL (up to 90 s on a slow machine). */
-export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rig-e2e-demo-'));
+/**
+ * Starts the demo server (on `dataDir` when given, else a fresh one); the demo content is
+ * generated before it prints its URL (up to 90 s on a slow machine).
+ */
+export async function startDemoServer(env: Record<string, string> = {}, givenDataDir?: string): Promise<DemoServer> {
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'rig-e2e-demo-'));
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--demo'], {
     cwd: projectRoot,
     env: { ...process.env, RIG_STUDIO_DATA_DIR: dataDir, ...env },
@@ -48,7 +52,7 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
-          rmSync(dataDir, { recursive: true, force: true });
+          if (!givenDataDir) rmSync(dataDir, { recursive: true, force: true });
           resolve();
         };
         if (child.exitCode !== null || child.signalCode !== null) return done();
