@@ -74,9 +74,22 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** The mesh as a glTF 2.0 JSON document with an embedded buffer. */
-export function meshToGltf(mesh: ExportMesh): string {
-  // One glTF vertex per distinct (vertex, uv) corner pair.
+/** glTF's per-vertex streams of a mesh: one glTF vertex per distinct (vertex, uv) corner pair, since glTF has one index per vertex. */
+export interface GltfStreams {
+  count: number;
+  positions: Float32Array;
+  /** Null when the mesh has no normals. */
+  normals: Float32Array | null;
+  /** Null when the mesh has no UVs; v flipped to glTF's (down the image). */
+  uvs: Float32Array | null;
+  indices: Uint32Array;
+  /** Bounds of the positions as float32 (glTF's accessor min/max). */
+  min: number[];
+  max: number[];
+}
+
+/** Splits a mesh's corners into glTF vertex streams (shared by the mesh export and the textured head export). */
+export function gltfStreams(mesh: ExportMesh): GltfStreams {
   const corners = new Map<string, number>();
   const source: [number, number][] = [];
   const indices = new Uint32Array(mesh.faces.length);
@@ -109,6 +122,12 @@ export function meshToGltf(mesh: ExportMesh): string {
     // glTF's v runs down the image; OBJ/FLAME UVs run up.
     if (uvs) { uvs[i * 2] = mesh.uv!.coords[t * 2]; uvs[i * 2 + 1] = 1 - mesh.uv!.coords[t * 2 + 1]; }
   });
+  return { count, positions, normals, uvs, indices, min, max };
+}
+
+/** The mesh as a glTF 2.0 JSON document with an embedded buffer. */
+export function meshToGltf(mesh: ExportMesh): string {
+  const { positions, normals, uvs, indices, min, max } = gltfStreams(mesh);
   const parts: Uint8Array[] = [];
   const views: object[] = [];
   const accessors: object[] = [];

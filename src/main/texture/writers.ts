@@ -7,7 +7,7 @@
  */
 
 import { deflateRawSync, crc32 } from 'node:zlib';
-import { meshToObj, type ExportMesh } from '../../common/flame/export';
+import { gltfStreams, meshToObj, type ExportMesh } from '../../common/flame/export';
 import type { UvLayout } from '../../common/flame/model';
 
 /** A mesh with UVs and normals. */
@@ -51,38 +51,10 @@ interface GltfParts {
 }
 
 function gltfParts(mesh: TexturedMesh, png: Uint8Array): GltfParts {
-  // One glTF vertex per distinct (vertex, uv) corner pair: glTF has one index per vertex.
-  const corners = new Map<number, number>();
-  const source: [number, number][] = [];
-  const indices = new Uint32Array(mesh.faces.length);
-  const uvCount = mesh.uv.coords.length / 2;
-  for (let k = 0; k < mesh.faces.length; k++) {
-    const v = mesh.faces[k], t = mesh.uv.faces[k];
-    const key = v * uvCount + t;
-    let index = corners.get(key);
-    if (index === undefined) {
-      index = source.length;
-      corners.set(key, index);
-      source.push([v, t]);
-    }
-    indices[k] = index;
-  }
-  const count = source.length;
-  const positions = new Float32Array(count * 3);
-  const normals = new Float32Array(count * 3);
-  const uvs = new Float32Array(count * 2);
-  const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
-  source.forEach(([v, t], i) => {
-    for (let c = 0; c < 3; c++) {
-      positions[i * 3 + c] = mesh.vertices[v * 3 + c];
-      min[c] = Math.min(min[c], positions[i * 3 + c]);
-      max[c] = Math.max(max[c], positions[i * 3 + c]);
-      normals[i * 3 + c] = mesh.normals ? mesh.normals[v * 3 + c] : 0;
-    }
-    // glTF's v runs down the image; FLAME's UVs run up.
-    uvs[i * 2] = mesh.uv.coords[t * 2];
-    uvs[i * 2 + 1] = 1 - mesh.uv.coords[t * 2 + 1];
-  });
+  const streams = gltfStreams(mesh);
+  const { count, positions, indices, min, max } = streams;
+  const normals = streams.normals ?? new Float32Array(count * 3);
+  const uvs = streams.uvs!; // a textured mesh always has UVs
   const parts: Uint8Array[] = [];
   const bufferViews: Record<string, unknown>[] = [];
   let byteLength = 0;
