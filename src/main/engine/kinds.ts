@@ -18,7 +18,7 @@ import { loadImage } from '../face/image';
 import { photoEstimation } from '../estimate/task';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import { parameterCount } from '../models/infer';
-import { OnnxBackend, providerOrderFromEnvironment } from '../nn/backend';
+import { OnnxBackend } from '../nn/backend';
 import { engineInfo, probeEngine } from '../nn/engine-info';
 import { stage1Weights } from '../train/base';
 import type { FinetuneProgress } from '../train/finetune';
@@ -43,10 +43,12 @@ export class EngineState {
   private estimate: ReturnType<typeof photoEstimation> | null = null;
 
   constructor(options: HostOptions = {}) {
-    // RIG_STUDIO_PROVIDERS (e.g. "cpu" or "cuda,cpu") overrides the default provider order
-    const order = providerOrderFromEnvironment();
-    this.backend = new OnnxBackend({ providers: order, ...options.backend });
-    this.trainBackend = new OnnxBackend({ providers: order, ...options.trainBackend, float16: 'never' });
+    // No provider list unless the host was given one: the backend then reads RIG_STUDIO_PROVIDERS
+    // (e.g. "cpu" or "cuda,cpu") itself, and only the default order skips a software WebGPU
+    // adapter (passing the default order here made it "explicit" and training ran on llvmpipe,
+    // 15× slower than the CPU provider)
+    this.backend = new OnnxBackend({ ...options.backend });
+    this.trainBackend = new OnnxBackend({ ...options.trainBackend, float16: 'never' });
     this.kit = new ModelKit(this.backend);
   }
 

@@ -16,6 +16,7 @@ import { fixtureTolerance, float16Tolerances, worstRelativeError } from '../../.
 import type { DiffusionRigWeights } from '../../../src/main/models/diffusionrig';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { describeAdapter, probeWebGpuAdapter } from '../../../src/main/nn/adapter';
+import { EngineState } from '../../../src/main/engine/kinds';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { GraphBuilder } from '../../../src/main/nn/builder';
 import { DeviceIo } from '../../../src/main/nn/device';
@@ -168,6 +169,25 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       await backend.disposeAll();
     }
   }, 300_000);
+
+  it.runIf(adapter.software)('the compute host in the default order skips a software adapter for the CPU provider (sampling and training), and uses it when asked for', async () => {
+    const saved = process.env.RIG_STUDIO_PROVIDERS;
+    delete process.env.RIG_STUDIO_PROVIDERS;
+    try {
+      const b = new GraphBuilder();
+      b.output(b.mul(b.input('x', 'float32', [1]), b.scalar(2)), 'y');
+      const state = new EngineState();
+      const sample = await state.backend.load('software-skip', () => b.graph);
+      const train = await state.trainBackend.load('software-skip', () => b.graph);
+      expect(sample.provider).toBe('cpu');
+      expect(train.provider).toBe('cpu');
+      expect(sample.fallbacks.map((f) => f.error).join(' ')).toContain('only a software adapter');
+      const asked = await new EngineState({ backend: { providers: ['webgpu'] } }).backend.load('software-asked', () => b.graph);
+      expect(asked.provider).toBe('webgpu');
+    } finally {
+      if (saved !== undefined) process.env.RIG_STUDIO_PROVIDERS = saved;
+    }
+  });
 
   it('getData() on a gpu-buffer tensor still terminates the process (why DeviceIo reads back through a CPU-output session)', async () => {
     // in a child process: if this starts to pass through, onnxruntime-node reads device tensors
