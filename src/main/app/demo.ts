@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
 import type { TaskPool } from '../jobs/pool';
+import { ensureDemoModel } from '../models/demoModel';
 import { Project } from '../library/project';
 import type { Backend, OpenProject } from './backend';
 import { demoAlbumName, ensureDemoPhotos } from './demo/photos';
@@ -36,7 +37,13 @@ export const ensureDemoContent: DemoStep = async (open, { pool }) => {
   await ensureDemoPhotos(open, { pool });
 };
 
-export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoContent];
+/** Registers the shipped Demo base model (src/main/models/demoModel.ts), so the demo edits out of the box. */
+export const ensureDemoBaseModel: DemoStep = async (open, { pool }) => {
+  await ensureDemoModel(open.project, { pool });
+};
+
+// the model first: on a new demo project it is then the first (default) model
+export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoBaseModel, ensureDemoContent];
 
 /** Demo openings in progress, per folder: a second request meanwhile joins the first instead of reopening. */
 const opening = new Map<string, Promise<ProjectInfo>>();

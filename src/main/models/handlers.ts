@@ -2,6 +2,7 @@ import type { Handlers } from '../../common/contract/channel';
 import type { modelsContract } from '../../common/contract/models';
 import type { Backend } from '../app/backend';
 import { engineInfoFromHost } from '../engine/info';
+import { ensureDemoModel } from './demoModel';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
 
@@ -15,6 +16,10 @@ export function modelHandlers(backend: Backend) {
     'model.list': () => service().list(),
     'model.get': ({ modelId }) => service().get(modelId),
     'model.import': (params) => service().import(params),
+    'model.addDemo': async () => {
+      const added = await ensureDemoModel(backend.require().project, { pool: backend.pool });
+      return added ? service().list().find((m) => m.id === added.id) ?? null : null;
+    },
     'model.rename': ({ modelId, name }) => service().rename(modelId, name),
     'model.delete': ({ modelId }) => service().delete(modelId),
     'model.setImageSize': ({ modelId, imageSize }) => service().setImageSize(modelId, imageSize),
