@@ -105,8 +105,7 @@ export class EditService {
   private jobParams(jobId: number): EditJobParams & { title: string; state: string } {
     const job = this.jobs.get(jobId);
     if (job.kind !== 'edit') throw new AppError('not-found', `job ${jobId} is not an edit job`);
-    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
-    return { ...(JSON.parse(row.params) as EditJobParams), title: job.title, state: job.state };
+    return { ...this.jobs.params<EditJobParams>(jobId), title: job.title, state: job.state };
   }
 
   job(jobId: number): EditJobView {
@@ -227,8 +226,7 @@ export class EditService {
   async sweepView(jobId: number, media = true): Promise<SweepView> {
     const job = this.jobs.get(jobId);
     if (job.kind !== sweepJobKindName) throw new AppError('not-found', `job ${jobId} is not a sweep job`);
-    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
-    const params = JSON.parse(row.params) as SweepParams;
+    const params = this.jobs.params<SweepParams>(jobId);
     const cells = this.editor.store.cells(jobId);
     const results = this.editor.store.jobResults(jobId);
     const byId = new Map(results.map((r) => [r.id, r]));

@@ -78,8 +78,7 @@ function presentPhotos(project: Project, albumId: number, scenes: DemoScene[]): 
 function unfinishedImport(open: OpenProject, albumId: number, staging: string): number | null {
   for (const job of open.jobs.list(200)) {
     if (job.kind !== 'import' || !['interrupted', 'failed', 'cancelled'].includes(job.state)) continue;
-    const row = open.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: job.id }) as { params: string };
-    const params = JSON.parse(row.params) as { albumId: number; paths: string[] };
+    const params = open.jobs.params<{ albumId: number; paths: string[] }>(job.id);
     if (params.albumId === albumId && params.paths.every((p) => p.startsWith(staging) && existsSync(p))) return job.id;
   }
   return null;
