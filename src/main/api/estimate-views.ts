@@ -15,6 +15,7 @@ import { EstimatesTable, type StoredEstimate } from '../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
 import { AppError } from './errors';
+import { requireAlbum } from '../library/lookup';
 
 /** Reads and edits a project's estimates for the UI. */
 export class EstimateViews {
@@ -37,7 +38,7 @@ export class EstimateViews {
   /** An album's estimation state. */
   album(albumId: number): AlbumEstimates {
     const { db } = this.project;
-    if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
+    requireAlbum(db, albumId);
     const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const stored = this.estimates.listAlbum(albumId);
     const inUse = new Map(this.codes.listAlbum(albumId).map((e) => [e.photoId, e]));

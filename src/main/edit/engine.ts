@@ -29,6 +29,7 @@ import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import type { Scorer } from './scores';
 import { EditStore } from './store';
+import { requirePhoto } from '../library/lookup';
 
 /** What the engine needs from the app. */
 export interface EditEngineDeps {
@@ -150,11 +151,10 @@ export class ProjectEditor {
 
   /** A photo of the project; 'not-found' names it otherwise. */
   photo(photoId: number): PhotoRef {
-    const row = this.project.db.prepare('SELECT id, albumId, hash FROM photos WHERE id = @id').get({ id: photoId }) as Omit<PhotoRef, 'imageFile'> | undefined;
-    if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
+    const { id, albumId, hash } = requirePhoto(this.project.db, photoId);
     const aligned = new EstimatesTable(this.project.db).get(photoId)?.alignedPath;
-    const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, row.hash));
-    return { ...row, imageFile };
+    const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, hash));
+    return { id, albumId, hash, imageFile };
   }
 
   /** Absolute path of a project-relative file. */

@@ -23,6 +23,7 @@ import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweep';
+import { findPhoto } from '../library/lookup';
 
 /**
  * The head the edit engine renders buffers with, chosen as the viewport chooses it
@@ -185,8 +186,7 @@ export class EditService {
 
   /** The grid's row and column names: the photos' file names, the mode sets as the job has them. */
   private gridLabels(sources: number[], targets: (number | null)[], modes: string[]): GridLabels {
-    const lookup = this.project.db.prepare('SELECT fileName FROM photos WHERE id = @id');
-    const name = (id: number) => (lookup.get({ id }) as { fileName: string } | undefined)?.fileName ?? `photo ${id}`;
+    const name = (id: number) => findPhoto(this.project.db, id)?.fileName ?? `photo ${id}`;
     return { sources: sources.map(name), targets: targets.map((t) => (t === null ? null : name(t))), modes };
   }
 

@@ -15,6 +15,7 @@ import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
 import { EstimatesTable } from './store';
 import { estimatorSpec } from './task';
+import { albumExists, findPhoto } from '../library/lookup';
 
 export const estimateParams = z.object({
   albumId: z.number().int().positive(),
@@ -76,7 +77,7 @@ export function estimateJobKind(deps: { project: Project; engine: Engine; emit: 
     async run(ctx: JobContext<EstimateParams>): Promise<EstimateJobResult> {
       const { jobId, params, signal } = ctx;
       const { albumId } = params;
-      if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new Error(`album ${albumId} does not exist (deleted?)`);
+      if (!albumExists(db, albumId)) throw new Error(`album ${albumId} does not exist (deleted?)`);
       const listed = (db.prepare('SELECT count(*) AS n FROM estimateItems WHERE jobId = @jobId').get({ jobId }) as { n: number }).n;
       if (listed === 0) {
         let photos = (db.prepare('SELECT id FROM photos WHERE albumId = @albumId ORDER BY id').all({ albumId }) as { id: number }[]).map((r) => r.id);
@@ -106,7 +107,7 @@ export function estimateJobKind(deps: { project: Project; engine: Engine; emit: 
       report();
       for (const photoId of pending) {
         if (signal.aborted) break;
-        const photo = db.prepare('SELECT hash FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string } | undefined;
+        const photo = findPhoto(db, photoId);
         if (!photo) {
           table.mark(jobId, photoId, 'failed', 'the photo was deleted');
         } else {

@@ -20,6 +20,7 @@ import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
 import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
 import type { HeadExportFormat, TextureHeadResult } from './task';
+import { requirePhoto } from '../library/lookup';
 
 /** What to export. */
 export interface HeadExportRequest {
@@ -71,11 +72,7 @@ export class HeadExporter {
 
   /** The codes, image and names of what is exported. */
   private source(project: Project, request: HeadExportRequest) {
-    const photoName = (photoId: number) => {
-      const row = project.db.prepare('SELECT fileName FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string } | undefined;
-      if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-      return row.fileName;
-    };
+    const photoName = (photoId: number) => requirePhoto(project.db, photoId).fileName;
     if (request.resultId !== undefined && request.resultId !== null) {
       if (request.codes) throw new AppError('invalid-params', 'codes go with a photo, not with an edit result (which has its own)');
       const result = new EditStore(project).result(request.resultId);

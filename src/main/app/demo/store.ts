@@ -21,6 +21,7 @@ import { writeFileAtomic } from '../../library/atomicFile';
 import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
 import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './ground-truth';
+import { findPhoto } from '../../library/lookup';
 
 /**
  * Whether the photo already has its full estimate (ours, or one the user made), or codes of
@@ -73,7 +74,7 @@ function alignedImage(image: RgbImage, fileName: string): RgbImage {
  */
 export async function saveGroundTruth(project: Project, photoId: number, estimate: GroundTruthEstimate): Promise<void> {
   if (hasEstimate(project, photoId)) return;
-  const photo = project.db.prepare('SELECT hash, fileName FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string; fileName: string } | undefined;
+  const photo = findPhoto(project.db, photoId);
   if (!photo) throw new Error(`demo photo ${photoId} does not exist`);
   const image = await loadImage(blobPath(project.paths, photo.hash), photo.fileName);
   const aligned = alignedImage(image, photo.fileName);
