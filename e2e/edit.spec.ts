@@ -19,7 +19,7 @@ import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
 import { Project } from '../src/main/library/project';
 import { ModelRegistry } from '../src/main/models/registry';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/main/edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/helpers/editFixture';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
 import { startServer } from './support/server';

@@ -10,7 +10,7 @@ import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
 import { Project } from '../src/main/library/project';
-import { writeSyntheticFaces } from '../test/main/edit/fixture';
+import { writeSyntheticFaces } from '../test/helpers/editFixture';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
 

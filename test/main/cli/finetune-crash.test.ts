@@ -9,7 +9,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { readTrainState } from '../../../src/main/train/trainer';
 import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
 import { randomWeights } from '../../../src/main/train/init';
-import { writeSyntheticFaces, tinyConfig } from '../edit/fixture';
+import { writeSyntheticFaces, tinyConfig } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
 import { runCli, startCli } from './run';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { EstimateStore } from '../../../src/main/edit/estimates';
-import { writeSyntheticFaces } from '../edit/fixture';
+import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
 import { runCli, startCli } from './run';

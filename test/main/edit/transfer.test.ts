@@ -8,7 +8,7 @@ import { gridSize } from '../../../src/main/edit/grid';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { runCli } from '../cli/run';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 // The built CLI (`npx electron-vite build` first, as every test of test/main/cli), on CPU only.
 process.env.RIG_STUDIO_PROVIDERS = 'cpu';

@@ -9,7 +9,7 @@ import { EstimateStore } from '../../../src/main/edit/estimates';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { type RunningServer, startServer } from '../../../src/main/server/server';
 import { builtEngine, builtWorker, ensureBuilt } from '../cli/built';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { tempDir } from '../library/fixtures';
 import { latencyProbe, percentile } from './latency';
 

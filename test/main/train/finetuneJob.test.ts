@@ -10,7 +10,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 
 describe('finetune job on a synthetic album', () => {

@@ -12,7 +12,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { stage1Weights } from '../../../src/main/train/base';
 import { trainBaseJobKind, type TrainBaseJobResult } from '../../../src/main/train/trainBaseJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
-import { writeSyntheticFaces } from '../edit/fixture';
+import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 
 describe('train-base job on two synthetic albums', () => {

@@ -7,14 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FlameCodes } from '../../../src/common/contract/viewport';
-import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
-import { renderFlameTask } from '../../../src/main/flame/render-task';
-import type { DiffusionRigConfig } from '../../../src/main/models/config';
-import { randomWeights } from '../../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
-import { skinCodes } from '../../../src/main/diffusion/buffers';
-import { tinyConfig } from '../../helpers/tinyDiffusionRig';
+import type { FlameCodes } from '../../src/common/contract/viewport';
+import { writeSafetensors } from '../../src/main/checkpoint/safetensors';
+import { renderFlameTask } from '../../src/main/flame/render-task';
+import type { DiffusionRigConfig } from '../../src/main/models/config';
+import { randomWeights } from '../../src/main/train/init';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/viewport/activeModel';
+import { skinCodes } from '../../src/main/diffusion/buffers';
+import { tinyConfig } from './tinyDiffusionRig';
 
 export { tinyConfig };
 
