@@ -10,7 +10,7 @@ import type { EditJobView } from '../src/common/contract/edit';
 import { EventHub } from '../src/main/api/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { gridSize } from '../src/main/edit/grid';
-import { codeLayout } from '../src/main/estimate/encoders';
+import { packCode } from '../src/common/flame/codes';
 import { EstimatesTable } from '../src/main/estimate/store';
 import { blobPath } from '../src/main/library/paths';
 import { InlinePool } from '../src/main/jobs/pool';
@@ -48,12 +48,7 @@ async function prepareProject(scratch: string, options: { viewportEstimate?: boo
     // the 3D viewport reads the estimation job's full record: store photo 1's known codes
     // through that store (it mirrors them into the Edit studio's codes as the job does)
     const { codes, landmarks } = faces[0];
-    const code = new Float32Array(236);
-    code.set(codes.shape, codeLayout.shape[0]);
-    code.set(codes.expression, codeLayout.exp[0]);
-    code.set(codes.pose, codeLayout.pose[0]);
-    code.set(codes.camera, codeLayout.cam[0]);
-    code.set(codes.light, codeLayout.light[0]);
+    const code = packCode(codes);
     const identity: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
     new EstimatesTable(project.db).save(
       photos[0].id,

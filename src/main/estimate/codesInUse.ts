@@ -4,15 +4,13 @@
  * estimator's own codes from `estimates`. Photo detail and the 3D viewport both show these, so
  * they always agree with what the models are given.
  */
-import type { FlameCodes } from '../../common/contract/viewport';
+import { unpackCode, type FlameCodes } from '../../common/flame/codes';
 import type { EstimateStore } from '../edit/estimates';
-import { codeLayout } from './encoders';
 import type { StoredEstimate } from './store';
 
 /** The estimator's codes as the Edit studio stores them (camera in the aligned crop's frame). */
 export function originalCodes(estimate: StoredEstimate): FlameCodes {
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
+  return unpackCode(estimate.code, estimate.camAligned);
 }
 
 /** Same codes up to float32 storage (the estimate is float32, edited codes are JSON numbers). */

@@ -9,7 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
 import { EstimateStore } from '../edit/estimates';
-import { codeLayout, codeLength } from './encoders';
+import { codeLayout, codeLength, unpackCode } from '../../common/flame/codes';
 import type { EstimateProblem, EstimateSource, PhotoEstimate } from './pipeline';
 
 /** The per-photo fields stored as the pipeline produced them (see PhotoEstimate for each). */
@@ -90,14 +90,7 @@ export class EstimatesTable {
           details: JSON.stringify(details),
           createdAt: now(),
         });
-      const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-      this.editCodes.save(photoId, { name: estimate.estimator, version: estimate.version }, {
-        shape: part('shape'),
-        expression: part('exp'),
-        pose: part('pose'),
-        camera: [...estimate.camAligned],
-        light: part('light'),
-      });
+      this.editCodes.save(photoId, { name: estimate.estimator, version: estimate.version }, unpackCode(estimate.code, estimate.camAligned));
     })();
   }
 

@@ -11,9 +11,8 @@
  */
 
 import { join, relative } from 'node:path';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import { unpackCode, type FlameCodes } from '../../../common/flame/codes';
 import { EstimateStore } from '../../edit/estimates';
-import { codeLayout } from '../../estimate/encoders';
 import { alignedSize } from '../../estimate/pipeline';
 import { EstimatesTable } from '../../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../../face/image';
@@ -36,8 +35,7 @@ export function hasEstimate(project: Project, photoId: number): boolean {
 
 /** The estimate's codes as the Edit studio keeps them: camera in the photo's own frame (the render camera). */
 export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
+  return unpackCode(estimate.code, estimate.camAligned);
 }
 
 /**
