@@ -50,14 +50,23 @@ export interface FlameCodes<T = number[]> {
   light: T;
 }
 
-/** What skinning and rendering take: any of the parts, in any numeric array; missing parts are zero (the camera and light: defaults). */
-export type SkinningCodes = Partial<FlameCodes<ArrayLike<number>>>;
+/**
+ * What skinning and rendering take: any of the parts, in any numeric array; missing parts are
+ * zero (the camera and light: defaults). DECA's short name `cam` is refused at compile time, so
+ * an object still using it cannot silently render with the default camera.
+ */
+export type SkinningCodes = Partial<FlameCodes<ArrayLike<number>>> & { cam?: never };
 
 /** The part names of FlameCodes, in order. */
 export const codeNames = Object.freeze(['shape', 'expression', 'pose', 'camera', 'light'] as const);
 
 /** Where each part of FlameCodes lies in the packed code (the texture code has no place in FlameCodes). */
 export const packedPart: Readonly<Record<keyof FlameCodes, CodePart>> = Object.freeze({ shape: 'shape', expression: 'exp', pose: 'pose', camera: 'cam', light: 'light' });
+
+/** DECA's length of each part of FlameCodes (100 · 50 · 6 · 3 · 27). */
+export const codeLengths: Readonly<Record<keyof FlameCodes, number>> = Object.freeze(
+  Object.fromEntries(codeNames.map((name) => [name, codeLayout[packedPart[name]][1]])) as Record<keyof FlameCodes, number>,
+);
 
 /**
  * The codes of a packed 236-value code. `camera` replaces the packed camera when given: an

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { EstimateStore } from '../edit/estimates';
 import { codesInUse, originalCodes, sameCodes } from '../estimate/codesInUse';
 import { EstimatesTable, type StoredEstimate } from '../estimate/store';

@@ -6,7 +6,7 @@
  */
 import type { EditMode, ModeSet } from '../../common/contract/edit';
 import { editModes } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import { codeLengths, codeNames, type FlameCodes } from '../../common/flame/codes';
 import { shConstants } from '../../common/flame/geometry';
 
 /** Parses 'exp+pose' into modes (canonical order); throws on unknown or repeated modes. */
@@ -29,8 +29,8 @@ export function cloneCodes(codes: FlameCodes): FlameCodes {
 
 /** Checks lengths (100 · 50 · 6 · 3 · 27) and finiteness; `what` names the codes in errors. */
 export function checkCodes(codes: FlameCodes, what: string): FlameCodes {
-  const expected: [keyof FlameCodes, number][] = [['shape', 100], ['expression', 50], ['pose', 6], ['camera', 3], ['light', 27]];
-  for (const [key, length] of expected) {
+  for (const key of codeNames) {
+    const length = codeLengths[key];
     const values = codes[key];
     if (!Array.isArray(values) || values.length !== length) throw new Error(`${what}: '${key}' has ${Array.isArray(values) ? values.length : 'no'} values, expected ${length}`);
     if (!values.every(Number.isFinite)) throw new Error(`${what}: '${key}' holds a value that is not a finite number`);

@@ -5,7 +5,7 @@
  * camera maps the head onto the stored photo (an FFHQ-aligned crop for DiffusionRig albums).
  */
 import type { Database } from 'better-sqlite3';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../api/errors';
 import { now } from '../db/database';
 import { checkCodes, meanOf } from './codes';

@@ -10,7 +10,7 @@
 import sharp from 'sharp';
 import type { EditCellInfo, SweepParams, SweepView } from '../../common/contract/edit';
 import { sweepParamsSchema } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { EmitEvent } from '../api/events';
 import { AppError } from '../api/errors';
 import type { TaskPool } from '../jobs/pool';

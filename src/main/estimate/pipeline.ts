@@ -186,7 +186,7 @@ export class PhotoEstimator {
     const head = (this.estimator as { head: FittingHead }).head;
     const fit = fitLandmarks(this.landmarkModel!, analysis.alignedLandmarks, { imageSize: alignedSize });
     // light against the aligned photo, given the albedo
-    const frame = new FlameEvaluator(head.model).evaluate({ shape: fit.shape, expression: fit.expression, pose: fit.pose, cam: fit.cam }, { shading: false, landmarks: false });
+    const frame = new FlameEvaluator(head.model).evaluate({ shape: fit.shape, expression: fit.expression, pose: fit.pose, camera: fit.cam }, { shading: false, landmarks: false });
     const pixels = ndcToPixels(frame.projected, alignedSize);
     const mask = faceSkinMask(frame.normals, pixels, analysis.alignedLandmarks);
     const colours = sampleColours(analysis.aligned.image, pixels, mask);

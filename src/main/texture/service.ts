@@ -9,9 +9,8 @@
 
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../api/errors';
-import { skinCodes } from '../diffusion/buffers';
 import { EditStore } from '../edit/store';
 import { EstimateStore } from '../edit/estimates';
 import { codesInUse } from '../estimate/codesInUse';
@@ -32,7 +31,7 @@ export interface HeadExportRequest {
   /** UV texture side (default 512). */
   textureSize?: number;
   /** With `photoId`: pose the head with these codes (the viewport's sliders) instead of the photo's codes in use. */
-  codes?: ContractCodes;
+  codes?: FlameCodes;
   /** Base of the file names (default: after the photo, e.g. 'IMG_0001-head'). */
   baseName?: string;
 }
@@ -60,7 +59,7 @@ export class HeadExporter {
     if (!existsSync(source.image)) throw new AppError('not-found', `${source.what}: its image is missing (${source.image})`);
     const result = await this.deps.pool.run('textureHead', {
       head: locateHeadModel(this.deps.heads),
-      codes: skinCodes(source.codes),
+      codes: source.codes,
       photo: source.image,
       photoLabel: source.what,
       textureSize: request.textureSize ?? defaultTextureSize,

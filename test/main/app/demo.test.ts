@@ -22,7 +22,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const scenes = demoScenes();
-const codesOf = (s: DemoScene) => ({ shape: s.shape, expression: s.expression, pose: s.pose, cam: s.cam, light: s.light });
+const codesOf = (s: DemoScene) => ({ shape: s.shape, expression: s.expression, pose: s.pose, camera: s.cam, light: s.light });
 
 function demoAlbum(backend: Backend) {
   const { library } = backend.require();

@@ -86,7 +86,7 @@ function unfinishedImport(open: OpenProject, albumId: number, staging: string): 
 
 /** The scene's 68 landmarks in pixels of a size² photo, straight from its codes (the render's own camera). */
 export function sceneLandmarks(evaluator: FlameEvaluator, scene: DemoScene, size = demoPhotoSize): [number, number][] {
-  const frame = evaluator.evaluate({ shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam }, { shading: false });
+  const frame = evaluator.evaluate({ shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam }, { shading: false });
   if (frame.landmarks2d.length === 0) throw new Error('the demo head has no landmark embedding');
   const pixels = ndcToPixels(orthographicProject(frame.landmarks2d, scene.cam), size);
   const out: [number, number][] = [];
