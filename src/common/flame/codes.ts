@@ -91,3 +91,22 @@ export function packCode(codes: FlameCodes<ArrayLike<number>>): Float32Array {
   }
   return code;
 }
+
+/** Checks lengths (100 · 50 · 6 · 3 · 27) and finiteness; `what` names the codes in errors. */
+export function checkCodes(codes: FlameCodes, what: string): FlameCodes {
+  for (const key of codeNames) {
+    const length = codeLengths[key];
+    const values = codes[key];
+    if (!Array.isArray(values) || values.length !== length) throw new Error(`${what}: '${key}' has ${Array.isArray(values) ? values.length : 'no'} values, expected ${length}`);
+    if (!values.every(Number.isFinite)) throw new Error(`${what}: '${key}' holds a value that is not a finite number`);
+  }
+  return codes;
+}
+
+/** Element-wise mean of shape codes (an album mean shape); null for none. */
+export function meanOf(shapes: readonly (readonly number[])[]): number[] | null {
+  if (shapes.length === 0) return null;
+  const mean = new Array<number>(shapes[0].length).fill(0);
+  for (const s of shapes) s.forEach((v, i) => (mean[i] += v / shapes.length));
+  return mean;
+}

@@ -12,14 +12,13 @@ import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSetti
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../api/errors';
 import { version as appVersion } from '../app/version';
-import { EstimatesTable } from '../estimate/store';
+import { EstimateStore } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
 import type { ActiveHeadModel } from '../viewport/viewportService';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
-import { EstimateStore } from './estimates';
 import type { EditItem, GeneratedBatch } from '../diffusion/generate';
 import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from '../diffusion/images';
 import { kitModel, modelImageSize } from '../diffusion/kit';
@@ -152,7 +151,7 @@ export class ProjectEditor {
   /** A photo of the project; 'not-found' names it otherwise. */
   photo(photoId: number): PhotoRef {
     const { id, albumId, hash } = requirePhoto(this.project.db, photoId);
-    const aligned = new EstimatesTable(this.project.db).get(photoId)?.alignedPath;
+    const aligned = this.estimates.get(photoId)?.alignedPath;
     const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, hash));
     return { id, albumId, hash, imageFile };
   }
@@ -182,7 +181,7 @@ export class ProjectEditor {
   /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
   prepare(request: CellRequest, options: { meanShape: boolean; explicitCodes?: FlameCodes }): PreparedCell {
     const source = this.photo(request.sourcePhotoId);
-    const sourceEstimate = this.estimates.require(source.id).codes;
+    const sourceEstimate = this.estimates.requireCodes(source.id).codes;
     const meanShape = options.meanShape ? this.estimates.albumMeanShape(source.albumId) : null;
     const sourceCodes = editCodes(sourceEstimate, null, [], meanShape);
     const target = request.targetPhotoId === null ? null : this.photo(request.targetPhotoId);
@@ -191,7 +190,7 @@ export class ProjectEditor {
       // a slider edit keeps the source's camera and (mean) shape, as every edit does
       codes = { ...editCodes(options.explicitCodes, null, [], meanShape ?? sourceEstimate.shape), camera: [...sourceEstimate.camera] };
     } else {
-      codes = editCodes(sourceEstimate, target ? this.estimates.require(target.id).codes : null, request.modes, meanShape);
+      codes = editCodes(sourceEstimate, target ? this.estimates.requireCodes(target.id).codes : null, request.modes, meanShape);
     }
     return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes };
   }

@@ -61,12 +61,12 @@ export class EditService {
   }
 
   estimates(albumId: number): PhotoEstimateInfo[] {
-    return this.editor.estimates.listAlbum(albumId).map((e) => ({ photoId: e.photoId, estimator: e.estimator }));
+    return this.editor.estimates.listAlbumCodes(albumId).map((e) => ({ photoId: e.photoId, estimator: e.estimator }));
   }
 
   photoCodes(photoId: number): FlameCodes {
     this.editor.photo(photoId);
-    return this.editor.estimates.require(photoId).codes;
+    return this.editor.estimates.requireCodes(photoId).codes;
   }
 
   private checkModel(modelId: number): void {
@@ -87,7 +87,7 @@ export class EditService {
     this.checkModel(params.modelId);
     for (const id of [...params.sourcePhotoIds, ...params.targetPhotoIds]) {
       this.editor.photo(id);
-      this.editor.estimates.require(id);
+      this.editor.estimates.requireCodes(id);
     }
     if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
     for (const m of params.modes) parseModeSet(m);

@@ -1,9 +1,9 @@
 /**
  * The 'estimate' job: FLAME codes for the photos of an album with the estimator the project
  * chose. Lists the photos once (estimateItems), then runs each pending photo through the
- * pipeline in a worker thread and stores the estimate (estimates + the Edit studio's
- * photoEstimates) or the problem (no face; several faces, with their boxes so the user can pick
- * one and run again with `faceChoices`; face too small; failed). Cancel stops between photos;
+ * pipeline in a worker thread and stores the estimate (its record in `estimates`, its codes
+ * in `photoCodes`) or the problem (no face; several faces, with their boxes so the user can
+ * pick one and run again with `faceChoices`; face too small; failed). Cancel stops between photos;
  * resume continues with the photos still pending.
  */
 import { join, relative } from 'node:path';
@@ -13,7 +13,7 @@ import type { Engine } from '../engine/client';
 import { defineJobKind, type JobContext } from '../jobs/types';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
-import { EstimatesTable } from './store';
+import { EstimateStore } from './store';
 import { estimatorSpec } from './task';
 import { albumExists, findPhoto } from '../library/lookup';
 
@@ -61,12 +61,12 @@ function fittingSummary(db: Project['db'], jobId: number): EstimateJobResult['fi
 export function estimateJobKind(deps: { project: Project; engine: Engine; emit: EmitEvent }) {
   const { project, engine, emit } = deps;
   const { db } = project;
-  const table = new EstimatesTable(db);
+  const table = new EstimateStore(db);
 
   const result = (jobId: number, albumId: number): EstimateJobResult => ({
     albumId,
     ...table.summary(jobId),
-    meanShape: table.albumMeanShape(albumId),
+    meanShape: table.estimatedMeanShape(albumId),
     fitting: fittingSummary(db, jobId),
   });
 

@@ -12,9 +12,8 @@ import { basename, extname, join } from 'node:path';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../api/errors';
 import { EditStore } from '../edit/store';
-import { EstimateStore } from '../edit/estimates';
 import { codesInUse } from '../estimate/codesInUse';
-import { EstimatesTable } from '../estimate/store';
+import { EstimateStore } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
 import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
@@ -88,9 +87,10 @@ export class HeadExporter {
     }
     if (!request.photoId) throw new AppError('invalid-params', 'give a photo or an edit result to export');
     const fileName = photoName(request.photoId);
-    const estimate = new EstimatesTable(project.db).get(request.photoId);
+    const store = new EstimateStore(project.db);
+    const estimate = store.get(request.photoId);
     if (!estimate) throw new AppError('not-found', `${fileName} (photo ${request.photoId}) has no FLAME estimate yet: estimate its album first`);
-    const inUse = codesInUse(estimate, new EstimateStore(project.db));
+    const inUse = codesInUse(estimate, store);
     return {
       what: `${fileName} (photo ${request.photoId}${request.codes ? ', codes from the viewport' : inUse.edited ? ', saved code edits' : ''})`,
       codes: request.codes ?? inUse.codes,
