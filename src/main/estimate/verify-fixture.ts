@@ -10,7 +10,7 @@ import { worstRelativeError } from '../cli/verifiers';
 import { readNpz } from '../io/npy';
 import { OnnxBackend } from '../nn/backend';
 import { CodeEstimator, loadDecaModel } from './deca';
-import { codeLayout } from './encoders';
+import { codeLayout } from '../../common/flame/codes';
 
 /** Network outputs in float32: about 1e-4 relative (fixtures/README.md). */
 const tolerance = 1e-4;

@@ -3,7 +3,7 @@
  * (OBJ + MTL + PNG zipped, or glTF with the texture embedded).
  */
 import type { HeadExportFile, HeadExportFormatName } from '../../common/contract/export';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { Backend } from '../app/backend';
 import { ModelAssetStore } from '../flame/assets';
 import { defaultDemoHeadDir, flameFilesFrom } from '../viewport/activeModel';

@@ -9,10 +9,10 @@ import { datasetScene, datasetScenes, demoExpressionComponents } from '../../../
 import { writeDemoDataset, type DatasetIndex } from '../../../src/main/app/demo/dataset-files';
 import { importDemoDataset } from '../../../src/main/app/demo/dataset-import';
 import { groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { readNpz } from '../../../src/main/io/npy';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { tempDir } from '../library/fixtures';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -143,7 +143,7 @@ describe('writeDemoDataset', () => {
       const photos = open.library.listPhotos(album.id, 0, 10).items;
       for (const photo of photos) {
         const entry = index.photos.find((p) => p.file.endsWith(photo.fileName))!;
-        const codes = store.require(photo.id);
+        const codes = store.requireCodes(photo.id);
         expect(codes.estimator).toBe(groundTruthEstimator);
         expect(codes.codes.expression).toEqual(entry.expression);
         expect(codes.codes.pose).toEqual(entry.pose);
