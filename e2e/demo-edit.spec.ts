@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { startDemoServer } from './support/demo';
+import { pickExpressionTransfer } from './support/edit';
 
 async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
@@ -21,14 +22,7 @@ test('on the demo, a 2 × 2 × exp edit with the Demo base model generates 4 fac
     await page.goto(`${server.url}#/edit`);
     const model = page.getByLabel('Model', { exact: true });
     await expect(model.locator('option:checked')).toHaveText('Demo base model (base, 64 px)', { timeout: 60_000 });
-    const sources = page.getByRole('group', { name: 'Sources photos' }).getByRole('button');
-    const targets = page.getByRole('group', { name: 'Targets photos' }).getByRole('button');
-    await sources.nth(0).click();
-    await sources.nth(1).click();
-    await targets.nth(2).click();
-    await targets.nth(3).click();
-    await page.getByLabel('Pose (global rotation)').uncheck();
-    await page.getByLabel('Light (27 SH)').uncheck();
+    await pickExpressionTransfer(page, [0, 1], [2, 3]);
     await page.getByRole('button', { name: 'Generate 4 edits' }).click();
     const done = page.locator('[data-testid="edit-cell"][data-state="done"]');
     await expect(done).toHaveCount(4, { timeout: 480_000 });

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { gridSize } from '../src/main/edit/grid';
 import { sharedPath } from '../test/helpers/shared';
 import { startDemoServer, type DemoServer } from './support/demo';
+import { pickExpressionTransfer } from './support/edit';
 import { expect, test } from './support/fixtures';
 
 const fixture = sharedPath('fixtures', 'diffusionrig-a', 'model000000.pt');
@@ -165,14 +166,7 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
       await expect(size).toHaveValue('');
       await expect(page.getByTestId('generate-why')).toContainText('Enter the image size this model was trained at');
       await size.fill('64');
-      const sources = page.getByRole('group', { name: 'Sources photos' }).getByRole('button');
-      const targets = page.getByRole('group', { name: 'Targets photos' }).getByRole('button');
-      await sources.nth(0).click();
-      await sources.nth(1).click();
-      await targets.nth(2).click();
-      await targets.nth(3).click();
-      await page.getByLabel('Pose (global rotation)').uncheck();
-      await page.getByLabel('Light (27 SH)').uncheck();
+      await pickExpressionTransfer(page, [0, 1], [2, 3]);
       await page.getByLabel('DDIM steps').fill('2');
       await page.getByLabel('Scores', { exact: true }).uncheck();
     });
