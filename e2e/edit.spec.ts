@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { EditJobView } from '../src/common/contract/edit';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { gridSize } from '../src/main/edit/grid';
 import { codeLayout } from '../src/main/estimate/encoders';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { InlinePool } from '../src/main/jobs/pool';
 import { JobRunner } from '../src/main/jobs/runner';

@@ -3,7 +3,7 @@
 // 'train-base' job with a tiny architecture, the jobs panel shows its loss curve, and the new
 // base model appears in the registry.
 import { join } from 'node:path';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { InlinePool } from '../src/main/jobs/pool';
 import { JobRunner } from '../src/main/jobs/runner';

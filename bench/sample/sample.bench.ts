@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { it } from 'vitest';
 import { readCheckpoint } from '../../src/main/checkpoint';
 import type { StateDict } from '../../src/main/checkpoint/state-dict';
-import { worstRelativeError } from '../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../src/main/core/verifier';
 import { SeededRandom } from '../../src/main/diffusion/rng';
 import { DiffusionRigRunner } from '../../src/main/diffusion/runner';
 import { readNpz } from '../../src/main/io/npy';

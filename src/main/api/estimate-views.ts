@@ -14,7 +14,7 @@ import { codesInUse, originalCodes, sameCodes } from '../estimate/codesInUse';
 import { EstimatesTable, type StoredEstimate } from '../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /** Reads and edits a project's estimates for the UI. */
 export class EstimateViews {

@@ -13,7 +13,7 @@ import { estimatorChoiceSchema } from '../../common/contract/estimate';
 import type { AssetCheck, ModelAssetPaths } from '../../common/contract/flame';
 import type { EstimatorSpec } from '../estimate/task';
 import { parseYaml, yamlGet, type YamlValue } from '../estimate/yaml';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 const metaKey = 'estimator';
 

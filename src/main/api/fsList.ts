@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DirEntry } from '../../common/contract';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /**
  * Lists a folder on the backend's machine for serve mode's file picker: folders first, then

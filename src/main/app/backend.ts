@@ -1,6 +1,6 @@
 import type { AppInfo, ProjectInfo } from '../../common/contract';
-import { AppError } from '../api/errors';
-import { EventHub } from '../api/events';
+import { AppError } from '../core/errors';
+import { EventHub } from '../core/events';
 import { EditEngine } from '../edit/engine';
 import { EngineScorer } from '../edit/scores';
 import { editHeadModelSource } from '../edit/service';

@@ -1,4 +1,4 @@
-import type { EmitEvent } from '../api/events';
+import type { EmitEvent } from '../core/events';
 import type { TaskPool } from '../jobs/pool';
 import type { JobKind } from '../jobs/types';
 import { editJobKind } from '../edit/job';

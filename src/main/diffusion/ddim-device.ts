@@ -17,7 +17,8 @@ import type { DeviceIo } from '../nn/device';
 import type { Graph } from '../nn/ir';
 import { symbolicBatch } from '../nn/ir';
 import type { DdimOptions, StepCoefficients } from './ddim';
-import { CancelledError, inversionCoefficients, sampleCoefficients, timestepsAt } from './ddim';
+import { CancelledError } from '../core/cancellation';
+import { inversionCoefficients, sampleCoefficients, timestepsAt } from './ddim';
 import type { Diffusion } from './schedule';
 
 /** Names of the step graph's inputs and output. */

@@ -5,6 +5,7 @@
  * so results track PyTorch closely. Progress is reported per step; an AbortSignal cancels
  * between steps.
  */
+import { throwIfCancelled } from '../core/cancellation';
 import type { Diffusion } from './schedule';
 import type { SeededRandom } from './rng';
 
@@ -32,18 +33,6 @@ export interface DdimOptions {
   random?: SeededRandom;
   onStep?: (progress: StepProgress) => void;
   signal?: AbortSignal;
-}
-
-/** Thrown when a loop is cancelled through its AbortSignal. */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
-
-function checkCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
 }
 
 function timestepsFor(diffusion: Diffusion, index: number, batch: number): Float32Array {
@@ -121,7 +110,7 @@ export async function ddimSample(diffusion: Diffusion, denoiser: Denoiser, noise
   let x = Float32Array.from(noise);
   const total = diffusion.steps;
   for (let index = total - 1; index >= 0; index--) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const timesteps = timestepsFor(diffusion, index, batch);
     const eps = await denoiser(x, timesteps);
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
@@ -149,7 +138,7 @@ export async function ddimInvert(diffusion: Diffusion, denoiser: Denoiser, image
   let x = Float32Array.from(image);
   const total = diffusion.steps;
   for (let index = 0; index < total; index++) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const eps = await denoiser(x, timestepsFor(diffusion, index, batch));
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
     const predicted = predictStart(diffusion, index, x, eps, clip);

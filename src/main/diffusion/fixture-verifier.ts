@@ -9,14 +9,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCheckpoint } from '../checkpoint';
+import type { ArrayCheck, FixtureVerifier } from '../core/verifier';
+import { worstRelativeError } from '../core/verifier';
 import type { NdArray } from '../io/ndarray';
 import { readNpz } from '../io/npy';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { ProviderName } from '../nn/backend';
 import { OnnxBackend } from '../nn/backend';
-// types only: cli/verifiers.ts imports this module, so a value import would be circular
-import type { ArrayCheck, FixtureVerifier } from '../cli/verifiers';
 import { DiffusionRigRunner } from './runner';
 
 const checkpointPattern = /\.(pt|pth|ckpt|tar|safetensors)$/i;
@@ -52,19 +52,6 @@ function floats(arrays: Map<string, NdArray>, name: string, file: string): Float
   if (data instanceof Float32Array) return data;
   if (data instanceof Float64Array || data instanceof BigInt64Array || data instanceof Int32Array) return Float32Array.from(data as ArrayLike<number>, Number);
   throw new Error(`${file}: array '${name}' is not numeric`);
-}
-
-/** max |ours − ref| / max |ref| (the verify-fixture measure; NaN counts as a failure). */
-export function worstRelativeError(ours: ArrayLike<number>, reference: ArrayLike<number>): number {
-  if (ours.length !== reference.length) throw new Error(`${ours.length} values against ${reference.length} reference values`);
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(ours[i] - reference[i]);
-    if (!(d <= maxDiff)) maxDiff = Number.isNaN(d) ? Infinity : d;
-    maxRef = Math.max(maxRef, Math.abs(reference[i]));
-  }
-  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
 }
 
 /** Runs every DiffusionRig fixture comparison; returns one check per reference array. */
@@ -110,7 +97,7 @@ export async function verifyDiffusionRigFixture(
 }
 
 /** The verifier registered with `rig-studio verify-fixture`. */
-export const diffusionRigVerifier: FixtureVerifier = {
+export const diffusionRigVerifier: FixtureVerifier<{ provider?: ProviderName; precision?: 'float32' | 'float16'; overrides?: ArchitectureOverrides }> = {
   name: 'diffusionrig',
   recognises: (dir) => existsSync(join(dir, 'io.npz')) && findCheckpoint(dir) !== undefined && !existsSync(join(dir, 'deca_model.tar')),
   verify: (dir, options) => verifyDiffusionRigFixture(dir, { provider: options.provider, precision: options.precision, overrides: options.overrides }),

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { version as appVersion } from '../app/version';
 import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';

@@ -6,7 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { FlameCodes } from '../../common/contract/viewport';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { now } from '../db/database';
 import { checkCodes, meanOf } from './codes';
 

@@ -6,7 +6,7 @@
  */
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
 import { editJobParamsSchema } from '../../common/contract/edit';
-import type { EmitEvent } from '../api/events';
+import type { EmitEvent } from '../core/events';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';

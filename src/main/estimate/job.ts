@@ -8,7 +8,7 @@
  */
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import type { EmitEvent } from '../api/events';
+import type { EmitEvent } from '../core/events';
 import type { Engine } from '../engine/client';
 import { defineJobKind, type JobContext } from '../jobs/types';
 import { blobPath } from '../library/paths';

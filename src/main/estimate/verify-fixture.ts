@@ -5,9 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArrayCheck, FixtureVerifier } from '../cli/verifiers';
-import { worstRelativeError } from '../cli/verifiers';
+import type { ArrayCheck, FixtureVerifier } from '../core/verifier';
+import { worstRelativeError } from '../core/verifier';
 import { readNpz } from '../io/npy';
+import type { ProviderName } from '../nn/backend';
 import { OnnxBackend } from '../nn/backend';
 import { CodeEstimator, loadDecaModel } from './deca';
 import { codeLayout } from './encoders';
@@ -15,7 +16,7 @@ import { codeLayout } from './encoders';
 /** Network outputs in float32: about 1e-4 relative (fixtures/README.md). */
 const tolerance = 1e-4;
 
-export const decaFixtureVerifier: FixtureVerifier = {
+export const decaFixtureVerifier: FixtureVerifier<{ provider?: ProviderName }> = {
   name: 'deca',
   recognises: (dir) => existsSync(join(dir, 'deca_model.tar')) && existsSync(join(dir, 'io.npz')),
   async verify(dir, options) {

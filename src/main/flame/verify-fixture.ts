@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FixtureVerifier } from '../core/verifier';
 import { FlameEvaluator } from '../../common/flame/evaluate';
 import { shadeNormals, vertexNormals } from '../../common/flame/geometry';
 import type { NdArray } from '../io/ndarray';
@@ -118,8 +119,8 @@ export async function verifyFlameFixture(dir: string, landmarksPath?: string): P
 }
 
 /** The `verify-fixture` entry for FLAME fixture directories (registered in cli/verifiers.ts). */
-export const flameFixtureVerifier = {
+export const flameFixtureVerifier: FixtureVerifier<{ landmarks?: string }> = {
   name: 'flame',
   recognises: isFlameFixture,
-  verify: (dir: string, options: { landmarks?: string }) => verifyFlameFixture(dir, options.landmarks),
+  verify: (dir, options) => verifyFlameFixture(dir, options.landmarks),
 };

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { CheckpointInspection, ModelDetails, ModelInfo } from '../../common/contract/models';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';

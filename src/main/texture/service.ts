@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { skinCodes } from '../diffusion/buffers';
 import { EditStore } from '../edit/store';
 import { EstimateStore } from '../edit/estimates';

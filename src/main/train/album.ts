@@ -5,7 +5,7 @@
  * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
 import type { ActiveHeadModel } from '../viewport/viewportService';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
 import { EstimateStore } from '../edit/estimates';

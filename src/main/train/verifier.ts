@@ -3,10 +3,11 @@
  * holds `train_grads.npz` and `train_params_after_adam.npz`, runs one stage-2 train step and
  * reports loss, per-item loss, pre-clip gradient norm, every gradient and every updated tensor.
  */
-import type { FixtureVerifier } from '../cli/verifiers';
+import type { FixtureVerifier } from '../core/verifier';
+import type { TrainingVerifyOptions } from './fixture';
 import { isTrainingFixture, verifyTrainingFixture } from './fixture';
 
-export const diffusionRigTrainingVerifier: FixtureVerifier = {
+export const diffusionRigTrainingVerifier: FixtureVerifier<Pick<TrainingVerifyOptions, 'provider' | 'overrides'>> = {
   name: 'diffusionrig-training',
   recognises: isTrainingFixture,
   // verify-fixture's architecture flags (--num-heads, --num-head-channels, --new-attention-order) arrive as overrides

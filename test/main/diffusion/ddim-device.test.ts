@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ddimInvert, ddimSample } from '../../../src/main/diffusion/ddim';
-import { worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { SeededRandom } from '../../../src/main/diffusion/rng';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { createDiffusion } from '../../../src/main/diffusion/schedule';

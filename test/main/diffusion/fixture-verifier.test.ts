@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffusionRigVerifier, verifyDiffusionRigFixture, worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
+import { diffusionRigVerifier, verifyDiffusionRigFixture } from '../../../src/main/diffusion/fixture-verifier';
 import { sharedPath } from '../../helpers/shared';
 
 describe('diffusionrig fixture verifier', () => {

@@ -4,7 +4,7 @@ import { OnnxBackend } from '../../../src/main/nn/backend';
 import { readNpz } from '../../../src/main/io/npy';
 import { CodeEstimator, loadDecaModel } from '../../../src/main/estimate/deca';
 import { codeLayout } from '../../../src/main/estimate/encoders';
-import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 
 describe('DECA E_flame from deca-a/deca_model.tar', () => {

@@ -7,7 +7,7 @@ import { LandmarkModel } from '../../../src/main/estimate/fit/landmark-model';
 import { fitLandmarks } from '../../../src/main/estimate/fit/fit';
 import { faceSkinMask, sampleColours, solveLight } from '../../../src/main/estimate/fit/light';
 import { ndcToPixels, shadeNormals } from '../../../src/common/flame/geometry';
-import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 
 let cached: Promise<FlameModel> | undefined;

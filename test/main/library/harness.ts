@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AnyEvent, ImportResult, JobInfo } from '../../../src/common/contract';
-import { EventHub } from '../../../src/main/api/events';
+import { EventHub } from '../../../src/main/core/events';
 import { InlinePool, type TaskPool } from '../../../src/main/jobs/pool';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { importJobKind } from '../../../src/main/library/import/importJob';

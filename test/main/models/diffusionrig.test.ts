@@ -11,7 +11,7 @@ import { configFromUpstream } from '../../../src/main/models/config';
 import { encoderGraph, loadDiffusionRig, unetGraph } from '../../../src/main/models/diffusionrig';
 import { parameterCount } from '../../../src/main/models/infer';
 import { serializeGraph } from '../../../src/main/nn/serialize';
-import { worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 import { fixtureArrays, fixtureDir } from './fixture';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { encoderGraph, unetGraph } from '../../../src/main/models/diffusionrig';
 import { OnnxBackend } from '../../../src/main/nn/backend';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeadExportFile } from '../../../src/common/contract/export';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import { dispatch } from '../../../src/main/api/dispatch';
-import { AppError } from '../../../src/main/api/errors';
+import { AppError } from '../../../src/main/core/errors';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
 import { groundTruthEstimate } from '../../../src/main/app/demo/ground-truth';

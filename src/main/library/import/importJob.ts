@@ -3,7 +3,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { ImportDuplicate, ImportIssue, ImportResult } from '../../../common/contract';
-import type { EmitEvent } from '../../api/events';
+import type { EmitEvent } from '../../core/events';
 import { now } from '../../db/database';
 import type { TaskPool } from '../../jobs/pool';
 import { defineJobKind, type JobContext } from '../../jobs/types';
