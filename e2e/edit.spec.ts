@@ -14,6 +14,7 @@ import { codeLayout } from '../src/main/estimate/encoders';
 import { EstimatesTable } from '../src/main/estimate/store';
 import { blobPath } from '../src/main/library/paths';
 import { InlinePool } from '../src/main/jobs/pool';
+import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
@@ -35,7 +36,7 @@ async function prepareProject(scratch: string, options: { viewportEstimate?: boo
   const project = Project.create(dir, 'Edit e2e');
   const hub = new EventHub();
   const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
-  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  runner.register(importJobKind({ project, pool: new InlinePool(workerTasks), emit: hub.emit }));
   const library = new Library(project, hub.emit);
   const album = library.createAlbum('Person');
   const faces = await writeSyntheticFaces(scratch, 4, 64);

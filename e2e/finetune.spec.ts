@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EventHub } from '../src/main/core/events';
 import { EstimateStore } from '../src/main/edit/estimates';
 import { InlinePool } from '../src/main/jobs/pool';
+import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
@@ -22,7 +23,7 @@ async function prepareProject(scratch: string): Promise<string> {
   const project = Project.create(dir, 'Fine-tune e2e');
   const hub = new EventHub();
   const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
-  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  runner.register(importJobKind({ project, pool: new InlinePool(workerTasks), emit: hub.emit }));
   const library = new Library(project, hub.emit);
   const album = library.createAlbum('Person');
   const faces = await writeSyntheticFaces(scratch, 3, 32);

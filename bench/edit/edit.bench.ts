@@ -20,6 +20,7 @@ import { PhysicalRenderer } from '../../src/main/diffusion/buffers';
 import { editCodes } from '../../src/main/edit/codes';
 import { generateBatch } from '../../src/main/diffusion/generate';
 import { InlinePool } from '../../src/main/jobs/pool';
+import { workerTasks } from '../../src/main/app/workerTasks';
 import { defaultConfig } from '../../src/main/models/config';
 import { loadDiffusionRig, type DiffusionRigWeights } from '../../src/main/models/diffusionrig';
 import type { ProviderName } from '../../src/main/nn/backend';
@@ -49,7 +50,7 @@ function weightsFor(size: number): { label: string; weights: DiffusionRigWeights
 
 it('seconds per edited image', async () => {
   const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
-  const renderer = new PhysicalRenderer(new InlinePool(), head);
+  const renderer = new PhysicalRenderer(new InlinePool(workerTasks), head);
   const source = syntheticCodes(1);
   const target = syntheticCodes(3);
   const rows: string[] = [];

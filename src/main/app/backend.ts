@@ -6,7 +6,8 @@ import { EngineScorer } from '../edit/scores';
 import { editHeadModelSource } from '../edit/service';
 import { type Engine, InProcessEngine, WorkerEngine } from '../engine/client';
 import type { HostOptions } from '../engine/protocol';
-import { InlinePool, type TaskPool, ThreadPool } from '../jobs/pool';
+import { InlinePool, ThreadPool } from '../jobs/pool';
+import { type WorkerPool, type WorkerTasks, workerTasks } from './workerTasks';
 import { JobRunner } from '../jobs/runner';
 import { sweepOnOpen } from '../library/gc';
 import { Library } from '../library/library';
@@ -51,7 +52,7 @@ export class Backend {
   readonly events = new EventHub();
   readonly settings: Settings;
   readonly dataDir: string;
-  readonly pool: TaskPool;
+  readonly pool: WorkerPool;
   /** The compute host's client, handed to the edit, training, estimation and scoring services. */
   readonly engine: Engine;
   /** The Edit studio's engine (on `engine`; buffers with the viewport's head from this data dir's Settings). */
@@ -64,7 +65,7 @@ export class Backend {
     this.dataDir = options.dataDir ?? resolveDataDir();
     this.settings = new Settings(this.dataDir);
     const script = options.workerScript ?? bundlePaths().worker;
-    this.pool = script === 'inline' ? new InlinePool() : new ThreadPool(script);
+    this.pool = script === 'inline' ? new InlinePool(workerTasks) : new ThreadPool<WorkerTasks>(script);
     const engineScript = options.engineScript ?? (script === 'inline' ? 'inline' : bundlePaths().engine);
     this.engine = engineScript === 'inline' ? new InProcessEngine(options.engineOptions) : new WorkerEngine(engineScript, options.engineOptions);
     this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine) });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
-import type { TaskPool } from '../jobs/pool';
+import type { WorkerPool } from './workerTasks';
 import { Project } from '../library/project';
 import type { Backend, OpenProject } from './backend';
 import { demoAlbumName, ensureDemoPhotos } from './demo/photos';
@@ -23,7 +23,7 @@ export type DemoStep = (open: OpenProject, context: DemoContext) => Promise<void
 /** What demo steps may use besides the open project. */
 export interface DemoContext {
   /** The Backend's worker threads (for rendering). */
-  pool: TaskPool;
+  pool: WorkerPool;
 }
 
 /** Makes sure the "Demo" album exists. */

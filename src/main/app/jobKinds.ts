@@ -1,5 +1,5 @@
 import type { EmitEvent } from '../core/events';
-import type { TaskPool } from '../jobs/pool';
+import type { WorkerPool } from './workerTasks';
 import type { JobKind } from '../jobs/types';
 import { editJobKind } from '../edit/job';
 import type { EditEngine } from '../edit/engine';
@@ -15,7 +15,7 @@ import { trainBaseJobKind } from '../train/trainBaseJob';
 /** What a job kind may use: the open project, the worker threads, the event bus, the compute engine. */
 export interface JobKindDeps {
   project: Project;
-  pool: TaskPool;
+  pool: WorkerPool;
   emit: EmitEvent;
   /** The compute host every onnxruntime session lives in. */
   engine: Engine;

@@ -8,6 +8,7 @@ import type { FlameCodes as SkinCodes } from '../../common/flame/model';
 import type { Texture } from '../../common/render/deca-buffers';
 import { toPlanar } from '../../common/render/deca-buffers';
 import { FlameRenderService } from '../flame/render-task';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import type { ActiveHeadModel } from '../viewport/viewportService';
 
@@ -30,7 +31,7 @@ export class PhysicalRenderer {
   private texture: Texture | null | undefined;
 
   constructor(
-    pool: Pick<TaskPool, 'run'>,
+    pool: Pick<TaskPool<FlameTasks>, 'run'>,
     readonly head: ActiveHeadModel,
   ) {
     this.service = new FlameRenderService(pool);

@@ -13,6 +13,7 @@ import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../core/errors';
 import { version as appVersion } from '../app/version';
 import { EstimatesTable } from '../estimate/store';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
@@ -142,7 +143,7 @@ export class ProjectEditor {
   constructor(
     readonly engine: EditEngine,
     readonly project: Project,
-    readonly pool: Pick<TaskPool, 'run'>,
+    readonly pool: Pick<TaskPool<FlameTasks>, 'run'>,
   ) {
     this.store = new EditStore(project);
     this.estimates = new EstimateStore(project.db);

@@ -7,6 +7,7 @@
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
 import { editJobParamsSchema } from '../../common/contract/edit';
 import type { EmitEvent } from '../core/events';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
@@ -44,7 +45,7 @@ export function editJobTitle(params: EditJobParams): string {
 }
 
 /** The job kind for one open project. */
-export function editJobKind(deps: { project: Project; pool: TaskPool; emit: EmitEvent; engine: EditEngine }) {
+export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>; emit: EmitEvent; engine: EditEngine }) {
   return defineJobKind<EditJobParams>({
     kind: 'edit',
     params: editJobParamsSchema,

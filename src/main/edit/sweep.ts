@@ -13,6 +13,7 @@ import { sweepParamsSchema } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import type { EmitEvent } from '../core/events';
 import { AppError } from '../core/errors';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
@@ -70,7 +71,7 @@ export interface SweepJobSummary {
 }
 
 /** The sweep job kind for one open project. */
-export function sweepJobKind(deps: { project: Project; pool: TaskPool; emit: EmitEvent; engine: EditEngine }) {
+export function sweepJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>; emit: EmitEvent; engine: EditEngine }) {
   return defineJobKind<SweepParams>({
     kind: sweepJobKindName,
     params: sweepParamsSchema,

@@ -1,6 +1,6 @@
 /**
  * FLAME evaluation + DECA buffer rendering as a worker-thread task (registered in
- * src/main/jobs/tasks.ts as 'renderFlame'), so the Electron main thread never rasterises.
+ * src/main/app/workerTasks.ts as 'renderFlame'), so the Electron main thread never rasterises.
  *
  * Models are large (tens of MB), so each worker keeps the last few it was sent, keyed by
  * `modelKey`: a request without `model` for a key the worker has not seen answers
@@ -61,9 +61,12 @@ export async function renderFlameTask(input: RenderFlameInput): Promise<RenderFl
 }
 
 
+/** The worker tasks FLAME rendering needs from a pool. */
+export type FlameTasks = { renderFlame: typeof renderFlameTask };
+
 /** Renders through a worker pool, sending a model to workers only when they lack it. */
 export class FlameRenderService {
-  constructor(private readonly pool: Pick<TaskPool, 'run'>) {}
+  constructor(private readonly pool: Pick<TaskPool<FlameTasks>, 'run'>) {}
 
   /** DECA buffers (and projected landmarks) for `codes` on `model` (identified by `modelKey`). */
   async render(modelKey: string, model: FlameModel, codes: FlameCodes, options: Omit<RenderFlameInput, 'modelKey' | 'model' | 'codes'> = {}): Promise<RenderFlameResult> {

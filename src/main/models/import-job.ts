@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TaskPool } from '../jobs/pool';
+import type { InspectTasks } from './inspect-task';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from './registry';
@@ -31,7 +32,7 @@ export interface ModelImportResult {
 }
 
 /** The job kind, for one open project. */
-export function modelImportJobKind(deps: { project: Project; pool: TaskPool }) {
+export function modelImportJobKind(deps: { project: Project; pool: TaskPool<InspectTasks> }) {
   return defineJobKind<ModelImportParams>({
     kind: 'model-import',
     params: modelImportParams,

@@ -1,6 +1,6 @@
 /**
  * Reading and checking a DiffusionRig checkpoint as a worker-thread task (registered in
- * src/main/jobs/tasks.ts as 'inspectCheckpoint'): parsing hundreds of MB of pickle/zip and
+ * src/main/app/workerTasks.ts as 'inspectCheckpoint'): parsing hundreds of MB of pickle/zip and
  * inferring the architecture must not block the main thread. Returns only small, cloneable
  * facts; the weights are read again where they are used.
  */
@@ -44,3 +44,6 @@ export async function inspectCheckpoint(input: InspectCheckpointInput): Promise<
     strippedPrefix: weights.strippedPrefix,
   };
 }
+
+/** The worker task checkpoint inspection needs from a pool. */
+export type InspectTasks = { inspectCheckpoint: typeof inspectCheckpoint };

@@ -19,7 +19,7 @@ import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
 import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
-import type { HeadExportFormat, TextureHeadResult } from './task';
+import type { HeadExportFormat, TextureHeadResult, TextureTasks } from './task';
 
 /** What to export. */
 export interface HeadExportRequest {
@@ -50,7 +50,7 @@ function safeStem(name: string): string {
 
 /** Exports textured heads of one project (the head model is loaded and kept by the worker). */
 export class HeadExporter {
-  constructor(private readonly deps: { project: () => Project; pool: Pick<TaskPool, 'run'>; heads: HeadModelSources }) {}
+  constructor(private readonly deps: { project: () => Project; pool: Pick<TaskPool<TextureTasks>, 'run'>; heads: HeadModelSources }) {}
 
   /** Bakes and writes the export (see the file header). Errors name the photo or result and what is missing. */
   async export(request: HeadExportRequest): Promise<HeadExport> {

@@ -10,6 +10,7 @@ import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
 import { EstimateStore } from '../edit/estimates';
 import { loadModelImage } from '../diffusion/images';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
@@ -28,7 +29,7 @@ export interface AlbumPairs {
  * clear error (estimation must run first). `signal` stops between photos.
  */
 export async function albumTrainingPairs(
-  deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
+  deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumId: number,
   size: number,
   options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; shape?: 'mean' | 'own' } = {},
@@ -61,7 +62,7 @@ export async function albumTrainingPairs(
  * id can repeat one). `onPhoto` counts over all albums.
  */
 export async function albumsTrainingPairs(
-  deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
+  deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumIds: readonly number[],
   size: number,
   options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void } = {},

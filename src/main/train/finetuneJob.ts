@@ -16,6 +16,7 @@ import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
@@ -37,7 +38,7 @@ export { lossCurve } from './runProgress';
 /** The job kind, for one open project. */
 export function finetuneJobKind(deps: {
   project: Project;
-  pool: TaskPool;
+  pool: TaskPool<FlameTasks>;
   /** The compute host the run goes to (its training backend never converts graphs to float16 by itself: precision is the run's choice). */
   engine: Engine;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */

@@ -15,6 +15,7 @@ import { trainBaseParamsSchema } from '../../common/contract/trainBase';
 import type { Engine } from '../engine/client';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
+import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
@@ -50,7 +51,7 @@ export function trainBaseSettings(p: TrainBaseParams): FinetuneSettings {
 /** The job kind, for one open project. */
 export function trainBaseJobKind(deps: {
   project: Project;
-  pool: TaskPool;
+  pool: TaskPool<FlameTasks>;
   engine: Engine;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
   headModel?: () => Promise<ActiveHeadModel>;

@@ -12,6 +12,7 @@ import { groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { readNpz } from '../../../src/main/io/npy';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { tempDir } from '../library/fixtures';
 
 const tmp = tempDir();
@@ -68,7 +69,7 @@ describe('demo backgrounds', () => {
 });
 
 describe('writeDemoDataset', () => {
-  const pool = new InlinePool();
+  const pool = new InlinePool(workerTasks);
   const request = (outDir: string) => ({ outDir, count: 3, size: 64, seed: 11 });
 
   it('writes importable photos, exact buffers and the codes; the same seed gives the same bytes; a second run finishes a partial one', async () => {

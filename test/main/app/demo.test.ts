@@ -217,6 +217,7 @@ describe('demo photos are the renders of their codes', () => {
   it('re-rendering a photo from its stored codes gives its pixels; changing the jaw does not', async () => {
     const { FlameRenderService } = await import('../../../src/main/flame/render-task');
     const { InlinePool } = await import('../../../src/main/jobs/pool');
+    const { workerTasks } = await import('../../../src/main/app/workerTasks');
     const { defaultDemoHeadDir, loadHeadModel, locateHeadModel } = await import('../../../src/main/viewport/activeModel');
     const { headTexture, renderDemoScene } = await import('../../../src/main/app/demo/render');
     const dataDir = join(tmp.dir, 'data');
@@ -225,7 +226,7 @@ describe('demo photos are the renders of their codes', () => {
     const { project } = backend.require();
     const photos = demoAlbum(backend).photos;
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
-    const service = new FlameRenderService(new InlinePool());
+    const service = new FlameRenderService(new InlinePool(workerTasks));
     const pixels = async (png: Buffer | string) => (await sharp(png).removeAlpha().raw().toBuffer()) as Buffer;
     const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
     const evaluator = new FlameEvaluator(head.model);

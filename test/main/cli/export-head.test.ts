@@ -10,6 +10,7 @@ import { saveGroundTruth } from '../../../src/main/app/demo/store';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { projectRoot } from '../../helpers/shared';
 import { ensureBuilt } from './built';
@@ -32,7 +33,7 @@ describe('rig-studio export-head', () => {
     mkdirSync(dataDir);
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: join(projectRoot, 'resources', 'demo-head') }));
     const scene = demoScenes()[1];
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     writeFileSync(join(t.root, 'face.png'), png);
     writeFileSync(join(t.root, 'bare.png'), png.subarray(0, png.length)); // same bytes: a duplicate would be skipped, so use another album
     const album = t.library.createAlbum('A');

@@ -10,6 +10,7 @@ import { editJobKind } from '../../../src/main/edit/job';
 import { EditService } from '../../../src/main/edit/service';
 import type { ScoreInput, Scorer } from '../../../src/main/edit/scores';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
@@ -32,7 +33,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
 
   beforeAll(async () => {
     t = openTestProject();
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     t.runner.register(editJobKind({ project: t.project, pool, emit: (name, payload) => t.events.push({ name, payload } as never), engine }));
     const album = t.library.createAlbum('Person');
     const faces = await writeSyntheticFaces(t.root, 4, 64);

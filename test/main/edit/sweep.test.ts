@@ -8,6 +8,7 @@ import { EditEngine } from '../../../src/main/edit/engine';
 import { EditService } from '../../../src/main/edit/service';
 import { sweepCodes, sweepJobKind } from '../../../src/main/edit/sweep';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
@@ -29,7 +30,7 @@ describe('sweeps as jobs (light rotation, expression A→B)', () => {
 
   beforeAll(async () => {
     t = openTestProject();
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     t.runner.register(sweepJobKind({ project: t.project, pool, emit: (name, payload) => t.events.push({ name, payload } as never), engine }));
     const album = t.library.createAlbum('Person');
     const faces = await writeSyntheticFaces(t.root, 3, 64);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { estimateJobKind, type EstimateJobResult } from '../../../src/main/estimate/job';
 import { EstimatesTable } from '../../../src/main/estimate/store';
 import { EstimateStore } from '../../../src/main/edit/estimates';
@@ -15,7 +16,7 @@ afterEach(async () => t?.close());
 
 describe("the 'estimate' job", () => {
   it('estimates an album: codes + landmarks + aligned crops stored, per-photo problems reported, estimated photos skipped on a new run, mean shape', async () => {
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     t = openTestProject(pool);
     t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine({ backend: { providers: ['cpu'] } }), emit: () => undefined }));
     const src = join(t.root, 'in');
@@ -65,7 +66,7 @@ describe("the 'estimate' job", () => {
   });
 
   it('landmark fitting reports its errors, iterations and time in the job result', async () => {
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     t = openTestProject(pool);
     t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine({ backend: { providers: ['cpu'] } }), emit: () => undefined }));
     const src = join(t.root, 'in');

@@ -6,6 +6,7 @@ import { expectedEditScene } from '../../../src/main/evaluate/expected';
 import { landmarkError, maskedPsnr, type Rgb8 } from '../../../src/main/evaluate/metrics';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 
 async function rgb(png: Buffer): Promise<Rgb8> {
@@ -32,7 +33,7 @@ describe('expected edits in the demo world', () => {
   });
 
   it('renders to the source photo itself when the target is the source, and to a different face when it is not', async () => {
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
     const service = new FlameRenderService(pool);
     const texture = headTexture(head);

@@ -7,7 +7,7 @@ import { buildDemoHead } from '../../../src/main/flame/demo-head';
 import { loadFlameModel } from '../../../src/main/flame/load-model';
 import { renderFlameTask } from '../../../src/main/flame/render-task';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
-import { workerTasks } from '../../../src/main/jobs/tasks';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { readNpz } from '../../../src/main/io/npy';
 
 const demoPath = resolve(__dirname, '..', '..', '..', 'resources', 'demo-head', 'demo_head.npz');

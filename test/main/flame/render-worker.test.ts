@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFlameModel } from '../../../src/main/flame/load-model';
 import { FlameRenderService, renderFlameTask } from '../../../src/main/flame/render-task';
+import type { WorkerTasks } from '../../../src/main/app/workerTasks';
 import { ThreadPool } from '../../../src/main/jobs/pool';
 import { builtWorker, ensureBuilt } from '../cli/built';
 
 // DECA buffers rendered in a real worker thread of the built bundle, as the app does it.
-let pool: ThreadPool;
+let pool: ThreadPool<WorkerTasks>;
 beforeAll(() => {
   ensureBuilt();
   pool = new ThreadPool(builtWorker, 1);

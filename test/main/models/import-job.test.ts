@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
 import type { ModelImportResult } from '../../../src/main/models/import-job';
@@ -23,7 +24,7 @@ describe('model-import job', () => {
   it('registers a checkpoint once with its inferred config, size, hash and source path; bad files fail the job with the reason', async () => {
     project = Project.create(join(root, 'project'), 'Models');
     runner = new JobRunner(project.db, undefined, { progressIntervalMs: 0 });
-    runner.register(modelImportJobKind({ project, pool: new InlinePool() }));
+    runner.register(modelImportJobKind({ project, pool: new InlinePool(workerTasks) }));
     const file = sharedPath('fixtures', 'diffusionrig-a', 'model000000.pt');
 
     const first = await runner.wait(runner.start('model-import', { path: file, name: 'fixture' }).id);

@@ -5,6 +5,7 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
 import type { StateDict } from '../../../src/main/checkpoint/state-dict';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
 import { modelImportJobKind } from '../../../src/main/models/import-job';
@@ -14,7 +15,7 @@ import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
 
 const fixture = sharedPath('fixtures', 'diffusionrig-a', 'model000000.pt');
-const pool = new InlinePool();
+const pool = new InlinePool(workerTasks);
 const tmp = tempDir('rig-model-service-');
 let project: Project;
 let jobs: JobRunner;

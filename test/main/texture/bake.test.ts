@@ -10,6 +10,7 @@ import { loadFlameModel } from '../../../src/main/flame/load-model';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { loadTextureImage, loadUvLayout } from '../../../src/main/flame/texture-space';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { bakePhotoTexture, pushPull, texelSource, type BakedTexture } from '../../../src/main/texture/bake';
 import { mirrorMap } from '../../../src/main/texture/symmetry';
 import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
@@ -76,7 +77,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
 
   it.each([0, 4])('scene %i: the textured head rendered with the fitted camera reproduces the photo (PSNR ≥ 40 dB on front-facing pixels), every texel filled', async (index) => {
     const scene = demoScenes()[index];
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
     const codes: FlameCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
     const baked = bakePhotoTexture({ model: head.model, codes, photo, size: 512, albedo: headTexture(head) });
@@ -91,7 +92,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
 
   it('wrong codes do not reproduce the photo (the check can fail)', async () => {
     const scene = demoScenes()[0];
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
     const codes: FlameCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
     // Bake through a shifted camera, then render with the true one: the texture is misplaced.

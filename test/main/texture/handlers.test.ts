@@ -14,6 +14,7 @@ import { demoScenes } from '../../../src/main/app/demo/scenes';
 import { saveGroundTruth } from '../../../src/main/app/demo/store';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
 import { tempDir } from '../library/fixtures';
 import { checkGlb, readZip, type GltfDoc } from './files';
@@ -30,7 +31,7 @@ describe('export.head channel', () => {
     await backend.createProject(join(tmp.dir, 'p'), 'P');
     const { library, jobs, project } = backend.require();
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     writeFileSync(join(tmp.dir, scene.fileName), png);
     const album = library.createAlbum('Demo');
     await jobs.wait(jobs.start('import', { albumId: album.id, paths: [join(tmp.dir, scene.fileName)] }).id);

@@ -7,6 +7,7 @@ import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { stage1Weights } from '../../../src/main/train/base';
@@ -19,7 +20,7 @@ describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
   let albums: number[];
   const engine = new InProcessEngine({ backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
-  const pool = new InlinePool();
+  const pool = new InlinePool(workerTasks);
   const wire = () =>
     t.runner.register(trainBaseJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
   // a tiny architecture: 16 px, two levels of 32/64 channels, attention at 8 px, latent 16

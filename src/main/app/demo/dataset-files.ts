@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { toPlanar } from '../../../common/render/deca-buffers';
 import { FlameRenderService } from '../../flame/render-task';
 import { writeNpz } from '../../io/npy';
-import type { TaskPool } from '../../jobs/pool';
+import type { WorkerPool } from '../workerTasks';
 import { writeFileAtomic } from '../../library/atomicFile';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../viewport/activeModel';
 import type { Background } from './backgrounds';
@@ -127,7 +127,7 @@ export interface DatasetReport {
  */
 export async function writeDemoDataset(
   request: DatasetRequest,
-  deps: { pool: TaskPool; demoHeadDir?: string; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  deps: { pool: WorkerPool; demoHeadDir?: string; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<DatasetReport> {
   checkDatasetRequest(request);
   checkFolder(request);

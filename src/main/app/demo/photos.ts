@@ -16,7 +16,7 @@ import type { ImportResult } from '../../../common/contract';
 import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../../common/flame/geometry';
 import { FlameRenderService } from '../../flame/render-task';
-import type { TaskPool } from '../../jobs/pool';
+import type { WorkerPool } from '../workerTasks';
 import { writeFileAtomic } from '../../library/atomicFile';
 import type { Project } from '../../library/project';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../viewport/activeModel';
@@ -33,7 +33,7 @@ export const demoAlbumName = 'Demo';
 /** What the demo photo step needs besides the open project. */
 export interface DemoPhotoDeps {
   /** Worker threads that render (the Backend's pool). */
-  pool: TaskPool;
+  pool: WorkerPool;
   /** Where the demo head is (default: the app's resources/demo-head). */
   demoHeadDir?: string;
 }

@@ -6,6 +6,7 @@ import type { ImportDuplicate, ImportIssue, ImportResult } from '../../../common
 import type { EmitEvent } from '../../core/events';
 import { now } from '../../db/database';
 import type { TaskPool } from '../../jobs/pool';
+import type { IngestTasks } from './ingest';
 import { defineJobKind, type JobContext } from '../../jobs/types';
 import { blobPath, isInsideDir, jobTmpDir } from '../paths';
 import type { Project } from '../project';
@@ -69,7 +70,7 @@ export function uploadBatchesOf(project: Project, paths: string[]): Set<string> 
  * continues with the files still pending; content hashing makes a repeated file a duplicate,
  * never a second copy.
  */
-export function importJobKind(deps: { project: Project; pool: TaskPool; emit: EmitEvent }) {
+export function importJobKind(deps: { project: Project; pool: TaskPool<IngestTasks>; emit: EmitEvent }) {
   const { project, pool, emit } = deps;
   const { db } = project;
 
