@@ -4,7 +4,7 @@
  * module records here; the app's Engine panel reads it (engine.info). Per process: sessions
  * made in worker threads land in the worker's own log.
  */
-import type { ProviderName } from './backend';
+import type { ProviderName } from './providers';
 
 export interface SessionRecord {
   /** The session's cache key (which model and shape). */
