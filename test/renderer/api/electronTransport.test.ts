@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../../../src/common/contract';
 import { createApi } from '../../../src/renderer/src/api/client';
 import { createElectronTransport, type RigStudioBridge } from '../../../src/renderer/src/api/electronTransport';
-import { ApiError } from '../../../src/renderer/src/core/errors';
+import { ApiError } from '../../../src/renderer/src/api/errors';
 
 function fakeBridge(answer: (channel: string, params: unknown[]) => unknown) {
   const listeners = new Set<(event: AnyEvent) => void>();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../../src/renderer/src/api/client';
-import { ApiError, stripIpcPrefix } from '../../../src/renderer/src/core/errors';
+import { ApiError, stripIpcPrefix } from '../../../src/renderer/src/api/errors';
 import { createHttpTransport } from '../../../src/renderer/src/api/httpTransport';
 
 const base = 'http://127.0.0.1:5555';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { HeadExportFormatName, TextureSummary } from '../../../common/contract/export';
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { downloadBytes, fromBase64 } from '../edit/images';
 
 export interface ExportHeadButtonProps {

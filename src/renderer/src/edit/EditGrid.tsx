@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { EditJobView, EditResultInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { failureReason } from '../jobs/format';
 import { useJobs } from '../jobs/JobsProvider';

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { editModes, type EditJobView, type EditMode, type SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useProject } from '../app/ProjectProvider';
-import { formatRoute } from '../app/route';
+import { useApi } from '../providers/BackendProvider';
+import { useProject } from '../providers/ProjectProvider';
+import { formatRoute } from '../navigation/route';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { PhotoPicker } from './PhotoPicker';

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { defaultSampler } from '../../../common/contract';
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { formatRoute } from '../app/route';
+import { useApi } from '../providers/BackendProvider';
+import { formatRoute } from '../navigation/route';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SamplerSettings, SweepView } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useEvent } from '../app/BackendProvider';
+import { useApi, useEvent } from '../providers/BackendProvider';
 import { dataUrl, downloadBytes, fromBase64 } from './images';
 
 export interface SweepPanelProps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseHash } from '../../../src/renderer/src/app/route';
+import { formatRoute, parseHash } from '../../../src/renderer/src/navigation/route';
 
 describe('hash routes', () => {
   it('parses the view and its path, defaulting to the first view', () => {

@@ -1,5 +1,5 @@
-import { shortcutGroups } from '../app/shortcuts';
-import { Modal } from './Modal';
+import { shortcutGroups } from './shortcuts';
+import { Modal } from '../components/Modal';
 
 export interface HelpOverlayProps {
   onClose: () => void;
