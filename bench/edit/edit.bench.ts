@@ -26,7 +26,7 @@ import { loadDiffusionRig, type DiffusionRigWeights } from '../../src/main/model
 import type { ProviderName } from '../../src/main/nn/backend';
 import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
 import { randomWeights } from '../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
 import { syntheticCodes } from '../../test/main/edit/fixture';
 import { sharedPath } from '../../test/helpers/shared';
 

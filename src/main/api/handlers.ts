@@ -7,7 +7,7 @@ import { estimateHandlers } from './estimate-handlers';
 import { flameHandlers } from './flame-handlers';
 import { listDir } from './fsList';
 import { modelHandlers } from '../models/handlers';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
 import { trainHandlers } from '../train/handlers';

@@ -10,7 +10,7 @@ import { toPlanar } from '../../common/render/deca-buffers';
 import { FlameRenderService } from '../flame/render-task';
 import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { ActiveHeadModel } from '../head/activeModel';
 
 /** Buffers of one code set: [9, S, S] planar (rendered, normal, albedo) and the projected 68 landmarks. */
 export interface PhysicalBuffers {

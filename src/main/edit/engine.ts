@@ -17,7 +17,7 @@ import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
 import { EstimateStore } from './estimates';

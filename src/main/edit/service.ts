@@ -13,7 +13,7 @@ import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
 import { ModelAssetStore } from '../flame/assets';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { parseModeSet } from './codes';
 import type { EditEngineDeps } from './engine';
 import type { EditEngine } from './engine';

@@ -6,7 +6,7 @@ import type { HeadExportFile, HeadExportFormatName } from '../../common/contract
 import type { FlameCodes } from '../../common/contract/viewport';
 import type { Backend } from '../app/backend';
 import { ModelAssetStore } from '../flame/assets';
-import { defaultDemoHeadDir, flameFilesFrom } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom } from '../head/activeModel';
 import { HeadExporter } from './service';
 
 const mimes: Record<HeadExportFormatName, string> = { obj: 'application/zip', glb: 'model/gltf-binary', gltf: 'model/gltf+json' };

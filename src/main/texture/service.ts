@@ -18,7 +18,7 @@ import { codesInUse } from '../estimate/codesInUse';
 import { EstimatesTable } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
-import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
+import { locateHeadModel, type HeadModelSources } from '../head/activeModel';
 import type { HeadExportFormat, TextureHeadResult, TextureTasks } from './task';
 
 /** What to export. */

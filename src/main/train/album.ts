@@ -4,7 +4,7 @@
  * for stage 2 with the album's mean shape in place of its own (shape 'mean'), for stage 1
  * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';

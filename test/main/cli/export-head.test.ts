@@ -11,7 +11,7 @@ import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
-import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { projectRoot } from '../../helpers/shared';
 import { ensureBuilt } from './built';
 import { runCli } from './run';

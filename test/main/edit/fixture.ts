@@ -12,7 +12,7 @@ import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
 import { renderFlameTask } from '../../../src/main/flame/render-task';
 import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import { randomWeights } from '../../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { skinCodes } from '../../../src/main/diffusion/buffers';
 import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 

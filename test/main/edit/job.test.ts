@@ -13,7 +13,7 @@ import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
-import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
 import { gridSize } from '../../../src/main/edit/grid';

@@ -7,7 +7,7 @@ import { landmarkError, maskedPsnr, type Rgb8 } from '../../../src/main/evaluate
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 
 async function rgb(png: Buffer): Promise<Rgb8> {
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -13,8 +13,8 @@ import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { bakePhotoTexture, pushPull, texelSource, type BakedTexture } from '../../../src/main/texture/bake';
 import { mirrorMap } from '../../../src/main/texture/symmetry';
-import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
-import type { ActiveHeadModel } from '../../../src/main/viewport/viewportService';
+import { loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
+import type { ActiveHeadModel } from '../../../src/main/head/activeModel';
 import { projectRoot, sharedPath } from '../../helpers/shared';
 
 /** The demo's aligned 256 image of a 512 render: 2 × 2 box filter (as the demo's ground truth does). */

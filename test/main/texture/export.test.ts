@@ -17,7 +17,7 @@ import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { HeadExporter } from '../../../src/main/texture/service';
-import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { projectRoot } from '../../helpers/shared';
 import { checkGlb, readZip, type GltfDoc } from './files';

@@ -15,7 +15,7 @@ import { saveGroundTruth } from '../../../src/main/app/demo/store';
 import { FlameRenderService } from '../../../src/main/flame/render-task';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { tempDir } from '../library/fixtures';
 import { checkGlb, readZip, type GltfDoc } from './files';
 

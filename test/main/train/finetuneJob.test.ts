@@ -10,7 +10,7 @@ import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
-import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
 import { openTestProject, type TestProject } from '../library/harness';
 

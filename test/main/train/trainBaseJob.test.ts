@@ -12,7 +12,7 @@ import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { stage1Weights } from '../../../src/main/train/base';
 import { trainBaseJobKind, type TrainBaseJobResult } from '../../../src/main/train/trainBaseJob';
-import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { writeSyntheticFaces } from '../edit/fixture';
 import { openTestProject, type TestProject } from '../library/harness';
 

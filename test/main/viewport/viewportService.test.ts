@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoHead } from '../../../src/main/flame/demo-head';
 import { writeNpz } from '../../../src/main/io/npy';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { ViewportService } from '../../../src/main/viewport/viewportService';
 import { projectRoot, sharedPath } from '../../helpers/shared';
 

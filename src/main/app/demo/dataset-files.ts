@@ -22,7 +22,7 @@ import { FlameRenderService } from '../../flame/render-task';
 import { writeNpz } from '../../io/npy';
 import type { WorkerPool } from '../workerTasks';
 import { writeFileAtomic } from '../../library/atomicFile';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../head/activeModel';
 import type { Background } from './backgrounds';
 import { datasetScenes } from './dataset';
 import { headTexture, renderDemoScene } from './render';

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ModelAssetStore } from '../../flame/assets';
 import { HeadExporter } from '../../texture/service';
 import type { HeadExportFormat } from '../../texture/task';
-import { defaultDemoHeadDir, flameFilesFrom } from '../../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom } from '../../head/activeModel';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 import { withProject } from './project';

@@ -1,3 +1,8 @@
+/**
+ * The head-model source: which FLAME head is in use (the researcher's files from Settings, or
+ * the demo head shipped in resources/demo-head), where its files are, and loading it. Estimation,
+ * editing, training, the texture export and the 3D viewport all take their head from here.
+ */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
@@ -7,7 +12,21 @@ import { loadTextureImage, loadTextureSpace, loadUvLayout } from '../flame/textu
 import { textureFromCode } from '../../common/flame/albedo';
 import type { Texture } from '../../common/render/deca-buffers';
 import type { ModelAssetPaths } from '../../common/contract/flame';
-import type { ActiveHeadModel } from './viewportService';
+import type { HeadModelInfo } from '../../common/contract/viewport';
+import type { FlameModel } from '../../common/flame/model';
+
+/** The head model in use (the researcher's FLAME files or the demo head), loaded. */
+export interface ActiveHeadModel {
+  model: FlameModel;
+  source: HeadModelInfo['source'];
+  label: string;
+  /** The model file, null for the built-in demo head. */
+  path: string | null;
+  /** An albedo texture for display, (H,W,3) RGB bytes; null means flat albedo. */
+  albedo?: { rgb: Uint8Array; height: number; width: number } | null;
+  /** Changes whenever the model does (e.g. settings point at another file): the cache key. */
+  key: string;
+}
 
 /** Where the researcher's FLAME files are (from Settings), when they have set them. */
 export interface FlameFiles {
@@ -26,7 +45,7 @@ export interface HeadModelSources {
 
 /**
  * resources/demo-head of the app: the nearest `resources/demo-head` above this module. The
- * module sits at different depths in the sources (src/main/viewport) and in the build
+ * module sits at different depths in the sources (src/main/head) and in the build
  * (out/main or a shared chunk under out/main/chunks), so the folder is searched for upwards.
  */
 export function defaultDemoHeadDir(start = __dirname): string {

@@ -6,7 +6,7 @@ import type { FlameModel } from '../../../src/common/flame/model';
 import { readNpz } from '../../../src/main/io/npy';
 import { loadLandmarkEmbedding } from '../../../src/main/flame/landmark-embedding';
 import { loadFlameModel } from '../../../src/main/flame/load-model';
-import { packArray, packHeadModel } from '../../../src/main/viewport/packHeadModel';
+import { packArray, packHeadModel } from '../../../src/main/head/packHeadModel';
 import { sharedPath } from '../../helpers/shared';
 
 /** Decodes a packed array the way any client must: base64 → bytes → typed array of its dtype. */
