@@ -3,8 +3,8 @@ import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
 import { editHandlers } from '../edit/handlers';
 import { ModelAssetStore } from '../flame/assets';
-import { estimateHandlers } from './estimate-handlers';
-import { flameHandlers } from './flame-handlers';
+import { estimateHandlers } from '../estimate/handlers';
+import { flameHandlers } from '../flame/handlers';
 import { listDir } from './fsList';
 import { modelHandlers } from '../models/handlers';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
@@ -23,7 +23,8 @@ import { exportHandlers } from '../texture/handlers';
  * `backend.require()` (the open project's db, library and jobs).
  */
 export function createHandlers(backend: Backend) {
-  const viewport = new ViewportService(headModelDeps({ flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() }));
+  const heads = { flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() };
+  const viewport = new ViewportService(headModelDeps(heads));
   const handlers = {
     'app.info': () => backend.appInfo(),
     'project.recent': () => backend.settings.recentProjects(),
@@ -53,12 +54,12 @@ export function createHandlers(backend: Backend) {
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
     ...viewportHandlers(viewport, () => backend.require().project),
-    ...editHandlers(backend),
+    ...editHandlers({ projects: backend, engine: backend.edit, pool: backend.pool }),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
-    ...modelHandlers(backend),
+    ...modelHandlers({ projects: backend, pool: backend.pool, engine: backend.engine }),
     ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
     ...trainHandlers(backend),
-    ...exportHandlers(backend),
+    ...exportHandlers({ projects: backend, pool: backend.pool, heads }),
   } satisfies ApiHandlers;
   return handlers;
 }

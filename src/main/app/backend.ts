@@ -12,18 +12,12 @@ import { JobRunner } from '../jobs/runner';
 import { sweepOnOpen } from '../library/gc';
 import { Library } from '../library/library';
 import { Project } from '../library/project';
+import type { OpenProject, ProjectSlot } from '../library/openProject';
 import { resolveDataDir } from '../settings/dataDir';
 import { Settings } from '../settings/settings';
 import { bundlePaths } from './bundlePaths';
 import { jobKinds } from './jobKinds';
 import { version } from './version';
-
-/** The services of the project that is open. */
-export interface OpenProject {
-  project: Project;
-  library: Library;
-  jobs: JobRunner;
-}
 
 export interface BackendOptions {
   mode: AppInfo['mode'];
@@ -48,7 +42,7 @@ export interface BackendOptions {
  * runner. Both transports (Electron IPC and serve mode) and the CLI drive a Backend; nothing in
  * it knows which.
  */
-export class Backend {
+export class Backend implements ProjectSlot {
   readonly events = new EventHub();
   readonly settings: Settings;
   readonly dataDir: string;

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
 import type { WorkerPool } from './workerTasks';
 import { Project } from '../library/project';
-import type { Backend, OpenProject } from './backend';
+import type { OpenProject } from '../library/openProject';
+import type { Backend } from './backend';
 import { demoAlbumName, ensureDemoPhotos } from './demo/photos';
 
 /** The demo project's name; it lives in `<dataDir>/demo`. */

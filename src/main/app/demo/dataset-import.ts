@@ -8,7 +8,7 @@
 
 import { join } from 'node:path';
 import type { ImportResult } from '../../../common/contract';
-import type { OpenProject } from '../backend';
+import type { OpenProject } from '../../library/openProject';
 import type { DatasetIndex } from './dataset-files';
 import { groundTruthEstimate } from './ground-truth';
 import type { DemoScene } from './scenes';

@@ -21,7 +21,7 @@ import { writeFileAtomic } from '../../library/atomicFile';
 import type { Project } from '../../library/project';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../head/activeModel';
 import type { ActiveHeadModel } from '../../head/activeModel';
-import type { OpenProject } from '../backend';
+import type { OpenProject } from '../../library/openProject';
 import { groundTruthEstimate } from './ground-truth';
 import { headTexture, renderDemoScene } from './render';
 import { demoPhotoSize, demoScenes, demoScenesVersion, type DemoScene } from './scenes';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { JobInfo } from '../../../common/contract';
-import type { OpenProject } from '../../app/backend';
-import { checkEstimator, estimatorSpecFor, readChoice } from '../../api/estimator-choice';
+import type { OpenProject } from '../../library/openProject';
+import { checkEstimator, estimatorSpecFor, readChoice } from '../../estimate/estimatorChoice';
 import type { EstimateJobResult } from '../../estimate/job';
 import { ModelAssetStore } from '../../flame/assets';
 import type { EstimatorSpec } from '../../estimate/task';

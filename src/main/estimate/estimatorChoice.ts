@@ -11,8 +11,8 @@ import type { Database } from 'better-sqlite3';
 import type { EstimatorChoice, EstimatorReport } from '../../common/contract/estimate';
 import { estimatorChoiceSchema } from '../../common/contract/estimate';
 import type { AssetCheck, ModelAssetPaths } from '../../common/contract/flame';
-import type { EstimatorSpec } from '../estimate/task';
-import { parseYaml, yamlGet, type YamlValue } from '../estimate/yaml';
+import type { EstimatorSpec } from './task';
+import { parseYaml, yamlGet, type YamlValue } from './yaml';
 import { AppError } from '../core/errors';
 
 const metaKey = 'estimator';

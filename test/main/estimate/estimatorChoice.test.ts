@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultChoice, estimatorSpecFor, readChoice, writeChoice } from '../../../src/main/api/estimator-choice';
+import { defaultChoice, estimatorSpecFor, readChoice, writeChoice } from '../../../src/main/estimate/estimatorChoice';
 import { Project } from '../../../src/main/library/project';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';

@@ -1,6 +1,6 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { flameContract } from '../../common/contract/flame';
-import { checkModelAssets, type ModelAssetStore } from '../flame/assets';
+import { checkModelAssets, type ModelAssetStore } from './assets';
 
 /** The FLAME asset channels → the asset check and store (spread into the app's handler map). */
 export function flameHandlers(store: ModelAssetStore) {

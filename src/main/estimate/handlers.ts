@@ -1,10 +1,10 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { estimateContract } from '../../common/contract/estimate';
 import type { ModelAssetPaths } from '../../common/contract/flame';
-import type { OpenProject } from '../app/backend';
-import type { EstimateParams } from '../estimate/job';
-import { checkEstimator, estimatorSpecFor, readChoice, writeChoice } from './estimator-choice';
-import { EstimateViews } from './estimate-views';
+import type { OpenProject } from '../library/openProject';
+import type { EstimateParams } from './job';
+import { checkEstimator, estimatorSpecFor, readChoice, writeChoice } from './estimatorChoice';
+import { EstimateViews } from './views';
 
 /** What the estimate channels need: the open project (or 'no-project') and the FLAME paths from Settings. */
 export interface EstimateHandlerDeps {
