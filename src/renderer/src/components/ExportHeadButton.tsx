@@ -3,7 +3,7 @@ import type { HeadExportFormatName, TextureSummary } from '../../../common/contr
 import type { FlameCodes } from '../../../common/contract/viewport';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
-import { downloadBytes, fromBase64 } from '../edit/images';
+import { downloadBytes, fromBase64 } from './download';
 
 export interface ExportHeadButtonProps {
   /** The photo whose fitted head is exported (its codes in use over its aligned crop). */

@@ -7,7 +7,7 @@ import { PromptDialog } from '../components/PromptDialog';
 import { useQuery } from '../hooks/useQuery';
 import { failureReason } from '../jobs/format';
 import { useJobs } from '../jobs/JobsProvider';
-import { downloadBytes, fromBase64 } from './images';
+import { downloadBytes, fromBase64 } from '../components/download';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
 

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SamplerSettings, SweepView } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../providers/BackendProvider';
-import { dataUrl, downloadBytes, fromBase64 } from './images';
+import { downloadBytes, fromBase64 } from '../components/download';
+import { dataUrl } from './images';
 
 export interface SweepPanelProps {
   modelId: number | null;
