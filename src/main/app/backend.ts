@@ -17,7 +17,7 @@ import { resolveDataDir } from '../settings/dataDir';
 import { Settings } from '../settings/settings';
 import { bundlePaths } from './bundlePaths';
 import { jobKinds } from './jobKinds';
-import { version } from './version';
+import { version } from '../core/version';
 
 export interface BackendOptions {
   mode: AppInfo['mode'];

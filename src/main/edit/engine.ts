@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../core/errors';
-import { version as appVersion } from '../app/version';
+import { version as appVersion } from '../core/version';
 import { EstimatesTable } from '../estimate/store';
 import type { FlameTasks } from '../flame/render-task';
 import type { TaskPool } from '../jobs/pool';
