@@ -2,6 +2,7 @@ import type { ApiHandlers } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
 import { editHandlers } from '../edit/handlers';
+import { engineHandlers } from '../engine/handlers';
 import { ModelAssetStore } from '../flame/assets';
 import { estimateHandlers } from '../estimate/handlers';
 import { flameHandlers } from '../flame/handlers';
@@ -56,7 +57,8 @@ export function createHandlers(backend: Backend) {
     ...viewportHandlers(viewport, () => backend.require().project),
     ...editHandlers({ projects: backend, engine: backend.edit, pool: backend.pool }),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
-    ...modelHandlers({ projects: backend, pool: backend.pool, engine: backend.engine }),
+    ...modelHandlers({ projects: backend, pool: backend.pool }),
+    ...engineHandlers(backend.engine),
     ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
     ...trainHandlers(backend),
     ...exportHandlers({ projects: backend, pool: backend.pool, heads }),

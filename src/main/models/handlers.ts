@@ -1,22 +1,19 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { modelsContract } from '../../common/contract/models';
-import type { Engine } from '../engine/client';
-import { engineInfoFromHost } from '../engine/info';
 import type { TaskPool } from '../jobs/pool';
 import type { ProjectSlot } from '../library/openProject';
 import type { InspectTasks } from './inspect-task';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
 
-/** What the model and engine channels need: the open project (if any), the worker pool and the compute host. */
+/** What the model channels need: the open project (if any) and the worker pool. */
 export interface ModelHandlerDeps {
   projects: ProjectSlot;
   pool: TaskPool<InspectTasks>;
-  engine: Engine;
 }
 
-/** The model and engine channels → the model service and engine info (spread into the app's handler map). */
-export function modelHandlers({ projects, pool, engine }: ModelHandlerDeps) {
+/** The model channels → the model service (spread into the app's handler map; 'engine.info' is engine/handlers.ts). */
+export function modelHandlers({ projects, pool }: ModelHandlerDeps) {
   const service = () => {
     const { project, jobs } = projects.require();
     return new ModelService({ project, jobs, pool });
@@ -35,7 +32,5 @@ export function modelHandlers({ projects, pool, engine }: ModelHandlerDeps) {
       const open = projects.current;
       return inspectCheckpointFile(pool, path, overrides, open ? new ModelRegistry(open.project.db) : null);
     },
-    // the sessions live in the compute host: its session log, and whether it is busy
-    'engine.info': ({ probe }) => engineInfoFromHost(engine, probe),
-  } satisfies Handlers<typeof modelsContract>;
+  } satisfies Omit<Handlers<typeof modelsContract>, 'engine.info'>;
 }
