@@ -6,7 +6,7 @@ import { engineHandlers } from '../engine/handlers';
 import { ModelAssetStore } from '../flame/assets';
 import { estimateHandlers } from '../estimate/handlers';
 import { flameHandlers } from '../flame/handlers';
-import { listDir } from './fsList';
+import { listDir } from '../server/fsList';
 import { modelHandlers } from '../models/handlers';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
