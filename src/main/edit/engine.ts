@@ -37,7 +37,7 @@ export interface EditEngineDeps {
   engine: Engine;
   /** The head model buffers are rendered with (the viewport's). */
   headModel: () => Promise<ActiveHeadModel>;
-  /** A cheap key of the head's files (path, size, time; see viewport/activeModel); without it the head is loaded on every use. */
+  /** A cheap key of the head's files (path, size, time; see head/activeModel); without it the head is loaded on every use. */
   headModelKey?: () => string;
   /** Scores results; null turns scoring off (e.g. no face models). */
   scorer: Scorer | null;
