@@ -39,8 +39,8 @@ interface Slot {
 }
 
 /**
- * A fixed set of worker threads running out/main/worker.js (whose table is T), started lazily. Tasks go to the
- * least busy worker; a worker that dies fails its tasks and is replaced.
+ * A fixed set of worker threads running out/main/worker.js (whose table is T), started lazily.
+ * Tasks go to the least busy worker; a worker that dies fails its tasks and is replaced.
  */
 export class ThreadPool<T extends TaskTable> implements TaskPool<T> {
   private readonly slots: (Slot | null)[];
