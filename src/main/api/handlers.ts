@@ -20,8 +20,9 @@ import { exportHandlers } from '../texture/handlers';
  * fail on a missing or an extra channel (see test/main/api/contract.test.ts).
  *
  * A domain with its own contract file adds its handlers as one spread line
- * (`...viewportHandlers(viewport)`), built from services made here or reached through
- * `backend.require()` (the open project's db, library and jobs).
+ * (`...viewportHandlers(viewport)`). Its factory takes the services it uses, made here or
+ * taken from the backend (the open-project slot, the worker pool, the compute engine), never
+ * the backend itself, so domains do not import app/.
  */
 export function createHandlers(backend: Backend) {
   const heads = { flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() };
