@@ -116,18 +116,19 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
     await test.step('the 3D viewport over the photo', async () => {
       await page.getByRole('dialog', { name: first, exact: true }).getByRole('link', { name: /Open in the 3D head view/ }).click();
       await expect(page.getByTestId('viewport-canvas').locator('canvas').first()).toBeVisible({ timeout: 60_000 });
+      // the demo comes with its own model: the viewport's edit panel has it selected
       const panel = page.getByRole('group', { name: 'Generate this edit' });
-      await expect(panel).toContainText('No model in this project yet');
-      await expect(panel.getByRole('link', { name: 'Models' })).toBeVisible();
+      await expect(panel.getByLabel('Edit model')).toHaveValue(/\d+/);
+      await expect(panel.getByLabel('Edit model').locator('option:checked')).toHaveText(/^Demo base model/);
       await snap(page, testInfo, '04-viewport');
     });
 
-    await test.step('Edit without a model says what to do in the app', async () => {
+    await test.step('Edit on the demo has the Demo base model selected, at its size', async () => {
       await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Edit/ }).click();
-      await expect(page.getByRole('note')).toContainText('No model in this project yet');
-      await expect(page.getByRole('note').getByRole('link', { name: 'Models' })).toBeVisible();
-      await expect(page.getByTestId('generate-why')).toHaveText('Import a model first (Models view).');
-      await snap(page, testInfo, '05-edit-no-model');
+      await expect(page.getByLabel('Model', { exact: true }).locator('option:checked')).toHaveText('Demo base model (base, 64 px)');
+      await expect(page.getByLabel('Image size (px)')).toHaveValue('64');
+      await expect(page.getByTestId('generate-why')).toHaveText('Choose at least one source photo.');
+      await snap(page, testInfo, '05-edit-demo-model');
     });
 
     await test.step('import the 64-px fixture checkpoint from the server-side file browser', async () => {
@@ -159,6 +160,7 @@ test('first hour on the demo: guide, photo, fitted head by keyboard, viewport, i
     await test.step('Edit asks for the image size the weights leave open, once', async () => {
       await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Edit/ }).click();
       await expect(page.getByLabel('Model', { exact: true })).toContainText('model000000');
+      await page.getByLabel('Model', { exact: true }).selectOption({ label: 'model000000 (base)' });
       const size = page.getByLabel('Image size (px)');
       await expect(size).toHaveValue('');
       await expect(page.getByTestId('generate-why')).toContainText('Enter the image size this model was trained at');

@@ -31,7 +31,13 @@ export interface SamplerSettings {
   inversion: boolean;
 }
 
-export const defaultSampler: SamplerSettings = Object.freeze({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false });
+/**
+ * The default edit: DDIM 20, η 0, clipped, starting from the DDIM inversion of the source with
+ * its own buffers, so what an edit does not change (background, hair, clothes) stays the
+ * source's. Upstream's released sampling script starts every edit from one shared noise
+ * instead (inversion off: the "DDIM inversion of the source" checkbox, `--no-inversion`).
+ */
+export const defaultSampler: SamplerSettings = Object.freeze({ steps: 20, eta: 0, seed: 0, clip: true, inversion: true });
 
 /** A registered model as the Edit view lists it. */
 export interface EditModelInfo {
@@ -190,7 +196,7 @@ export const samplerSchema = z.object({
   eta: z.number().min(0).max(1).default(0),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   clip: z.boolean().default(true),
-  inversion: z.boolean().default(false),
+  inversion: z.boolean().default(true),
 });
 
 /** A mode set: modes joined by '+', each known, no repeats. */
@@ -219,7 +225,7 @@ export const editJobParamsSchema = z.object({
   /** Explicit edits (slider edits): each source is rendered with these codes instead of a target's. */
   explicitCodes: flameCodesSchema.optional(),
   meanShape: z.boolean().default(true),
-  sampler: samplerSchema.default({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false }),
+  sampler: samplerSchema.default({ ...defaultSampler }),
   /** Overrides the model's image size (needed when it cannot be told from the model). */
   imageSize: z.number().int().min(16).max(1024).optional(),
   batchSize: z.number().int().min(1).max(16).default(4),
@@ -239,7 +245,7 @@ export const sweepParamsSchema = z.object({
   degrees: z.number().min(-360).max(360).default(360),
   frames: z.number().int().min(2).max(60).default(8),
   meanShape: z.boolean().default(true),
-  sampler: samplerSchema.default({ steps: 20, eta: 0, seed: 0, clip: true, inversion: false }),
+  sampler: samplerSchema.default({ ...defaultSampler }),
   imageSize: z.number().int().min(16).max(1024).optional(),
   /** Milliseconds per frame of the animation. */
   frameMs: z.number().int().min(20).max(5000).default(120),

@@ -44,6 +44,8 @@ export interface EncoderArchitecture {
   block: 'basic' | 'bottleneck';
   /** Blocks per stage: [2,2,2,2] for ResNet-18, [3,4,6,3] for ResNet-50. */
   layers: number[];
+  /** Channels of the stem and the first stage (torchvision: 64); each further stage doubles it. */
+  width?: number;
   latentDim: number;
 }
 
@@ -244,6 +246,8 @@ export const modelsContract = {
       useNewAttentionOrder: z.boolean().optional(),
     }),
   ),
+  /** Registers the Demo base model shipped with the app (trained on the demo head only) in the open project; null when this install has none. */
+  'model.addDemo': channel<ModelInfo | null>()(),
   'model.rename': channel<ModelInfo>()(z.object({ modelId: id, name: z.string().trim().min(1).max(200) })),
   /** Removes the registry entry only: the checkpoint file is never deleted. */
   'model.delete': channel<void>()(z.object({ modelId: id })),

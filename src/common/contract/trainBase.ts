@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEncoderName } from '../encoderNames';
 import { channel } from './channel';
 
 // Stage-1 training (issue 12): a 'train-base' job trains a DiffusionRig model from fresh random
@@ -27,7 +28,8 @@ export const trainBaseParamsSchema = z.object({
   attentionResolutions: z.array(positive).max(8).default([16]),
   heads: z.number().int().min(1).max(32).default(1),
   dropout: z.number().min(0).max(0.9).default(0.1),
-  encoder: z.enum(['resnet18', 'resnet50']).default('resnet18'),
+  /** 'resnet18' (upstream), 'resnet50', or a narrowed one such as 'resnet10-w16' (common/encoderNames.ts). */
+  encoder: z.string().refine((name) => typeof parseEncoderName(name) !== 'string', { error: (issue) => String(parseEncoderName(String(issue.input))) }).default('resnet18'),
   latentDim: z.number().int().min(1).max(1024).default(64),
   steps: z.number().int().positive().max(10_000_000).default(50_000),
   batchSize: z.number().int().min(2).max(256).default(8),

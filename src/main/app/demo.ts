@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
+import { ensureDemoModel } from '../models/demoModel';
 import type { WorkerPool } from './workerTasks';
 import { Project } from '../library/project';
 import type { OpenProject } from '../library/openProject';
@@ -37,7 +38,13 @@ export const ensureDemoContent: DemoStep = async (open, { pool }) => {
   await ensureDemoPhotos(open, { pool });
 };
 
-export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoContent];
+/** Registers the shipped Demo base model (src/main/models/demoModel.ts), so the demo edits out of the box. */
+export const ensureDemoBaseModel: DemoStep = async (open, { pool }) => {
+  await ensureDemoModel(open.project, { pool });
+};
+
+// the model first: on a new demo project it is then the first (default) model
+export const demoSteps: DemoStep[] = [ensureDemoAlbum, ensureDemoBaseModel, ensureDemoContent];
 
 /** Demo openings in progress, per folder: a second request meanwhile joins the first instead of reopening. */
 const opening = new Map<string, Promise<ProjectInfo>>();

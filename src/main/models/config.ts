@@ -3,6 +3,7 @@
  * mapping from upstream's argument names (the `args` dict / config.json of the PyTorch code).
  */
 
+import { nameOfEncoder, parseEncoderName } from '../../common/encoderNames';
 import type { EncoderArchitecture, ModelArchitecture, UNetArchitecture } from '../../common/contract/models';
 
 // The architecture types are declared once, with the API types that carry them to the UI
@@ -33,24 +34,16 @@ export function defaultChannelMult(imageSize: number): number[] {
   }
 }
 
-/** ResNet name for an encoder config, e.g. 'resnet18'; 'resnet(custom)' otherwise. */
+/** ResNet name for an encoder config, e.g. 'resnet18' or 'resnet10-w16' (common/encoderNames.ts). */
 export function encoderName(encoder: EncoderConfig): string {
-  const key = `${encoder.block}:${encoder.layers.join(',')}`;
-  const known: Record<string, string> = {
-    'basic:2,2,2,2': 'resnet18',
-    'basic:3,4,6,3': 'resnet34',
-    'bottleneck:3,4,6,3': 'resnet50',
-    'bottleneck:3,4,23,3': 'resnet101',
-    'bottleneck:3,8,36,3': 'resnet152',
-  };
-  return known[key] ?? `resnet(${key})`;
+  return nameOfEncoder(encoder);
 }
 
-/** Encoder config for upstream's `encoder_type`. */
+/** Encoder config for upstream's `encoder_type` (or a narrowed one such as 'resnet10-w16'); throws naming the problem. */
 export function encoderFromName(name: string, latentDim: number): EncoderConfig {
-  if (name === 'resnet18') return { block: 'basic', layers: [2, 2, 2, 2], latentDim };
-  if (name === 'resnet50') return { block: 'bottleneck', layers: [3, 4, 6, 3], latentDim };
-  throw new Error(`unknown encoder type '${name}' (upstream has resnet18 and resnet50)`);
+  const parsed = parseEncoderName(name);
+  if (typeof parsed === 'string') throw new Error(parsed);
+  return { ...parsed, latentDim };
 }
 
 /** Upstream argument names as in DiffusionRig's config / argparse defaults. */

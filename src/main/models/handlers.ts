@@ -2,6 +2,7 @@ import type { Handlers } from '../../common/contract/channel';
 import type { modelsContract } from '../../common/contract/models';
 import type { TaskPool } from '../jobs/pool';
 import type { ProjectSlot } from '../library/openProject';
+import { ensureDemoModel } from './demoModel';
 import type { InspectTasks } from './inspect-task';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
@@ -22,6 +23,10 @@ export function modelHandlers({ projects, pool }: ModelHandlerDeps) {
     'model.list': () => service().list(),
     'model.get': ({ modelId }) => service().get(modelId),
     'model.import': (params) => service().import(params),
+    'model.addDemo': async () => {
+      const added = await ensureDemoModel(projects.require().project, { pool });
+      return added ? service().list().find((m) => m.id === added.id) ?? null : null;
+    },
     'model.rename': ({ modelId, name }) => service().rename(modelId, name),
     'model.delete': ({ modelId }) => service().delete(modelId),
     'model.setImageSize': ({ modelId, imageSize }) => service().setImageSize(modelId, imageSize),

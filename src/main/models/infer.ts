@@ -62,7 +62,8 @@ function inferEncoder(shapes: ShapeMap, overrides: Partial<EncoderConfig>): Enco
   const layers = [1, 2, 3, 4].map((stage) => maxIndex(shapes, new RegExp(`^${encoderPrefix}layer${stage}\\.(\\d+)\\.conv1\\.weight$`)) + 1);
   if (layers.some((n) => n === 0)) throw new Error('encoder: expected torchvision ResNet stages layer1..layer4');
   const latentDim = shapeOf(shapes, `${encoderPrefix}fc.weight`, 2)[0];
-  return { block, layers, latentDim, ...overrides };
+  const width = shapeOf(shapes, `${encoderPrefix}conv1.weight`, 4)[0];
+  return { block, layers, latentDim, ...(width !== 64 ? { width } : {}), ...overrides };
 }
 
 function inferUNet(shapes: ShapeMap, numResBlocks: number, levels: number, overrides: Partial<UNetConfig>): UNetConfig {

@@ -116,6 +116,13 @@ export class ModelRegistry {
   }
 
   /** Replaces a model's stored architecture (settings the weights do not record, e.g. attention heads). */
+  /** Points a model at its file's new place (the same content, e.g. a shipped model after the app moved). */
+  setFilePath(id: number, filePath: string): ModelRecord {
+    const changes = this.db.prepare('UPDATE models SET filePath = @filePath, sourcePath = @filePath WHERE id = @id').run({ id, filePath }).changes;
+    if (changes === 0) throw new Error(`no model with id ${id}`);
+    return this.get(id);
+  }
+
   setConfig(id: number, config: DiffusionRigConfig): ModelRecord {
     const changes = this.db.prepare('UPDATE models SET config = @config WHERE id = @id').run({ id, config: JSON.stringify(config) }).changes;
     if (changes === 0) throw new Error(`no model with id ${id}`);

@@ -2,7 +2,9 @@
  * torchvision ResNet (v1.5: stride on the 3x3 conv of bottlenecks) with its `fc` replaced by
  * Linear(features → latentDim): DiffusionRig's global latent encoder. Input: the clean image
  * in [-1, 1] (no ImageNet normalisation, as upstream). Parameter names are the upstream keys
- * under a prefix (default `encoder.`).
+ * under a prefix (default `encoder.`). A config may narrow the stem and stages (`width`, e.g. 16
+ * instead of 64) for models small enough to ship, such as the demo's; upstream's torchvision
+ * encoders are the width-64 ones.
  */
 import type { GraphBuilder } from '../nn/builder';
 import type { Value } from '../nn/ir';
@@ -10,9 +12,14 @@ import type { EncoderConfig } from './config';
 import type { ParameterSource } from './layers';
 import { batchNorm, conv, linear } from './layers';
 
-/** Channels after the last stage. */
+/** Channels of the stem and the first stage: torchvision's 64 unless the config narrows it. */
+export function encoderWidth(config: EncoderConfig): number {
+  return config.width ?? 64;
+}
+
+/** Channels after the last stage (512 for ResNet-18, 2048 for ResNet-50 at torchvision's width). */
 export function encoderFeatures(config: EncoderConfig): number {
-  return config.block === 'basic' ? 512 : 2048;
+  return encoderWidth(config) * 2 ** (config.layers.length - 1) * (config.block === 'basic' ? 1 : 4);
 }
 
 /**
@@ -32,12 +39,13 @@ export function buildEncoder(
   const train = options.batchStatistics ?? false;
   const expansion = config.block === 'basic' ? 1 : 4;
 
-  let h = conv(b, p, 'conv1', image, 64, 7, { stride: 2, padding: 3, bias: false });
+  const width = encoderWidth(config);
+  let h = conv(b, p, 'conv1', image, width, 7, { stride: 2, padding: 3, bias: false });
   h = b.relu(batchNorm(b, p, 'bn1', h, train));
   h = b.maxPool(h, { kernel: [3, 3], strides: [2, 2], pads: 1 });
 
   config.layers.forEach((blocks, stage) => {
-    const planes = 64 * 2 ** stage;
+    const planes = width * 2 ** stage;
     for (let i = 0; i < blocks; i++) {
       const name = `layer${stage + 1}.${i}`;
       const stride = stage > 0 && i === 0 ? 2 : 1;

@@ -82,6 +82,6 @@ describe('rig-studio train-base (built CLI)', () => {
     expect(mult.stderr).toContain("--channel-mult must be a comma-separated list of positive numbers, e.g. 1,2,2; got '1,two'");
     const encoder = await runCli(['train-base', '--project', projectDir, '--album', String(albums[0]), '--encoder', 'vgg'], dataDir);
     expect(encoder.code).toBe(2);
-    expect(encoder.stderr).toContain("--encoder must be resnet18 or resnet50, got 'vgg'");
+    expect(encoder.stderr).toContain("--encoder: unknown encoder 'vgg': use resnet10, resnet18, resnet34, resnet50, resnet101 or resnet152, optionally narrowed as -w<width> (e.g. resnet10-w16)");
   }, 60_000);
 });

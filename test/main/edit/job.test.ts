@@ -87,7 +87,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     // the album mean shape replaced the source's own shape
     expect(exp.codes.shape).toEqual(service.editor.estimates.albumMeanShape(t.library.listAlbums()[0].id));
     expect(exp.executionProvider).toBe('cpu');
-    expect(exp.sampler).toEqual({ steps: 3, eta: 0, seed: 11, clip: true, inversion: false });
+    expect(exp.sampler).toEqual({ steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default
     const png = Buffer.from((await service.image(pair[0].id, 'generated')).base64, 'base64');
     expect(await sharp(png).metadata()).toMatchObject({ width: size, height: size });
     // the grid PNG has the grid's size

@@ -117,4 +117,17 @@ describe('ResNet encoders', () => {
     // random running statistics differ from the batch's own, so the modes must differ
     expect(Math.max(...trainMode.map((v, i) => Math.abs(v - evalMode[i])))).toBeGreaterThan(1e-3);
   });
+
+  it('infers a narrowed encoder (resnet10-w16: one block per stage, 16 channels wide) from its shapes and runs it', async () => {
+    const config: DiffusionRigConfig = { ...small({}), encoder: encoderFromName('resnet10-w16', 16) };
+    const stateDict = randomStateDict(config, 3);
+    expect(stateDict.get('encoder.conv1.weight')!.shape).toEqual([16, 3, 7, 7]);
+    expect(stateDict.get('encoder.fc.weight')!.shape).toEqual([16, 128]);
+    expect(loadDiffusionRig(stateDict, 'r10w16').config.encoder).toEqual({ block: 'basic', layers: [1, 1, 1, 1], width: 16, latentDim: 16 });
+    const session = await ort.InferenceSession.create(serializeGraph(encoderGraph(config, { kind: 'initializers', stateDict }, { batch: 1, imageSize: 32 })));
+    const out = await session.run({ image: new ort.Tensor('float32', new SeededRandom(5).normals(3 * 32 * 32), [1, 3, 32, 32]) });
+    await session.release();
+    expect((out.latent.data as Float32Array).every(Number.isFinite)).toBe(true);
+    expect(() => encoderFromName('resnet18-w12', 16)).toThrow(/multiple of 8/);
+  });
 });

@@ -6,7 +6,7 @@ describe('generateBlocker', () => {
   const ready = { models: 1, sources: 2, targets: 2, modeSets: 1, imageSizeError: null };
   it('says why Generate is disabled, the first missing thing first', () => {
     expect(generateBlocker(ready)).toBeNull();
-    expect(generateBlocker({ ...ready, models: 0 })).toMatch(/Import a model first \(Models view\)/);
+    expect(generateBlocker({ ...ready, models: 0 })).toMatch(/No model yet: use the Demo base model, train a base model or import a checkpoint/);
     expect(generateBlocker({ ...ready, imageSizeError: 'Enter the image size' })).toBe('Enter the image size');
     expect(generateBlocker({ ...ready, sources: 0 })).toMatch(/source photo/);
     expect(generateBlocker({ ...ready, targets: 0 })).toMatch(/target photo/);

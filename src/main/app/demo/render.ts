@@ -28,6 +28,22 @@ export interface DemoRender {
   png: Buffer;
   /** DECA's 68 landmarks of the rendered head in photo pixels (edge coordinates: pixel i spans [i, i + 1)). */
   landmarks: [number, number][];
+  /** The head's coverage of each photo pixel in [0, 1] (row-major): the face mask of the render. */
+  mask: Float32Array;
+}
+
+/** The supersampled mask box-filtered to the photo's size. */
+function coverage(mask: Float32Array, size: number): Float32Array {
+  const big = size * supersample;
+  const out = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let m = 0;
+      for (let dy = 0; dy < supersample; dy++) for (let dx = 0; dx < supersample; dx++) m += mask[(y * supersample + dy) * big + x * supersample + dx];
+      out[y * size + x] = m / (supersample * supersample);
+    }
+  }
+  return out;
 }
 
 /** The head's albedo texture as the renderer takes it (floats, row 0 at the top), or null for flat grey. */
@@ -77,7 +93,7 @@ export async function renderDemoScene(service: FlameRenderService, head: ActiveH
     .withExif({ IFD0: { Make: demoExif.make, Model: demoExif.model, Software: demoExif.software, ImageDescription: `Synthetic render of the Rig Studio demo head, not FLAME: ${scene.title}; scene seed ${scene.seed}` } })
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
-  return { png, landmarks: landmarksAt(result.landmarks, size * supersample, size) };
+  return { png, landmarks: landmarksAt(result.landmarks, size * supersample, size), mask: coverage(buffers.mask, size) };
 }
 
 /** Landmark pixels of the supersampled render at the photo's size (edge coordinates scale exactly). */

@@ -1,6 +1,7 @@
 import type { JobInfo } from '../../../common/contract';
 import type { TrainBaseJobResult, TrainBaseParams } from '../../train/trainBaseJob';
 import type { CliIo, Command } from '../command';
+import { parseEncoderName } from '../../../common/encoderNames';
 import { UsageError } from '../command';
 import { followJob } from '../jobs';
 import { withProject } from './project';
@@ -46,7 +47,8 @@ export function trainBaseParamsFromFlags(values: Record<string, unknown>): Parti
     return n;
   });
   const encoder = values.encoder as string | undefined;
-  if (encoder !== undefined && encoder !== 'resnet18' && encoder !== 'resnet50') throw new UsageError(`--encoder must be resnet18 or resnet50, got '${encoder}'`);
+  const parsed = encoder === undefined ? undefined : parseEncoderName(encoder);
+  if (typeof parsed === 'string') throw new UsageError(`--encoder: ${parsed}`);
   return {
     albumIds,
     imageSize: integer(values, 'image-size', 16),
@@ -73,7 +75,7 @@ export const trainBaseCommand: Command = {
   summary:
     'Stage-1 training of a fresh DiffusionRig model (UNet and encoder jointly, upstream\'s loss) on one or more albums (runs the train-base job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a base model.',
   usage:
-    '--project DIR --album ID [--album ID …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50] [--latent-dim 64] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
+    '--project DIR --album ID [--album ID …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50|resnet10-w16] [--latent-dim 64] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string', multiple: true },

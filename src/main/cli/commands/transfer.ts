@@ -27,7 +27,7 @@ export const transferCommand: Command = {
   summary:
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -40,6 +40,7 @@ export const transferCommand: Command = {
     seed: { type: 'string' },
     'no-clip': { type: 'boolean' },
     inversion: { type: 'boolean' },
+    'no-inversion': { type: 'boolean' },
     'no-mean-shape': { type: 'boolean' },
     batch: { type: 'string' },
     'image-size': { type: 'string' },
@@ -61,6 +62,7 @@ export const transferCommand: Command = {
     }
     const eta = values.eta === undefined ? 0 : Number(values.eta);
     if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
+    if (values.inversion && values['no-inversion']) throw new UsageError('--inversion and --no-inversion contradict each other');
     return withProject(values.project, async (backend) => {
       const open = backend.require();
       const service = new EditService(backend.edit, open.project, backend.pool, open.jobs);
@@ -93,7 +95,7 @@ export const transferCommand: Command = {
           targetPhotoIds: resolve(tokens(values.targets), '--targets'),
           modes,
           meanShape: !values['no-mean-shape'],
-          sampler: { steps: integer(values.steps, '--steps', 20), eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: Boolean(values.inversion) },
+          sampler: { steps: integer(values.steps, '--steps', 20), eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) },
           imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
           batchSize: integer(values.batch, '--batch', 4),
           scores: !values['no-scores'],
@@ -130,3 +132,14 @@ export const transferCommand: Command = {
     });
   },
 };
+
+/**
+ * DDIM inversion of the source is the default (contract/edit.ts `defaultSampler`); `--no-inversion`
+ * starts from the shared seeded noise as upstream's released script does, and so does η > 0
+ * unless `--inversion` asks for both (which the sampler then refuses, saying why).
+ */
+function inversionFlag(values: Record<string, unknown>, eta: number): boolean {
+  if (values['no-inversion']) return false;
+  if (values.inversion) return true;
+  return eta === 0;
+}

@@ -3,9 +3,9 @@ import { editModes, type EditJobView, type EditMode, type SamplerSettings } from
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { useProject } from '../providers/ProjectProvider';
-import { formatRoute } from '../navigation/route';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
+import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
 import { generateBlocker } from './setup';
@@ -113,15 +113,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
           ))}
         </select>
       </label>
-      {models.data?.length === 0 && (
-        <div className="edit-no-model" role="note">
-          <strong>No model in this project yet.</strong>
-          <p>
-            Editing needs a DiffusionRig checkpoint (e.g. <code>model000000.pt</code> from upstream’s stage 1). Open <a href={formatRoute('models')}>Models</a>, choose{' '}
-            <em>Import checkpoint…</em>, pick the file, and come back; a model fine-tuned on an album appears here too.
-          </p>
-        </div>
-      )}
+      {models.data?.length === 0 && <NoModelNote onAdded={models.reload} />}
       <ImageSizeField state={imageSize} />
       <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); }} />
       <PhotoPicker label="Targets" albums={albumList} albumId={targetAlbum ?? firstAlbum} onAlbum={(id) => { setTargetAlbum(id); setTargets([]); }} selected={targets} onSelected={setTargets} />

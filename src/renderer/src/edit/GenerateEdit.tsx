@@ -6,6 +6,7 @@ import { useApi } from '../providers/BackendProvider';
 import { formatRoute } from '../navigation/route';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
+import { NoModelNote } from './NoModelNote';
 
 export interface GenerateEditProps {
   /** The photo the viewport shows (the edit's source). */
@@ -39,9 +40,7 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
     <fieldset className="viewport-group" aria-label="Generate this edit">
       <legend>DiffusionRig edit</legend>
       {models.data?.length === 0 ? (
-        <p className="muted">
-          No model in this project yet: import a DiffusionRig checkpoint in <a href={formatRoute('models')}>Models</a> (Import checkpoint…) to generate this pose as an image.
-        </p>
+        <NoModelNote compact onAdded={models.reload} />
       ) : (
         <>
           <select aria-label="Edit model" value={chosen ?? ''} onChange={(e) => setModelId(Number(e.target.value))}>

@@ -1,6 +1,6 @@
 /** Why the Edit setup's Generate cannot run yet, in words (null when it can). */
 export function generateBlocker(state: { models: number; sources: number; targets: number; modeSets: number; imageSizeError: string | null }): string | null {
-  if (state.models === 0) return 'Import a model first (Models view).';
+  if (state.models === 0) return 'No model yet: use the Demo base model, train a base model or import a checkpoint (see above).';
   if (state.imageSizeError) return state.imageSizeError;
   if (state.sources === 0) return 'Choose at least one source photo.';
   if (state.targets === 0) return 'Choose at least one target photo (its expression, pose or light is transferred).';

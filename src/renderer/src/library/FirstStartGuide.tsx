@@ -40,12 +40,12 @@ export function FirstStartGuide({ projectDir }: FirstStartGuideProps) {
           Pose the head and light in the <a href={formatRoute('viewport')}>3D viewport</a>, with the buffers DiffusionRig renders.
         </li>
         <li>
-          Import a DiffusionRig checkpoint in <a href={formatRoute('models')}>Models</a> (<em>Import checkpoint…</em>); if its weights do not tell its image size, enter it once.
-        </li>
-        <li>
-          In <a href={formatRoute('edit')}>Edit</a>, pick sources, targets and modes, then <em>Generate</em>: a grid of transfers.
+          In <a href={formatRoute('edit')}>Edit</a>, with the <em>Demo base model</em> already selected (trained by Rig Studio on this demo head), pick sources, targets and modes, then <em>Generate</em>: a grid of transfers.
         </li>
         <li>Fine-tune the model on an album from its details in Models (<em>Fine-tune…</em>).</li>
+        <li>
+          Bring your own: import a DiffusionRig checkpoint in <a href={formatRoute('models')}>Models</a> (<em>Import checkpoint…</em>; if its weights do not tell its image size, enter it once), or train one there (<em>Train a base model…</em>).
+        </li>
       </ol>
       <button type="button" className="small" onClick={dismiss}>
         Got it

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { encoderChoices } from '../../../common/encoderNames';
 import { useApi } from '../providers/BackendProvider';
 import { useNotify } from '../providers/NoticesProvider';
 import { FormDialog } from '../components/FormDialog';
@@ -72,9 +73,10 @@ export function TrainBaseDialog({ onClose }: TrainBaseDialogProps) {
       {field('dropout', 'Dropout')}
       <div className="field">
         <label htmlFor="train-base-encoder">Encoder</label>
-        <select id="train-base-encoder" value={form.encoder} onChange={(e) => setForm({ ...form, encoder: e.target.value as TrainBaseForm['encoder'] })}>
-          <option value="resnet18">ResNet-18</option>
-          <option value="resnet50">ResNet-50</option>
+        <select id="train-base-encoder" value={form.encoder} onChange={(e) => setForm({ ...form, encoder: e.target.value })}>
+          {encoderChoices.map((c) => (
+            <option key={c.name} value={c.name}>{c.label}</option>
+          ))}
         </select>
       </div>
       {field('latentDim', 'Latent size')}

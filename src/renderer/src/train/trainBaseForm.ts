@@ -12,7 +12,8 @@ export interface TrainBaseForm {
   attention: string;
   heads: string;
   dropout: string;
-  encoder: 'resnet18' | 'resnet50';
+  /** An encoder name (common/encoderNames.ts), e.g. 'resnet18'. */
+  encoder: string;
   latentDim: string;
   steps: string;
   batchSize: string;
