@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FaceAnalyser } from '../../../src/main/face/analyse';
 import { loadImage } from '../../../src/main/face/image';
-import { emotionAgreement, FaceScorer, meanLandmarkDistance, scoresCsv } from '../../../src/main/edit/scores';
+import { emotionAgreement, FaceScorer, forDetection, meanLandmarkDistance, scoresCsv } from '../../../src/main/edit/scores';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { sharedPath } from '../../helpers/shared';
 
@@ -50,5 +50,21 @@ describe('edit scores with the npm-shipped face models', () => {
     expect(meanLandmarkDistance(new Float64Array(136), Array.from({ length: 68 }, () => [3, 4]))).toBe(5);
     const csv = scoresCsv([{ id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: 0.9, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } }]);
     expect(csv).toBe('resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes\n1,2,3,exp,0.9,0.75,2.5,"a ""b"""\n');
+  });
+
+  it('upscales small images smoothly with pixel centres aligned: a ramp stays a monotone ramp, large images pass through', async () => {
+    const w = 4;
+    const ramp = { width: w, height: 1, data: Uint8Array.from({ length: w * 3 }, (_, i) => Math.floor(i / 3) * 80) };
+    const { image, scale } = await forDetection(ramp);
+    expect(scale).toBe(32);
+    expect([image.width, image.height]).toEqual([128, 32]);
+    const red = (x: number) => image.data[x * 3];
+    // the centre of input pixel 1 (output x = 1.5·32 − ½) keeps its value; between centres it interpolates (no blocks)
+    expect(Math.abs(red(47) - 80)).toBeLessThan(8);
+    expect(red(63)).toBeGreaterThan(100);
+    expect(red(63)).toBeLessThan(140);
+    for (let x = 1; x < 128; x++) expect(red(x)).toBeGreaterThanOrEqual(red(x - 1) - 2);
+    const big = { width: 128, height: 1, data: new Uint8Array(128 * 3) };
+    expect(await forDetection(big)).toEqual({ image: big, scale: 1 });
   });
 });
