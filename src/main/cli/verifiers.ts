@@ -1,10 +1,10 @@
 import type { FixtureVerifier } from '../core/verifier';
-import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
-import { decaFixtureVerifier } from '../estimate/verify-fixture';
-import { flameFixtureVerifier } from '../flame/verify-fixture';
+import { diffusionRigFixtureVerifier } from '../diffusion/fixtureVerifier';
+import { decaFixtureVerifier } from '../estimate/fixtureVerifier';
+import { flameFixtureVerifier } from '../flame/fixtureVerifier';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { ProviderName } from '../nn/backend';
-import { diffusionRigTrainingVerifier } from '../train/verifier';
+import { trainingFixtureVerifier } from '../train/fixtureVerifier';
 
 /** Options of one verification (`rig-studio verify-fixture` flags); each verifier reads the ones it needs. */
 export interface VerifyOptions {
@@ -18,4 +18,4 @@ export interface VerifyOptions {
 }
 
 /** Every domain's fixture verifier; `rig-studio verify-fixture DIR` runs each that recognises DIR. */
-export const verifiers: FixtureVerifier<VerifyOptions>[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier, decaFixtureVerifier];
+export const verifiers: FixtureVerifier<VerifyOptions>[] = [flameFixtureVerifier, diffusionRigFixtureVerifier, trainingFixtureVerifier, decaFixtureVerifier];

@@ -23,7 +23,7 @@ import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/ima
 import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
-import { sweepCells, sweepJobKindName, sweepMedia } from './sweep';
+import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
 
 /**
  * The head the edit engine renders buffers with, chosen as the viewport chooses it

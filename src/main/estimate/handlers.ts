@@ -2,7 +2,7 @@ import type { Handlers } from '../../common/contract/channel';
 import type { estimateContract } from '../../common/contract/estimate';
 import type { ModelAssetPaths } from '../../common/contract/flame';
 import type { OpenProject } from '../library/openProject';
-import type { EstimateParams } from './job';
+import type { EstimateParams } from './estimateJob';
 import { checkEstimator, estimatorSpecFor, readChoice, writeChoice } from './estimatorChoice';
 import { EstimateViews } from './views';
 

@@ -16,7 +16,7 @@ import type { InspectTasks } from './inspect-task';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { describeConfig, encoderName, type DiffusionRigConfig } from './config';
-import type { ModelImportParams, ModelImportResult } from './import-job';
+import type { ModelImportParams, ModelImportResult } from './modelImportJob';
 import type { ArchitectureOverrides } from './infer';
 import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { worstRelativeError } from '../../../src/main/core/verifier';
-import { diffusionRigVerifier, verifyDiffusionRigFixture } from '../../../src/main/diffusion/fixture-verifier';
+import { diffusionRigFixtureVerifier, verifyDiffusionRigFixture } from '../../../src/main/diffusion/fixtureVerifier';
 import { sharedPath } from '../../helpers/shared';
 
 describe('diffusionrig fixture verifier', () => {
   it('matches latent, ε, DDIM samples (clipped and not) and DDIM inversion of diffusionrig-a within 1e-4', async () => {
     const dir = sharedPath('fixtures', 'diffusionrig-a');
-    expect(diffusionRigVerifier.recognises(dir)).toBe(true);
-    expect(diffusionRigVerifier.recognises(sharedPath('fixtures', 'deca-a'))).toBe(false);
+    expect(diffusionRigFixtureVerifier.recognises(dir)).toBe(true);
+    expect(diffusionRigFixtureVerifier.recognises(sharedPath('fixtures', 'deca-a'))).toBe(false);
     const checks = await verifyDiffusionRigFixture(dir);
     expect(checks.map((c) => c.name)).toEqual(['latent', 'eps', 'ddim_sample', 'ddim_sample_noclip', 'ddim_inverted']);
     for (const check of checks) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editJobParamsSchema } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
-import { editJobKind } from '../../../src/main/edit/job';
+import { editJobKind } from '../../../src/main/edit/editJob';
 import { editHeadModelSource, EditService } from '../../../src/main/edit/service';
 import { ModelAssetStore } from '../../../src/main/flame/assets';
 import { InlinePool } from '../../../src/main/jobs/pool';

@@ -8,7 +8,7 @@ import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
-import { modelImportJobKind } from '../../../src/main/models/import-job';
+import { modelImportJobKind } from '../../../src/main/models/modelImportJob';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { inspectCheckpointFile, ModelService } from '../../../src/main/models/service';
 import { sharedPath } from '../../helpers/shared';

@@ -5,7 +5,7 @@ import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
 import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
-import { modelImportJobKind } from '../../../src/main/models/import-job';
+import { modelImportJobKind } from '../../../src/main/models/modelImportJob';
 import { ModelRegistry, modelNameFromFile } from '../../../src/main/models/registry';
 import { ModelService } from '../../../src/main/models/service';
 import { sharedPath } from '../../helpers/shared';

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { worstRelativeError } from '../../../src/main/core/verifier';
-import { fixtureTolerance, float16Tolerances } from '../../../src/main/diffusion/fixture-verifier';
+import { fixtureTolerance, float16Tolerances } from '../../../src/main/diffusion/fixtureVerifier';
 import type { DiffusionRigWeights } from '../../../src/main/models/diffusionrig';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { describeAdapter, probeWebGpuAdapter } from '../../../src/main/nn/adapter';

@@ -1,4 +1,4 @@
-import type { ModelImportResult } from '../../models/import-job';
+import type { ModelImportResult } from '../../models/modelImportJob';
 import { ModelRegistry } from '../../models/registry';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';

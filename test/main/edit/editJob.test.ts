@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditCellEvent, EditJobParams } from '../../../src/common/contract/edit';
 import { editJobParamsSchema } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
-import { editJobKind } from '../../../src/main/edit/job';
+import { editJobKind } from '../../../src/main/edit/editJob';
 import { EditService } from '../../../src/main/edit/service';
 import type { ScoreInput, Scorer } from '../../../src/main/edit/scores';
 import { InlinePool } from '../../../src/main/jobs/pool';

@@ -7,7 +7,7 @@ import type { FixtureVerifier } from '../core/verifier';
 import type { TrainingVerifyOptions } from './fixture';
 import { isTrainingFixture, verifyTrainingFixture } from './fixture';
 
-export const diffusionRigTrainingVerifier: FixtureVerifier<Pick<TrainingVerifyOptions, 'provider' | 'overrides'>> = {
+export const trainingFixtureVerifier: FixtureVerifier<Pick<TrainingVerifyOptions, 'provider' | 'overrides'>> = {
   name: 'diffusionrig-training',
   recognises: isTrainingFixture,
   // verify-fixture's architecture flags (--num-heads, --num-head-channels, --new-attention-order) arrive as overrides

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyFlameFixture } from '../../../src/main/flame/verify-fixture';
+import { verifyFlameFixture } from '../../../src/main/flame/fixtureVerifier';
 import { sharedPath } from '../../helpers/shared';
 
 describe('FLAME against DECA reference outputs', () => {

@@ -6,8 +6,8 @@ import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
-import type { ModelImportResult } from '../../../src/main/models/import-job';
-import { modelImportJobKind } from '../../../src/main/models/import-job';
+import type { ModelImportResult } from '../../../src/main/models/modelImportJob';
+import { modelImportJobKind } from '../../../src/main/models/modelImportJob';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { sharedPath } from '../../helpers/shared';
 

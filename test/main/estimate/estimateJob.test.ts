@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
-import { estimateJobKind, type EstimateJobResult } from '../../../src/main/estimate/job';
+import { estimateJobKind, type EstimateJobResult } from '../../../src/main/estimate/estimateJob';
 import { EstimatesTable } from '../../../src/main/estimate/store';
 import { EstimateStore } from '../../../src/main/edit/estimates';
 import { openTestProject, type TestProject } from '../library/harness';

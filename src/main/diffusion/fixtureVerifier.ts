@@ -97,7 +97,7 @@ export async function verifyDiffusionRigFixture(
 }
 
 /** The verifier registered with `rig-studio verify-fixture`. */
-export const diffusionRigVerifier: FixtureVerifier<{ provider?: ProviderName; precision?: 'float32' | 'float16'; overrides?: ArchitectureOverrides }> = {
+export const diffusionRigFixtureVerifier: FixtureVerifier<{ provider?: ProviderName; precision?: 'float32' | 'float16'; overrides?: ArchitectureOverrides }> = {
   name: 'diffusionrig',
   recognises: (dir) => existsSync(join(dir, 'io.npz')) && findCheckpoint(dir) !== undefined && !existsSync(join(dir, 'deca_model.tar')),
   verify: (dir, options) => verifyDiffusionRigFixture(dir, { provider: options.provider, precision: options.precision, overrides: options.overrides }),

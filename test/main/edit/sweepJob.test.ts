@@ -6,7 +6,7 @@ import type { EditCellEvent } from '../../../src/common/contract/edit';
 import { sweepParamsSchema } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
 import { EditService } from '../../../src/main/edit/service';
-import { sweepCodes, sweepJobKind } from '../../../src/main/edit/sweep';
+import { sweepCodes, sweepJobKind } from '../../../src/main/edit/sweepJob';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
