@@ -26,7 +26,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { it } from 'vitest';
 import { readCheckpoint } from '../../src/main/checkpoint';
-import type { StateDict } from '../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../src/main/checkpoint/stateDict';
 import { worstRelativeError } from '../../src/main/core/verifier';
 import { SeededRandom } from '../../src/main/diffusion/rng';
 import { DiffusionRigRunner } from '../../src/main/diffusion/runner';

@@ -1,7 +1,7 @@
-import { renderFlameTask } from '../flame/render-task';
+import { renderFlameTask } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { ingestFile } from '../library/import/ingest';
-import { inspectCheckpoint } from '../models/inspect-task';
+import { inspectCheckpoint } from '../models/inspectTask';
 import { textureHeadTask } from '../texture/task';
 
 /**

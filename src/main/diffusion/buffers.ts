@@ -5,10 +5,10 @@
  */
 import type { FlameCodes } from '../../common/contract/viewport';
 import type { FlameCodes as SkinCodes } from '../../common/flame/model';
-import type { Texture } from '../../common/render/deca-buffers';
-import { toPlanar } from '../../common/render/deca-buffers';
-import { FlameRenderService } from '../flame/render-task';
-import type { FlameTasks } from '../flame/render-task';
+import type { Texture } from '../../common/render/decaBuffers';
+import { toPlanar } from '../../common/render/decaBuffers';
+import { FlameRenderService } from '../flame/renderTask';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { ActiveHeadModel } from '../head/activeModel';
 

@@ -57,7 +57,7 @@ function predictStart(diffusion: Diffusion, index: number, x: Float32Array, eps:
 
 /**
  * The per-step float32 coefficients of one DDIM update (shared by the host loop below and the
- * device-resident loop in ddim-device.ts, so both use the same numbers): x̂0 = c1·x − c2·ε
+ * device-resident loop in ddimDevice.ts, so both use the same numbers): x̂0 = c1·x − c2·ε
  * (clamped), ε' = (c1·x − x̂0)/c2, x_next = startScale·x̂0 + epsScale·ε' + sigma·noise.
  */
 export interface StepCoefficients {

@@ -7,7 +7,7 @@
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
 import { editJobParamsSchema } from '../../common/contract/edit';
 import type { EmitEvent } from '../core/events';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';

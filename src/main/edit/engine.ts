@@ -13,7 +13,7 @@ import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../core/errors';
 import { version as appVersion } from '../core/version';
 import { EstimatesTable } from '../estimate/store';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';

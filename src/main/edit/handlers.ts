@@ -1,6 +1,6 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { editContract } from '../../common/contract/edit';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { ProjectSlot } from '../library/openProject';
 import type { EditEngine } from './engine';

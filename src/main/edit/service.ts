@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import { AppError } from '../core/errors';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';

@@ -13,7 +13,7 @@ import { sweepParamsSchema } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/contract/viewport';
 import type { EmitEvent } from '../core/events';
 import { AppError } from '../core/errors';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';

@@ -13,8 +13,8 @@ import { shadeNormals, vertexNormals } from '../../common/flame/geometry';
 import type { NdArray } from '../io/ndarray';
 import { toFloat64 } from '../io/ndarray';
 import { readNpz } from '../io/npy';
-import { loadLandmarkEmbedding } from './landmark-embedding';
-import { loadFlameModel } from './load-model';
+import { loadLandmarkEmbedding } from './landmarkEmbedding';
+import { loadFlameModel } from './loadModel';
 
 export interface FlameFixtureCheck {
   name: string;

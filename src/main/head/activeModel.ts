@@ -5,12 +5,12 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { loadLandmarkEmbedding } from '../flame/landmark-embedding';
-import { flameModelFromEntries, readModelEntries, type ModelEntries } from '../flame/load-model';
+import { loadLandmarkEmbedding } from '../flame/landmarkEmbedding';
+import { flameModelFromEntries, readModelEntries, type ModelEntries } from '../flame/loadModel';
 import { isNdArray } from '../io/ndarray';
-import { loadTextureImage, loadTextureSpace, loadUvLayout } from '../flame/texture-space';
+import { loadTextureImage, loadTextureSpace, loadUvLayout } from '../flame/textureSpace';
 import { textureFromCode } from '../../common/flame/albedo';
-import type { Texture } from '../../common/render/deca-buffers';
+import type { Texture } from '../../common/render/decaBuffers';
 import type { ModelAssetPaths } from '../../common/contract/flame';
 import type { HeadModelInfo } from '../../common/contract/viewport';
 import type { FlameModel } from '../../common/flame/model';

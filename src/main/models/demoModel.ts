@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TaskPool } from '../jobs/pool';
-import type { InspectTasks } from './inspect-task';
+import type { InspectTasks } from './inspectTask';
 import type { Project } from '../library/project';
 import { ModelRegistry, type ModelRecord } from './registry';
 

@@ -3,7 +3,7 @@ import type { modelsContract } from '../../common/contract/models';
 import type { TaskPool } from '../jobs/pool';
 import type { ProjectSlot } from '../library/openProject';
 import { ensureDemoModel } from './demoModel';
-import type { InspectTasks } from './inspect-task';
+import type { InspectTasks } from './inspectTask';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
 

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TaskPool } from '../jobs/pool';
-import type { InspectTasks } from './inspect-task';
+import type { InspectTasks } from './inspectTask';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from './registry';

@@ -12,7 +12,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { CheckpointInspection, ModelDetails, ModelInfo } from '../../common/contract/models';
 import { AppError } from '../core/errors';
 import type { TaskPool } from '../jobs/pool';
-import type { InspectTasks } from './inspect-task';
+import type { InspectTasks } from './inspectTask';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { describeConfig, encoderName, type DiffusionRigConfig } from './config';

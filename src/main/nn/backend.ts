@@ -1,7 +1,7 @@
 /**
  * The one place the app talks to ONNX Runtime. Execution providers are tried in order from a
  * frozen table (providers.ts: default order per platform, user-overridable); the
- * provider that actually created the session is recorded on it and in session-log.ts (for the
+ * provider that actually created the session is recorded on it and in sessionLog.ts (for the
  * Engine panel), with why each earlier one was skipped (CUDA's missing files name the install
  * command; a software WebGPU adapter is skipped unless asked for); feeds are validated against
  * the session's own input metadata (names, dtypes, shapes; a symbolic dimension such as the
@@ -11,7 +11,7 @@
  * (float16.ts) unless the backend or the load says float32; prebuilt bytes can bring their
  * float16 variant ({ float32, float16 }).
  *
- * Tensors on the device (the nn-level API for loops: DDIM in diffusion/ddim-device.ts, and for
+ * Tensors on the device (the nn-level API for loops: DDIM in diffusion/ddimDevice.ts, and for
  * the trainer and the compute host):
  * - `load(key, build, { outputLocation })`: on WebGPU, outputs named 'gpu-buffer' stay in GPU
  *   buffers (`{ eps: 'gpu-buffer' }` per output, or 'gpu-buffer' for all outputs of a Graph);
@@ -39,7 +39,7 @@ import type { DType, Shape } from './ir';
 import { Graph } from './ir';
 import { serializeGraph } from './serialize';
 import { type ProviderName, providerOrderFromEnvironment, providers } from './providers';
-import { recordSession } from './session-log';
+import { recordSession } from './sessionLog';
 
 // The provider table lives in providers.ts (the session log needs it too); the backend is its public face.
 export type { ProviderInfo, ProviderName } from './providers';

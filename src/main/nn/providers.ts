@@ -1,7 +1,7 @@
 /**
  * The frozen table of ONNX Runtime execution providers this app knows, and the order sessions
  * try them in (per platform, or the user's RIG_STUDIO_PROVIDERS). The backend (backend.ts)
- * picks from it; the session log (session-log.ts) names providers by it.
+ * picks from it; the session log (sessionLog.ts) names providers by it.
  */
 
 /** What we know about each execution provider. */

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FlameCodes } from '../../common/flame/model';
-import type { Texture } from '../../common/render/deca-buffers';
+import type { Texture } from '../../common/render/decaBuffers';
 import { loadHeadModel, type HeadModelLocation } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { bakePhotoTexture, type BakedTexture } from './bake';

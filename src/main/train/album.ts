@@ -10,7 +10,7 @@ import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
 import { EstimateStore } from '../edit/estimates';
 import { loadModelImage } from '../diffusion/images';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';

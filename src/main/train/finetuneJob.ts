@@ -16,7 +16,7 @@ import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
-import type { FlameTasks } from '../flame/render-task';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';

@@ -8,7 +8,7 @@
  */
 import { open, rename } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import type { DType } from '../nn/ir';
 
 const safetensorsTypes: Partial<Record<DType, string>> = { float32: 'F32', float16: 'F16', float64: 'F64', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };

@@ -8,7 +8,7 @@ import { Backend } from '../../../src/main/app/backend';
 import { demoProjectDir, openDemo } from '../../../src/main/app/demo';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../../src/common/flame/geometry';
-import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
+import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app/demo/groundTruth';
 import { demoStagingDir, sceneLandmarks } from '../../../src/main/app/demo/photos';
 import { demoExif } from '../../../src/main/app/demo/render';
 import { demoScenes, type DemoScene } from '../../../src/main/app/demo/scenes';
@@ -215,7 +215,7 @@ describe('demo content after a crash', () => {
 
 describe('demo photos are the renders of their codes', () => {
   it('re-rendering a photo from its stored codes gives its pixels; changing the jaw does not', async () => {
-    const { FlameRenderService } = await import('../../../src/main/flame/render-task');
+    const { FlameRenderService } = await import('../../../src/main/flame/renderTask');
     const { InlinePool } = await import('../../../src/main/jobs/pool');
     const { workerTasks } = await import('../../../src/main/app/workerTasks');
     const { defaultDemoHeadDir, loadHeadModel, locateHeadModel } = await import('../../../src/main/head/activeModel');

@@ -4,7 +4,7 @@ import { datasetScene } from '../../../src/main/app/demo/dataset';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { expectedEditScene } from '../../../src/main/evaluate/expected';
 import { landmarkError, maskedPsnr, type Rgb8 } from '../../../src/main/evaluate/metrics';
-import { FlameRenderService } from '../../../src/main/flame/render-task';
+import { FlameRenderService } from '../../../src/main/flame/renderTask';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';

@@ -4,8 +4,8 @@ import type { PackedArray, PackedHeadModel } from '../../../src/common/contract/
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import type { FlameModel } from '../../../src/common/flame/model';
 import { readNpz } from '../../../src/main/io/npy';
-import { loadLandmarkEmbedding } from '../../../src/main/flame/landmark-embedding';
-import { loadFlameModel } from '../../../src/main/flame/load-model';
+import { loadLandmarkEmbedding } from '../../../src/main/flame/landmarkEmbedding';
+import { loadFlameModel } from '../../../src/main/flame/loadModel';
 import { packArray, packHeadModel } from '../../../src/main/head/packHeadModel';
 import { sharedPath } from '../../helpers/shared';
 

@@ -20,7 +20,7 @@ import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../.
 import { writeFileAtomic } from '../../library/atomicFile';
 import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
-import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './ground-truth';
+import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './groundTruth';
 
 /**
  * Whether the photo already has its full estimate (ours, or one the user made), or codes of
@@ -41,7 +41,7 @@ export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
 
 /**
  * The photo's aligned 256 image: a square render of side 256·k box-filtered by k × k (the demo
- * album's 512² renders: 2 × 2), which maps pixel edges exactly as ground-truth.ts assumes.
+ * album's 512² renders: 2 × 2), which maps pixel edges exactly as groundTruth.ts assumes.
  */
 function boxFilterTo(image: RgbImage, size: number): RgbImage {
   const k = image.width / size;

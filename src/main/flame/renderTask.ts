@@ -10,8 +10,8 @@
 import { ambientLight, defaultCamera, FlameEvaluator } from '../../common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../common/flame/geometry';
 import type { FlameCodes, FlameModel } from '../../common/flame/model';
-import type { DecaBuffers, Texture } from '../../common/render/deca-buffers';
-import { createDecaBuffers, renderDecaBuffers } from '../../common/render/deca-buffers';
+import type { DecaBuffers, Texture } from '../../common/render/decaBuffers';
+import { createDecaBuffers, renderDecaBuffers } from '../../common/render/decaBuffers';
 import type { TaskPool } from '../jobs/pool';
 
 export interface RenderFlameInput {

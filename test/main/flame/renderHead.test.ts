@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
-import { createDecaBuffers, renderDecaBuffers } from '../../../src/common/render/deca-buffers';
-import { buildDemoHead } from '../../../src/main/flame/demo-head';
-import { loadFlameModel } from '../../../src/main/flame/load-model';
-import { renderFlameTask } from '../../../src/main/flame/render-task';
-import { FlameRenderService } from '../../../src/main/flame/render-task';
+import { createDecaBuffers, renderDecaBuffers } from '../../../src/common/render/decaBuffers';
+import { buildDemoHead } from '../../../src/main/flame/demoHead';
+import { loadFlameModel } from '../../../src/main/flame/loadModel';
+import { renderFlameTask } from '../../../src/main/flame/renderTask';
+import { FlameRenderService } from '../../../src/main/flame/renderTask';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { readNpz } from '../../../src/main/io/npy';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFlameModel } from '../../../src/main/flame/load-model';
-import { FlameRenderService, renderFlameTask } from '../../../src/main/flame/render-task';
+import { loadFlameModel } from '../../../src/main/flame/loadModel';
+import { FlameRenderService, renderFlameTask } from '../../../src/main/flame/renderTask';
 import type { WorkerTasks } from '../../../src/main/app/workerTasks';
 import { ThreadPool } from '../../../src/main/jobs/pool';
 import { builtWorker, ensureBuilt } from '../cli/built';

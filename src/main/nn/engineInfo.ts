@@ -13,7 +13,7 @@ import { knownWebGpuAdapter, webGpuAdapter } from './adapter';
 import { defaultProviderOrder, defaultOrderReason, OnnxBackend, providerAvailability, type ProviderName, parseProviderList, providers } from './backend';
 import { GraphBuilder } from './builder';
 import type { Graph } from './ir';
-import { recentSessions, type SessionRecord } from './session-log';
+import { recentSessions, type SessionRecord } from './sessionLog';
 
 /** How many recent sessions engine.info lists. */
 const listed = 5;

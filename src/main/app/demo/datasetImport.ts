@@ -1,5 +1,5 @@
 /**
- * Imports a generated demo dataset (dataset-files.ts) into an album: the photos through the
+ * Imports a generated demo dataset (datasetFiles.ts) into an album: the photos through the
  * ordinary import job (so duplicates, thumbnails and blobs are handled like any photo), then
  * each photo's exact codes as its "demo-ground-truth" estimate (as the demo album's photos get
  * theirs), so the album can be fine-tuned or trained on, and edited, without estimation.
@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import type { ImportResult } from '../../../common/contract';
 import type { OpenProject } from '../../library/openProject';
-import type { DatasetIndex } from './dataset-files';
-import { groundTruthEstimate } from './ground-truth';
+import type { DatasetIndex } from './datasetFiles';
+import { groundTruthEstimate } from './groundTruth';
 import type { DemoScene } from './scenes';
 import { hasEstimate, saveGroundTruth } from './store';
 

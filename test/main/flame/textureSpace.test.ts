@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flatTexture, textureFromCode } from '../../../src/common/flame/albedo';
-import { loadTextureImage, loadTextureSpace, loadUvLayout, textureSpaceFromArrays } from '../../../src/main/flame/texture-space';
+import { loadTextureImage, loadTextureSpace, loadUvLayout, textureSpaceFromArrays } from '../../../src/main/flame/textureSpace';
 import type { NdArray } from '../../../src/main/io/ndarray';
 import { writeNpz } from '../../../src/main/io/npy';
 import { parseObj } from '../../../src/main/io/obj';

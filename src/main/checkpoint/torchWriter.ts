@@ -8,7 +8,7 @@
  */
 import { zipSync } from 'fflate';
 import type { DType, Tensor } from '../nn/ir';
-import type { StateDict } from './state-dict';
+import type { StateDict } from './stateDict';
 
 const storageTypes: Partial<Record<DType, string>> = {
   float32: 'FloatStorage',

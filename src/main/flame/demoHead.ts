@@ -1,7 +1,7 @@
 /**
  * The Rig Studio demo head — NOT FLAME. The app must never ship FLAME data, yet the viewport,
  * the demo and the tests need a head in FLAME's format. This generator builds one from scratch
- * (demo-head-geometry.ts) and stores it with FLAME's key names and layout:
+ * (demoHeadGeometry.ts) and stores it with FLAME's key names and layout:
  * v_template, f, shapedirs (V,3,400: 300 identity + 100 expression columns), posedirs
  * (V,3,36, zero: no pose correctives), J_regressor (5,V), weights (V,5), kintree_table,
  * its own landmark embedding (DECA's key names), UVs (vt, ft) and an albedo texture.
@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { jointCount } from '../../common/flame/model';
 import type { NdArray } from '../io/ndarray';
 import { writeNpz } from '../io/npy';
-import { bump, buildDemoGeometry, type DemoGeometry, head, smoothstep } from './demo-head-geometry';
-import { demoLandmarkEmbedding } from './demo-head-landmarks';
-import { demoAlbedo } from './demo-head-texture';
+import { bump, buildDemoGeometry, type DemoGeometry, head, smoothstep } from './demoHeadGeometry';
+import { demoLandmarkEmbedding } from './demoHeadLandmarks';
+import { demoAlbedo } from './demoHeadTexture';
 
 type Vec3 = [number, number, number];
 /** A displacement field: metres per unit coefficient at a vertex. */
@@ -213,7 +213,7 @@ export function buildDemoHead(resolution: { columns?: number; headRings?: number
 const readme = `# Rig Studio demo head — not FLAME
 
 \`demo_head.npz\` is a head model generated from scratch by Rig Studio
-(\`src/main/flame/demo-head.ts\`, run with \`rig-studio flame demo-head --out resources/demo-head\`).
+(\`src/main/flame/demoHead.ts\`, run with \`rig-studio flame demo-head --out resources/demo-head\`).
 It contains no FLAME data: its geometry, UVs, texture, identity and expression bases, joint
 regressor, skinning weights and landmark embedding are all procedural. It only uses FLAME's
 file layout and key names (v_template, f, shapedirs with 300 identity + 100 expression columns,

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readCheckpoint } from '../checkpoint';
-import { shapesOf } from '../checkpoint/state-dict';
+import { shapesOf } from '../checkpoint/stateDict';
 import type { DiffusionRigConfig } from './config';
 import { loadDiffusionRig } from './diffusionrig';
 import type { ArchitectureOverrides } from './infer';

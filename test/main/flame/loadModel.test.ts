@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDemoHead } from '../../../src/main/flame/demo-head';
-import { flameModelFromEntries } from '../../../src/main/flame/load-model';
+import { buildDemoHead } from '../../../src/main/flame/demoHead';
+import { flameModelFromEntries } from '../../../src/main/flame/loadModel';
 import type { NdArray } from '../../../src/main/io/ndarray';
 
 describe('FLAME model validation', () => {

@@ -3,8 +3,8 @@
  * variation, lips, brows, hair, and eyeballs with iris and pupil (the eye discs below v = 0.25).
  */
 
-import type { DemoGeometry } from './demo-head-geometry';
-import { bump, head, smoothstep } from './demo-head-geometry';
+import type { DemoGeometry } from './demoHeadGeometry';
+import { bump, head, smoothstep } from './demoHeadGeometry';
 
 type Rgb = [number, number, number];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint, readCheckpointBytes } from '../../../src/main/checkpoint';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
-import { writeTorchCheckpoint } from '../../../src/main/checkpoint/torch-writer';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
+import { writeTorchCheckpoint } from '../../../src/main/checkpoint/torchWriter';
 import { sharedPath } from '../../helpers/shared';
 
 describe('writeTorchCheckpoint', () => {

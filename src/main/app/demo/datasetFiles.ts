@@ -17,8 +17,8 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toPlanar } from '../../../common/render/deca-buffers';
-import { FlameRenderService } from '../../flame/render-task';
+import { toPlanar } from '../../../common/render/decaBuffers';
+import { FlameRenderService } from '../../flame/renderTask';
 import { writeNpz } from '../../io/npy';
 import type { WorkerPool } from '../workerTasks';
 import { writeFileAtomic } from '../../library/atomicFile';

@@ -6,8 +6,8 @@
 
 import type { NdArray, NumericData } from './ndarray';
 import { checkShape, fortranToC, isNdArray, parseTypeString, shapeSize, storedDtype, typedFromBytes } from './ndarray';
-import type { Unpickler } from './torch-storage';
-import { describeValue, loadLegacyTorch, rebuildTensorOrDefer, torchStorageType } from './torch-storage';
+import type { Unpickler } from './torchStorage';
+import { describeValue, loadLegacyTorch, rebuildTensorOrDefer, torchStorageType } from './torchStorage';
 
 /** What a reconstructor may use: registering BUILD handlers, nested reads (torch bytes). */
 export interface CallContext {

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { TextureSpace } from '../../common/flame/albedo';
 import { textureFromBytes } from '../../common/flame/albedo';
 import type { UvLayout } from '../../common/flame/model';
-import type { Texture } from '../../common/render/deca-buffers';
+import type { Texture } from '../../common/render/decaBuffers';
 import type { NdArray } from '../io/ndarray';
 import { formatShape, toFloat64 } from '../io/ndarray';
 import { readNpz } from '../io/npy';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
-import { buildDemoHead } from '../../../src/main/flame/demo-head';
-import { flameModelFromEntries } from '../../../src/main/flame/load-model';
+import { buildDemoHead } from '../../../src/main/flame/demoHead';
+import { flameModelFromEntries } from '../../../src/main/flame/loadModel';
 import { readNpz, writeNpz } from '../../../src/main/io/npy';
 
 describe('demo head', () => {

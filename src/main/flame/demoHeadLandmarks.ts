@@ -7,8 +7,8 @@
  */
 
 import type { NdArray } from '../io/ndarray';
-import type { DemoGeometry } from './demo-head-geometry';
-import { head } from './demo-head-geometry';
+import type { DemoGeometry } from './demoHeadGeometry';
+import { head } from './demoHeadGeometry';
 
 /** (azimuth, height) of the 51 static landmarks (iBUG 18–68). +azimuth is the head's left. */
 function staticPositions(): [number, number][] {

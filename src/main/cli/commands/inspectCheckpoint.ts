@@ -1,5 +1,5 @@
 import { readCheckpoint } from '../../checkpoint';
-import { shapesOf } from '../../checkpoint/state-dict';
+import { shapesOf } from '../../checkpoint/stateDict';
 import { describeConfig } from '../../models/config';
 import { loadDiffusionRig } from '../../models/diffusionrig';
 import type { ArchitectureOverrides } from '../../models/infer';

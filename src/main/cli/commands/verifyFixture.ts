@@ -3,7 +3,7 @@ import { parseProviderList } from '../../nn/backend';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { verifiers } from '../verifiers';
-import { overridesFromFlags } from './inspect-checkpoint';
+import { overridesFromFlags } from './inspectCheckpoint';
 
 /** --provider NAME (one provider, default cpu) and --precision float32|float16 (default float32). */
 function runSettings(values: Record<string, unknown>) {

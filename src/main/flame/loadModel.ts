@@ -16,9 +16,9 @@ import type { NdArray } from '../io/ndarray';
 import { formatShape, isNdArray, toFloat64, toInt32 } from '../io/ndarray';
 import { readNpz } from '../io/npy';
 import { unpickle } from '../io/pickle';
-import type { SparseMatrix } from '../io/pickle-globals';
-import { sparseToDense } from '../io/pickle-globals';
-import { landmarkEmbeddingFromArrays } from './landmark-embedding';
+import type { SparseMatrix } from '../io/pickleGlobals';
+import { sparseToDense } from '../io/pickleGlobals';
+import { landmarkEmbeddingFromArrays } from './landmarkEmbedding';
 
 /** FLAME files hold 300 identity then 100 expression components in `shapedirs`. */
 export const flameIdentityComponents = 300;
