@@ -1,4 +1,4 @@
-// The Edit studio in a real browser against serve mode (issue 7): with a tiny random-weight
+// The Edit studio in a real browser against serve mode: with a tiny random-weight
 // model and a synthetic album whose photos have FLAME codes, a 2 sources × 2 targets × 3 modes
 // job fills 12 generated cells; zoom, the A/B wipe, re-run and the grid PNG export work, and the
 // PNG has the grid's size.

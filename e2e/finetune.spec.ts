@@ -1,4 +1,4 @@
-// Stage-2 fine-tuning from the Models view (issue 5) in serve mode: with a tiny random-weight
+// Stage-2 fine-tuning from the Models view in serve mode: with a tiny random-weight
 // model and a synthetic album whose photos have FLAME codes, the Fine-tune dialog starts a job,
 // the jobs panel shows its live loss curve, and the personalised model appears in the registry.
 import { createHash } from 'node:crypto';

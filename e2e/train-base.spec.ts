@@ -1,4 +1,4 @@
-// Stage-1 training from the Models view (issue 12) in serve mode: on a synthetic album whose
+// Stage-1 training from the Models view in serve mode: on a synthetic album whose
 // photos have FLAME codes, the "Train a base model…" dialog refuses a wrong field, starts a
 // 'train-base' job with a tiny architecture, the jobs panel shows its loss curve, and the new
 // base model appears in the registry.

@@ -17,8 +17,8 @@ export function demoProjectDir(dataDir: string): string {
 
 /**
  * One idempotent step that fills the demo project (runs on every demo open, so a step must
- * check before it adds). Later issues add theirs to `demoSteps`: e.g. importing renders of
- * the demo FLAME head as demo photos, one entry each.
+ * check before it adds). A feature that needs demo content adds its step to `demoSteps`, one
+ * entry each (the album, the Demo base model, the photos and their codes).
  */
 export type DemoStep = (open: OpenProject, context: DemoContext) => Promise<void> | void;
 
