@@ -8,10 +8,9 @@ import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { EditJobView } from '../src/common/contract/edit';
 import { EventHub } from '../src/main/core/events';
-import { EstimateStore } from '../src/main/edit/estimates';
 import { gridSize } from '../src/main/edit/grid';
-import { codeLayout } from '../src/main/estimate/encoders';
-import { EstimatesTable } from '../src/main/estimate/store';
+import { packCode } from '../src/common/flame/codes';
+import { EstimateStore } from '../src/main/estimate/store';
 import { blobPath } from '../src/main/library/paths';
 import { InlinePool } from '../src/main/jobs/pool';
 import { workerTasks } from '../src/main/app/workerTasks';
@@ -20,7 +19,7 @@ import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
 import { Project } from '../src/main/library/project';
 import { ModelRegistry } from '../src/main/models/registry';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/main/edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/helpers/editFixture';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
 import { startServer } from './support/server';
@@ -44,19 +43,14 @@ async function prepareProject(scratch: string, options: { viewportEstimate?: boo
   await runner.wait(job.id);
   const photos = library.listPhotos(album.id, 0, 10).items;
   const estimates = new EstimateStore(project.db);
-  photos.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  photos.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
   if (options.viewportEstimate) {
     // the 3D viewport reads the estimation job's full record: store photo 1's known codes
     // through that store (it mirrors them into the Edit studio's codes as the job does)
     const { codes, landmarks } = faces[0];
-    const code = new Float32Array(236);
-    code.set(codes.shape, codeLayout.shape[0]);
-    code.set(codes.expression, codeLayout.exp[0]);
-    code.set(codes.pose, codeLayout.pose[0]);
-    code.set(codes.camera, codeLayout.cam[0]);
-    code.set(codes.light, codeLayout.light[0]);
+    const code = packCode(codes);
     const identity: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
-    new EstimatesTable(project.db).save(
+    new EstimateStore(project.db).save(
       photos[0].id,
       null,
       { estimator: 'fit', version: 'synthetic (known codes)', faceIndex: 0, faceBoxes: [[0, 0, 64, 64]], score: 1, landmarks, alignedLandmarks: landmarks, alignTransform: identity, decaTransform: identity, code, camAligned: [codes.camera[0], codes.camera[1], codes.camera[2]], emotion: {}, alreadyAligned: true, milliseconds: 0 },

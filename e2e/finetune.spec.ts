@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventHub } from '../src/main/core/events';
-import { EstimateStore } from '../src/main/edit/estimates';
 import { InlinePool } from '../src/main/jobs/pool';
 import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
@@ -13,9 +12,10 @@ import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
 import { Project } from '../src/main/library/project';
 import { ModelRegistry } from '../src/main/models/registry';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/main/edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../test/helpers/editFixture';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
+import { EstimateStore } from '../src/main/estimate/store';
 
 /** A project with an album of 3 synthetic faces (FLAME codes stored) and a tiny 16-px model. */
 async function prepareProject(scratch: string): Promise<string> {
@@ -29,7 +29,7 @@ async function prepareProject(scratch: string): Promise<string> {
   const faces = await writeSyntheticFaces(scratch, 3, 32);
   await runner.wait(runner.start('import', { albumId: album.id, paths: faces.map((f) => f.path) }).id);
   const estimates = new EstimateStore(project.db);
-  library.listPhotos(album.id, 0, 10).items.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  library.listPhotos(album.id, 0, 10).items.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
   const checkpoint = writeTinyCheckpoint(scratch);
   new ModelRegistry(project.db).add({
     name: 'tiny-base', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',

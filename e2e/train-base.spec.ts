@@ -4,16 +4,16 @@
 // base model appears in the registry.
 import { join } from 'node:path';
 import { EventHub } from '../src/main/core/events';
-import { EstimateStore } from '../src/main/edit/estimates';
 import { InlinePool } from '../src/main/jobs/pool';
 import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
 import { Project } from '../src/main/library/project';
-import { writeSyntheticFaces } from '../test/main/edit/fixture';
+import { writeSyntheticFaces } from '../test/helpers/editFixture';
 import { callApi } from './support/api';
 import { expect, test } from './support/fixtures';
+import { EstimateStore } from '../src/main/estimate/store';
 
 async function prepareProject(scratch: string): Promise<string> {
   const dir = join(scratch, 'project');
@@ -26,7 +26,7 @@ async function prepareProject(scratch: string): Promise<string> {
   const faces = await writeSyntheticFaces(scratch, 3, 32);
   await runner.wait(runner.start('import', { albumId: album.id, paths: faces.map((f) => f.path) }).id);
   const estimates = new EstimateStore(project.db);
-  library.listPhotos(album.id, 0, 10).items.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  library.listPhotos(album.id, 0, 10).items.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
   await runner.close();
   project.close();
   return dir;

@@ -27,7 +27,7 @@ import type { ProviderName } from '../../src/main/nn/backend';
 import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
 import { randomWeights } from '../../src/main/train/init';
 import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
-import { syntheticCodes } from '../../test/main/edit/fixture';
+import { syntheticCodes } from '../../test/helpers/editFixture';
 import { sharedPath } from '../../test/helpers/shared';
 
 const sizes = (process.env.BENCH_SIZES ?? '64,256').split(',').map(Number);

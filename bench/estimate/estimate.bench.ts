@@ -102,7 +102,7 @@ it('estimation throughput', async () => {
   const [, slow] = await time(async () => {
     for (let i = 0; i < evals; i++) {
       params.shape[i % 100] += 1e-3;
-      const v = full.skin(params);
+      const v = full.skin({ shape: params.shape, expression: params.expression, pose: params.pose });
       dynamicLandmarks(v, head.model.faces, head.model.landmarks!, full.pose, head.model.parents);
     }
   });

@@ -173,7 +173,7 @@ it('FLAME meshes and DECA buffer sets per second', async () => {
     lines.push(`  meshes/s, skinning + normals, every code changes:         ${everything.toFixed(0).padStart(6)}  (${(everything / reference).toFixed(1)}× reference)`);
     lines.push(`  meshes/s, reference (plain lbs loops + normals):          ${reference.toFixed(0).padStart(6)}`);
 
-    const frame = evaluator.evaluate({ ...codesFor(1, model), cam: [7, 0, 0], light });
+    const frame = evaluator.evaluate({ ...codesFor(1, model), camera: [7, 0, 0], light });
     const buffers = createDecaBuffers(256);
     const fragments = createFragments(256);
     const inputs = { projected: frame.projected, normals: frame.normals, faces: model.faces, light, uv: model.uv };
@@ -181,7 +181,7 @@ it('FLAME meshes and DECA buffer sets per second', async () => {
       () => renderDecaBuffers(inputs, buffers, fragments),
       () => referenceBuffers(frame.projected, frame.normals, model.faces, light, 256),
       (i) => {
-        const f = evaluator.evaluate({ ...codesFor(i, model), cam: [7, 0, 0], light });
+        const f = evaluator.evaluate({ ...codesFor(i, model), camera: [7, 0, 0], light });
         renderDecaBuffers({ projected: f.projected, normals: f.normals, faces: model.faces, light, uv: model.uv }, buffers, fragments);
       },
     ]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
-import type { FlameCodes } from './viewport';
+import type { FlameCodes } from '../flame/codes';
 
 // The Edit studio: expression / pose / light / appearance transfer between photos
 // with a DiffusionRig model, as a job over sources × targets × modes; results keep their

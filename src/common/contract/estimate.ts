@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { flameCodesSchema } from './edit';
 import type { AssetCheck } from './flame';
-import type { FlameCodes } from './viewport';
+import type { FlameCodes } from '../flame/codes';
 
 // FLAME estimation seen from the UI: the project's estimator choice (Settings), the
 // estimation job over an album, per-photo outcomes, and a photo's estimate with its codes

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FlameCodes } from '../flame/codes';
 import { channel } from './channel';
 
 // The 3D FLAME viewport. The backend hands the browser the active head model in a
@@ -66,18 +67,6 @@ export interface PackedLandmarks {
   /** (68) int32 and (68,3) float64. */
   fullFaces: PackedArray;
   fullBary: PackedArray;
-}
-
-/** One set of DECA codes, as plain numbers (lengths: 100 · 50 · 6 · 3 · 27, light row-major 9×3). */
-export interface FlameCodes {
-  shape: number[];
-  expression: number[];
-  /** Global rotation (3, axis-angle) then jaw (3, axis-angle). */
-  pose: number[];
-  /** Orthographic camera (scale, tx, ty). */
-  camera: number[];
-  /** SH light, 9 coefficients × RGB, row-major. */
-  light: number[];
 }
 
 export interface LoadedCodes {

@@ -6,7 +6,8 @@
 
 import { orthographicProject, shadeNormals, vertexNormals } from './geometry';
 import { dynamicLandmarks, staticLandmarks } from './landmarks';
-import type { FlameCodes, FlameModel } from './model';
+import type { SkinningCodes } from './codes';
+import type { FlameModel } from './model';
 import { FlameSkinner } from './skinning';
 
 export interface FlameFrame {
@@ -59,7 +60,7 @@ export class FlameEvaluator {
    * Evaluates `codes`; `parts` limits the work (the viewport often needs only vertices and
    * normals). Returns the reused frame.
    */
-  evaluate(codes: FlameCodes, parts: { landmarks?: boolean; projection?: boolean; shading?: boolean } = {}): FlameFrame {
+  evaluate(codes: SkinningCodes, parts: { landmarks?: boolean; projection?: boolean; shading?: boolean } = {}): FlameFrame {
     const { model, frame } = this;
     const vertices = this.skinner.skin(codes);
     vertexNormals(vertices, model.faces, model.vertexCount, frame.normals);
@@ -67,7 +68,7 @@ export class FlameEvaluator {
       dynamicLandmarks(vertices, model.faces, model.landmarks, this.skinner.pose, model.parents, frame.landmarks2d);
       staticLandmarks(vertices, model.faces, model.landmarks, frame.landmarks3d);
     }
-    if (parts.projection !== false) orthographicProject(vertices, codes.cam ?? defaultCamera, frame.projected);
+    if (parts.projection !== false) orthographicProject(vertices, codes.camera ?? defaultCamera, frame.projected);
     if (parts.shading !== false) shadeNormals(frame.normals, codes.light ?? ambientLight(), frame.shading);
     return frame;
   }

@@ -60,20 +60,6 @@ export interface FlameModel {
   uv?: UvLayout;
 }
 
-/** A DECA-style code set. Missing parts are zero. */
-export interface FlameCodes {
-  /** Identity coefficients (DECA: 100). */
-  shape?: ArrayLike<number>;
-  /** Expression coefficients (DECA: 50). */
-  expression?: ArrayLike<number>;
-  /** Axis-angle pose: 6 values (global, jaw; DECA) or 15 (global, neck, jaw, left eye, right eye). */
-  pose?: ArrayLike<number>;
-  /** Orthographic camera (scale, tx, ty). */
-  cam?: ArrayLike<number>;
-  /** Spherical-harmonics light, 9 × 3 (RGB per band coefficient), row-major. */
-  light?: ArrayLike<number>;
-}
-
 /**
  * The 15-value pose FLAME skins with. A 6-value DECA pose is (global, jaw) with neck and eyes
  * zero, as DECA's FLAME class assembles it.

@@ -8,7 +8,8 @@
  * same, and every buffer is allocated once per skinner and reused frame after frame.
  */
 
-import type { FlameCodes, FlameModel } from './model';
+import type { SkinningCodes } from './codes';
+import type { FlameModel } from './model';
 import { fullPose, jointCount as modelJointCount, poseFeatureCount as modelPoseFeatureCount } from './model';
 
 // Module-local copies: hot loops must not read imported bindings (bundlers and test runners
@@ -55,7 +56,7 @@ export class FlameSkinner {
   }
 
   /** Skins the model for `codes` (shape, expression, pose); returns `this.vertices`. */
-  skin(codes: FlameCodes): Float64Array {
+  skin(codes: SkinningCodes): Float64Array {
     const { model } = this;
     const shape = codes.shape ?? [];
     const expression = codes.expression ?? [];

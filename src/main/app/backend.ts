@@ -113,7 +113,7 @@ export class Backend implements ProjectSlot {
       for (const kind of jobKinds({ project, pool: this.pool, emit: this.events.emit, engine: this.engine, edit: this.edit })) jobs.register(kind);
       jobs.recover();
       // Orphans of a crash go; nothing a live job (in any process) still uses (library/gc.ts).
-      await sweepOnOpen(project);
+      await sweepOnOpen(project, jobs);
       this.openProject = { project, library: new Library(project, this.events.emit), jobs };
       await this.options.onProjectOpened?.(this.openProject);
     } catch (e) {

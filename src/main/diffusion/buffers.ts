@@ -3,12 +3,10 @@
  * (src/common/render, through the FLAME render task in a worker thread) at the model's size,
  * with the active head model (the researcher's FLAME from Settings, else the demo head).
  */
-import type { FlameCodes } from '../../common/contract/viewport';
-import type { FlameCodes as SkinCodes } from '../../common/flame/model';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { Texture } from '../../common/render/decaBuffers';
 import { toPlanar } from '../../common/render/decaBuffers';
-import { FlameRenderService } from '../flame/renderTask';
-import type { FlameTasks } from '../flame/renderTask';
+import { FlameRenderService, type FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { ActiveHeadModel } from '../head/activeModel';
 
@@ -18,11 +16,6 @@ export interface PhysicalBuffers {
   physical: Float32Array;
   /** 68 × 2 landmark pixels of the rendered head (empty without a landmark embedding). */
   landmarks: Float64Array;
-}
-
-/** The contract's codes in the skinning code's terms. */
-export function skinCodes(codes: FlameCodes): SkinCodes {
-  return { shape: codes.shape, expression: codes.expression, pose: codes.pose, cam: codes.camera, light: codes.light };
 }
 
 /** Renders physical buffers through the worker pool. */
@@ -46,7 +39,7 @@ export class PhysicalRenderer {
 
   /** The buffers for `codes` at `size`². */
   async render(codes: FlameCodes, size: number): Promise<PhysicalBuffers> {
-    const result = await this.service.render(`edit:${this.head.key}`, this.head.model, skinCodes(codes), { size, texture: this.albedoTexture() });
+    const result = await this.service.render(`edit:${this.head.key}`, this.head.model, codes, { size, texture: this.albedoTexture() });
     const { buffers } = result;
     const plane = 3 * size * size;
     const physical = new Float32Array(3 * plane);

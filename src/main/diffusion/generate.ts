@@ -9,7 +9,7 @@
 import type { SamplerSettings } from '../../common/contract/edit';
 import type { StepProgress } from '../diffusion/ddim';
 import { SeededRandom } from '../diffusion/rng';
-import type { DiffusionRigRunner } from '../diffusion/runner';
+import { seededNoise, type DiffusionRigRunner } from '../diffusion/runner';
 import type { DiffusionSettings } from '../diffusion/schedule';
 
 /** One item to generate. */
@@ -40,7 +40,7 @@ export function diffusionSettings(sampler: SamplerSettings): DiffusionSettings {
 
 /** The seeded starting noise x_T for one item [3, S, S]. */
 export function startNoise(seed: number, size: number): Float32Array {
-  return new SeededRandom(seed).normals(3 * size * size);
+  return seededNoise(seed, 1, size);
 }
 
 /**
@@ -101,9 +101,7 @@ export async function generateBatch(
     });
     inversionMs = performance.now() - started;
   } else {
-    const one = startNoise(sampler.seed, size);
-    noise = new Float32Array(batch * per);
-    for (let k = 0; k < batch; k++) noise.set(one, k * per);
+    noise = seededNoise(sampler.seed, batch, size, true);
   }
   const started = performance.now();
   const out = await runner.sample(noise, { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent }, settings, {

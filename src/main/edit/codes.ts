@@ -6,7 +6,7 @@
  */
 import type { EditMode, ModeSet } from '../../common/contract/edit';
 import { editModes } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { shConstants } from '../../common/flame/geometry';
 
 /** Parses 'exp+pose' into modes (canonical order); throws on unknown or repeated modes. */
@@ -25,17 +25,6 @@ export function formatModeSet(modes: readonly EditMode[]): ModeSet {
 /** A deep copy of codes. */
 export function cloneCodes(codes: FlameCodes): FlameCodes {
   return { shape: [...codes.shape], expression: [...codes.expression], pose: [...codes.pose], camera: [...codes.camera], light: [...codes.light] };
-}
-
-/** Checks lengths (100 · 50 · 6 · 3 · 27) and finiteness; `what` names the codes in errors. */
-export function checkCodes(codes: FlameCodes, what: string): FlameCodes {
-  const expected: [keyof FlameCodes, number][] = [['shape', 100], ['expression', 50], ['pose', 6], ['camera', 3], ['light', 27]];
-  for (const [key, length] of expected) {
-    const values = codes[key];
-    if (!Array.isArray(values) || values.length !== length) throw new Error(`${what}: '${key}' has ${Array.isArray(values) ? values.length : 'no'} values, expected ${length}`);
-    if (!values.every(Number.isFinite)) throw new Error(`${what}: '${key}' holds a value that is not a finite number`);
-  }
-  return codes;
 }
 
 /**
@@ -65,14 +54,6 @@ export function editCodes(source: FlameCodes, target: FlameCodes | null, modes: 
     }
   }
   return out;
-}
-
-/** Element-wise mean of shape codes (the album mean shape). */
-export function meanOf(shapes: readonly (readonly number[])[]): number[] | null {
-  if (shapes.length === 0) return null;
-  const mean = new Array<number>(shapes[0].length).fill(0);
-  for (const s of shapes) s.forEach((v, i) => (mean[i] += v / shapes.length));
-  return mean;
 }
 
 /** DECA's SH basis (constants folded in) at a unit normal: 9 values. */

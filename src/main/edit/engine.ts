@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import { version as appVersion } from '../core/version';
-import { EstimatesTable } from '../estimate/store';
+import { EstimateStore } from '../estimate/store';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
@@ -20,7 +20,6 @@ import type { Project } from '../library/project';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
-import { EstimateStore } from './estimates';
 import type { EditItem, GeneratedBatch } from '../diffusion/generate';
 import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from '../diffusion/images';
 import { kitModel, modelImageSize } from '../diffusion/kit';
@@ -30,6 +29,7 @@ import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import type { Scorer } from './scores';
 import { EditStore } from './store';
+import { requirePhoto } from '../library/lookup';
 
 /** What the engine needs from the app. */
 export interface EditEngineDeps {
@@ -151,11 +151,10 @@ export class ProjectEditor {
 
   /** A photo of the project; 'not-found' names it otherwise. */
   photo(photoId: number): PhotoRef {
-    const row = this.project.db.prepare('SELECT id, albumId, hash FROM photos WHERE id = @id').get({ id: photoId }) as Omit<PhotoRef, 'imageFile'> | undefined;
-    if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-    const aligned = new EstimatesTable(this.project.db).get(photoId)?.alignedPath;
-    const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, row.hash));
-    return { ...row, imageFile };
+    const { id, albumId, hash } = requirePhoto(this.project.db, photoId);
+    const aligned = this.estimates.get(photoId)?.alignedPath;
+    const imageFile = aligned && existsSync(join(this.project.dir, aligned)) ? aligned : relative(this.project.dir, blobPath(this.project.paths, hash));
+    return { id, albumId, hash, imageFile };
   }
 
   /** Absolute path of a project-relative file. */
@@ -183,7 +182,7 @@ export class ProjectEditor {
   /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
   prepare(request: CellRequest, options: { meanShape: boolean; explicitCodes?: FlameCodes }): PreparedCell {
     const source = this.photo(request.sourcePhotoId);
-    const sourceEstimate = this.estimates.require(source.id).codes;
+    const sourceEstimate = this.estimates.requireCodes(source.id).codes;
     const meanShape = options.meanShape ? this.estimates.albumMeanShape(source.albumId) : null;
     const sourceCodes = editCodes(sourceEstimate, null, [], meanShape);
     const target = request.targetPhotoId === null ? null : this.photo(request.targetPhotoId);
@@ -192,7 +191,7 @@ export class ProjectEditor {
       // a slider edit keeps the source's camera and (mean) shape, as every edit does
       codes = { ...editCodes(options.explicitCodes, null, [], meanShape ?? sourceEstimate.shape), camera: [...sourceEstimate.camera] };
     } else {
-      codes = editCodes(sourceEstimate, target ? this.estimates.require(target.id).codes : null, request.modes, meanShape);
+      codes = editCodes(sourceEstimate, target ? this.estimates.requireCodes(target.id).codes : null, request.modes, meanShape);
     }
     return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes };
   }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
@@ -24,6 +24,7 @@ import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
+import { findPhoto } from '../library/lookup';
 
 /**
  * The head the edit engine renders buffers with, chosen as the viewport chooses it
@@ -61,12 +62,12 @@ export class EditService {
   }
 
   estimates(albumId: number): PhotoEstimateInfo[] {
-    return this.editor.estimates.listAlbum(albumId).map((e) => ({ photoId: e.photoId, estimator: e.estimator }));
+    return this.editor.estimates.listAlbumCodes(albumId).map((e) => ({ photoId: e.photoId, estimator: e.estimator }));
   }
 
   photoCodes(photoId: number): FlameCodes {
     this.editor.photo(photoId);
-    return this.editor.estimates.require(photoId).codes;
+    return this.editor.estimates.requireCodes(photoId).codes;
   }
 
   private checkModel(modelId: number): void {
@@ -87,7 +88,7 @@ export class EditService {
     this.checkModel(params.modelId);
     for (const id of [...params.sourcePhotoIds, ...params.targetPhotoIds]) {
       this.editor.photo(id);
-      this.editor.estimates.require(id);
+      this.editor.estimates.requireCodes(id);
     }
     if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
     for (const m of params.modes) parseModeSet(m);
@@ -106,8 +107,7 @@ export class EditService {
   private jobParams(jobId: number): EditJobParams & { title: string; state: string } {
     const job = this.jobs.get(jobId);
     if (job.kind !== 'edit') throw new AppError('not-found', `job ${jobId} is not an edit job`);
-    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
-    return { ...(JSON.parse(row.params) as EditJobParams), title: job.title, state: job.state };
+    return { ...this.jobs.params<EditJobParams>(jobId), title: job.title, state: job.state };
   }
 
   job(jobId: number): EditJobView {
@@ -187,8 +187,7 @@ export class EditService {
 
   /** The grid's row and column names: the photos' file names, the mode sets as the job has them. */
   private gridLabels(sources: number[], targets: (number | null)[], modes: string[]): GridLabels {
-    const lookup = this.project.db.prepare('SELECT fileName FROM photos WHERE id = @id');
-    const name = (id: number) => (lookup.get({ id }) as { fileName: string } | undefined)?.fileName ?? `photo ${id}`;
+    const name = (id: number) => findPhoto(this.project.db, id)?.fileName ?? `photo ${id}`;
     return { sources: sources.map(name), targets: targets.map((t) => (t === null ? null : name(t))), modes };
   }
 
@@ -228,8 +227,7 @@ export class EditService {
   async sweepView(jobId: number, media = true): Promise<SweepView> {
     const job = this.jobs.get(jobId);
     if (job.kind !== sweepJobKindName) throw new AppError('not-found', `job ${jobId} is not a sweep job`);
-    const row = this.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: jobId }) as { params: string };
-    const params = JSON.parse(row.params) as SweepParams;
+    const params = this.jobs.params<SweepParams>(jobId);
     const cells = this.editor.store.cells(jobId);
     const results = this.editor.store.jobResults(jobId);
     const byId = new Map(results.map((r) => [r.id, r]));

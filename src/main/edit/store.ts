@@ -3,7 +3,7 @@
  * provenance (tables of migration 0005), and result images as content-addressed PNGs under
  * `derived/edits/ab/<sha256>.png` (the project folder stays self-contained).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { EditCellInfo, EditCellState, EditProvenance, EditResultInfo, EditScores, ModeSet } from '../../common/contract/edit';
@@ -11,6 +11,7 @@ import { AppError } from '../core/errors';
 import { now } from '../db/database';
 import { hashPattern } from '../library/paths';
 import type { Project } from '../library/project';
+import { writeFileAtomicSync } from '../library/atomicFile';
 
 interface ResultRow {
   id: number;
@@ -69,14 +70,11 @@ export class EditStore {
     return join(this.dir, hash.slice(0, 2), `${hash}.png`);
   }
 
-  /** Stores PNG bytes under their hash (atomic rename; an existing file is kept). */
+  /** Stores PNG bytes under their hash (atomically and durably; an existing file is kept). */
   writeImage(hash: string, png: Uint8Array): string {
     const path = this.imagePath(hash);
     if (existsSync(path)) return path;
-    mkdirSync(join(this.dir, hash.slice(0, 2)), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, png);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, png, this.project.paths.tmp);
     return path;
   }
 

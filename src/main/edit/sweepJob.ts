@@ -10,7 +10,7 @@
 import sharp from 'sharp';
 import type { EditCellInfo, SweepParams, SweepView } from '../../common/contract/edit';
 import { sweepParamsSchema } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { EmitEvent } from '../core/events';
 import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
@@ -55,8 +55,8 @@ export function sweepCells(editor: ProjectEditor, params: SweepParams): Prepared
   let to: FlameCodes | undefined;
   if (params.kind === 'expression') {
     if (!params.fromPhotoId || !params.toPhotoId) throw new AppError('invalid-params', 'an expression sweep needs fromPhotoId and toPhotoId');
-    from = editor.estimates.require(params.fromPhotoId).codes;
-    to = editor.estimates.require(params.toPhotoId).codes;
+    from = editor.estimates.requireCodes(params.fromPhotoId).codes;
+    to = editor.estimates.requireCodes(params.toPhotoId).codes;
   }
   const label = sweepLabel(params);
   return sweepCodes(params, base.codes, from, to).map((codes) => ({ ...base, codes, label }));

@@ -4,7 +4,7 @@
  * session of the product: the sampling/scoring/estimation backend and the training backend.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { readCheckpoint } from '../checkpoint';
@@ -25,6 +25,7 @@ import type { FinetuneProgress } from '../train/finetune';
 import { runFinetune, stateFileName } from '../train/finetune';
 import { mergeTrained } from '../train/personalised';
 import type { FinetuneEvent, FinetuneInput, FinetuneOutput, HostOptions, RequestInput, RequestKind, RequestOutput, TrainBaseInput, WrittenModel } from './protocol';
+import { writeFileAtomicSync } from '../library/atomicFile';
 
 /** What a request can do besides its work. */
 export interface RequestContext<K extends RequestKind> {
@@ -79,10 +80,8 @@ function blockThread(ms: number): void {
 function writeModel(dir: string, weights: Parameters<typeof writeSafetensors>[0], metadata: Record<string, string>): WrittenModel {
   const bytes = writeSafetensors(weights, { format: 'pt', producer: 'rig-studio', ...metadata });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, `${sha256.slice(0, 16)}.safetensors`);
-  writeFileSync(`${path}.partial`, bytes);
-  renameSync(`${path}.partial`, path);
+  writeFileAtomicSync(path, bytes);
   return { path, sha256, sizeBytes: bytes.length, parameterCount: parameterCount(shapesOf(weights)).total };
 }
 

@@ -1,18 +1,15 @@
 /**
- * Which FLAME codes a photo uses: the Edit studio's `photoEstimates` row (what editing and
+ * Which FLAME codes a photo uses: its `photoCodes` row (what editing and
  * fine-tuning read, and what photo detail saves hand edits to) when there is one, else the
  * estimator's own codes from `estimates`. Photo detail and the 3D viewport both show these, so
  * they always agree with what the models are given.
  */
-import type { FlameCodes } from '../../common/contract/viewport';
-import type { EstimateStore } from '../edit/estimates';
-import { codeLayout } from './encoders';
-import type { StoredEstimate } from './store';
+import { unpackCode, type FlameCodes } from '../../common/flame/codes';
+import type { EstimateStore, StoredEstimate } from './store';
 
 /** The estimator's codes as the Edit studio stores them (camera in the aligned crop's frame). */
 export function originalCodes(estimate: StoredEstimate): FlameCodes {
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
+  return unpackCode(estimate.code, estimate.camAligned);
 }
 
 /** Same codes up to float32 storage (the estimate is float32, edited codes are JSON numbers). */
@@ -29,8 +26,8 @@ export interface CodesInUse {
 }
 
 /** The codes editing and training use for an estimated photo (edited ones when saved). */
-export function codesInUse(estimate: StoredEstimate, store: EstimateStore): CodesInUse {
+export function codesInUse(estimate: StoredEstimate, store: Pick<EstimateStore, 'codes'>): CodesInUse {
   const original = originalCodes(estimate);
-  const codes = store.get(estimate.photoId)?.codes ?? original;
+  const codes = store.codes(estimate.photoId)?.codes ?? original;
   return { codes, original, edited: !sameCodes(codes, original) };
 }

@@ -11,7 +11,8 @@ import { readTorchObject } from '../checkpoint/torch';
 import type { ModelSession, OnnxBackend } from '../nn/backend';
 import type { Graph } from '../nn/ir';
 import type { ExpressionEncoder } from './encoders';
-import { buildDecaGraph, codeLength, findModule, flattenTensors } from './encoders';
+import { buildDecaGraph, findModule, flattenTensors } from './encoders';
+import { codeLength } from '../../common/flame/codes';
 import { parseYaml, yamlGet } from './yaml';
 
 /** A loaded estimator network, ready to be given to ONNX Runtime. */

@@ -4,7 +4,7 @@
  * `E_expression` (the same design with 50 outputs, whose values replace DECA's expression).
  *
  * Input: a 224×224 RGB crop in [0, 1] (DECA's crop, no mean/std normalisation), NCHW.
- * Output: the 236-value code, laid out as `codeLayout`.
+ * Output: the 236-value code, laid out as `codeLayout` (src/common/flame/codes.ts).
  */
 import { isNdArray } from '../io/ndarray';
 import type { NdArray } from '../io/ndarray';
@@ -14,32 +14,7 @@ import { GraphBuilder } from '../nn/builder';
 import type { Graph, Value } from '../nn/ir';
 import { buildEncoder } from '../models/resnet';
 import { initializerSource, linear } from '../models/layers';
-
-/** DECA's code: name, offset, length. */
-export const codeLayout = Object.freeze({
-  shape: [0, 100],
-  tex: [100, 50],
-  exp: [150, 50],
-  pose: [200, 6],
-  cam: [206, 3],
-  light: [209, 27],
-} as const);
-
-/** Total length of the code. */
-export const codeLength = 236;
-
-export type CodePart = keyof typeof codeLayout;
-
-/** The code split into its parts (views into one array). */
-export type DecaCode = Record<CodePart, Float32Array>;
-
-/** Splits a 236-value code (views, no copy). */
-export function splitCode(code: Float32Array): DecaCode {
-  if (code.length !== codeLength) throw new Error(`a DECA code has ${codeLength} values, got ${code.length}`);
-  const out = {} as DecaCode;
-  for (const [name, [offset, length]] of Object.entries(codeLayout)) out[name as CodePart] = code.subarray(offset, offset + length);
-  return out;
-}
+import { codeLayout, codeLength } from '../../common/flame/codes';
 
 /**
  * Flattens the nested dicts of an unpickled checkpoint into dotted keys, keeping tensors only:

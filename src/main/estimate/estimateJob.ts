@@ -1,9 +1,9 @@
 /**
  * The 'estimate' job: FLAME codes for the photos of an album with the estimator the project
  * chose. Lists the photos once (estimateItems), then runs each pending photo through the
- * pipeline in a worker thread and stores the estimate (estimates + the Edit studio's
- * photoEstimates) or the problem (no face; several faces, with their boxes so the user can pick
- * one and run again with `faceChoices`; face too small; failed). Cancel stops between photos;
+ * pipeline in a worker thread and stores the estimate (its record in `estimates`, its codes
+ * in `photoCodes`) or the problem (no face; several faces, with their boxes so the user can
+ * pick one and run again with `faceChoices`; face too small; failed). Cancel stops between photos;
  * resume continues with the photos still pending.
  */
 import { join, relative } from 'node:path';
@@ -13,8 +13,9 @@ import type { Engine } from '../engine/client';
 import { defineJobKind, type JobContext } from '../jobs/types';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
-import { EstimatesTable } from './store';
+import { EstimateStore } from './store';
 import { estimatorSpec } from './task';
+import { albumExists, findPhoto } from '../library/lookup';
 
 export const estimateParams = z.object({
   albumId: z.number().int().positive(),
@@ -60,12 +61,12 @@ function fittingSummary(db: Project['db'], jobId: number): EstimateJobResult['fi
 export function estimateJobKind(deps: { project: Project; engine: Engine; emit: EmitEvent }) {
   const { project, engine, emit } = deps;
   const { db } = project;
-  const table = new EstimatesTable(db);
+  const table = new EstimateStore(db);
 
   const result = (jobId: number, albumId: number): EstimateJobResult => ({
     albumId,
     ...table.summary(jobId),
-    meanShape: table.albumMeanShape(albumId),
+    meanShape: table.estimatedMeanShape(albumId),
     fitting: fittingSummary(db, jobId),
   });
 
@@ -76,7 +77,7 @@ export function estimateJobKind(deps: { project: Project; engine: Engine; emit: 
     async run(ctx: JobContext<EstimateParams>): Promise<EstimateJobResult> {
       const { jobId, params, signal } = ctx;
       const { albumId } = params;
-      if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new Error(`album ${albumId} does not exist (deleted?)`);
+      if (!albumExists(db, albumId)) throw new Error(`album ${albumId} does not exist (deleted?)`);
       const listed = (db.prepare('SELECT count(*) AS n FROM estimateItems WHERE jobId = @jobId').get({ jobId }) as { n: number }).n;
       if (listed === 0) {
         let photos = (db.prepare('SELECT id FROM photos WHERE albumId = @albumId ORDER BY id').all({ albumId }) as { id: number }[]).map((r) => r.id);
@@ -106,7 +107,7 @@ export function estimateJobKind(deps: { project: Project; engine: Engine; emit: 
       report();
       for (const photoId of pending) {
         if (signal.aborted) break;
-        const photo = db.prepare('SELECT hash FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string } | undefined;
+        const photo = findPhoto(db, photoId);
         if (!photo) {
           table.mark(jobId, photoId, 'failed', 'the photo was deleted');
         } else {

@@ -11,7 +11,7 @@ import { readNpz } from '../io/npy';
 import type { ProviderName } from '../nn/backend';
 import { OnnxBackend } from '../nn/backend';
 import { CodeEstimator, loadDecaModel } from './deca';
-import { codeLayout } from './encoders';
+import { codeLayout } from '../../common/flame/codes';
 
 /** Network outputs in float32: about 1e-4 relative (fixtures/README.md). */
 const tolerance = 1e-4;

@@ -22,7 +22,7 @@ import { resizeLanczos, toPlanar, toRgb } from '../face/image';
 import { cameraToFrame } from './camera';
 import type { CodeModel } from './deca';
 import { CodeEstimator } from './deca';
-import { codeLayout, codeLength } from './encoders';
+import { codeLayout, packCode } from '../../common/flame/codes';
 import { fitLandmarks } from './fit/fit';
 import { LandmarkModel } from './fit/landmarkModel';
 import { faceSkinMask, sampleColours, solveLight } from './fit/light';
@@ -186,7 +186,7 @@ export class PhotoEstimator {
     const head = (this.estimator as { head: FittingHead }).head;
     const fit = fitLandmarks(this.landmarkModel!, analysis.alignedLandmarks, { imageSize: alignedSize });
     // light against the aligned photo, given the albedo
-    const frame = new FlameEvaluator(head.model).evaluate({ shape: fit.shape, expression: fit.expression, pose: fit.pose, cam: fit.cam }, { shading: false, landmarks: false });
+    const frame = new FlameEvaluator(head.model).evaluate({ shape: fit.shape, expression: fit.expression, pose: fit.pose, camera: fit.cam }, { shading: false, landmarks: false });
     const pixels = ndcToPixels(frame.projected, alignedSize);
     const mask = faceSkinMask(frame.normals, pixels, analysis.alignedLandmarks);
     const colours = sampleColours(analysis.aligned.image, pixels, mask);
@@ -196,12 +196,7 @@ export class PhotoEstimator {
     const { center, size } = decaCropBox(analysis.alignedLandmarks);
     const k = 223 / size;
     const decaTransform: Affine = [k, 0, -(center[0] - size / 2) * k, 0, k, -(center[1] - size / 2) * k];
-    const code = new Float32Array(codeLength);
-    code.set(fit.shape.subarray(0, codeLayout.shape[1]), codeLayout.shape[0]);
-    code.set(fit.expression.subarray(0, codeLayout.exp[1]), codeLayout.exp[0]);
-    code.set(fit.pose, codeLayout.pose[0]);
-    code.set(cameraToFrame(fit.cam, alignedSize, decaTransform, 224), codeLayout.cam[0]);
-    code.set(light.light, codeLayout.light[0]);
+    const code = packCode({ shape: fit.shape, expression: fit.expression, pose: fit.pose, camera: cameraToFrame(fit.cam, alignedSize, decaTransform, 224), light: light.light });
     return {
       code,
       camAligned: Float64Array.from(fit.cam),

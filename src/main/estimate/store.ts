@@ -1,15 +1,19 @@
 /**
- * Estimates in the project database (tables of migration 0006; 0007 lets the estimator also be
- * 'demo-ground-truth'): the full per-photo record (face, landmarks, transforms, code, cameras,
- * emotion, estimator and version) and the
- * per-photo outcomes of estimation jobs. Each saved estimate is mirrored into the Edit
- * studio's `photoEstimates` through its own store (codes in DECA's layout, camera in the
- * frame of the aligned image: the photo's own frame when the photo already is an FFHQ crop).
+ * The one store of a photo's FLAME estimate, over three tables of the project database:
+ * - `estimates` (migrations 0006/0007): the estimator's full record of a photo — face,
+ *   landmarks, transforms, the packed 236-value code, the camera in the aligned frame, emotion,
+ *   estimator and version (or 'demo-ground-truth' for the demo photos' known codes);
+ * - `photoCodes` (migration 0005 as `photoEstimates`, renamed in 0010): the codes the photo
+ *   uses — the estimator's (camera in the frame of the aligned image: the photo's own frame when
+ *   it already is an FFHQ crop) or the researcher's hand edits saved over them. Editing,
+ *   training and the album mean shape read these; a fixture may store them without a record;
+ * - `estimateItems`: the per-photo outcomes of estimation jobs.
+ * Saving an estimate writes its record and its codes in one transaction.
  */
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
-import { EstimateStore } from '../edit/estimates';
-import { codeLayout, codeLength } from './encoders';
+import { AppError } from '../core/errors';
+import { checkCodes, codeLayout, codeLength, meanOf, unpackCode, type FlameCodes } from '../../common/flame/codes';
 import type { EstimateProblem, EstimateSource, PhotoEstimate } from './pipeline';
 
 /** The per-photo fields stored as the pipeline produced them (see PhotoEstimate for each). */
@@ -51,15 +55,32 @@ interface Row {
   createdAt: string;
 }
 
-/** Reads and writes estimates and job items of one project database. */
-export class EstimatesTable {
-  private readonly editCodes: EstimateStore;
+/** The codes a photo uses, with the estimator that made them (edits keep the estimator's name). */
+export interface PhotoCodes {
+  photoId: number;
+  estimator: string;
+  version: string;
+  codes: FlameCodes;
+  createdAt: string;
+}
 
-  constructor(private readonly db: Database) {
-    this.editCodes = new EstimateStore(db);
-  }
+interface CodesRow {
+  photoId: number;
+  estimator: string;
+  version: string;
+  codes: string;
+  createdAt: string;
+}
 
-  /** Stores (replacing) a photo's estimate, and its codes for the Edit studio, in one transaction. */
+function codesFromRow(row: CodesRow): PhotoCodes {
+  return { ...row, codes: JSON.parse(row.codes) as FlameCodes };
+}
+
+/** Reads and writes the estimates, codes in use and estimation job items of one project database. */
+export class EstimateStore {
+  constructor(private readonly db: Database) {}
+
+  /** Stores (replacing) a photo's estimate, and its codes in use, in one transaction. */
   save(photoId: number, jobId: number | null, estimate: Omit<PhotoEstimate, 'aligned' | 'decaCrop'>, alignedPath: string, decaCropPath?: string): void {
     const code = Buffer.from(estimate.code.buffer, estimate.code.byteOffset, codeLength * 4);
     const details = { alreadyAligned: estimate.alreadyAligned, decaCropPath, fit: estimate.fit, milliseconds: estimate.milliseconds };
@@ -90,14 +111,7 @@ export class EstimatesTable {
           details: JSON.stringify(details),
           createdAt: now(),
         });
-      const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-      this.editCodes.save(photoId, { name: estimate.estimator, version: estimate.version }, {
-        shape: part('shape'),
-        expression: part('exp'),
-        pose: part('pose'),
-        camera: [...estimate.camAligned],
-        light: part('light'),
-      });
+      this.saveCodes(photoId, { name: estimate.estimator, version: estimate.version }, unpackCode(estimate.code, estimate.camAligned));
     })();
   }
 
@@ -113,13 +127,48 @@ export class EstimatesTable {
     return rows.map(fromRow);
   }
 
-  /** Mean of the album's 100 shape values (null without estimates). */
+  /**
+   * Mean of the estimator's own 100 shape values over the album (null without estimates): what
+   * estimation found, before any hand edit. See albumMeanShape for what editing and training use.
+   */
+  estimatedMeanShape(albumId: number): number[] | null {
+    return meanOf(this.listAlbum(albumId).map((e) => Array.from(e.code.subarray(codeLayout.shape[0], codeLayout.shape[0] + codeLayout.shape[1]))));
+  }
+
+  /** Stores (or replaces) the codes a photo uses; the estimator's name and version are kept with them. */
+  saveCodes(photoId: number, estimator: { name: string; version: string }, codes: FlameCodes): PhotoCodes {
+    checkCodes(codes, `codes of photo ${photoId}`);
+    this.db
+      .prepare(
+        `INSERT INTO photoCodes (photoId, estimator, version, codes, createdAt) VALUES (@photoId, @estimator, @version, @codes, @createdAt)
+         ON CONFLICT (photoId) DO UPDATE SET estimator = excluded.estimator, version = excluded.version, codes = excluded.codes, createdAt = excluded.createdAt`,
+      )
+      .run({ photoId, estimator: estimator.name, version: estimator.version, codes: JSON.stringify(codes), createdAt: now() });
+    return this.codes(photoId)!;
+  }
+
+  /** The codes the photo uses, or undefined. */
+  codes(photoId: number): PhotoCodes | undefined {
+    const row = this.db.prepare('SELECT * FROM photoCodes WHERE photoId = @photoId').get({ photoId }) as CodesRow | undefined;
+    return row && codesFromRow(row);
+  }
+
+  /** The codes the photo uses; a clear 'not-found' error when it has none. */
+  requireCodes(photoId: number): PhotoCodes {
+    const codes = this.codes(photoId);
+    if (!codes) throw new AppError('not-found', `photo ${photoId} has no FLAME codes yet; run estimation on its album first`);
+    return codes;
+  }
+
+  /** The codes of an album's photos, in photo order. */
+  listAlbumCodes(albumId: number): PhotoCodes[] {
+    const rows = this.db.prepare('SELECT c.* FROM photoCodes c JOIN photos p ON p.id = c.photoId WHERE p.albumId = @albumId ORDER BY p.id').all({ albumId }) as CodesRow[];
+    return rows.map(codesFromRow);
+  }
+
+  /** The album mean shape: the mean of the shape codes its photos use (what stage 2 and editing use), null without codes. */
   albumMeanShape(albumId: number): number[] | null {
-    const all = this.listAlbum(albumId);
-    if (all.length === 0) return null;
-    const mean = new Array<number>(codeLayout.shape[1]).fill(0);
-    for (const e of all) for (let i = 0; i < mean.length; i++) mean[i] += e.code[i] / all.length;
-    return mean;
+    return meanOf(this.listAlbumCodes(albumId).map((c) => c.codes.shape));
   }
 
   /** Lists a job's photos once (idempotent: a resumed job keeps its list). */

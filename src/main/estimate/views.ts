@@ -2,28 +2,26 @@
  * What the UI shows of estimation, read from the estimation job's tables (src/main/estimate):
  * an album's state (counts, mean shape, per-photo problems of its latest jobs) and a photo's
  * estimate with its crops. Codes are editable: edits go to the codes the Edit studio uses
- * (`photoEstimates`) while the estimator's own codes stay in `estimates`, so "restore" is a
+ * (`photoCodes`) while the estimator's own codes stay in `estimates`, so "restore" is a
  * copy back and re-estimating replaces both.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
-import type { FlameCodes } from '../../common/contract/viewport';
-import { EstimateStore } from '../edit/estimates';
+import type { FlameCodes } from '../../common/flame/codes';
 import { codesInUse, originalCodes, sameCodes } from './codesInUse';
-import { EstimatesTable, type StoredEstimate } from './store';
+import { EstimateStore, type StoredEstimate } from './store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
 import { AppError } from '../core/errors';
+import { requireAlbum } from '../library/lookup';
 
 /** Reads and edits a project's estimates for the UI. */
 export class EstimateViews {
-  private readonly estimates: EstimatesTable;
-  private readonly codes: EstimateStore;
+  private readonly estimates: EstimateStore;
 
   constructor(private readonly project: Project) {
-    this.estimates = new EstimatesTable(project.db);
-    this.codes = new EstimateStore(project.db);
+    this.estimates = new EstimateStore(project.db);
   }
 
   private photoRow(photoId: number): { fileName: string; width: number; height: number } {
@@ -37,10 +35,10 @@ export class EstimateViews {
   /** An album's estimation state. */
   album(albumId: number): AlbumEstimates {
     const { db } = this.project;
-    if (!db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
+    requireAlbum(db, albumId);
     const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const stored = this.estimates.listAlbum(albumId);
-    const inUse = new Map(this.codes.listAlbum(albumId).map((e) => [e.photoId, e]));
+    const inUse = new Map(this.estimates.listAlbumCodes(albumId).map((e) => [e.photoId, e]));
     const byEstimator: Record<string, number> = {};
     let editedCount = 0;
     for (const estimate of stored) {
@@ -52,7 +50,7 @@ export class EstimateViews {
     const codesOnly: Record<string, number> = {};
     for (const other of inUse.values()) codesOnly[other.estimator] = (codesOnly[other.estimator] ?? 0) + 1;
     // the Edit studio's own mean (what stage 2 and editing use)
-    const meanShape = this.codes.albumMeanShape(albumId);
+    const meanShape = this.estimates.albumMeanShape(albumId);
     // each photo without an estimate: its outcome in the newest job that listed it (photos a
     // queued or running job has still to do are not problems)
     const rows = db
@@ -87,7 +85,7 @@ export class EstimateViews {
     }
     const alignedImage = await loadImage(bytes, alignedFile);
     const inline = (png: Buffer, width: number, height: number): InlineImage => ({ mime: 'image/png', base64: png.toString('base64'), width, height });
-    const { codes, original, edited } = codesInUse(estimate, this.codes);
+    const { codes, original, edited } = codesInUse(estimate, this.estimates);
     const fit = estimate.details.fit as PhotoEstimateView['fit'] | undefined;
     return {
       photoId,
@@ -137,14 +135,14 @@ export class EstimateViews {
   async saveCodes(photoId: number, codes: FlameCodes): Promise<PhotoEstimateView> {
     const estimate = this.require(photoId);
     const edited = !sameCodes(codes, originalCodes(estimate));
-    this.codes.save(photoId, { name: estimate.estimator, version: edited ? `${estimate.estimatorVersion} (edited)` : estimate.estimatorVersion }, codes);
+    this.estimates.saveCodes(photoId, { name: estimate.estimator, version: edited ? `${estimate.estimatorVersion} (edited)` : estimate.estimatorVersion }, codes);
     return (await this.photo(photoId))!;
   }
 
   /** Puts the estimator's codes back. */
   async restore(photoId: number): Promise<PhotoEstimateView> {
     const estimate = this.require(photoId);
-    this.codes.save(photoId, { name: estimate.estimator, version: estimate.estimatorVersion }, originalCodes(estimate));
+    this.estimates.saveCodes(photoId, { name: estimate.estimator, version: estimate.estimatorVersion }, originalCodes(estimate));
     return (await this.photo(photoId))!;
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import type { EditMode } from '../../common/contract/edit';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { DemoScene } from '../app/demo/scenes';
 import { editCodes } from '../edit/codes';
 

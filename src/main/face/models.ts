@@ -4,13 +4,14 @@
  * loading them into ONNX Runtime sessions. Origins and licences: resources/face-models/.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ModelSession, OnnxBackend } from '../nn/backend';
 import { readTfjsGraphModel } from './tfjs/graphModel';
 import { tfjsToOnnx } from './tfjs/convert';
+import { writeFileAtomicSync } from '../library/atomicFile';
 
 /** Bumped whenever the converter's output for the same source changes. */
 export const converterVersion = 1;
@@ -97,10 +98,7 @@ export function faceModelOnnx(spec: FaceModelSpec, cacheDir: string = defaultCac
     if (![...converted.outputs.values()].includes(name)) throw new Error(`${jsonPath}: converted model lacks output ${name}`);
   }
   try {
-    mkdirSync(dirname(cached), { recursive: true });
-    const tmp = `${cached}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, cached);
+    writeFileAtomicSync(cached, bytes);
   } catch {
     // a read-only cache only costs a conversion per run
   }

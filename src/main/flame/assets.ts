@@ -5,7 +5,7 @@
  */
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssetCheck, ModelAssetPaths, ModelAssetReport } from '../../common/contract/flame';
 import type { FlameModel } from '../../common/flame/model';
@@ -13,6 +13,7 @@ import { readNpy } from '../io/npy';
 import { loadLandmarkEmbedding } from './landmarkEmbedding';
 import { loadFlameModel } from './loadModel';
 import { loadTextureImage, loadTextureSpace, loadUvLayout } from './textureSpace';
+import { writeFileAtomic } from '../library/atomicFile';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -116,7 +117,7 @@ export async function checkModelAssets(paths: ModelAssetPaths): Promise<ModelAss
 export class ModelAssetStore {
   private readonly file: string;
 
-  constructor(private readonly dataDir: string) {
+  constructor(dataDir: string) {
     this.file = join(dataDir, 'flame-assets.json');
   }
 
@@ -137,9 +138,6 @@ export class ModelAssetStore {
   }
 
   async set(paths: ModelAssetPaths): Promise<void> {
-    await mkdir(this.dataDir, { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(paths, null, 2));
-    await rename(temporary, this.file);
+    await writeFileAtomic(this.file, JSON.stringify(paths, null, 2));
   }
 }

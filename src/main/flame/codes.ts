@@ -6,12 +6,12 @@
  * CLI and the viewport's "load codes" (which fits the rows to its rig, see viewport/codesFile).
  */
 
-import type { FlameCodes } from '../../common/flame/model';
+import { codeLayout, codeLength, packedPart, type FlameCodes, type SkinningCodes } from '../../common/flame/codes';
 import { formatShape, toFloat64, type NdArray } from '../io/ndarray';
 import { readNpz } from '../io/npy';
 
 /** The parts of a code set, keyed as `FlameCodes` keys them. */
-export type CodePart = 'shape' | 'expression' | 'pose' | 'cam' | 'light';
+export type CodePart = keyof FlameCodes;
 
 interface PartSpec {
   key: CodePart;
@@ -25,19 +25,10 @@ const parts: PartSpec[] = [
   { key: 'shape', names: ['shape'], width: 100 },
   { key: 'expression', names: ['exp', 'expression'], width: 50 },
   { key: 'pose', names: ['pose'], width: 6 },
-  { key: 'cam', names: ['cam', 'camera'], width: 3 },
+  { key: 'camera', names: ['cam', 'camera'], width: 3 },
   { key: 'light', names: ['light', 'lights'], width: 27 },
 ];
 
-/** DECA's packed code: shape 100 · tex 50 · exp 50 · pose 6 · cam 3 · light 27. */
-const packedLayout: { key: CodePart; offset: number; width: number }[] = [
-  { key: 'shape', offset: 0, width: 100 },
-  { key: 'expression', offset: 150, width: 50 },
-  { key: 'pose', offset: 200, width: 6 },
-  { key: 'cam', offset: 206, width: 3 },
-  { key: 'light', offset: 209, width: 27 },
-];
-const packedWidth = 236;
 
 /** One part of a code file: every row (code) of the array it came from. */
 export interface CodeArray {
@@ -48,7 +39,7 @@ export interface CodeArray {
 
 /** Everything a code file holds, before a row is picked. */
 export interface CodeBatch {
-  /** The parts found, in the order shape, expression, pose, cam, light. */
+  /** The parts found, in the order shape, expression, pose, camera, light. */
   parts: Partial<Record<CodePart, CodeArray>>;
   /** Codes (rows) in the file; every part holds this many. */
   count: number;
@@ -77,7 +68,7 @@ function rowsOf(array: NdArray, width: number, what: string): number[][] {
 function checkWidth(key: CodePart, rows: number[][], what: string): void {
   const length = rows[0].length;
   if (key === 'light' && length !== 27) throw new Error(`${what} has ${length} values per code; SH light needs 9×3 = 27`);
-  if (key === 'cam' && length !== 3) throw new Error(`${what} has ${length} values per code; the camera is (scale, tx, ty)`);
+  if (key === 'camera' && length !== 3) throw new Error(`${what} has ${length} values per code; the camera is (scale, tx, ty)`);
 }
 
 /**
@@ -106,9 +97,12 @@ export function readCodeBatch(bytes: Uint8Array, fileName: string): CodeBatch {
   const packed = arrays.get('code') ?? arrays.get('codes');
   if (packed && batch.found.length === 0) {
     const what = `${fileName}: 'code'`;
-    const rows = rowsOf(packed, packedWidth, what);
-    if (rows[0].length !== packedWidth) throw new Error(`${what} has ${rows[0].length} values per code; DECA's packed code has ${packedWidth}`);
-    for (const slot of packedLayout) add(slot.key, rows.map((row) => row.slice(slot.offset, slot.offset + slot.width)), what);
+    const rows = rowsOf(packed, codeLength, what);
+    if (rows[0].length !== codeLength) throw new Error(`${what} has ${rows[0].length} values per code; DECA's packed code has ${codeLength}`);
+    for (const part of parts) {
+      const [offset, width] = codeLayout[packedPart[part.key]];
+      add(part.key, rows.map((row) => row.slice(offset, offset + width)), what);
+    }
     batch.found.push(...parts.map((part) => part.names[0]));
   }
   if (batch.found.length === 0) {
@@ -121,9 +115,9 @@ export function readCodeBatch(bytes: Uint8Array, fileName: string): CodeBatch {
  * Reads code `index` (from 0) from .npz bytes, as the FLAME evaluator takes it: only the parts
  * the file holds, the pose as 6 or the full 15 values. `what` names the file in errors.
  */
-export function readFlameCodes(bytes: Uint8Array, what: string, index = 0): FlameCodes {
+export function readFlameCodes(bytes: Uint8Array, what: string, index = 0): SkinningCodes {
   const batch = readCodeBatch(bytes, what);
-  const codes: FlameCodes = {};
+  const codes: SkinningCodes = {};
   for (const [key, part] of Object.entries(batch.parts) as [CodePart, CodeArray][]) {
     if (index >= part.rows.length) throw new Error(`${part.what}: asked for code ${index} but there are ${part.rows.length}`);
     codes[key] = part.rows[index];

@@ -95,7 +95,7 @@ export async function verifyFlameFixture(dir: string, landmarksPath?: string): P
   for (let item = 0; item < batch; item++) {
     const frame = evaluator.evaluate({
       shape: row(inputs.shape, item), expression: row(inputs.exp, item), pose: row(inputs.pose, item),
-      cam: row(inputs.cam, item), light: row(inputs.light, item),
+      camera: row(inputs.cam, item), light: row(inputs.light, item),
     });
     vertexNormals(row(referenceVertices, item), model.faces, model.vertexCount, normalsOfReference);
     shadeNormals(row(referenceNormals, item), row(inputs.light, item), shadingOfReference);

@@ -9,7 +9,8 @@
 
 import { ambientLight, defaultCamera, FlameEvaluator } from '../../common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../common/flame/geometry';
-import type { FlameCodes, FlameModel } from '../../common/flame/model';
+import type { FlameModel } from '../../common/flame/model';
+import type { SkinningCodes } from '../../common/flame/codes';
 import type { DecaBuffers, Texture } from '../../common/render/decaBuffers';
 import { createDecaBuffers, renderDecaBuffers } from '../../common/render/decaBuffers';
 import type { TaskPool } from '../jobs/pool';
@@ -17,7 +18,7 @@ import type { TaskPool } from '../jobs/pool';
 export interface RenderFlameInput {
   modelKey: string;
   model?: FlameModel;
-  codes: FlameCodes;
+  codes: SkinningCodes;
   /** Image size in pixels (square; default 256). */
   size?: number;
   texture?: Texture | null;
@@ -56,7 +57,7 @@ export async function renderFlameTask(input: RenderFlameInput): Promise<RenderFl
     uv: model.uv, texture: input.texture ?? undefined, flatAlbedo: input.flatAlbedo,
   }, createDecaBuffers(size));
   // Landmarks go through the same camera as the vertices, then to pixels.
-  const landmarks = ndcToPixels(orthographicProject(frame.landmarks2d, input.codes.cam ?? defaultCamera), size);
+  const landmarks = ndcToPixels(orthographicProject(frame.landmarks2d, input.codes.camera ?? defaultCamera), size);
   return { needModel: false, buffers, landmarks, projected: frame.projected.slice() };
 }
 
@@ -69,7 +70,7 @@ export class FlameRenderService {
   constructor(private readonly pool: Pick<TaskPool<FlameTasks>, 'run'>) {}
 
   /** DECA buffers (and projected landmarks) for `codes` on `model` (identified by `modelKey`). */
-  async render(modelKey: string, model: FlameModel, codes: FlameCodes, options: Omit<RenderFlameInput, 'modelKey' | 'model' | 'codes'> = {}): Promise<RenderFlameResult> {
+  async render(modelKey: string, model: FlameModel, codes: SkinningCodes, options: Omit<RenderFlameInput, 'modelKey' | 'model' | 'codes'> = {}): Promise<RenderFlameResult> {
     const first = await this.pool.run('renderFlame', { modelKey, codes, ...options });
     if (!first.needModel) return first;
     const second = await this.pool.run('renderFlame', { modelKey, model, codes, ...options });

@@ -125,6 +125,18 @@ export class JobRunner {
     return this.store.list(limit).map((info) => this.marked(info));
   }
 
+  /** A job's parameters as they were validated and stored when it was started. */
+  params<P = unknown>(id: number): P {
+    const job = this.store.get(id);
+    if (!job) throw new AppError('not-found', `job ${id} does not exist`);
+    return job.params as P;
+  }
+
+  /** Ids of the jobs of a kind that have not finished successfully (any state but 'done'), oldest first. */
+  unfinished(kind: string): number[] {
+    return this.store.unfinished(kind);
+  }
+
   private info(id: number): JobInfo {
     const job = this.store.get(id);
     if (!job) throw new AppError('not-found', `job ${id} does not exist`);

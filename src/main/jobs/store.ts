@@ -70,6 +70,11 @@ export class JobStore {
     return this.db.prepare(`SELECT id, kind, state, ownerPid, heartbeatAt, params FROM jobs WHERE state IN (${marks}) ORDER BY id`).all(args) as never;
   }
 
+  /** Ids of a kind's jobs in any state but 'done', oldest first. */
+  unfinished(kind: string): number[] {
+    return (this.db.prepare("SELECT id FROM jobs WHERE kind = @kind AND state != 'done' ORDER BY id").all({ kind }) as { id: number }[]).map((r) => r.id);
+  }
+
   markStarted(id: number, pid: number): number {
     const t = now();
     this.db

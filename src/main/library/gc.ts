@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { JobRunner } from '../jobs/runner';
 import { blobPath, hashPattern, thumbPath } from './paths';
 import { uploadBatchesOf } from './import/importJob';
 import type { Project } from './project';
@@ -159,12 +160,11 @@ export async function collectOrphanFiles(project: Project, options: SweepOptions
  * rows), and tmp/ always, entry by entry (collectOrphanFiles), keeping the upload batches of
  * unfinished imports.
  */
-export async function sweepOnOpen(project: Project): Promise<OrphanReport> {
+export async function sweepOnOpen(project: Project, jobs: Pick<JobRunner, 'unfinished' | 'params'>): Promise<OrphanReport> {
   const live = liveJobIds(project);
   const keepUploads = new Set<string>();
-  const imports = project.db.prepare("SELECT params FROM jobs WHERE kind = 'import' AND state != 'done'").all() as { params: string }[];
-  for (const { params } of imports) {
-    const paths = (JSON.parse(params) as { paths?: unknown }).paths;
+  for (const id of jobs.unfinished('import')) {
+    const paths = jobs.params<{ paths?: unknown }>(id).paths;
     if (Array.isArray(paths)) for (const b of uploadBatchesOf(project, paths.filter((p): p is string => typeof p === 'string'))) keepUploads.add(b);
   }
   return collectOrphanFiles(project, { keepUploads, skipBlobs: live.size > 0 });

@@ -7,6 +7,7 @@ import { collectUnreferencedBlobs } from './gc';
 import { uploadSourcePrefix } from './import/importJob';
 import { isInsideDir } from './paths';
 import type { Project } from './project';
+import { requireAlbum } from './lookup';
 
 interface AlbumRow {
   id: number;
@@ -100,7 +101,7 @@ export class Library {
 
   /** One page of an album in import order (the grid's query; see bench/import). */
   listPhotos(albumId: number, offset: number, limit: number): PhotoPage {
-    if (!this.db.prepare('SELECT 1 FROM albums WHERE id = @albumId').get({ albumId })) throw new AppError('not-found', `album ${albumId} does not exist`);
+    requireAlbum(this.db, albumId);
     const total = (this.db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const items = this.db
       .prepare(

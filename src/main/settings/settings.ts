@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RecentProject } from '../../common/contract';
 import { Project } from '../library/project';
+import { writeFileAtomicSync } from '../library/atomicFile';
 
 const maxRecent = 20;
 
@@ -36,9 +37,7 @@ export class Settings {
   }
 
   private save(): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.data, null, 2));
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify(this.data, null, 2));
   }
 
   /** Recent projects, newest first, each marked available or not (folder gone / not a project). */

@@ -20,7 +20,8 @@
  */
 
 import { FlameEvaluator } from '../../common/flame/evaluate';
-import type { FlameCodes, FlameModel } from '../../common/flame/model';
+import type { FlameModel } from '../../common/flame/model';
+import type { SkinningCodes } from '../../common/flame/codes';
 import type { Texture } from '../../common/render/decaBuffers';
 import { sampleTexture } from '../../common/render/decaBuffers';
 import { createFragments, rasterize } from '../../common/render/rasterize';
@@ -32,8 +33,8 @@ export const texelSource = Object.freeze({ none: 0, photo: 1, mirror: 2, albedo:
 export interface BakeInputs {
   /** The head model; it needs a UV layout. */
   model: FlameModel;
-  /** The codes the head is posed with; `cam` maps it onto `photo` (DECA's camera, NDC of a square image). */
-  codes: FlameCodes;
+  /** The codes the head is posed with; `camera` maps it onto `photo` (DECA's camera, NDC of a square image). */
+  codes: SkinningCodes;
   /** The aligned photo the camera refers to (square, RGB in [0, 1], row 0 at the top). */
   photo: Texture;
   /** Side of the square UV texture in texels. */

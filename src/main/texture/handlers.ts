@@ -3,7 +3,7 @@
  * (OBJ + MTL + PNG zipped, or glTF with the texture embedded).
  */
 import type { HeadExportFile, HeadExportFormatName } from '../../common/contract/export';
-import type { FlameCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import type { HeadModelSources } from '../head/activeModel';
 import type { TaskPool } from '../jobs/pool';
 import type { ProjectSlot } from '../library/openProject';

@@ -9,17 +9,16 @@
 
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { FlameCodes as ContractCodes } from '../../common/contract/viewport';
+import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
-import { skinCodes } from '../diffusion/buffers';
 import { EditStore } from '../edit/store';
-import { EstimateStore } from '../edit/estimates';
 import { codesInUse } from '../estimate/codesInUse';
-import { EstimatesTable } from '../estimate/store';
+import { EstimateStore } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
 import { locateHeadModel, type HeadModelSources } from '../head/activeModel';
 import type { HeadExportFormat, TextureHeadResult, TextureTasks } from './task';
+import { requirePhoto } from '../library/lookup';
 
 /** What to export. */
 export interface HeadExportRequest {
@@ -31,7 +30,7 @@ export interface HeadExportRequest {
   /** UV texture side (default 512). */
   textureSize?: number;
   /** With `photoId`: pose the head with these codes (the viewport's sliders) instead of the photo's codes in use. */
-  codes?: ContractCodes;
+  codes?: FlameCodes;
   /** Base of the file names (default: after the photo, e.g. 'IMG_0001-head'). */
   baseName?: string;
 }
@@ -59,7 +58,7 @@ export class HeadExporter {
     if (!existsSync(source.image)) throw new AppError('not-found', `${source.what}: its image is missing (${source.image})`);
     const result = await this.deps.pool.run('textureHead', {
       head: locateHeadModel(this.deps.heads),
-      codes: skinCodes(source.codes),
+      codes: source.codes,
       photo: source.image,
       photoLabel: source.what,
       textureSize: request.textureSize ?? defaultTextureSize,
@@ -71,11 +70,7 @@ export class HeadExporter {
 
   /** The codes, image and names of what is exported. */
   private source(project: Project, request: HeadExportRequest) {
-    const photoName = (photoId: number) => {
-      const row = project.db.prepare('SELECT fileName FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string } | undefined;
-      if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-      return row.fileName;
-    };
+    const photoName = (photoId: number) => requirePhoto(project.db, photoId).fileName;
     if (request.resultId !== undefined && request.resultId !== null) {
       if (request.codes) throw new AppError('invalid-params', 'codes go with a photo, not with an edit result (which has its own)');
       const result = new EditStore(project).result(request.resultId);
@@ -92,9 +87,10 @@ export class HeadExporter {
     }
     if (!request.photoId) throw new AppError('invalid-params', 'give a photo or an edit result to export');
     const fileName = photoName(request.photoId);
-    const estimate = new EstimatesTable(project.db).get(request.photoId);
+    const store = new EstimateStore(project.db);
+    const estimate = store.get(request.photoId);
     if (!estimate) throw new AppError('not-found', `${fileName} (photo ${request.photoId}) has no FLAME estimate yet: estimate its album first`);
-    const inUse = codesInUse(estimate, new EstimateStore(project.db));
+    const inUse = codesInUse(estimate, store);
     return {
       what: `${fileName} (photo ${request.photoId}${request.codes ? ', codes from the viewport' : inUse.edited ? ', saved code edits' : ''})`,
       codes: request.codes ?? inUse.codes,

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FlameCodes } from '../../common/flame/model';
+import type { SkinningCodes } from '../../common/flame/codes';
 import type { Texture } from '../../common/render/decaBuffers';
 import { loadHeadModel, type HeadModelLocation } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
@@ -25,7 +25,7 @@ export type HeadExportFormat = 'obj' | 'obj-zip' | 'glb' | 'gltf';
 export interface TextureHeadInput {
   /** The head model's files (locateHeadModel: stat only, cheap on the caller's thread). */
   head: HeadModelLocation;
-  codes: FlameCodes;
+  codes: SkinningCodes;
   /** The aligned photo the camera refers to: a file path or encoded image bytes. */
   photo: string | Uint8Array;
   /** Shown in errors about the photo. */

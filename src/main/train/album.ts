@@ -8,7 +8,7 @@ import type { ActiveHeadModel } from '../head/activeModel';
 import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
-import { EstimateStore } from '../edit/estimates';
+import { EstimateStore } from '../estimate/store';
 import { loadModelImage } from '../diffusion/images';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
@@ -38,7 +38,7 @@ export async function albumTrainingPairs(
   const photos = project.db.prepare('SELECT id, hash FROM photos WHERE albumId = @albumId ORDER BY id').all({ albumId }) as { id: number; hash: string }[];
   if (photos.length === 0) throw new AppError('invalid-params', `album ${albumId} has no photos to train on`);
   const estimates = new EstimateStore(project.db);
-  const missing = photos.filter((p) => !estimates.get(p.id)).map((p) => p.id);
+  const missing = photos.filter((p) => !estimates.codes(p.id)).map((p) => p.id);
   if (missing.length > 0) {
     throw new AppError('invalid-params', `album ${albumId}: ${missing.length} of ${photos.length} photos have no FLAME codes (photos ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}); run estimation on the album first`);
   }
@@ -47,7 +47,7 @@ export async function albumTrainingPairs(
   const pairs: TrainingPair[] = [];
   for (const [i, photo] of photos.entries()) {
     if (options.signal?.aborted) throw new Error('preparing the training pairs was cancelled');
-    const codes = editCodes(estimates.require(photo.id).codes, null, [], options.shape === 'own' ? null : meanShape);
+    const codes = editCodes(estimates.requireCodes(photo.id).codes, null, [], options.shape === 'own' ? null : meanShape);
     const { physical } = await renderer.render(codes, size);
     const image = await loadModelImage(blobPath(project.paths, photo.hash), size);
     pairs.push({ image, physical });

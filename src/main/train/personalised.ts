@@ -5,7 +5,6 @@
  * select it like any imported checkpoint.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readCheckpoint } from '../checkpoint';
 import type { StateDict } from '../checkpoint/stateDict';
@@ -16,6 +15,7 @@ import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import { shapesOf } from '../checkpoint/stateDict';
 import { parameterCount } from '../models/infer';
+import { writeFileAtomicSync } from '../library/atomicFile';
 
 /** Merges trained tensors over the base state dict (keys must exist in the base). */
 export function mergeTrained(base: StateDict, trained: StateDict): StateDict {
@@ -39,10 +39,8 @@ export function registerPersonalisedModel(
   const bytes = writeSafetensors(weights, { format: 'pt', producer: 'rig-studio', baseModel: base.sha256 });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const dir = join(project.paths.derived, 'models');
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, `${sha256.slice(0, 16)}.safetensors`);
-  writeFileSync(`${path}.partial`, bytes);
-  renameSync(`${path}.partial`, path);
+  writeFileAtomicSync(path, bytes, project.paths.tmp);
   return new ModelRegistry(project.db).add({
     name: info.name,
     kind: 'personalized',
@@ -65,6 +63,5 @@ export function registerPersonalisedModel(
 export function exportTorchCheckpoint(model: Pick<ModelRecord, 'filePath'>, path: string): void {
   const { stateDict } = readCheckpoint(model.filePath);
   const archive = basename(path).replace(/\.[^.]*$/, '') || 'archive';
-  writeFileSync(`${path}.partial`, writeTorchCheckpoint(stateDict, archive));
-  renameSync(`${path}.partial`, path);
+  writeFileAtomicSync(path, writeTorchCheckpoint(stateDict, archive));
 }

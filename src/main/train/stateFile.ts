@@ -1,14 +1,13 @@
 /**
  * Durable, atomic training-state files. The run state (533 MB × 3 at upstream's default size)
- * is written straight from the tensors' own memory into `<file>.partial` — a safetensors
- * header, then each tensor's bytes, no staging copy — flushed with fsync, renamed over the
- * previous file, and the directory fsynced so the rename itself survives a power cut. A
- * process killed at any moment leaves either the previous state or the new one, never a torn
- * file. The writes are asynchronous, so the event loop of the process keeps serving.
+ * is written straight from the tensors' own memory into a `.partial` file beside it — a
+ * safetensors header, then each tensor's bytes, no staging copy — flushed with fsync, renamed
+ * over the previous file, and the directory fsynced so the rename itself survives a power cut
+ * (writeFileAtomic). A process killed at any moment leaves either the previous state or the new
+ * one, never a torn file. The writes are asynchronous, so the event loop of the process keeps serving.
  */
-import { open, rename } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import type { StateDict } from '../checkpoint/stateDict';
+import { writeFileAtomic } from '../library/atomicFile';
 import type { DType } from '../nn/ir';
 
 const safetensorsTypes: Partial<Record<DType, string>> = { float32: 'F32', float16: 'F16', float64: 'F64', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };
@@ -33,49 +32,13 @@ export function safetensorsHeader(tensors: StateDict, metadata: Record<string, s
   return out;
 }
 
-/** Writes `chunks` one after another to `path`, atomically (temporary file + rename) and durably (fsync of file and folder). */
-export async function writeFileDurably(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
-  const temporary = `${path}.partial`;
-  const file = await open(temporary, 'w');
-  try {
-    for (const chunk of chunks) {
-      let written = 0;
-      // large tensors go in slices: one write call is capped at 2 GiB and this keeps each await short
-      while (written < chunk.byteLength) {
-        const length = Math.min(chunk.byteLength - written, 64 << 20);
-        const { bytesWritten } = await file.write(chunk, written, length);
-        written += bytesWritten;
-      }
-    }
-    await file.sync();
-  } catch (error) {
-    throw new Error(`${temporary}: could not write the training state (${(error as Error).message})`, { cause: error });
-  } finally {
-    await file.close();
-  }
-  await rename(temporary, path);
-  await syncDirectory(dirname(path), basename(path));
-}
-
 /** Writes tensors and metadata as a safetensors file, atomically and durably, without copying the tensors. */
 export async function writeSafetensorsDurably(path: string, tensors: StateDict, metadata: Record<string, string>): Promise<void> {
   const header = safetensorsHeader(tensors, metadata);
   const views = [...tensors.values()].map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-  await writeFileDurably(path, [header, ...views]);
-}
-
-async function syncDirectory(dir: string, what: string): Promise<void> {
-  let handle;
   try {
-    handle = await open(dir, 'r');
+    await writeFileAtomic(path, [header, ...views]);
   } catch (error) {
-    // Windows cannot open a directory for fsync; the rename is still atomic there
-    if (process.platform === 'win32') return;
-    throw new Error(`${dir}: could not open the folder to make ${what} durable (${(error as Error).message})`, { cause: error });
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    throw new Error(`${path}: could not write the training state (${(error as Error).message})`, { cause: error });
   }
 }

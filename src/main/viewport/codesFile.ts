@@ -1,18 +1,11 @@
-import type { FlameCodes, LoadedCodes } from '../../common/contract/viewport';
+import type { LoadedCodes } from '../../common/contract/viewport';
+import { codeLengths, type FlameCodes } from '../../common/flame/codes';
 import { fillDefaultLight } from '../../common/flame/light';
 import { readCodeBatch, type CodePart } from '../flame/codes';
 
 // The viewport's "load codes": src/main/flame/codes reads the .npz; here a row is fitted to the
 // rig (DECA's widths, pose as global + jaw) and missing parts get neutral values.
 
-/** Where each part of a code file goes in the rig, and the rig's width for it. */
-const slots: Record<CodePart, { key: keyof FlameCodes; width: number }> = {
-  shape: { key: 'shape', width: 100 },
-  expression: { key: 'expression', width: 50 },
-  pose: { key: 'pose', width: 6 },
-  cam: { key: 'camera', width: 3 },
-  light: { key: 'light', width: 27 },
-};
 
 /** Neutral values for parts a file does not hold: zero codes, DECA-like framing, soft light. */
 export function neutralFlameCodes(): FlameCodes {
@@ -22,7 +15,7 @@ export function neutralFlameCodes(): FlameCodes {
 
 /** Fits a row to the viewport's width: pads short codes (fewer components) with zeros. */
 function fitRow(row: number[], part: CodePart, what: string): number[] {
-  const width = slots[part].width;
+  const width = codeLengths[part];
   if (part === 'pose' && row.length === 15) {
     // FLAME's full pose: global, neck, jaw, eyes. The viewport rig keeps global and jaw.
     return [...row.slice(0, 3), ...row.slice(6, 9)];
@@ -41,7 +34,7 @@ export function readCodesNpz(bytes: Uint8Array, fileName: string, index = 0): Lo
   if (index >= batch.count) throw new Error(`${fileName}: asked for code ${index + 1} but the file holds ${batch.count}`);
   const codes = neutralFlameCodes();
   for (const [part, array] of Object.entries(batch.parts) as [CodePart, { what: string; rows: number[][] }][]) {
-    codes[slots[part].key] = fitRow(array.rows[index], part, array.what);
+    codes[part] = fitRow(array.rows[index], part, array.what);
   }
   return { codes, count: batch.count, index, found: batch.found };
 }

@@ -4,9 +4,9 @@ import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
 import type { EstimatedPhoto, PhotoHead } from '../../common/contract/viewport';
 import { AppError } from '../core/errors';
-import { EstimateStore } from '../edit/estimates';
 import { codesInUse } from '../estimate/codesInUse';
-import { EstimatesTable } from '../estimate/store';
+import { EstimateStore } from '../estimate/store';
+import { requirePhoto } from '../library/lookup';
 
 // The viewport over a photo: the codes the photo uses (the researcher's saved edits when there
 // are any, else the estimator's own; the same codes editing and training read) with the camera
@@ -19,18 +19,13 @@ export interface PhotoSource {
   dir: string;
 }
 
-function photoRow(db: Database, photoId: number): { fileName: string; albumId: number } {
-  const row = db.prepare('SELECT fileName, albumId FROM photos WHERE id = @photoId').get({ photoId }) as { fileName: string; albumId: number } | undefined;
-  if (!row) throw new AppError('not-found', `photo ${photoId} does not exist`);
-  return row;
-}
-
 /** The photo's codes in use and aligned crop; a clear error when it has no estimate yet. */
 export async function photoHead(source: PhotoSource, photoId: number): Promise<PhotoHead> {
-  const { fileName, albumId } = photoRow(source.db, photoId);
-  const estimate = new EstimatesTable(source.db).get(photoId);
+  const { fileName, albumId } = requirePhoto(source.db, photoId);
+  const store = new EstimateStore(source.db);
+  const estimate = store.get(photoId);
   if (!estimate) throw new AppError('not-found', `${fileName} has no FLAME estimate yet: estimate its album first`);
-  const { codes, edited } = codesInUse(estimate, new EstimateStore(source.db));
+  const { codes, edited } = codesInUse(estimate, store);
   const cropPath = join(source.dir, estimate.alignedPath);
   let bytes: Buffer;
   try {
@@ -53,5 +48,5 @@ export async function photoHead(source: PhotoSource, photoId: number): Promise<P
 
 /** Photos of an album with estimates, in photo order. */
 export function estimatedPhotos(source: PhotoSource, albumId: number): EstimatedPhoto[] {
-  return new EstimatesTable(source.db).listAlbum(albumId).map((e) => ({ photoId: e.photoId, fileName: photoRow(source.db, e.photoId).fileName, estimator: e.estimator }));
+  return new EstimateStore(source.db).listAlbum(albumId).map((e) => ({ photoId: e.photoId, fileName: requirePhoto(source.db, e.photoId).fileName, estimator: e.estimator }));
 }

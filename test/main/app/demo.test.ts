@@ -12,8 +12,7 @@ import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app
 import { demoStagingDir, sceneLandmarks } from '../../../src/main/app/demo/photos';
 import { demoExif } from '../../../src/main/app/demo/render';
 import { demoScenes, type DemoScene } from '../../../src/main/app/demo/scenes';
-import { EstimateStore } from '../../../src/main/edit/estimates';
-import { EstimatesTable } from '../../../src/main/estimate/store';
+import { EstimateStore } from '../../../src/main/estimate/store';
 import { blobPath } from '../../../src/main/library/paths';
 import { photoHead } from '../../../src/main/viewport/photoHead';
 import { tempDir } from '../library/fixtures';
@@ -22,7 +21,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const scenes = demoScenes();
-const codesOf = (s: DemoScene) => ({ shape: s.shape, expression: s.expression, pose: s.pose, cam: s.cam, light: s.light });
+const codesOf = (s: DemoScene) => ({ shape: s.shape, expression: s.expression, pose: s.pose, camera: s.cam, light: s.light });
 
 function demoAlbum(backend: Backend) {
   const { library } = backend.require();
@@ -58,7 +57,7 @@ describe('demo project content', () => {
 
     const store = new EstimateStore(project.db);
     for (const [i, photo] of photos.entries()) {
-      const estimate = store.get(photo.id)!;
+      const estimate = store.codes(photo.id)!;
       const scene = scenes[i];
       expect(estimate.estimator).toBe(groundTruthEstimator);
       expect(estimate.version).toMatch(/exact render inputs/);
@@ -77,12 +76,12 @@ describe('demo project content', () => {
     await backend.open(demoProjectDir(dataDir));
     const before = demoAlbum(backend).photos;
     const store = new EstimateStore(backend.require().project.db);
-    const estimatedAt = before.map((p) => store.get(p.id)!.createdAt);
+    const estimatedAt = before.map((p) => store.codes(p.id)!.createdAt);
     await openDemo(backend);
     await openDemo(backend);
     const after = demoAlbum(backend).photos;
     expect(after).toEqual(before);
-    expect(after.map((p) => new EstimateStore(backend.require().project.db).get(p.id)!.createdAt)).toEqual(estimatedAt);
+    expect(after.map((p) => new EstimateStore(backend.require().project.db).codes(p.id)!.createdAt)).toEqual(estimatedAt);
     expect(importJobs(backend)).toHaveLength(1);
     await backend.close();
   });
@@ -143,22 +142,22 @@ describe('demo project content', () => {
     const { photos } = demoAlbum(backend);
     const [old, user] = [photos[5], photos[6]];
     db().prepare('DELETE FROM estimates WHERE photoId IN (?, ?)').run(old.id, user.id);
-    const edited = { ...codes().get(old.id)!.codes, expression: scenes[5].expression.map((v, i) => (i === 0 ? v + 1 : v)) };
-    codes().save(old.id, { name: groundTruthEstimator, version: 'v (edited)' }, edited);
-    codes().save(user.id, { name: 'fit', version: 'mine' }, codes().get(user.id)!.codes);
+    const edited = { ...codes().codes(old.id)!.codes, expression: scenes[5].expression.map((v, i) => (i === 0 ? v + 1 : v)) };
+    codes().saveCodes(old.id, { name: groundTruthEstimator, version: 'v (edited)' }, edited);
+    codes().saveCodes(user.id, { name: 'fit', version: 'mine' }, codes().codes(user.id)!.codes);
     await openDemo(backend);
     const head = await photoHead({ db: db(), dir: backend.require().project.dir }, old.id);
     expect(head.codes.expression).toEqual(edited.expression);
     expect(head.edited).toBe(true);
-    expect(codes().get(old.id)!.version).toBe('v (edited)');
-    expect(new EstimatesTable(db()).get(user.id)).toBeUndefined();
-    expect(codes().get(user.id)).toMatchObject({ estimator: 'fit', version: 'mine' });
+    expect(codes().codes(old.id)!.version).toBe('v (edited)');
+    expect(new EstimateStore(db()).get(user.id)).toBeUndefined();
+    expect(codes().codes(user.id)).toMatchObject({ estimator: 'fit', version: 'mine' });
     // put the shared project back as it was for the tests after this one
-    db().prepare('DELETE FROM photoEstimates WHERE photoId IN (?, ?)').run(old.id, user.id);
+    db().prepare('DELETE FROM photoCodes WHERE photoId IN (?, ?)').run(old.id, user.id);
     db().prepare('DELETE FROM estimates WHERE photoId = ?').run(old.id);
     await openDemo(backend);
-    expect(new EstimatesTable(db()).get(user.id)?.estimator).toBe(groundTruthEstimator);
-    expect(codes().get(old.id)!.codes.expression).toEqual(scenes[5].expression);
+    expect(new EstimateStore(db()).get(user.id)?.estimator).toBe(groundTruthEstimator);
+    expect(codes().codes(old.id)!.codes.expression).toEqual(scenes[5].expression);
     await backend.close();
   });
 
@@ -173,7 +172,7 @@ describe('demo project content', () => {
     expect(after.slice(0, 11).map((p) => p.id)).toEqual(before.filter((_, i) => i !== 4).map((p) => p.id));
     const back = after.find((p) => p.fileName === scenes[4].fileName)!;
     expect(back.hash).toBe(before[4].hash); // the same deterministic render
-    expect(new EstimateStore(backend.require().project.db).get(back.id)!.codes.expression).toEqual(scenes[4].expression);
+    expect(new EstimateStore(backend.require().project.db).codes(back.id)!.codes.expression).toEqual(scenes[4].expression);
     await backend.close();
   });
 });
@@ -206,7 +205,7 @@ describe('demo content after a crash', () => {
     expect(photos.map((p) => p.fileName).sort()).toEqual(scenes.map((s) => s.fileName).sort());
     expect(importJobs(second).map((j) => j.state)).toEqual(['done']); // resumed, not a second import
     const store = new EstimateStore(second.require().project.db);
-    expect(photos.every((p) => store.get(p.id)?.estimator === groundTruthEstimator)).toBe(true);
+    expect(photos.every((p) => store.codes(p.id)?.estimator === groundTruthEstimator)).toBe(true);
     // every blob file is there
     expect(photos.every((p) => existsSync(blobPath(second.require().project.paths, p.hash)))).toBe(true);
     await second.close();
@@ -232,7 +231,7 @@ describe('demo photos are the renders of their codes', () => {
     const evaluator = new FlameEvaluator(head.model);
     for (const index of [2, 9]) {
       const photo = photos.find((p) => p.fileName === scenes[index].fileName)!;
-      const codes = new EstimateStore(project.db).get(photo.id)!.codes;
+      const codes = new EstimateStore(project.db).codes(photo.id)!.codes;
       const scene = { ...scenes[index], shape: codes.shape, expression: codes.expression, pose: codes.pose, cam: codes.camera as [number, number, number], light: codes.light };
       const stored = await pixels(blobPath(project.paths, photo.hash));
       const again = await renderDemoScene(service, head, headTexture(head), scene);

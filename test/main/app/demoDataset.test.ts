@@ -9,11 +9,11 @@ import { datasetScene, datasetScenes, demoExpressionComponents } from '../../../
 import { writeDemoDataset, type DatasetIndex } from '../../../src/main/app/demo/datasetFiles';
 import { importDemoDataset } from '../../../src/main/app/demo/datasetImport';
 import { groundTruthEstimator } from '../../../src/main/app/demo/groundTruth';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { readNpz } from '../../../src/main/io/npy';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { tempDir } from '../library/fixtures';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -144,7 +144,7 @@ describe('writeDemoDataset', () => {
       const photos = open.library.listPhotos(album.id, 0, 10).items;
       for (const photo of photos) {
         const entry = index.photos.find((p) => p.file.endsWith(photo.fileName))!;
-        const codes = store.require(photo.id);
+        const codes = store.requireCodes(photo.id);
         expect(codes.estimator).toBe(groundTruthEstimator);
         expect(codes.codes.expression).toEqual(entry.expression);
         expect(codes.codes.pose).toEqual(entry.pose);

@@ -73,7 +73,7 @@ describe('demo content and a killed process', () => {
     const scenes = demoScenes();
     const photos = read<{ id: number; fileName: string }>("SELECT p.id, p.fileName FROM photos p JOIN albums a ON a.id = p.albumId WHERE a.name = 'Demo' ORDER BY p.fileName");
     expect(photos.map((p) => p.fileName)).toEqual(scenes.map((s) => s.fileName).sort());
-    const estimates = read<{ photoId: number; estimator: string }>('SELECT photoId, estimator FROM photoEstimates');
+    const estimates = read<{ photoId: number; estimator: string }>('SELECT photoId, estimator FROM photoCodes');
     expect(estimates.filter((e) => e.estimator === 'demo-ground-truth').map((e) => e.photoId).sort((a, b) => a - b)).toEqual(photos.map((p) => p.id).sort((a, b) => a - b));
     // the killed import was resumed, not started a second time
     expect(read<{ state: string }>("SELECT state FROM jobs WHERE kind = 'import'")).toEqual([{ state: 'done' }]);

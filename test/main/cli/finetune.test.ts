@@ -3,12 +3,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
 import { runCli } from './run';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 // The built CLI on a project with a synthetic album (FLAME codes stored) and a tiny model.
 describe('rig-studio finetune (built CLI)', () => {
@@ -27,7 +27,7 @@ describe('rig-studio finetune (built CLI)', () => {
     const faces = await writeSyntheticFaces(t.root, 2, 32);
     await t.importPaths(albumId, faces.map((f) => f.path));
     const estimates = new EstimateStore(t.project.db);
-    t.library.listPhotos(albumId, 0, 10).items.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    t.library.listPhotos(albumId, 0, 10).items.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
     const file = writeTinyCheckpoint(t.root, 9);
     modelId = new ModelRegistry(t.project.db).add({
       name: 'tiny', kind: 'base', sourcePath: file, filePath: file, format: 'safetensors',

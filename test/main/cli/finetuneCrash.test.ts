@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import type { StateDict } from '../../../src/main/checkpoint/stateDict';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { readTrainState } from '../../../src/main/train/trainer';
 import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
 import { randomWeights } from '../../../src/main/train/init';
-import { writeSyntheticFaces, tinyConfig } from '../edit/fixture';
+import { writeSyntheticFaces, tinyConfig } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
 import { runCli, startCli } from './run';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 function worstDifference(a: StateDict, b: StateDict): number {
   let worst = 0;
@@ -42,7 +42,7 @@ describe('rig-studio finetune killed with SIGKILL', () => {
     const faces = await writeSyntheticFaces(t.root, 2, 32);
     await t.importPaths(albumId, faces.map((f) => f.path));
     const estimates = new EstimateStore(t.project.db);
-    t.library.listPhotos(albumId, 0, 10).items.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    t.library.listPhotos(albumId, 0, 10).items.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
     // an upstream-like checkpoint: BatchNorm layers carry num_batches_tracked
     const weights = randomWeights(tinyConfig, 5);
     for (const key of [...weights.keys()]) {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { EstimateStore } from '../../../src/main/edit/estimates';
-import { writeSyntheticFaces } from '../edit/fixture';
+import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { ensureBuilt } from './built';
 import { runCli, startCli } from './run';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 // The built CLI on a project with two synthetic albums (FLAME codes stored), training a tiny architecture.
 describe('rig-studio train-base (built CLI)', () => {
@@ -24,7 +24,7 @@ describe('rig-studio train-base (built CLI)', () => {
     const estimates = new EstimateStore(t.project.db);
     for (const [k, face] of faces.entries()) {
       await t.importPaths(albums[k], [face.path]);
-      estimates.save(t.library.listPhotos(albums[k], 0, 10).items[0].id, { name: 'synthetic', version: '1' }, face.codes);
+      estimates.saveCodes(t.library.listPhotos(albums[k], 0, 10).items[0].id, { name: 'synthetic', version: '1' }, face.codes);
     }
     await t.runner.close();
     t.project.close();

@@ -9,7 +9,7 @@ import { kitModel, ModelKit, modelImageSize } from '../../../src/main/diffusion/
 import { defaultConfig } from '../../../src/main/models/config';
 import { ModelRegistry, type ModelRecord } from '../../../src/main/models/registry';
 import { OnnxBackend } from '../../../src/main/nn/backend';
-import { tinyConfig, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 describe('the DiffusionRig kit loads registered models', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rig-edit-model-'));

@@ -15,7 +15,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { gridSize } from '../../../src/main/edit/grid';
 
 const size = 32;
@@ -42,7 +42,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     photoIds = t.library.listPhotos(album.id, 0, 10).items.map((p) => p.id);
     service = new EditService(engine, t.project, pool, t.runner);
     // what the estimation job stores per photo: known codes of the synthetic faces
-    photoIds.forEach((id, k) => service.editor.estimates.save(id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    photoIds.forEach((id, k) => service.editor.estimates.saveCodes(id, { name: 'synthetic', version: '1' }, faces[k].codes));
     modelId = register(writeTinyCheckpoint(t.root), 'tiny');
   }, 60_000);
 

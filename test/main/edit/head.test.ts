@@ -14,7 +14,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { sharedPath } from '../../helpers/shared';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 const size = 32;
 
@@ -44,7 +44,7 @@ describe('the edit engine renders with the viewport head chosen in Settings', ()
     await t.importPaths(album.id, faces.map((f) => f.path));
     photoIds = t.library.listPhotos(album.id, 0, 10).items.map((p) => p.id);
     service = new EditService(engine, t.project, pool, t.runner);
-    service.editor.estimates.save(photoIds[0], { name: 'synthetic', version: '1' }, faces[0].codes);
+    service.editor.estimates.saveCodes(photoIds[0], { name: 'synthetic', version: '1' }, faces[0].codes);
     const checkpoint = writeTinyCheckpoint(t.root);
     modelId = new ModelRegistry(t.project.db).add({
       name: 'tiny', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',

@@ -13,7 +13,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 const size = 32;
 
@@ -37,7 +37,7 @@ describe('sweeps as jobs (light rotation, expression A→B)', () => {
     await t.importPaths(album.id, faces.map((f) => f.path));
     photoIds = t.library.listPhotos(album.id, 0, 10).items.map((p) => p.id);
     service = new EditService(engine, t.project, pool, t.runner);
-    photoIds.forEach((id, k) => service.editor.estimates.save(id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    photoIds.forEach((id, k) => service.editor.estimates.saveCodes(id, { name: 'synthetic', version: '1' }, faces[k].codes));
     const checkpoint = writeTinyCheckpoint(t.root);
     modelId = new ModelRegistry(t.project.db).add({
       name: 'tiny', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',
@@ -115,8 +115,8 @@ describe('sweeps as jobs (light rotation, expression A→B)', () => {
     expect((await t.runner.wait(jobId)).state).toBe('done');
     const view = await service.sweepView(jobId);
     expect(view.results.map((r) => r.modes)).toEqual(['sweep-expression', 'sweep-expression']);
-    expect(view.results[0].provenance.codes.expression).toEqual(service.editor.estimates.require(photoIds[1]).codes.expression);
-    expect(view.results[1].provenance.codes.expression).toEqual(service.editor.estimates.require(photoIds[2]).codes.expression);
+    expect(view.results[0].provenance.codes.expression).toEqual(service.editor.estimates.requireCodes(photoIds[1]).codes.expression);
+    expect(view.results[1].provenance.codes.expression).toEqual(service.editor.estimates.requireCodes(photoIds[2]).codes.expression);
     expect(view.strip!.width).toBe(2 * size);
     expect(() => service.startSweep(sweep({ kind: 'expression' }))).toThrow(/needs fromPhotoId and toPhotoId/);
     expect(() => service.startSweep(sweep({ modelId: 999 }))).toThrow(/model 999 is not registered/);

@@ -3,12 +3,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { gridSize } from '../../../src/main/edit/grid';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { runCli } from '../cli/run';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from './fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 // The built CLI (`npx electron-vite build` first, as every test of test/main/cli), on CPU only.
 process.env.RIG_STUDIO_PROVIDERS = 'cpu';
@@ -26,7 +26,7 @@ describe('rig-studio transfer', () => {
     await t.importPaths(album.id, faces.map((f) => f.path));
     const ids = t.library.listPhotos(album.id, 0, 10).items.map((p) => p.id);
     const estimates = new EstimateStore(t.project.db);
-    ids.forEach((id, k) => estimates.save(id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    ids.forEach((id, k) => estimates.saveCodes(id, { name: 'synthetic', version: '1' }, faces[k].codes));
     const checkpoint = writeTinyCheckpoint(t.root);
     new ModelRegistry(t.project.db).add({
       name: 'tiny', kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',

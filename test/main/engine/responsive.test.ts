@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { type RunningServer, startServer } from '../../../src/main/server/server';
 import { builtEngine, builtWorker, ensureBuilt } from '../cli/built';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { tempDir } from '../library/fixtures';
 import { latencyProbe, percentile } from './latency';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 // The serve API stays responsive while an edit (sampling) job and a fine-tuning job run: the
 // real server, the real job runner, the real compute host (out/main/engine.js), a tiny model at
@@ -66,7 +66,7 @@ async function measure(engineScript: string) {
   await open.jobs.wait(open.jobs.start('import', { albumId, paths: faces.map((f) => f.path) }).id);
   const photos = open.library.listPhotos(albumId, 0, 10).items;
   const estimates = new EstimateStore(open.project.db);
-  photos.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+  photos.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
   const file = writeTinyCheckpoint(root);
   const modelId = new ModelRegistry(open.project.db).add({
     name: 'tiny', kind: 'base', sourcePath: file, filePath: file, format: 'safetensors',

@@ -11,7 +11,7 @@ import type { SamplerSettings } from '../../../src/common/contract/edit';
 import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import type { KitModel } from '../../../src/main/diffusion/kit';
 import type { FinetuneInput, SampleInput } from '../../../src/main/engine/protocol';
-import { tinyConfig, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 /** A checkpoint written under `dir`, as the host loads it. */
 export function tinyModel(dir: string, seed = 7, config: DiffusionRigConfig = tinyConfig): KitModel {

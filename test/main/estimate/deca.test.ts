@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { readNpz } from '../../../src/main/io/npy';
 import { CodeEstimator, loadDecaModel } from '../../../src/main/estimate/deca';
-import { codeLayout } from '../../../src/main/estimate/encoders';
+import { codeLayout } from '../../../src/common/flame/codes';
 import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 

@@ -3,11 +3,10 @@ import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { InProcessEngine } from '../../../src/main/engine/client';
-import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
+import { InlinePool } from '../../../src/main/jobs/pool';
 import { estimateJobKind, type EstimateJobResult } from '../../../src/main/estimate/estimateJob';
-import { EstimatesTable } from '../../../src/main/estimate/store';
-import { EstimateStore } from '../../../src/main/edit/estimates';
+import { EstimateStore } from '../../../src/main/estimate/store';
 import { openTestProject, type TestProject } from '../library/harness';
 import { sharedPath } from '../../helpers/shared';
 
@@ -37,7 +36,7 @@ describe("the 'estimate' job", () => {
     expect(result.problems[0]).toMatchObject({ state: 'no-face', reason: 'no face found' });
     expect(result.meanShape).toHaveLength(100);
 
-    const table = new EstimatesTable(t.project.db);
+    const table = new EstimateStore(t.project.db);
     const stored = table.listAlbum(album.id);
     expect(stored).toHaveLength(2);
     for (const e of stored) {
@@ -52,10 +51,10 @@ describe("the 'estimate' job", () => {
       expect(e.decaTransform).toHaveLength(6);
       expect(Object.keys(e.emotion)).toHaveLength(7);
     }
-    const mean = table.albumMeanShape(album.id)!;
+    const mean = table.estimatedMeanShape(album.id)!;
     expect(mean[0]).toBeCloseTo((stored[0].code[0] + stored[1].code[0]) / 2, 5);
     // mirrored for the Edit studio
-    const edit = new EstimateStore(t.project.db).get(stored[0].photoId)!;
+    const edit = new EstimateStore(t.project.db).codes(stored[0].photoId)!;
     expect(edit.estimator).toBe('deca');
     expect(edit.codes.camera).toEqual(stored[0].camAligned);
 
@@ -81,6 +80,6 @@ describe("the 'estimate' job", () => {
     expect(fitting.meanFinalError).toBeLessThan(fitting.meanInitialError);
     expect(fitting.meanIterations).toBeGreaterThan(1);
     expect(fitting.meanMilliseconds).toBeGreaterThan(0);
-    expect(new EstimatesTable(t.project.db).listAlbum(album.id)[0].estimatorVersion).toContain('Demo head');
+    expect(new EstimateStore(t.project.db).listAlbum(album.id)[0].estimatorVersion).toContain('Demo head');
   });
 });

@@ -29,8 +29,11 @@ function normals(count: number, seed: number, scale: number): Float64Array {
   return Float64Array.from({ length: count }, () => scale * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
 }
 
+/** The fit's parameters (camera as `cam`) as the evaluator takes codes. */
+const asCodes = (p: { shape: ArrayLike<number>; expression: ArrayLike<number>; pose: ArrayLike<number>; cam: ArrayLike<number> }) => ({ shape: p.shape, expression: p.expression, pose: p.pose, camera: p.cam });
+
 function pixels(model: FlameModel, codes: { shape: Float64Array; expression: Float64Array; pose: Float64Array; cam: Float64Array }, size: number): number[][] {
-  const frame = new FlameEvaluator(model).evaluate(codes, { shading: false });
+  const frame = new FlameEvaluator(model).evaluate(asCodes(codes), { shading: false });
   const [s, tx, ty] = codes.cam;
   const out: number[][] = [];
   for (let i = 0; i < 68; i++) {
@@ -74,7 +77,7 @@ describe('landmark fitting on a synthetic FLAME head', () => {
     for (let i = 1; i < 3; i++) expect(Math.abs(result.cam[0] * result.cam[i] - cam[0] * cam[i]) * (size / 2)).toBeLessThan(3);
     // the whole fitted head lands where the true one is: mean projected-vertex distance
     const project = (codes: { shape: ArrayLike<number>; expression: ArrayLike<number>; pose: ArrayLike<number>; cam: ArrayLike<number> }) => {
-      const frame = new FlameEvaluator(model).evaluate(codes, { shading: false, landmarks: false });
+      const frame = new FlameEvaluator(model).evaluate(asCodes(codes), { shading: false, landmarks: false });
       return Float64Array.from(frame.projected);
     };
     const fitted = project({ shape: result.shape, expression: result.expression, pose: result.pose, cam: result.cam });
@@ -103,7 +106,7 @@ describe('SH light by least squares', () => {
     const model = await fixtureModel();
     const size = 256;
     const codes = { shape: normals(100, 3, 0.3), expression: normals(50, 4, 0.3), pose: Float64Array.of(0.05, -0.3, 0.02, 0.1, 0, 0), cam: Float64Array.of(8, 0, 0.01) };
-    const frame = new FlameEvaluator(model).evaluate(codes, { shading: false });
+    const frame = new FlameEvaluator(model).evaluate(asCodes(codes), { shading: false });
     const pixelsOf = ndcToPixels(frame.projected, size);
     const landmarks = pixels(model, codes, size);
     const mask = faceSkinMask(frame.normals, pixelsOf, landmarks);

@@ -6,8 +6,7 @@ import type { AlbumEstimates, EstimatorReport, PhotoEstimateView } from '../../.
 import { dispatch } from '../../../src/main/api/dispatch';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
-import { EstimateStore } from '../../../src/main/edit/estimates';
-import { EstimatesTable } from '../../../src/main/estimate/store';
+import { EstimateStore } from '../../../src/main/estimate/store';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
 
@@ -141,7 +140,7 @@ describe('estimation of an album', () => {
     expect(view.aligned).toMatchObject({ width: 256, height: 256, mime: 'image/png' });
     expect(view.decaCrop).toMatchObject({ width: 224, height: 224 });
     // DECA's crop is the one the job kept; when that file is gone it is cut again, the same image
-    const stored = new EstimatesTable(backend.require().project.db).get(photoIds['two.png'])!;
+    const stored = new EstimateStore(backend.require().project.db).get(photoIds['two.png'])!;
     expect(typeof stored.details.decaCropPath).toBe('string');
     const keptFile = join(backend.require().project.dir, stored.details.decaCropPath as string);
     expect(view.decaCrop.base64).toBe(readFileSync(keptFile).toString('base64'));
@@ -173,7 +172,7 @@ describe('estimation of an album', () => {
     expect(saved.codes.expression[0]).toBeCloseTo(before.codes.expression[0] + 1.5, 5);
     expect(saved.original).toEqual(before.original);
     // what the Edit studio reads is the edited codes
-    const studio = new EstimateStore(backend.require().project.db).get(photoId)!;
+    const studio = new EstimateStore(backend.require().project.db).codes(photoId)!;
     expect(studio.codes.pose[3]).toBeCloseTo(0.2, 6);
     expect(studio.version).toMatch(/\(edited\)$/);
     const album = await call<AlbumEstimates>('estimate.album', { albumId });
@@ -185,7 +184,7 @@ describe('estimation of an album', () => {
     const restored = await call<PhotoEstimateView>('estimate.restore', { photoId });
     expect(restored.edited).toBe(false);
     expect(restored.codes).toEqual(before.original);
-    expect(new EstimateStore(backend.require().project.db).get(photoId)!.version).toBe(before.estimatorVersion);
+    expect(new EstimateStore(backend.require().project.db).codes(photoId)!.version).toBe(before.estimatorVersion);
 
     await expect(call('estimate.saveCodes', { photoId, codes: { ...codes, shape: [1, 2] } })).rejects.toMatchObject({ code: 'invalid-params' });
     await expect(call('estimate.restore', { photoId: photoIds['empty.png'] })).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('empty.png has no FLAME estimate') });
@@ -223,12 +222,12 @@ describe('estimation of an album', () => {
     const { db } = backend.require().project;
     const store = new EstimateStore(db);
     const shape = Array.from({ length: 100 }, (_, i) => (i === 0 ? 10 : 0));
-    store.save(photoIds['empty.png'], { name: 'demo-ground-truth', version: 'test' }, { shape, expression: new Array(50).fill(0), pose: new Array(6).fill(0), camera: [8, 0, 0], light: new Array(27).fill(0) });
+    store.saveCodes(photoIds['empty.png'], { name: 'demo-ground-truth', version: 'test' }, { shape, expression: new Array(50).fill(0), pose: new Array(6).fill(0), camera: [8, 0, 0], light: new Array(27).fill(0) });
     const album = await call<AlbumEstimates>('estimate.album', { albumId });
     expect(album.codesOnly).toEqual({ 'demo-ground-truth': 1 });
     expect(album.estimatedCount).toBe(2);
     expect(album.meanShape).toEqual(store.albumMeanShape(albumId));
-    const estimated = [photoIds['one.png'], photoIds['two.png']].map((id) => store.get(id)!.codes.shape[0]);
+    const estimated = [photoIds['one.png'], photoIds['two.png']].map((id) => store.codes(id)!.codes.shape[0]);
     expect(album.meanShape![0]).toBeCloseTo((estimated[0] + estimated[1] + 10) / 3, 6);
   });
 });

@@ -20,7 +20,7 @@ describe('reading FLAME codes from .npz (src/main/flame/codes)', () => {
     expect(codes.shape![0]).toBe(0);
     expect(codes.expression![0]).toBe(150);
     expect(codes.pose).toEqual([200, 201, 202, 203, 204, 205]);
-    expect(codes.cam).toEqual([206, 207, 208]);
+    expect(codes.camera).toEqual([206, 207, 208]);
     expect(codes.light![26]).toBe(235);
 
     const packed = new Float32Array(236);
@@ -32,7 +32,7 @@ describe('reading FLAME codes from .npz (src/main/flame/codes)', () => {
     expect(single.shape![0]).toBe(1);
     expect(single.expression![0]).toBe(2);
     expect(Number(single.pose![3].toFixed(6))).toBe(0.3);
-    expect(single.cam![0]).toBe(9);
+    expect(single.camera![0]).toBe(9);
   });
 
   it('keeps only the parts the file holds, a full 15-value pose as it is', () => {

@@ -18,7 +18,7 @@ describe('DECA buffers of a FLAME head', () => {
     const texture = await loadTextureImage(sharedPath('deca-data', 'mean_texture.jpg'));
     const reference = readNpz(readFileSync(sharedPath('fixtures', 'flame-synthetic', 'reference.npz')));
     const row = (key: string, width: number) => toFloat64(reference.get(key)!).slice(0, width);
-    const codes = { shape: row('shape', 100), expression: row('exp', 50), pose: row('pose', 6), cam: row('cam', 3), light: row('light', 27) };
+    const codes = { shape: row('shape', 100), expression: row('exp', 50), pose: row('pose', 6), camera: row('cam', 3), light: row('light', 27) };
     const frame = new FlameEvaluator(model).evaluate(codes);
     const size = 256;
     const buffers = renderDecaBuffers({ projected: frame.projected, normals: frame.normals, faces: model.faces, light: codes.light, uv: model.uv, texture }, createDecaBuffers(size));
@@ -34,7 +34,7 @@ describe('DECA buffers of a FLAME head', () => {
     }
     expect(covered).toBeGreaterThan(0.05 * size * size);
     // The 51 static landmarks (eyes, nose, mouth) project onto covered pixels.
-    const pixels = ndcToPixels(orthographicProject(frame.landmarks2d, codes.cam), size);
+    const pixels = ndcToPixels(orthographicProject(frame.landmarks2d, codes.camera), size);
     let onFace = 0;
     for (let l = 17; l < 68; l++) {
       const [x, y] = [Math.floor(pixels[l * 2]), Math.floor(pixels[l * 2 + 1])];

@@ -31,7 +31,7 @@ describe('the shipped demo head', () => {
     const model = await loadFlameModel(demoPath);
     const light = new Float64Array(27);
     for (let c = 0; c < 3; c++) { light[c] = 3; light[9 + c] = 0.5; }
-    const frame = new FlameEvaluator(model).evaluate({ pose: [0, 0.3, 0, 0.2, 0, 0], expression: [1, 1], cam: [7, 0, 0], light });
+    const frame = new FlameEvaluator(model).evaluate({ pose: [0, 0.3, 0, 0.2, 0, 0], expression: [1, 1], camera: [7, 0, 0], light });
     const size = 128;
     const buffers = renderDecaBuffers({ projected: frame.projected, normals: frame.normals, faces: model.faces, light, uv: model.uv }, createDecaBuffers(size));
     let covered = 0;
@@ -62,8 +62,8 @@ describe('the shipped demo head', () => {
     };
     const service = new FlameRenderService(pool);
     const key = `demo-${Date.now()}`;
-    const first = await service.render(key, model, { cam: [7, 0, 0] }, { size: 64 });
-    await service.render(key, model, { cam: [7, 0, 0], expression: [1] }, { size: 64 });
+    const first = await service.render(key, model, { camera: [7, 0, 0] }, { size: 64 });
+    await service.render(key, model, { camera: [7, 0, 0], expression: [1] }, { size: 64 });
     expect(sent).toEqual([false, true, false]);
     expect(first.buffers.mask.reduce((a, b) => a + b, 0)).toBeGreaterThan(500);
     // Landmarks land inside the face (in pixels of the 64² image).

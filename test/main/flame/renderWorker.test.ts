@@ -17,7 +17,7 @@ afterAll(() => pool.close());
 describe('render worker', () => {
   it('renders the same buffers off the main thread as in process', async () => {
     const model = await loadFlameModel(resolve(__dirname, '..', '..', '..', 'resources', 'demo-head', 'demo_head.npz'));
-    const codes = { pose: [0, 0.2, 0, 0.1, 0, 0], expression: [0, 1], cam: [7, 0, 0] };
+    const codes = { pose: [0, 0.2, 0, 0.1, 0, 0], expression: [0, 1], camera: [7, 0, 0] };
     const threaded = await new FlameRenderService(pool).render('worker-test', model, codes, { size: 64 });
     const local = await renderFlameTask({ modelKey: 'worker-test-local', model, codes, size: 64 });
     if (local.needModel) throw new Error('the in-process task did not take the model');

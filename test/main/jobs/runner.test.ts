@@ -55,6 +55,18 @@ async function until(runner: JobRunner, id: number, fraction: number) {
 }
 
 describe('JobRunner', () => {
+  it('hands back a job\'s validated parameters and lists a kind\'s unfinished jobs', async () => {
+    const { runner } = setup();
+    const a = runner.start('count', { n: 2 });
+    const b = runner.start('count', { n: 1, failAt: 0 });
+    expect(runner.params(a.id)).toEqual({ n: 2 });
+    expect(runner.params<{ n: number; failAt?: number }>(b.id).failAt).toBe(0);
+    await runner.wait(a.id);
+    await runner.wait(b.id);
+    expect(runner.unfinished('count')).toEqual([b.id]);
+    expect(() => runner.params(999)).toThrow(/job 999 does not exist/);
+  });
+
   it('runs jobs one at a time in order and keeps result, progress and log', async () => {
     const { runner, events } = setup();
     const a = runner.start('count', { n: 3 });

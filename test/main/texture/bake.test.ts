@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
-import type { FlameCodes, FlameModel } from '../../../src/common/flame/model';
+import type { FlameModel } from '../../../src/common/flame/model';
+import type { SkinningCodes } from '../../../src/common/flame/codes';
 import { createDecaBuffers, renderDecaBuffers, sampleTexture, type Texture } from '../../../src/common/render/decaBuffers';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { demoScenes } from '../../../src/main/app/demo/scenes';
@@ -37,7 +38,7 @@ async function alignedOf(png: Buffer): Promise<Texture> {
  * Renders the posed head with the baked texture through the same camera (albedo buffer = the
  * texture sampled through the UVs) and returns the PSNR against the photo over `inMask`.
  */
-function reproduction(model: FlameModel, codes: FlameCodes, baked: BakedTexture, photo: Texture, inMask: (pixel: number, buffers: ReturnType<typeof createDecaBuffers>) => boolean) {
+function reproduction(model: FlameModel, codes: SkinningCodes, baked: BakedTexture, photo: Texture, inMask: (pixel: number, buffers: ReturnType<typeof createDecaBuffers>) => boolean) {
   const frame = new FlameEvaluator(model).evaluate(codes, { landmarks: false });
   const buffers = renderDecaBuffers(
     { projected: frame.projected, normals: frame.normals, faces: model.faces, light: codes.light!, uv: model.uv, texture: { width: baked.size, height: baked.size, data: baked.data } },
@@ -79,7 +80,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
     const scene = demoScenes()[index];
     const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
-    const codes: FlameCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
+    const codes: SkinningCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
     const baked = bakePhotoTexture({ model: head.model, codes, photo, size: 512, albedo: headTexture(head) });
     expectEveryTexelFilled(baked);
     expect(baked.counts.photo).toBeGreaterThan(0.2 * baked.counts.inside);
@@ -94,9 +95,9 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
     const scene = demoScenes()[0];
     const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
-    const codes: FlameCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
+    const codes: SkinningCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
     // Bake through a shifted camera, then render with the true one: the texture is misplaced.
-    const shifted = { ...codes, cam: [scene.cam[0], scene.cam[1] + 0.02, scene.cam[2]] };
+    const shifted = { ...codes, camera: [scene.cam[0], scene.cam[1] + 0.02, scene.cam[2]] };
     const baked = bakePhotoTexture({ model: head.model, codes: shifted, photo, size: 512, albedo: headTexture(head) });
     const { psnr } = reproduction(head.model, codes, baked, photo, (p, b) => b.normal[p * 3 + 2] > 0.35);
     console.log(`baked through a camera shifted by 0.02: PSNR ${psnr.toFixed(2)} dB`);
@@ -106,7 +107,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
   it('a head that the camera puts outside the photo is refused by name', () => {
     const scene = demoScenes()[0];
     const photo: Texture = { width: 64, height: 64, data: new Float32Array(64 * 64 * 3) };
-    expect(() => bakePhotoTexture({ model: head.model, codes: { ...scene, cam: [8, 5, 5] }, photo, size: 64 })).toThrow(/no part of the head is visible/);
+    expect(() => bakePhotoTexture({ model: head.model, codes: { shape: scene.shape, expression: scene.expression, pose: scene.pose, light: scene.light, camera: [8, 5, 5] }, photo, size: 64 })).toThrow(/no part of the head is visible/);
   });
 });
 
@@ -142,7 +143,7 @@ describe('photo texture on FLAME topology (DECA head template UVs, face mask, me
 
   it('a render of the mean texture, turned 25°: PSNR ≥ 40 dB inside DECA\'s face mask; the turned-away side is mirrored', async () => {
     // Pose: yaw 25°, slight jaw; camera framing the head in a 256 image.
-    const codes: FlameCodes = { pose: [0, 0.44, 0, 0.05, 0, 0], light: (() => { const l = new Array(27).fill(0); l[0] = l[1] = l[2] = 3.2; l[9] = 0.4; l[10] = 0.4; l[11] = 0.4; return l; })() };
+    const codes: SkinningCodes = { pose: [0, 0.44, 0, 0.05, 0, 0], light: (() => { const l = new Array(27).fill(0); l[0] = l[1] = l[2] = 3.2; l[9] = 0.4; l[10] = 0.4; l[11] = 0.4; return l; })() };
     const rest = new FlameEvaluator(model).evaluate(codes, { projection: false, landmarks: false, shading: false });
     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     for (let i = 0; i < rest.vertices.length; i += 3) {
@@ -150,7 +151,7 @@ describe('photo texture on FLAME topology (DECA head template UVs, face mask, me
       minY = Math.min(minY, rest.vertices[i + 1]); maxY = Math.max(maxY, rest.vertices[i + 1]);
     }
     const s = 1.6 / Math.max(maxX - minX, maxY - minY);
-    codes.cam = [s, -(minX + maxX) / 2, -(minY + maxY) / 2];
+    codes.camera = [s, -(minX + maxX) / 2, -(minY + maxY) / 2];
     // The photo: rendered at 512 and box-filtered to 256 over a grey background.
     const frame = new FlameEvaluator(model).evaluate(codes, { landmarks: false });
     const big = renderDecaBuffers({ projected: frame.projected, normals: frame.normals, faces: model.faces, light: codes.light!, uv: model.uv, texture: albedo }, createDecaBuffers(512));
@@ -190,7 +191,7 @@ describe('DECA\'s photo region', () => {
       minY = Math.min(minY, rest.vertices[i + 1]); maxY = Math.max(maxY, rest.vertices[i + 1]);
     }
     const s = 1.6 / Math.max(maxX - minX, maxY - minY);
-    const codes: FlameCodes = { cam: [s, -(minX + maxX) / 2, -(minY + maxY) / 2] };
+    const codes: SkinningCodes = { camera: [s, -(minX + maxX) / 2, -(minY + maxY) / 2] };
     const photo: Texture = { width: 128, height: 128, data: new Float32Array(128 * 128 * 3).fill(0.5) };
     const size = 128;
     const unmasked = bakePhotoTexture({ model, codes, photo, size });

@@ -11,7 +11,7 @@ import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render'
 import { demoScenes } from '../../../src/main/app/demo/scenes';
 import { saveGroundTruth } from '../../../src/main/app/demo/store';
 import { EditStore } from '../../../src/main/edit/store';
-import { EstimatesTable } from '../../../src/main/estimate/store';
+import { EstimateStore } from '../../../src/main/estimate/store';
 import { FlameRenderService } from '../../../src/main/flame/renderTask';
 import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
@@ -87,7 +87,7 @@ describe('textured head export of a project photo (demo head, ground-truth codes
   });
 
   it('an edit result exports with its own codes over its generated image', async () => {
-    const estimate = new EstimatesTable(t.project.db).get(photoId)!;
+    const estimate = new EstimateStore(t.project.db).get(photoId)!;
     const store = new EditStore(t.project);
     const image = await sharp(join(t.project.dir, estimate.alignedPath)).png().toBuffer();
     const hash = createHash('sha256').update(image).digest('hex');

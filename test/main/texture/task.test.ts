@@ -7,7 +7,7 @@ import { sharedDir, sharedPath } from '../../helpers/shared';
 describe('textureHead worker task with the researcher\'s FLAME files', () => {
   const modelPath = sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl');
   const photo = () => sharp({ create: { width: 128, height: 128, channels: 3, background: '#a08070' } }).png().toBuffer();
-  const codes = { cam: [6, 0, 0.02] };
+  const codes = { camera: [6, 0, 0.02] };
 
   it('loads the head in the worker (DECA UVs and mean texture) and limits the photo to DECA\'s face/eye mask', async () => {
     const head = locateHeadModel({ flameFiles: () => ({ modelPath, decaDataDir: sharedPath('deca-data') }), demoHeadDir: '/nowhere' });

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../edit/fixture';
+import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 describe('finetune job on a synthetic album', () => {
   let t: TestProject;
@@ -33,7 +33,7 @@ describe('finetune job on a synthetic album', () => {
     expect((await t.importPaths(albumId, faces.map((f) => f.path))).result.imported).toBe(3);
     const photos = t.library.listPhotos(albumId, 0, 10).items;
     const estimates = new EstimateStore(t.project.db);
-    photos.forEach((p, k) => estimates.save(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
+    photos.forEach((p, k) => estimates.saveCodes(p.id, { name: 'synthetic', version: '1' }, faces[k].codes));
     baseFile = writeTinyCheckpoint(t.root);
     modelId = new ModelRegistry(t.project.db).add({
       name: 'tiny', kind: 'base', sourcePath: baseFile, filePath: baseFile, format: 'safetensors',

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
-import { EstimateStore } from '../../../src/main/edit/estimates';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
@@ -13,8 +12,9 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { stage1Weights } from '../../../src/main/train/base';
 import { trainBaseJobKind, type TrainBaseJobResult } from '../../../src/main/train/trainBaseJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
-import { writeSyntheticFaces } from '../edit/fixture';
+import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
+import { EstimateStore } from '../../../src/main/estimate/store';
 
 describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
@@ -36,7 +36,7 @@ describe('train-base job on two synthetic albums', () => {
       const album = albums[k === 0 ? 0 : 1];
       expect((await t.importPaths(album, [face.path])).result.imported).toBe(1);
       const photo = t.library.listPhotos(album, 0, 10).items.at(-1)!;
-      estimates.save(photo.id, { name: 'synthetic', version: '1' }, face.codes);
+      estimates.saveCodes(photo.id, { name: 'synthetic', version: '1' }, face.codes);
     }
   }, 120_000);
 

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EstimateViews } from '../../../src/main/estimate/views';
-import { EstimateStore } from '../../../src/main/edit/estimates';
-import { EstimatesTable } from '../../../src/main/estimate/store';
+import { EstimateStore } from '../../../src/main/estimate/store';
 import { estimatedPhotos, photoHead } from '../../../src/main/viewport/photoHead';
 import { openTestProject, type TestProject } from '../library/harness';
 
@@ -46,7 +45,7 @@ async function estimatedFace(code: Float32Array) {
   mkdirSync(join(t.project.dir, 'derived', 'aligned'), { recursive: true });
   const crop = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#ccaa88' } }).png().toBuffer();
   writeFileSync(join(t.project.dir, 'derived', 'aligned', `${face.id}.png`), crop);
-  new EstimatesTable(t.project.db).save(face.id, null, estimate(code), `derived/aligned/${face.id}.png`);
+  new EstimateStore(t.project.db).save(face.id, null, estimate(code), `derived/aligned/${face.id}.png`);
   return { album, photos, face, crop };
 }
 
@@ -87,7 +86,7 @@ describe("the viewport over a photo's estimate", () => {
     expect(head.edited).toBe(true);
     expect(head.codes.expression[0]).toBeCloseTo(2.25, 6);
     expect(head.codes.pose[3]).toBeCloseTo(0.2, 6);
-    expect(head.codes).toEqual(new EstimateStore(t.project.db).require(face.id).codes);
+    expect(head.codes).toEqual(new EstimateStore(t.project.db).requireCodes(face.id).codes);
     expect(head.estimator).toBe('deca (deca_model.tar@test)');
 
     await views.restore(face.id);

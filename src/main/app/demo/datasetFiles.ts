@@ -150,7 +150,7 @@ export async function writeDemoDataset(
       kept++;
     } else {
       const photo = await renderDemoScene(service, head, texture, scene, size);
-      const codes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
+      const codes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
       const { buffers } = await service.render(`demo:${head.key}`, head.model, codes, { size, texture });
       const plane = size * size;
       const planar = (data: Float32Array) => toPlanar(data, size, size, 3, new Float32Array(3 * plane));

@@ -10,7 +10,7 @@
  */
 
 import { cameraToFrame } from '../../estimate/camera';
-import { codeLayout, codeLength } from '../../estimate/encoders';
+import { packCode } from '../../../common/flame/codes';
 import { alignedSize, type PhotoEstimate } from '../../estimate/pipeline';
 import { decaCropBox, transformPoints } from '../../face/align';
 import type { Affine } from '../../face/geometry';
@@ -48,12 +48,7 @@ export function groundTruthEstimate(scene: DemoScene, landmarks: [number, number
   const { center, size } = decaCropBox(alignedLandmarks);
   const k = 223 / size;
   const decaTransform: Affine = [k, 0, -(center[0] - size / 2) * k, 0, k, -(center[1] - size / 2) * k];
-  const code = new Float32Array(codeLength);
-  code.set(scene.shape, codeLayout.shape[0]);
-  code.set(scene.expression, codeLayout.exp[0]);
-  code.set(scene.pose, codeLayout.pose[0]);
-  code.set(cameraToFrame(scene.cam, alignedSize, decaTransform, 224), codeLayout.cam[0]);
-  code.set(scene.light, codeLayout.light[0]);
+  const code = packCode({ shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: cameraToFrame(scene.cam, alignedSize, decaTransform, 224), light: scene.light });
   return {
     estimator: groundTruthEstimator,
     version,

@@ -78,8 +78,7 @@ function presentPhotos(project: Project, albumId: number, scenes: DemoScene[]): 
 function unfinishedImport(open: OpenProject, albumId: number, staging: string): number | null {
   for (const job of open.jobs.list(200)) {
     if (job.kind !== 'import' || !['interrupted', 'failed', 'cancelled'].includes(job.state)) continue;
-    const row = open.project.db.prepare('SELECT params FROM jobs WHERE id = @id').get({ id: job.id }) as { params: string };
-    const params = JSON.parse(row.params) as { albumId: number; paths: string[] };
+    const params = open.jobs.params<{ albumId: number; paths: string[] }>(job.id);
     if (params.albumId === albumId && params.paths.every((p) => p.startsWith(staging) && existsSync(p))) return job.id;
   }
   return null;
@@ -87,7 +86,7 @@ function unfinishedImport(open: OpenProject, albumId: number, staging: string): 
 
 /** The scene's 68 landmarks in pixels of a size² photo, straight from its codes (the render's own camera). */
 export function sceneLandmarks(evaluator: FlameEvaluator, scene: DemoScene, size = demoPhotoSize): [number, number][] {
-  const frame = evaluator.evaluate({ shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam }, { shading: false });
+  const frame = evaluator.evaluate({ shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam }, { shading: false });
   if (frame.landmarks2d.length === 0) throw new Error('the demo head has no landmark embedding');
   const pixels = ndcToPixels(orthographicProject(frame.landmarks2d, scene.cam), size);
   const out: [number, number][] = [];

@@ -85,7 +85,7 @@ function composite(rendered: Float32Array, mask: Float32Array, size: number, bac
 
 /** Renders one scene of the demo head (in a worker of `service`'s pool) as a size² photo (default the demo album's 512). */
 export async function renderDemoScene(service: FlameRenderService, head: ActiveHeadModel, texture: Texture | null, scene: DemoScene, size = demoPhotoSize): Promise<DemoRender> {
-  const codes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, cam: scene.cam, light: scene.light };
+  const codes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
   const result = await service.render(`demo:${head.key}`, head.model, codes, { size: size * supersample, texture });
   const { buffers } = result;
   const pixels = composite(buffers.rendered, buffers.mask, size, scene.background);

@@ -1,26 +1,25 @@
 /**
  * Where the demo's ground-truth estimates go, through the owners' services only (no hand-written
  * rows), under the estimator name "demo-ground-truth":
- * - the face pipeline's full estimate record (`EstimatesTable`, migrations 0006/0007: landmarks,
+ * - the face pipeline's full estimate record (`EstimateStore`, table `estimates`: landmarks,
  *   transforms, aligned crop — what the viewport over a photo and photo detail's estimate panel
  *   read), with the derived crops it names written as the estimation job writes them
  *   (derived/aligned/<id>.png, derived/deca224/<id>.png);
  * - through it, the per-photo FLAME codes the Edit studio, training and the album mean shape read
- *   (`EstimateStore`, table photoEstimates).
+ *   (the same store's table `photoCodes`).
  * A photo the user estimated (any record of another estimator) is never touched.
  */
 
 import { join, relative } from 'node:path';
-import type { FlameCodes } from '../../../common/contract/viewport';
-import { EstimateStore } from '../../edit/estimates';
-import { codeLayout } from '../../estimate/encoders';
+import { unpackCode, type FlameCodes } from '../../../common/flame/codes';
 import { alignedSize } from '../../estimate/pipeline';
-import { EstimatesTable } from '../../estimate/store';
+import { EstimateStore } from '../../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../../face/image';
 import { writeFileAtomic } from '../../library/atomicFile';
 import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
 import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './groundTruth';
+import { findPhoto } from '../../library/lookup';
 
 /**
  * Whether the photo already has its full estimate (ours, or one the user made), or codes of
@@ -28,15 +27,15 @@ import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from '
  * 0007 could store the full record) do not count: the full record is added then.
  */
 export function hasEstimate(project: Project, photoId: number): boolean {
-  if (new EstimatesTable(project.db).get(photoId) !== undefined) return true;
-  const codes = new EstimateStore(project.db).get(photoId);
+  const store = new EstimateStore(project.db);
+  if (store.get(photoId) !== undefined) return true;
+  const codes = store.codes(photoId);
   return codes !== undefined && codes.estimator !== groundTruthEstimator;
 }
 
 /** The estimate's codes as the Edit studio keeps them: camera in the photo's own frame (the render camera). */
 export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
-  const part = (name: keyof typeof codeLayout) => Array.from(estimate.code.subarray(codeLayout[name][0], codeLayout[name][0] + codeLayout[name][1]));
-  return { shape: part('shape'), expression: part('exp'), pose: part('pose'), camera: [...estimate.camAligned], light: part('light') };
+  return unpackCode(estimate.code, estimate.camAligned);
 }
 
 /**
@@ -73,7 +72,7 @@ function alignedImage(image: RgbImage, fileName: string): RgbImage {
  */
 export async function saveGroundTruth(project: Project, photoId: number, estimate: GroundTruthEstimate): Promise<void> {
   if (hasEstimate(project, photoId)) return;
-  const photo = project.db.prepare('SELECT hash, fileName FROM photos WHERE id = @photoId').get({ photoId }) as { hash: string; fileName: string } | undefined;
+  const photo = findPhoto(project.db, photoId);
   if (!photo) throw new Error(`demo photo ${photoId} does not exist`);
   const image = await loadImage(blobPath(project.paths, photo.hash), photo.fileName);
   const aligned = alignedImage(image, photo.fileName);
@@ -86,9 +85,9 @@ export async function saveGroundTruth(project: Project, photoId: number, estimat
   await writeFileAtomic(decaOut, await encodePng(decaCrop), project.paths.tmp);
   project.db.transaction(() => {
     if (hasEstimate(project, photoId)) return;
-    const codes = new EstimateStore(project.db);
-    const kept = codes.get(photoId);
-    new EstimatesTable(project.db).save(photoId, null, estimate, relative(project.dir, alignedOut), relative(project.dir, decaOut));
-    if (kept) codes.save(photoId, { name: kept.estimator, version: kept.version }, kept.codes);
+    const store = new EstimateStore(project.db);
+    const kept = store.codes(photoId);
+    store.save(photoId, null, estimate, relative(project.dir, alignedOut), relative(project.dir, decaOut));
+    if (kept) store.saveCodes(photoId, { name: kept.estimator, version: kept.version }, kept.codes);
   })();
 }

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { meshToGltf, meshToObj, meshToPly } from '../../../common/flame/export';
-import type { FlameCodes } from '../../../common/flame/model';
+import type { SkinningCodes } from '../../../common/flame/codes';
 import { readFlameCodes } from '../../flame/codes';
 import { writeDemoHead } from '../../flame/demoHead';
 import { loadFlameModel } from '../../flame/loadModel';
@@ -33,7 +33,7 @@ export const flameCommand: Command = {
     const index = values.index === undefined ? 0 : Number(values.index);
     if (!Number.isInteger(index) || index < 0) throw new UsageError('--index must be a non-negative integer');
     const model = await loadFlameModel(modelPath);
-    let codes: FlameCodes = {};
+    let codes: SkinningCodes = {};
     if (values.codes) {
       const codesPath = values.codes as string;
       codes = readFlameCodes(await readFile(codesPath), basename(codesPath), index);

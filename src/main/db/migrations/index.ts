@@ -7,6 +7,7 @@ import { migration0006 } from './0006-estimates';
 import { migration0007 } from './0007-estimates-demo';
 import { migration0008 } from './0008-model-settings';
 import { migration0009 } from './0009-model-precision';
+import { migration0010 } from './0010-photo-codes';
 import type { Migration } from './types';
 
 /**
@@ -14,6 +15,6 @@ import type { Migration } from './types';
  * (`NNNN-what.ts`, the next number, exporting a `Migration`) and ONE entry here, plus a test
  * in test/main/db/migrations/. Never edit a migration that has shipped: add a new one.
  */
-export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009]);
+export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010]);
 
 export type { Migration };

@@ -12,6 +12,7 @@ import { blobPath, isInsideDir, jobTmpDir } from '../paths';
 import type { Project } from '../project';
 import type { IngestedImage, IngestOutcome } from './ingest';
 import { findImportFiles } from './walk';
+import { albumExists } from '../lookup';
 
 export const importParams = z.object({
   albumId: z.number().int().positive(),
@@ -86,7 +87,6 @@ export function importJobKind(deps: { project: Project; pool: TaskPool<IngestTas
   const insertPhoto = db.prepare(
     'INSERT INTO photos (albumId, hash, fileName, sourcePath, importedAt) VALUES (@albumId, @hash, @fileName, @sourcePath, @importedAt)',
   );
-  const albumExists = db.prepare('SELECT 1 FROM albums WHERE id = @albumId');
 
   /** Records one ingested file; false when its blob file vanished (collected meanwhile) and it must be ingested again. */
   const record = db.transaction((jobId: number, albumId: number, item: ItemRow, image: IngestedImage): boolean => {
@@ -111,7 +111,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool<IngestTas
     async run(ctx: JobContext<ImportParams>): Promise<ImportResult> {
       const { jobId, params, signal } = ctx;
       const { albumId } = params;
-      if (!albumExists.get({ albumId })) throw new Error(`album ${albumId} does not exist (deleted?)`);
+      if (!albumExists(db, albumId)) throw new Error(`album ${albumId} does not exist (deleted?)`);
 
       const listed = (db.prepare('SELECT count(*) AS n FROM importItems WHERE jobId = @jobId').get({ jobId }) as { n: number }).n;
       if (listed === 0) {
@@ -155,7 +155,7 @@ export function importJobKind(deps: { project: Project; pool: TaskPool<IngestTas
         }
         let outcome = await inFlight.shift()!;
         for (let tries = 0; ; tries++) {
-          if (!albumExists.get({ albumId })) throw new Error(`album ${albumId} was deleted during the import`);
+          if (!albumExists(db, albumId)) throw new Error(`album ${albumId} was deleted during the import`);
           if (!outcome.ok) {
             markItem.run({ jobId, idx: item.idx, state: 'failed', photoId: null, reason: outcome.reason });
             ctx.log('warn', `${item.fileName}: ${outcome.reason}`);

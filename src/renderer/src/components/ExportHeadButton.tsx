@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { HeadExportFormatName, TextureSummary } from '../../../common/contract/export';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { downloadBytes, fromBase64 } from './download';

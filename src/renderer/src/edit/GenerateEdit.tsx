@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { defaultSampler } from '../../../common/contract';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { formatRoute } from '../navigation/route';

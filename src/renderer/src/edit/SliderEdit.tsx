@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import type { SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PhotoEstimateView } from '../../../common/contract';
-import type { FlameCodes, PackedHeadModel } from '../../../common/contract/viewport';
+import type { PackedHeadModel } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import { ExpressionSliders } from '../viewport/components/ExpressionSliders';
 import { HeadStage, usePosableHead } from '../viewport/components/HeadStage';
 import { PoseSliders } from '../viewport/components/PoseSliders';

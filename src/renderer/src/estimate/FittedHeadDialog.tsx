@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import type { PhotoEstimateView } from '../../../common/contract';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PhotoEstimateView, PhotoSummary } from '../../../common/contract';
-import type { FlameCodes } from '../../../common/contract/viewport';
+import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
 import { useApi, useEvent } from '../providers/BackendProvider';
 import { useNotify } from '../providers/NoticesProvider';

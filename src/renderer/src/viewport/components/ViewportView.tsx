@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { FlameCodes, LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
+import type { LoadedCodes, PackedHeadModel } from '../../../../common/contract/viewport';
+import type { FlameCodes } from '../../../../common/flame/codes';
 import type { FlameModel } from '../../../../common/flame/model';
 import { exportMeshFile } from '../rig/exportMesh';
 import { floatTexture } from '../rig/headMaterial';

@@ -26,7 +26,7 @@ export class BufferRenderer {
       this.fragments = createFragments(size);
     }
     const frame = this.evaluator.evaluate(
-      { shape: codes.shape.subarray(0, model.shapeCount), expression: codes.expression.subarray(0, model.expressionCount), pose: codes.pose, cam: codes.camera, light: codes.light },
+      { shape: codes.shape.subarray(0, model.shapeCount), expression: codes.expression.subarray(0, model.expressionCount), pose: codes.pose, camera: codes.camera, light: codes.light },
       { landmarks: false, projection: true, shading: false },
     );
     const buffers = renderDecaBuffers(

@@ -1,4 +1,4 @@
-import type { FlameCodes } from '../../../../common/contract/viewport';
+import type { FlameCodes } from '../../../../common/flame/codes';
 import type { RigCodes } from './rigStore';
 
 // Codes typed or pasted as JSON (e.g. copied from a notebook): DECA's names, numbers only.

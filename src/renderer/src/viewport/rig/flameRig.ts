@@ -1,5 +1,6 @@
 import { FlameEvaluator } from '../../../../common/flame/evaluate';
-import type { FlameCodes, FlameModel } from '../../../../common/flame/model';
+import type { FlameModel } from '../../../../common/flame/model';
+import type { SkinningCodes } from '../../../../common/flame/codes';
 import type { HeadRig, PoseInput, PosedBuffers } from './posedHead';
 
 /**
@@ -9,7 +10,7 @@ import type { HeadRig, PoseInput, PosedBuffers } from './posedHead';
  */
 export function createFlameRig(model: FlameModel): HeadRig {
   const evaluator = new FlameEvaluator(model);
-  const codes: FlameCodes = {};
+  const codes: SkinningCodes = {};
   const hasLandmarks = model.landmarks !== undefined;
   return {
     vertexCount: model.vertexCount,

@@ -1,4 +1,4 @@
-import type { FlameCodes } from '../../../../common/contract/viewport';
+import type { FlameCodes } from '../../../../common/flame/codes';
 import { defaultLight } from '../../../../common/flame/light';
 import { anglesToAxisAngle, axisAngleToAngles, type HeadAngles } from './rotation';
 
@@ -10,17 +10,8 @@ import { anglesToAxisAngle, axisAngleToAngles, type HeadAngles } from './rotatio
 export const shapeCount = 100;
 export const expressionCount = 50;
 
-/** The codes the rig poses the head with: DECA's layout, in typed arrays mutated in place. */
-export interface RigCodes {
-  shape: Float32Array;
-  expression: Float32Array;
-  /** Global axis-angle (3) then jaw axis-angle (3). */
-  pose: Float32Array;
-  /** Orthographic camera (scale, tx, ty). */
-  camera: Float32Array;
-  /** SH light, 9×3 row-major. */
-  light: Float32Array;
-}
+/** The codes the rig poses the head with: DECA's lengths, in typed arrays mutated in place. */
+export type RigCodes = FlameCodes<Float32Array>;
 
 /** The neutral head, seen as DECA frames a face crop (scale 9 puts a FLAME head at ~0.9 NDC). */
 export function neutralCodes(): RigCodes {

@@ -7,14 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { FlameCodes } from '../../../src/common/contract/viewport';
-import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
-import { renderFlameTask } from '../../../src/main/flame/renderTask';
-import type { DiffusionRigConfig } from '../../../src/main/models/config';
-import { randomWeights } from '../../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
-import { skinCodes } from '../../../src/main/diffusion/buffers';
-import { tinyConfig } from '../../helpers/tinyDiffusionRig';
+import type { FlameCodes } from '../../src/common/flame/codes';
+import { writeSafetensors } from '../../src/main/checkpoint/safetensors';
+import { renderFlameTask } from '../../src/main/flame/renderTask';
+import type { DiffusionRigConfig } from '../../src/main/models/config';
+import { randomWeights } from '../../src/main/train/init';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
+import { tinyConfig } from './tinyDiffusionRig';
 
 export { tinyConfig };
 
@@ -50,7 +49,7 @@ export async function writeSyntheticFaces(dir: string, count: number, size = 64)
   const out: { path: string; codes: FlameCodes; landmarks: [number, number][] }[] = [];
   for (let k = 0; k < count; k++) {
     const codes = syntheticCodes(k);
-    const result = await renderFlameTask({ modelKey: `fixture:${head.key}`, model: head.model, codes: skinCodes(codes), size, texture });
+    const result = await renderFlameTask({ modelKey: `fixture:${head.key}`, model: head.model, codes, size, texture });
     if (result.needModel) throw new Error('render task did not take the model');
     const { rendered, mask } = result.buffers;
     const rgb = Buffer.alloc(size * size * 3);
