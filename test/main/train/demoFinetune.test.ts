@@ -37,7 +37,7 @@ describe('fine-tuning the Demo base model on the Demo album', () => {
     console.info(`demo fine-tune: loss curve ${result.lossCurve.map((p) => p.loss.toFixed(4)).join(' ')}`);
     expect(result.lossCurve.every((p) => Number.isFinite(p.loss))).toBe(true);
     const personal = registry.get(result.model!.id);
-    expect(personal).toMatchObject({ kind: 'personalized', baseModelId: base.id, imageSize: 64 });
+    expect(personal).toMatchObject({ kind: 'personalized', baseModelId: base.id, lineage: { imageSize: 64, albumId: album.id } });
 
     const edit = new EditService(backend.edit, open.project, backend.pool, open.jobs);
     const photos = open.library.listPhotos(album.id, 0, 12).items;
