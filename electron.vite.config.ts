@@ -11,7 +11,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
-          worker: resolve(__dirname, 'src/main/jobs/worker.ts'),
+          worker: resolve(__dirname, 'src/main/app/worker.ts'),
           engine: resolve(__dirname, 'src/main/engine/host.ts'),
         },
       },

@@ -1,4 +1,4 @@
-// The Edit studio in a real browser against serve mode (issue 7): with a tiny random-weight
+// The Edit studio in a real browser against serve mode: with a tiny random-weight
 // model and a synthetic album whose photos have FLAME codes, a 2 sources × 2 targets × 3 modes
 // job fills 12 generated cells; zoom, the A/B wipe, re-run and the grid PNG export work, and the
 // PNG has the grid's size.
@@ -7,12 +7,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { EditJobView } from '../src/common/contract/edit';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { gridSize } from '../src/main/edit/grid';
 import { packCode } from '../src/common/flame/codes';
 import { EstimateStore } from '../src/main/estimate/store';
 import { blobPath } from '../src/main/library/paths';
 import { InlinePool } from '../src/main/jobs/pool';
+import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
@@ -34,7 +35,7 @@ async function prepareProject(scratch: string, options: { viewportEstimate?: boo
   const project = Project.create(dir, 'Edit e2e');
   const hub = new EventHub();
   const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
-  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  runner.register(importJobKind({ project, pool: new InlinePool(workerTasks), emit: hub.emit }));
   const library = new Library(project, hub.emit);
   const album = library.createAlbum('Person');
   const faces = await writeSyntheticFaces(scratch, 4, 64);

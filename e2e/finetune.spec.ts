@@ -1,11 +1,12 @@
-// Stage-2 fine-tuning from the Models view (issue 5) in serve mode: with a tiny random-weight
+// Stage-2 fine-tuning from the Models view in serve mode: with a tiny random-weight
 // model and a synthetic album whose photos have FLAME codes, the Fine-tune dialog starts a job,
 // the jobs panel shows its live loss curve, and the personalised model appears in the registry.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { InlinePool } from '../src/main/jobs/pool';
+import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
@@ -22,7 +23,7 @@ async function prepareProject(scratch: string): Promise<string> {
   const project = Project.create(dir, 'Fine-tune e2e');
   const hub = new EventHub();
   const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
-  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  runner.register(importJobKind({ project, pool: new InlinePool(workerTasks), emit: hub.emit }));
   const library = new Library(project, hub.emit);
   const album = library.createAlbum('Person');
   const faces = await writeSyntheticFaces(scratch, 3, 32);

@@ -1,4 +1,4 @@
-// A researcher's first hour on the demo, from the UI alone (issue 13), in Chromium against
+// A researcher's first hour on the demo, from the UI alone, in Chromium against
 // `rig-studio serve --demo` at 1440×900: the first-start guide; a photo's detail; the fitted head
 // with keyboard use (arrow keys on its sliders never step the photo behind the dialog); the 3D
 // viewport over the photo; importing the 64-px fixture checkpoint from the server-side file

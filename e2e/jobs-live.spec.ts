@@ -1,4 +1,4 @@
-// Jobs started by another process on the open project (issue 13): `rig-studio import` run in a
+// Jobs started by another process on the open project: `rig-studio import` run in a
 // terminal on the project the browser has open shows up in the jobs panel live, with its
 // progress, without a reload, marked as run elsewhere (no Cancel that could only be refused),
 // and the album shows the imported photos when it ends.

@@ -1,10 +1,11 @@
-// Stage-1 training from the Models view (issue 12) in serve mode: on a synthetic album whose
+// Stage-1 training from the Models view in serve mode: on a synthetic album whose
 // photos have FLAME codes, the "Train a base model…" dialog refuses a wrong field, starts a
 // 'train-base' job with a tiny architecture, the jobs panel shows its loss curve, and the new
 // base model appears in the registry.
 import { join } from 'node:path';
-import { EventHub } from '../src/main/api/events';
+import { EventHub } from '../src/main/core/events';
 import { InlinePool } from '../src/main/jobs/pool';
+import { workerTasks } from '../src/main/app/workerTasks';
 import { JobRunner } from '../src/main/jobs/runner';
 import { importJobKind } from '../src/main/library/import/importJob';
 import { Library } from '../src/main/library/library';
@@ -19,7 +20,7 @@ async function prepareProject(scratch: string): Promise<string> {
   const project = Project.create(dir, 'Train-base e2e');
   const hub = new EventHub();
   const runner = new JobRunner(project.db, hub.emit, { progressIntervalMs: 0 });
-  runner.register(importJobKind({ project, pool: new InlinePool(), emit: hub.emit }));
+  runner.register(importJobKind({ project, pool: new InlinePool(workerTasks), emit: hub.emit }));
   const library = new Library(project, hub.emit);
   const album = library.createAlbum('Faces');
   const faces = await writeSyntheticFaces(scratch, 3, 32);

@@ -1,4 +1,4 @@
-// The 3D FLAME viewport in a real browser against serve mode (issue 3): the head renders, a
+// The 3D FLAME viewport in a real browser against serve mode: the head renders, a
 // slider changes the picture, the DECA buffers fill in, and Export gives a valid OBJ.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';

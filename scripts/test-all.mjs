@@ -1,6 +1,7 @@
 // Runs every suite the project has, in order, and ends with one line `N passed, N failed`
-// that sums them (CI reads that line). Type-check, lint and build count as one check each:
-// a failure there fails the run like any test.
+// that sums them (CI reads that line). Type-check, lint, the layer check (dependency-cruiser:
+// the floor order of docs/architecture.md and no import cycles) and build count as one check
+// each: a failure there fails the run like any test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 
@@ -34,6 +35,7 @@ console.log(`node ${process.version}`);
 check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.node.json']);
 check('typecheck-web', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.web.json']);
 check('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+check('layers', 'npx', ['depcruise', 'src']);
 const built = check('build', 'npx', ['electron-vite', 'build']);
 
 // Unit and integration tests (vitest). Integration tests spawn the built CLI.

@@ -20,12 +20,13 @@ import { PhysicalRenderer } from '../../src/main/diffusion/buffers';
 import { editCodes } from '../../src/main/edit/codes';
 import { generateBatch } from '../../src/main/diffusion/generate';
 import { InlinePool } from '../../src/main/jobs/pool';
+import { workerTasks } from '../../src/main/app/workerTasks';
 import { defaultConfig } from '../../src/main/models/config';
 import { loadDiffusionRig, type DiffusionRigWeights } from '../../src/main/models/diffusionrig';
 import type { ProviderName } from '../../src/main/nn/backend';
 import { OnnxBackend, defaultProviderOrder, parseProviderList, providers } from '../../src/main/nn/backend';
 import { randomWeights } from '../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
 import { syntheticCodes } from '../../test/helpers/editFixture';
 import { sharedPath } from '../../test/helpers/shared';
 
@@ -49,7 +50,7 @@ function weightsFor(size: number): { label: string; weights: DiffusionRigWeights
 
 it('seconds per edited image', async () => {
   const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
-  const renderer = new PhysicalRenderer(new InlinePool(), head);
+  const renderer = new PhysicalRenderer(new InlinePool(workerTasks), head);
   const source = syntheticCodes(1);
   const target = syntheticCodes(3);
   const rows: string[] = [];

@@ -18,7 +18,7 @@ import { faceModels, humanPackage, loadFaceModel } from '../../src/main/face/mod
 import { loadDecaModel } from '../../src/main/estimate/deca';
 import { PhotoEstimator } from '../../src/main/estimate/pipeline';
 import { loadFittingHead } from '../../src/main/estimate/head';
-import { LandmarkModel } from '../../src/main/estimate/fit/landmark-model';
+import { LandmarkModel } from '../../src/main/estimate/fit/landmarkModel';
 import { FlameSkinner } from '../../src/common/flame/skinning';
 import { dynamicLandmarks } from '../../src/common/flame/landmarks';
 import { sharedPath } from '../../test/helpers/shared';

@@ -18,9 +18,9 @@ import { shadeNormal, vertexNormals } from '../../src/common/flame/geometry';
 import type { FlameModel } from '../../src/common/flame/model';
 import { fullPose } from '../../src/common/flame/model';
 import { rodrigues } from '../../src/common/flame/rotation';
-import { createDecaBuffers, renderDecaBuffers } from '../../src/common/render/deca-buffers';
+import { createDecaBuffers, renderDecaBuffers } from '../../src/common/render/decaBuffers';
 import { createFragments } from '../../src/common/render/rasterize';
-import { loadFlameModel } from '../../src/main/flame/load-model';
+import { loadFlameModel } from '../../src/main/flame/loadModel';
 
 const root = resolve(__dirname, '..', '..');
 

@@ -1,6 +1,6 @@
 // Starts the built CLI's serve mode for end-to-end tests: a fresh data dir per server, a random
-// port, and the URL (with its token) read from the line the CLI prints. Later issues' e2e tests
-// use the same fixture: `import { test, expect } from './support/fixtures'`.
+// port, and the URL (with its token) read from the line the CLI prints. The serve-mode specs use it
+// through the fixture: `import { test, expect } from './support/fixtures'`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { it } from 'vitest';
-import type { StateDict } from '../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../src/main/checkpoint/stateDict';
 import { SeededRandom } from '../../src/main/diffusion/rng';
 import { DiffusionRigRunner } from '../../src/main/diffusion/runner';
 import { configFromUpstream, defaultConfig } from '../../src/main/models/config';

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FlameCodes } from '../../src/common/flame/codes';
 import { writeSafetensors } from '../../src/main/checkpoint/safetensors';
-import { renderFlameTask } from '../../src/main/flame/render-task';
+import { renderFlameTask } from '../../src/main/flame/renderTask';
 import type { DiffusionRigConfig } from '../../src/main/models/config';
 import { randomWeights } from '../../src/main/train/init';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
 import { tinyConfig } from './tinyDiffusionRig';
 
 export { tinyConfig };

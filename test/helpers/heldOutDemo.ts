@@ -5,16 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Backend, type OpenProject } from '../../src/main/app/backend';
-import { importDemoDataset } from '../../src/main/app/demo/dataset-import';
-import { writeDemoDataset, type DatasetIndex } from '../../src/main/app/demo/dataset-files';
+import { Backend } from '../../src/main/app/backend';
+import type { OpenProject } from '../../src/main/library/openProject';
+import { importDemoDataset } from '../../src/main/app/demo/datasetImport';
+import { writeDemoDataset, type DatasetIndex } from '../../src/main/app/demo/datasetFiles';
 import type { DemoScene } from '../../src/main/app/demo/scenes';
 import { EditService } from '../../src/main/edit/service';
 import type { QualityDeps, QualityPhoto } from '../../src/main/evaluate/quality';
-import { FlameRenderService } from '../../src/main/flame/render-task';
+import { FlameRenderService } from '../../src/main/flame/renderTask';
 import { ensureDemoModel } from '../../src/main/models/demoModel';
 import type { ModelRecord } from '../../src/main/models/registry';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../src/main/head/activeModel';
 
 export interface HeldOutDemo {
   backend: Backend;

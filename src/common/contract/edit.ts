@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import type { FlameCodes } from '../flame/codes';
 
-// The Edit studio (issue 7): expression / pose / light / appearance transfer between photos
+// The Edit studio: expression / pose / light / appearance transfer between photos
 // with a DiffusionRig model, as a job over sources × targets × modes; results keep their
 // provenance and can be re-run, scored, exported and deleted.
 

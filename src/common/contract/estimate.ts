@@ -4,7 +4,7 @@ import { flameCodesSchema } from './edit';
 import type { AssetCheck } from './flame';
 import type { FlameCodes } from '../flame/codes';
 
-// FLAME estimation seen from the UI (issue 6): the project's estimator choice (Settings), the
+// FLAME estimation seen from the UI: the project's estimator choice (Settings), the
 // estimation job over an album, per-photo outcomes, and a photo's estimate with its codes
 // editable (the estimator's original stays recoverable). The work itself is the 'estimate' job
 // of src/main/estimate.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel';
 import { flameCodesSchema } from './edit';
 
-// Textured 3D head export (issue 13): the fitted head of a photo (or of an edit result) with a
+// Textured 3D head export: the fitted head of a photo (or of an edit result) with a
 // UV texture sampled from the aligned photo through the fitted camera, as DECA extracts it.
 
 /** 'obj' is OBJ + MTL + PNG delivered as one .zip; 'glb' and 'gltf' embed the texture. */

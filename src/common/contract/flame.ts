@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 
-// FLAME model assets (issue 3): the researcher's FLAME file and DECA data folder, chosen in
+// FLAME model assets: the researcher's FLAME file and DECA data folder, chosen in
 // Settings, checked by the backend and remembered. The app never ships FLAME data.
 
 /** What Settings remembers. Null means "not set" (the viewport then uses the demo head). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 
-// Projects, albums, photos and import (issue 2). Ids are SQLite integer row ids; hashes are
+// Projects, albums, photos and import. Ids are SQLite integer row ids; hashes are
 // lowercase hex SHA-256 of the original file bytes (the blob's content address).
 
 export interface AppInfo {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 
-// DiffusionRig models (issue 4) and the neural engine that runs them. A model is a checkpoint
+// DiffusionRig models and the neural engine that runs them. A model is a checkpoint
 // registered in the project: imported ones stay where the researcher keeps them (the registry
 // records path, hash and the architecture inferred from tensor shapes); personalised ones are
 // written by stage-2 fine-tuning and point at their base model.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 
-// Stage-2 fine-tuning (issue 5): a 'finetune' job trains a registered model's UNet on one
+// Stage-2 fine-tuning: a 'finetune' job trains a registered model's UNet on one
 // album and registers the result as a personalised model. Progress, ETA, cancel and resume
 // are the jobs panel's; the job's result carries the live loss curve.
 

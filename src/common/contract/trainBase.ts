@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseEncoderName } from '../encoderNames';
 import { channel } from './channel';
 
-// Stage-1 training (issue 12): a 'train-base' job trains a DiffusionRig model from fresh random
+// Stage-1 training: a 'train-base' job trains a DiffusionRig model from fresh random
 // weights (UNet and encoder jointly, upstream's stage-1 loss) on one or more albums and registers
 // it as a base model. Progress, cancel and resume are the jobs panel's, as for 'finetune'.
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FlameCodes } from '../flame/codes';
 import { channel } from './channel';
 
-// The 3D FLAME viewport (issue 3). The backend hands the browser the active head model in a
+// The 3D FLAME viewport. The backend hands the browser the active head model in a
 // compact, JSON-safe form (typed arrays as base64) so skinning runs in the browser at display
 // rate, and reads FLAME codes from .npz files the researcher uploads or already has on disk.
 

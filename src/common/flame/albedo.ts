@@ -6,7 +6,7 @@
  * source index = floor(destination · S / size)). FLAME_texture values are /255 at load time.
  */
 
-import type { Texture } from '../render/deca-buffers';
+import type { Texture } from '../render/decaBuffers';
 
 /** A linear texture space: `mean` (S·S·3) and `basis` ((S·S·3) × componentCount), row-major. */
 export interface TextureSpace {

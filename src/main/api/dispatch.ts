@@ -1,5 +1,5 @@
 import { contract, type ApiHandlers, type ChannelName } from '../../common/contract';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /** True when `name` is a channel of the contract (own property, not e.g. 'toString'). */
 export function isChannel(name: string): name is ChannelName {

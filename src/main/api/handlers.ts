@@ -2,12 +2,13 @@ import type { ApiHandlers } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { openDemo } from '../app/demo';
 import { editHandlers } from '../edit/handlers';
+import { engineHandlers } from '../engine/handlers';
 import { ModelAssetStore } from '../flame/assets';
-import { estimateHandlers } from './estimate-handlers';
-import { flameHandlers } from './flame-handlers';
-import { listDir } from './fsList';
+import { estimateHandlers } from '../estimate/handlers';
+import { flameHandlers } from '../flame/handlers';
+import { listDir } from '../server/fsList';
 import { modelHandlers } from '../models/handlers';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { viewportHandlers } from '../viewport/handlers';
 import { ViewportService } from '../viewport/viewportService';
 import { trainHandlers } from '../train/handlers';
@@ -19,11 +20,13 @@ import { exportHandlers } from '../texture/handlers';
  * fail on a missing or an extra channel (see test/main/api/contract.test.ts).
  *
  * A domain with its own contract file adds its handlers as one spread line
- * (`...viewportHandlers(viewport)`), built from services made here or reached through
- * `backend.require()` (the open project's db, library and jobs).
+ * (`...viewportHandlers(viewport)`). Its factory takes the services it uses, made here or
+ * taken from the backend (the open-project slot, the worker pool, the compute engine), never
+ * the backend itself, so domains do not import app/.
  */
 export function createHandlers(backend: Backend) {
-  const viewport = new ViewportService(headModelDeps({ flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() }));
+  const heads = { flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() };
+  const viewport = new ViewportService(headModelDeps(heads));
   const handlers = {
     'app.info': () => backend.appInfo(),
     'project.recent': () => backend.settings.recentProjects(),
@@ -53,12 +56,13 @@ export function createHandlers(backend: Backend) {
     'job.resume': ({ jobId }) => backend.require().jobs.resume(jobId),
     'job.rerun': ({ jobId }) => backend.require().jobs.rerun(jobId),
     ...viewportHandlers(viewport, () => backend.require().project),
-    ...editHandlers(backend),
+    ...editHandlers({ projects: backend, engine: backend.edit, pool: backend.pool }),
     ...flameHandlers(new ModelAssetStore(backend.dataDir)),
-    ...modelHandlers(backend),
+    ...modelHandlers({ projects: backend, pool: backend.pool }),
+    ...engineHandlers(backend.engine),
     ...estimateHandlers({ openProject: () => backend.require(), assets: () => new ModelAssetStore(backend.dataDir).current() }),
     ...trainHandlers(backend),
-    ...exportHandlers(backend),
+    ...exportHandlers({ projects: backend, pool: backend.pool, heads }),
   } satisfies ApiHandlers;
   return handlers;
 }

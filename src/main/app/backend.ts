@@ -1,28 +1,23 @@
 import type { AppInfo, ProjectInfo } from '../../common/contract';
-import { AppError } from '../api/errors';
-import { EventHub } from '../api/events';
+import { AppError } from '../core/errors';
+import { EventHub } from '../core/events';
 import { EditEngine } from '../edit/engine';
-import { EngineScorer } from '../edit/scores';
 import { editHeadModelSource } from '../edit/service';
 import { type Engine, InProcessEngine, WorkerEngine } from '../engine/client';
 import type { HostOptions } from '../engine/protocol';
-import { InlinePool, type TaskPool, ThreadPool } from '../jobs/pool';
+import { EngineScorer } from '../engine/scorer';
+import { InlinePool, ThreadPool } from '../jobs/pool';
+import { type WorkerPool, type WorkerTasks, workerTasks } from './workerTasks';
 import { JobRunner } from '../jobs/runner';
 import { sweepOnOpen } from '../library/gc';
 import { Library } from '../library/library';
 import { Project } from '../library/project';
+import type { OpenProject, ProjectSlot } from '../library/openProject';
 import { resolveDataDir } from '../settings/dataDir';
 import { Settings } from '../settings/settings';
 import { bundlePaths } from './bundlePaths';
 import { jobKinds } from './jobKinds';
-import { version } from './version';
-
-/** The services of the project that is open. */
-export interface OpenProject {
-  project: Project;
-  library: Library;
-  jobs: JobRunner;
-}
+import { version } from '../core/version';
 
 export interface BackendOptions {
   mode: AppInfo['mode'];
@@ -47,11 +42,11 @@ export interface BackendOptions {
  * runner. Both transports (Electron IPC and serve mode) and the CLI drive a Backend; nothing in
  * it knows which.
  */
-export class Backend {
+export class Backend implements ProjectSlot {
   readonly events = new EventHub();
   readonly settings: Settings;
   readonly dataDir: string;
-  readonly pool: TaskPool;
+  readonly pool: WorkerPool;
   /** The compute host's client, handed to the edit, training, estimation and scoring services. */
   readonly engine: Engine;
   /** The Edit studio's engine (on `engine`; buffers with the viewport's head from this data dir's Settings). */
@@ -64,7 +59,7 @@ export class Backend {
     this.dataDir = options.dataDir ?? resolveDataDir();
     this.settings = new Settings(this.dataDir);
     const script = options.workerScript ?? bundlePaths().worker;
-    this.pool = script === 'inline' ? new InlinePool() : new ThreadPool(script);
+    this.pool = script === 'inline' ? new InlinePool(workerTasks) : new ThreadPool<WorkerTasks>(script);
     const engineScript = options.engineScript ?? (script === 'inline' ? 'inline' : bundlePaths().engine);
     this.engine = engineScript === 'inline' ? new InProcessEngine(options.engineOptions) : new WorkerEngine(engineScript, options.engineOptions);
     this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine) });

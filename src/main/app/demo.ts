@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
-import type { TaskPool } from '../jobs/pool';
 import { ensureDemoModel } from '../models/demoModel';
+import type { WorkerPool } from './workerTasks';
 import { Project } from '../library/project';
-import type { Backend, OpenProject } from './backend';
+import type { OpenProject } from '../library/openProject';
+import type { Backend } from './backend';
 import { demoAlbumName, ensureDemoPhotos } from './demo/photos';
 
 /** The demo project's name; it lives in `<dataDir>/demo`. */
@@ -16,15 +17,15 @@ export function demoProjectDir(dataDir: string): string {
 
 /**
  * One idempotent step that fills the demo project (runs on every demo open, so a step must
- * check before it adds). Later issues add theirs to `demoSteps`: e.g. importing renders of
- * the demo FLAME head as demo photos, one entry each.
+ * check before it adds). A feature that needs demo content adds its step to `demoSteps`, one
+ * entry each (the album, the Demo base model, the photos and their codes).
  */
 export type DemoStep = (open: OpenProject, context: DemoContext) => Promise<void> | void;
 
 /** What demo steps may use besides the open project. */
 export interface DemoContext {
   /** The Backend's worker threads (for rendering). */
-  pool: TaskPool;
+  pool: WorkerPool;
 }
 
 /** Makes sure the "Demo" album exists. */

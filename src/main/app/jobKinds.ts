@@ -1,13 +1,13 @@
-import type { EmitEvent } from '../api/events';
-import type { TaskPool } from '../jobs/pool';
+import type { EmitEvent } from '../core/events';
+import type { WorkerPool } from './workerTasks';
 import type { JobKind } from '../jobs/types';
-import { editJobKind } from '../edit/job';
+import { editJobKind } from '../edit/editJob';
 import type { EditEngine } from '../edit/engine';
 import type { Engine } from '../engine/client';
-import { sweepJobKind } from '../edit/sweep';
+import { sweepJobKind } from '../edit/sweepJob';
 import { importJobKind } from '../library/import/importJob';
-import { modelImportJobKind } from '../models/import-job';
-import { estimateJobKind } from '../estimate/job';
+import { modelImportJobKind } from '../models/modelImportJob';
+import { estimateJobKind } from '../estimate/estimateJob';
 import type { Project } from '../library/project';
 import { finetuneJobKind } from '../train/finetuneJob';
 import { trainBaseJobKind } from '../train/trainBaseJob';
@@ -15,7 +15,7 @@ import { trainBaseJobKind } from '../train/trainBaseJob';
 /** What a job kind may use: the open project, the worker threads, the event bus, the compute engine. */
 export interface JobKindDeps {
   project: Project;
-  pool: TaskPool;
+  pool: WorkerPool;
   emit: EmitEvent;
   /** The compute host every onnxruntime session lives in. */
   engine: Engine;

@@ -7,11 +7,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readNpz } from '../io/npy';
 import { readSafetensors } from './safetensors';
-import type { StateDict } from './state-dict';
-import { tensorFromNdArray } from './state-dict';
+import type { StateDict } from './stateDict';
+import { tensorFromNdArray } from './stateDict';
 import { readTorchCheckpoint } from './torch';
 
-export type { StateDict } from './state-dict';
+export type { StateDict } from './stateDict';
 
 /** A loaded checkpoint. */
 export interface LoadedCheckpoint {

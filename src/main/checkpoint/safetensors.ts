@@ -6,7 +6,7 @@
  */
 import type { DType, Tensor } from '../nn/ir';
 import { float16ToFloat32 } from '../nn/float16';
-import type { StateDict } from './state-dict';
+import type { StateDict } from './stateDict';
 
 const readTypes: Record<string, { bytes: number }> = {
   F64: { bytes: 8 }, F32: { bytes: 4 }, F16: { bytes: 2 }, BF16: { bytes: 2 },

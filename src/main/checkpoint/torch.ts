@@ -10,9 +10,9 @@ import { unzipSync } from 'fflate';
 import type { NdArray } from '../io/ndarray';
 import { isNdArray } from '../io/ndarray';
 import { unpickle, type UnpickleOptions } from '../io/pickle';
-import { torchZipPersistentLoad } from '../io/torch-storage';
-import type { StateDict } from './state-dict';
-import { tensorFromNdArray } from './state-dict';
+import { torchZipPersistentLoad } from '../io/torchStorage';
+import type { StateDict } from './stateDict';
+import { tensorFromNdArray } from './stateDict';
 
 /** What was found besides the tensors. */
 export interface TorchCheckpoint {

@@ -1,4 +1,4 @@
-import type { OpenProject } from '../app/backend';
+import type { OpenProject } from '../library/openProject';
 import { UsageError } from './command';
 
 /** How a command treats an --album NAME that does not exist. */

@@ -1,25 +1,12 @@
-import { diffusionRigVerifier } from '../diffusion/fixture-verifier';
+import type { FixtureVerifier } from '../core/verifier';
+import { diffusionRigFixtureVerifier } from '../diffusion/fixtureVerifier';
+import { decaFixtureVerifier } from '../estimate/fixtureVerifier';
+import { flameFixtureVerifier } from '../flame/fixtureVerifier';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { ProviderName } from '../nn/backend';
-import { flameFixtureVerifier } from '../flame/verify-fixture';
-import { diffusionRigTrainingVerifier } from '../train/verifier';
-import { decaFixtureVerifier } from '../estimate/verify-fixture';
+import { trainingFixtureVerifier } from '../train/fixtureVerifier';
 
-/**
- * `rig-studio verify-fixture DIR` compares this app's numbers with reference outputs written
- * by the upstream code. Each domain contributes a verifier that recognises a fixture layout
- * by its files; every verifier that recognises DIR runs.
- */
-export interface ArrayCheck {
-  /** Reference array name, e.g. 'vertices' or 'grad/denoisingUNet.out.2.weight'. */
-  name: string;
-  /** max |ours - ref| / max |ref| */
-  worstRelativeError: number;
-  tolerance: number;
-  ok: boolean;
-}
-
-/** Options of one verification (`rig-studio verify-fixture` flags). */
+/** Options of one verification (`rig-studio verify-fixture` flags); each verifier reads the ones it needs. */
 export interface VerifyOptions {
   landmarks?: string;
   /** Execution provider the networks run on (default cpu; verifiers without networks ignore it). */
@@ -30,25 +17,5 @@ export interface VerifyOptions {
   overrides?: ArchitectureOverrides;
 }
 
-export interface FixtureVerifier {
-  name: string;
-  /** True when DIR has this verifier's files. */
-  recognises(dir: string): boolean;
-  verify(dir: string, options: VerifyOptions): Promise<ArrayCheck[]>;
-}
-
-export const verifiers: FixtureVerifier[] = [flameFixtureVerifier, diffusionRigVerifier, diffusionRigTrainingVerifier, decaFixtureVerifier];
-
-/** max |a - b| / max |b| over two equally long arrays (0 when both are all zero). */
-export function worstRelativeError(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
-  if (ours.length !== ref.length) throw new Error(`length ${ours.length} != reference length ${ref.length}`);
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(ours[i] - ref[i]);
-    if (!(d <= maxDiff)) maxDiff = d; // NaN propagates as a failure
-    const r = Math.abs(ref[i]);
-    if (r > maxRef) maxRef = r;
-  }
-  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
-}
+/** Every domain's fixture verifier; `rig-studio verify-fixture DIR` runs each that recognises DIR. */
+export const verifiers: FixtureVerifier<VerifyOptions>[] = [flameFixtureVerifier, diffusionRigFixtureVerifier, trainingFixtureVerifier, decaFixtureVerifier];

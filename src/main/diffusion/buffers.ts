@@ -4,11 +4,11 @@
  * with the active head model (the researcher's FLAME from Settings, else the demo head).
  */
 import type { FlameCodes } from '../../common/flame/codes';
-import type { Texture } from '../../common/render/deca-buffers';
-import { toPlanar } from '../../common/render/deca-buffers';
-import { FlameRenderService } from '../flame/render-task';
+import type { Texture } from '../../common/render/decaBuffers';
+import { toPlanar } from '../../common/render/decaBuffers';
+import { FlameRenderService, type FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { ActiveHeadModel } from '../head/activeModel';
 
 /** Buffers of one code set: [9, S, S] planar (rendered, normal, albedo) and the projected 68 landmarks. */
 export interface PhysicalBuffers {
@@ -24,7 +24,7 @@ export class PhysicalRenderer {
   private texture: Texture | null | undefined;
 
   constructor(
-    pool: Pick<TaskPool, 'run'>,
+    pool: Pick<TaskPool<FlameTasks>, 'run'>,
     readonly head: ActiveHeadModel,
   ) {
     this.service = new FlameRenderService(pool);

@@ -5,6 +5,7 @@
  * so results track PyTorch closely. Progress is reported per step; an AbortSignal cancels
  * between steps.
  */
+import { throwIfCancelled } from '../core/cancellation';
 import type { Diffusion } from './schedule';
 import type { SeededRandom } from './rng';
 
@@ -34,18 +35,6 @@ export interface DdimOptions {
   signal?: AbortSignal;
 }
 
-/** Thrown when a loop is cancelled through its AbortSignal. */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
-
-function checkCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
-}
-
 function timestepsFor(diffusion: Diffusion, index: number, batch: number): Float32Array {
   return new Float32Array(batch).fill(diffusion.timestepMap[index]);
 }
@@ -68,7 +57,7 @@ function predictStart(diffusion: Diffusion, index: number, x: Float32Array, eps:
 
 /**
  * The per-step float32 coefficients of one DDIM update (shared by the host loop below and the
- * device-resident loop in ddim-device.ts, so both use the same numbers): x̂0 = c1·x − c2·ε
+ * device-resident loop in ddimDevice.ts, so both use the same numbers): x̂0 = c1·x − c2·ε
  * (clamped), ε' = (c1·x − x̂0)/c2, x_next = startScale·x̂0 + epsScale·ε' + sigma·noise.
  */
 export interface StepCoefficients {
@@ -121,7 +110,7 @@ export async function ddimSample(diffusion: Diffusion, denoiser: Denoiser, noise
   let x = Float32Array.from(noise);
   const total = diffusion.steps;
   for (let index = total - 1; index >= 0; index--) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const timesteps = timestepsFor(diffusion, index, batch);
     const eps = await denoiser(x, timesteps);
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
@@ -149,7 +138,7 @@ export async function ddimInvert(diffusion: Diffusion, denoiser: Denoiser, image
   let x = Float32Array.from(image);
   const total = diffusion.steps;
   for (let index = 0; index < total; index++) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const eps = await denoiser(x, timestepsFor(diffusion, index, batch));
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
     const predicted = predictStart(diffusion, index, x, eps, clip);

@@ -2,7 +2,7 @@
  * Runs a loaded DiffusionRig model on ONNX Runtime: the latent encoder, the UNet as a DDIM
  * denoiser, sampling and inversion. One session per (network, image size) serves every batch
  * size (the batch dimension is symbolic), cached in the shared backend under `sessionKey`;
- * `dispose` frees them. Sampling and inversion run as device loops (ddim-device.ts): on WebGPU
+ * `dispose` frees them. Sampling and inversion run as device loops (ddimDevice.ts): on WebGPU
  * x_t, ε, the conditioning and the latent stay on the GPU between steps and only the result is
  * read back; on the CPU the loop writes into reused buffers. `lastLoop` holds the bytes the last
  * loop copied host↔device. On GPU providers the UNet and encoder run in float16 (GroupNorm,
@@ -17,8 +17,8 @@ import { onDevice } from '../nn/backend';
 import { DeviceIo } from '../nn/device';
 import type { DdimOptions, Denoiser } from './ddim';
 import { ddimInvert, ddimSample } from './ddim';
-import type { LoopTransfers } from './ddim-device';
-import { ddimInvertOnDevice, ddimSampleOnDevice, ddimStepGraph } from './ddim-device';
+import type { LoopTransfers } from './ddimDevice';
+import { ddimInvertOnDevice, ddimSampleOnDevice, ddimStepGraph } from './ddimDevice';
 import { SeededRandom } from './rng';
 import type { DiffusionSettings } from './schedule';
 import { createDiffusion } from './schedule';

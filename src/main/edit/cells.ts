@@ -4,7 +4,7 @@
  * cells not done as cancelled (keeping the finished ones) and ends the job as cancelled.
  */
 import type { EditCellInfo } from '../../common/contract/edit';
-import { CancelledError } from '../diffusion/ddim';
+import { CancelledError } from '../core/cancellation';
 import type { JobContext } from '../jobs/types';
 import type { EditStore } from './store';
 

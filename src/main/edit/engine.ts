@@ -10,13 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/flame/codes';
-import { AppError } from '../api/errors';
-import { version as appVersion } from '../app/version';
+import { AppError } from '../core/errors';
+import { version as appVersion } from '../core/version';
 import { EstimateStore } from '../estimate/store';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
 import type { EditItem, GeneratedBatch } from '../diffusion/generate';
@@ -36,7 +37,7 @@ export interface EditEngineDeps {
   engine: Engine;
   /** The head model buffers are rendered with (the viewport's). */
   headModel: () => Promise<ActiveHeadModel>;
-  /** A cheap key of the head's files (path, size, time; see viewport/activeModel); without it the head is loaded on every use. */
+  /** A cheap key of the head's files (path, size, time; see head/activeModel); without it the head is loaded on every use. */
   headModelKey?: () => string;
   /** Scores results; null turns scoring off (e.g. no face models). */
   scorer: Scorer | null;
@@ -142,7 +143,7 @@ export class ProjectEditor {
   constructor(
     readonly engine: EditEngine,
     readonly project: Project,
-    readonly pool: Pick<TaskPool, 'run'>,
+    readonly pool: Pick<TaskPool<FlameTasks>, 'run'>,
   ) {
     this.store = new EditStore(project);
     this.estimates = new EstimateStore(project.db);

@@ -1,13 +1,23 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { editContract } from '../../common/contract/edit';
-import type { Backend } from '../app/backend';
+import type { FlameTasks } from '../flame/renderTask';
+import type { TaskPool } from '../jobs/pool';
+import type { ProjectSlot } from '../library/openProject';
+import type { EditEngine } from './engine';
 import { EditService } from './service';
 
+/** What the Edit studio's channels need: the open project, the edit engine and the worker pool. */
+export interface EditHandlerDeps {
+  projects: Pick<ProjectSlot, 'require'>;
+  engine: EditEngine;
+  pool: TaskPool<FlameTasks>;
+}
+
 /** The Edit studio's channels → the open project's EditService (spread into the app's handler map). */
-export function editHandlers(backend: Backend) {
+export function editHandlers({ projects, engine, pool }: EditHandlerDeps) {
   const service = () => {
-    const open = backend.require();
-    return new EditService(backend.edit, open.project, backend.pool, open.jobs);
+    const open = projects.require();
+    return new EditService(engine, open.project, pool, open.jobs);
   };
   return {
     'edit.models': () => service().models(),

@@ -19,7 +19,6 @@ import { FaceAnalyser } from '../face/analyse';
 import { cosineSimilarity, FaceEmbedder } from '../face/embedding';
 import type { RgbImage } from '../face/image';
 import { loadImage } from '../face/image';
-import type { Engine } from '../engine/client';
 import type { OnnxBackend } from '../nn/backend';
 
 /** What scoring one result needs. */
@@ -129,15 +128,6 @@ export class FaceScorer implements Scorer {
       landmarkError = meanLandmarkDistance(input.editedLandmarks, analysis.face.landmarks68.map(([x, y]) => [x / scale, y / scale]));
     } else notes.push('landmarks: the head model has no landmark embedding');
     return { identity, emotion, landmarkError, notes };
-  }
-}
-
-/** Scores in the compute host (its FaceScorer, one request per image); the app's scorer. */
-export class EngineScorer implements Scorer {
-  constructor(private readonly engine: Engine) {}
-
-  score(input: ScoreInput): Promise<EditScores> {
-    return this.engine.request('score', input);
   }
 }
 

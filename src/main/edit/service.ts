@@ -6,13 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/flame/codes';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
 import { ModelAssetStore } from '../flame/assets';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { parseModeSet } from './codes';
 import type { EditEngineDeps } from './engine';
 import type { EditEngine } from './engine';
@@ -22,7 +23,7 @@ import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/ima
 import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
-import { sweepCells, sweepJobKindName, sweepMedia } from './sweep';
+import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
 import { findPhoto } from '../library/lookup';
 
 /**
@@ -43,7 +44,7 @@ export class EditService {
   constructor(
     engine: EditEngine,
     private readonly project: Project,
-    pool: Pick<TaskPool, 'run'>,
+    pool: Pick<TaskPool<FlameTasks>, 'run'>,
     private readonly jobs: JobRunner,
   ) {
     this.editor = new ProjectEditor(engine, project, pool);

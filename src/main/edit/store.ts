@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { EditCellInfo, EditCellState, EditProvenance, EditResultInfo, EditScores, ModeSet } from '../../common/contract/edit';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { now } from '../db/database';
 import { hashPattern } from '../library/paths';
 import type { Project } from '../library/project';

@@ -1,7 +1,7 @@
 import { BrowserWindow, dialog, ipcMain } from 'electron';
 import { type ApiHandlers, type IpcReply, ipcChannels, type PickPathsOptions } from '../../common/contract';
 import { dispatch } from '../api/dispatch';
-import { describeError } from '../api/errors';
+import { describeError } from '../core/errors';
 import type { Backend } from '../app/backend';
 
 /**

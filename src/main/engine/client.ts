@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineHostStatus } from '../../common/contract/models';
-import { CancelledError } from '../diffusion/ddim';
+import { CancelledError } from '../core/cancellation';
 import { EngineState, runRequest } from './kinds';
 import type { FromHost, HostOptions, RequestEvent, RequestInput, RequestKind, RequestOutput, ToHost } from './protocol';
 import { fromWire } from './protocol';

@@ -6,7 +6,7 @@
  * without a session) with the busy status; the Engine panel never hangs on a busy engine.
  */
 import type { EngineInfo } from '../../common/contract/models';
-import { engineInfo } from '../nn/engine-info';
+import { engineInfo } from '../nn/engineInfo';
 import type { Engine } from './client';
 
 const last = new WeakMap<Engine, EngineInfo>();

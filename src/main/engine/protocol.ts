@@ -5,8 +5,8 @@
  * arrays in inputs/outputs travel as transferable buffers where the sender no longer needs them.
  */
 import type { EditScores, SamplerSettings } from '../../common/contract/edit';
-import { AppError, type ErrorCode } from '../api/errors';
-import { CancelledError } from '../diffusion/ddim';
+import { AppError, type ErrorCode } from '../core/errors';
+import { CancelledError } from '../core/cancellation';
 import type { EngineInfo } from '../../common/contract/models';
 import type { EditItem, GeneratedBatch } from '../diffusion/generate';
 import type { KitModel } from '../diffusion/kit';

@@ -9,7 +9,7 @@
 import { isNdArray } from '../io/ndarray';
 import type { NdArray } from '../io/ndarray';
 import type { StateDict } from '../checkpoint';
-import { tensorFromNdArray } from '../checkpoint/state-dict';
+import { tensorFromNdArray } from '../checkpoint/stateDict';
 import { GraphBuilder } from '../nn/builder';
 import type { Graph, Value } from '../nn/ir';
 import { buildEncoder } from '../models/resnet';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FlameModel } from '../../common/flame/model';
 import { parseObj } from '../io/obj';
-import type { FlameFiles } from '../viewport/activeModel';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../viewport/activeModel';
+import type { FlameFiles } from '../head/activeModel';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../head/activeModel';
 import type { FittingHead } from './pipeline';
 
 /** Loads the fitting head: `files` (FLAME + DECA data folder) or the demo head. */

@@ -24,7 +24,7 @@ import type { CodeModel } from './deca';
 import { CodeEstimator } from './deca';
 import { codeLayout, packCode } from '../../common/flame/codes';
 import { fitLandmarks } from './fit/fit';
-import { LandmarkModel } from './fit/landmark-model';
+import { LandmarkModel } from './fit/landmarkModel';
 import { faceSkinMask, sampleColours, solveLight } from './fit/light';
 
 /** Side of the aligned image codes are estimated in. */
@@ -43,7 +43,7 @@ export type Estimator = { kind: 'deca' | 'emoca'; model: CodeModel } | { kind: '
 
 /**
  * Who made an estimate: an estimator that runs here, or 'demo-ground-truth', the demo photos'
- * known render codes (src/main/app/demo/ground-truth.ts; stored since migration 0007).
+ * known render codes (src/main/app/demo/groundTruth.ts; stored since migration 0007).
  */
 export type EstimateSource = Estimator['kind'] | 'demo-ground-truth';
 

@@ -12,7 +12,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { checkCodes, codeLayout, codeLength, meanOf, unpackCode, type FlameCodes } from '../../common/flame/codes';
 import type { EstimateProblem, EstimateSource, PhotoEstimate } from './pipeline';
 

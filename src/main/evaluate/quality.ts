@@ -20,8 +20,8 @@ import type { DemoScene } from '../app/demo/scenes';
 import { headTexture, renderDemoScene } from '../app/demo/render';
 import type { EditService } from '../edit/service';
 import type { Engine } from '../engine/client';
-import type { FlameRenderService } from '../flame/render-task';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { FlameRenderService } from '../flame/renderTask';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { expectedEditScene } from './expected';
 import { maskedPsnr, maskedSsim, type Rgb8 } from './metrics';
 

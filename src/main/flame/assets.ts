@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { AssetCheck, ModelAssetPaths, ModelAssetReport } from '../../common/contract/flame';
 import type { FlameModel } from '../../common/flame/model';
 import { readNpy } from '../io/npy';
-import { loadLandmarkEmbedding } from './landmark-embedding';
-import { loadFlameModel } from './load-model';
-import { loadTextureImage, loadTextureSpace, loadUvLayout } from './texture-space';
+import { loadLandmarkEmbedding } from './landmarkEmbedding';
+import { loadFlameModel } from './loadModel';
+import { loadTextureImage, loadTextureSpace, loadUvLayout } from './textureSpace';
 import { writeFileAtomic } from '../library/atomicFile';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

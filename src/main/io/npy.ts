@@ -12,7 +12,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import type { NdArray, NumericData } from './ndarray';
 import { checkShape, formatShape, fortranToC, parseTypeString, shapeSize, storedDtype, typedFromBytes } from './ndarray';
-import { decodeStrings } from './pickle-globals';
+import { decodeStrings } from './pickleGlobals';
 import type { UnpickleOptions } from './pickle';
 import { isNdArray } from './ndarray';
 import { latin1Text, unpickle } from './pickle';

@@ -6,7 +6,7 @@
  * Why our own: Python's pickle executes whatever callables a file names, and the JS packages
  * that read pickles either emulate that or know nothing of numpy/torch. This reader is a plain
  * stack machine over the opcodes; every GLOBAL is looked up in a fixed table
- * (pickle-globals.ts) of reconstructors for numpy arrays/dtypes/scalars, chumpy `Ch`, scipy
+ * (pickleGlobals.ts) of reconstructors for numpy arrays/dtypes/scalars, chumpy `Ch`, scipy
  * csc/csr matrices, sets, OrderedDict, bytes helpers and torch tensors/storages/parameters.
  * Anything else is an error naming the class. Nothing from the file is ever executed.
  *
@@ -15,7 +15,7 @@
  * - `unpickleAt(bytes, options?)` → `{ value, end }` (end = offset after STOP), for files that
  *   hold several pickles in a row.
  * - options.persistentLoad(pid): resolves persistent ids (PyTorch zip checkpoints name tensor
- *   storages this way; `torchZipPersistentLoad` in torch-storage.ts builds one from a zip entry
+ *   storages this way; `torchZipPersistentLoad` in torchStorage.ts builds one from a zip entry
  *   reader). Without it a persistent id is an error.
  * - options.maxDepth (default 100): deepest nesting of containers allowed in the result;
  *   recursive (self-containing) structures are refused too, so callers can walk results.
@@ -34,9 +34,9 @@
  * the bytes and every length is checked against what is left before anything is allocated.
  */
 
-import type { CallContext, PyGlobal } from './pickle-globals';
-import { copyregReconstructor, pyObject, resolveGlobal } from './pickle-globals';
-import { describeValue } from './torch-storage';
+import type { CallContext, PyGlobal } from './pickleGlobals';
+import { copyregReconstructor, pyObject, resolveGlobal } from './pickleGlobals';
+import { describeValue } from './torchStorage';
 
 export interface UnpickleOptions {
   persistentLoad?: (pid: unknown) => unknown;

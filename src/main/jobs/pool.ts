@@ -1,11 +1,30 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type TaskInput, type TaskName, type TaskOutput, type TaskReply, workerTasks } from './tasks';
+
+/**
+ * CPU-heavy steps that run in worker threads, by name. Each function takes and returns
+ * structured-cloneable values. The table itself is put together in the composition root
+ * (app/workerTasks.ts), so this folder knows no domain; a domain names the steps it needs
+ * (e.g. `TaskPool<FlameTasks>`) and any pool holding at least those steps fits.
+ */
+export type TaskTable = { [name: string]: (input: never) => Promise<unknown> };
+export type TaskInput<T extends TaskTable, K extends keyof T> = Parameters<T[K]>[0];
+export type TaskOutput<T extends TaskTable, K extends keyof T> = Awaited<ReturnType<T[K]>>;
+
+/** Message from the pool to a worker. */
+export interface TaskRequest {
+  id: number;
+  task: string;
+  input: unknown;
+}
+
+/** Message from a worker back to the pool. */
+export type TaskReply = { id: number; ok: true; output: unknown } | { id: number; ok: false; message: string };
 
 /** Runs named CPU-heavy steps off the event loop. */
-export interface TaskPool {
+export interface TaskPool<T extends TaskTable> {
   readonly size: number;
-  run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>>;
+  run<K extends keyof T & string>(task: K, input: TaskInput<T, K>): Promise<TaskOutput<T, K>>;
   close(): Promise<void>;
 }
 
@@ -20,10 +39,10 @@ interface Slot {
 }
 
 /**
- * A fixed set of worker threads running out/main/worker.js, started lazily. Tasks go to the
- * least busy worker; a worker that dies fails its tasks and is replaced.
+ * A fixed set of worker threads running out/main/worker.js (whose table is T), started lazily.
+ * Tasks go to the least busy worker; a worker that dies fails its tasks and is replaced.
  */
-export class ThreadPool implements TaskPool {
+export class ThreadPool<T extends TaskTable> implements TaskPool<T> {
   private readonly slots: (Slot | null)[];
   private readonly pending = new Map<number, Pending & { slot: number }>();
   private nextId = 1;
@@ -66,7 +85,7 @@ export class ThreadPool implements TaskPool {
     return slot;
   }
 
-  run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+  run<K extends keyof T & string>(task: K, input: TaskInput<T, K>): Promise<TaskOutput<T, K>> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     let best = 0;
     for (let i = 1; i < this.size; i++) if ((this.slots[i]?.busy ?? 0) < (this.slots[best]?.busy ?? 0)) best = i;
@@ -80,7 +99,7 @@ export class ThreadPool implements TaskPool {
       slot.worker.postMessage({ id, task, input });
     }).finally(() => {
       if (slot.busy === 0) slot.worker.unref();
-    }) as Promise<TaskOutput<K>>;
+    }) as Promise<TaskOutput<T, K>>;
   }
 
   async close(): Promise<void> {
@@ -94,11 +113,14 @@ export class ThreadPool implements TaskPool {
  * Runs tasks on the calling thread. For unit tests of job kinds (vitest runs TypeScript
  * sources, where the bundled worker does not exist) and nothing else.
  */
-export class InlinePool implements TaskPool {
-  constructor(readonly size = 2) {}
+export class InlinePool<T extends TaskTable> implements TaskPool<T> {
+  constructor(
+    private readonly tasks: T,
+    readonly size = 2,
+  ) {}
 
-  run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
-    const fn = workerTasks[task] as (i: TaskInput<K>) => Promise<TaskOutput<K>>;
+  run<K extends keyof T & string>(task: K, input: TaskInput<T, K>): Promise<TaskOutput<T, K>> {
+    const fn = this.tasks[task] as (i: TaskInput<T, K>) => Promise<TaskOutput<T, K>>;
     return fn(input);
   }
 

@@ -1,6 +1,6 @@
 import type { JobInfo, JobLogLine } from '../../common/contract';
-import { AppError } from '../api/errors';
-import type { EmitEvent } from '../api/events';
+import { AppError } from '../core/errors';
+import type { EmitEvent } from '../core/events';
 import type { Database } from '../db/database';
 import { JobStore } from './store';
 import type { JobContext, JobKind } from './types';

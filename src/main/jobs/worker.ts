@@ -1,5 +1,6 @@
 /**
- * Worker-thread entry (out/main/worker.js) for CPU-heavy job steps.
+ * The worker-thread side of a ThreadPool: answers TaskRequests from a task table. The bundle's
+ * entry (out/main/worker.js, src/main/app/worker.ts) passes the product's table.
  *
  * Why worker threads and not a utility process: the backend (SQLite, job runner, HTTP server)
  * is I/O-bound and cheap, so it runs on the host's event loop (the Electron main process or
@@ -13,20 +14,22 @@
  * the backend's loop: every one lives in the compute host (src/main/engine/host.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { type TaskReply, type TaskRequest, workerTasks } from './tasks';
+import type { TaskReply, TaskRequest, TaskTable } from './pool';
 
-const port = parentPort;
-if (!port) throw new Error('worker.js must run as a worker thread');
-
-port.on('message', (request: TaskRequest) => {
-  const fn = workerTasks[request.task] as ((input: unknown) => Promise<unknown>) | undefined;
-  const reply = (r: TaskReply) => port.postMessage(r);
-  if (!fn) {
-    reply({ id: request.id, ok: false, message: `unknown worker task '${request.task}'` });
-    return;
-  }
-  fn(request.input).then(
-    (output) => reply({ id: request.id, ok: true, output }),
-    (e: unknown) => reply({ id: request.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
-  );
-});
+/** Runs each request from the pool through `tasks` and posts the reply back. */
+export function serveTasks(tasks: TaskTable): void {
+  const port = parentPort;
+  if (!port) throw new Error('worker.js must run as a worker thread');
+  port.on('message', (request: TaskRequest) => {
+    const fn = tasks[request.task] as ((input: unknown) => Promise<unknown>) | undefined;
+    const reply = (r: TaskReply) => port.postMessage(r);
+    if (!fn) {
+      reply({ id: request.id, ok: false, message: `unknown worker task '${request.task}'` });
+      return;
+    }
+    fn(request.input).then(
+      (output) => reply({ id: request.id, ok: true, output }),
+      (e: unknown) => reply({ id: request.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+}

@@ -1,6 +1,6 @@
 import type { Album, PhotoDetail, PhotoPage, PhotoSummary } from '../../common/contract';
-import { AppError } from '../api/errors';
-import type { EmitEvent } from '../api/events';
+import { AppError } from '../core/errors';
+import type { EmitEvent } from '../core/events';
 import { now } from '../db/database';
 import { basename } from 'node:path';
 import { collectUnreferencedBlobs } from './gc';

@@ -3,7 +3,7 @@
  * (estimation, editing, export, the viewport, the demo) ask here rather than writing the query
  * again.
  */
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import type { Database } from '../db/database';
 
 /** A photo's row: its album, the content hash of its blob and the file name it was imported as. */

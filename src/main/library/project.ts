@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ProjectInfo } from '../../common/contract';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { type Database, now, openDatabase, SchemaTooNewError, schemaVersion } from '../db/database';
 import { databaseFileName, type ProjectPaths, projectPaths } from './paths';
 

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TaskPool } from '../jobs/pool';
+import type { InspectTasks } from './inspectTask';
 import type { Project } from '../library/project';
 import { ModelRegistry, type ModelRecord } from './registry';
 
@@ -44,7 +45,7 @@ export function readDemoRecipe(dir = defaultDemoModelDir()): Record<string, unkn
  * Registers the shipped Demo base model in the open (demo) project, or finds it registered;
  * null when this install has no such file.
  */
-export async function ensureDemoModel(project: Project, deps: { pool: TaskPool; demoModelDir?: string }): Promise<ModelRecord | null> {
+export async function ensureDemoModel(project: Project, deps: { pool: TaskPool<InspectTasks>; demoModelDir?: string }): Promise<ModelRecord | null> {
   const dir = deps.demoModelDir ?? defaultDemoModelDir();
   const path = join(dir, demoModelFile);
   if (!existsSync(path)) return null;

@@ -4,8 +4,8 @@
  * image size. Graph builders take a ParameterSource so training code can build the same
  * forward pass with parameters as graph inputs.
  */
-import type { StateDict } from '../checkpoint/state-dict';
-import { shapesOf, stripKeyPrefix } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
+import { shapesOf, stripKeyPrefix } from '../checkpoint/stateDict';
 import { GraphBuilder } from '../nn/builder';
 import type { Graph } from '../nn/ir';
 import { symbolicBatch } from '../nn/ir';

@@ -1,23 +1,30 @@
 import type { Handlers } from '../../common/contract/channel';
 import type { modelsContract } from '../../common/contract/models';
-import type { Backend } from '../app/backend';
-import { engineInfoFromHost } from '../engine/info';
+import type { TaskPool } from '../jobs/pool';
+import type { ProjectSlot } from '../library/openProject';
 import { ensureDemoModel } from './demoModel';
+import type { InspectTasks } from './inspectTask';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
 
-/** The model and engine channels → the model service and engine info (spread into the app's handler map). */
-export function modelHandlers(backend: Backend) {
+/** What the model channels need: the open project (if any) and the worker pool. */
+export interface ModelHandlerDeps {
+  projects: ProjectSlot;
+  pool: TaskPool<InspectTasks>;
+}
+
+/** The model channels → the model service (spread into the app's handler map; 'engine.info' is engine/handlers.ts). */
+export function modelHandlers({ projects, pool }: ModelHandlerDeps) {
   const service = () => {
-    const { project, jobs } = backend.require();
-    return new ModelService({ project, jobs, pool: backend.pool });
+    const { project, jobs } = projects.require();
+    return new ModelService({ project, jobs, pool });
   };
   return {
     'model.list': () => service().list(),
     'model.get': ({ modelId }) => service().get(modelId),
     'model.import': (params) => service().import(params),
     'model.addDemo': async () => {
-      const added = await ensureDemoModel(backend.require().project, { pool: backend.pool });
+      const added = await ensureDemoModel(projects.require().project, { pool });
       return added ? service().list().find((m) => m.id === added.id) ?? null : null;
     },
     'model.rename': ({ modelId, name }) => service().rename(modelId, name),
@@ -27,10 +34,8 @@ export function modelHandlers(backend: Backend) {
     'model.setAttention': ({ modelId, ...attention }) => service().setAttention(modelId, attention),
     // inspecting needs no project; with one open it also says whether the file is registered
     'model.inspect': ({ path, overrides }) => {
-      const open = backend.current;
-      return inspectCheckpointFile(backend.pool, path, overrides, open ? new ModelRegistry(open.project.db) : null);
+      const open = projects.current;
+      return inspectCheckpointFile(pool, path, overrides, open ? new ModelRegistry(open.project.db) : null);
     },
-    // the sessions live in the compute host: its session log, and whether it is busy
-    'engine.info': ({ probe }) => engineInfoFromHost(backend.engine, probe),
-  } satisfies Handlers<typeof modelsContract>;
+  } satisfies Omit<Handlers<typeof modelsContract>, 'engine.info'>;
 }

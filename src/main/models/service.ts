@@ -10,12 +10,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { CheckpointInspection, ModelDetails, ModelInfo } from '../../common/contract/models';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import type { TaskPool } from '../jobs/pool';
+import type { InspectTasks } from './inspectTask';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { describeConfig, encoderName, type DiffusionRigConfig } from './config';
-import type { ModelImportParams, ModelImportResult } from './import-job';
+import type { ModelImportParams, ModelImportResult } from './modelImportJob';
 import type { ArchitectureOverrides } from './infer';
 import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
@@ -25,7 +26,7 @@ import { architectureParameters, architectureSummary, inferredImageSize } from '
 export interface ModelServiceDeps {
   project: Project;
   jobs: Pick<JobRunner, 'start' | 'wait'>;
-  pool: Pick<TaskPool, 'run'>;
+  pool: Pick<TaskPool<InspectTasks>, 'run'>;
 }
 
 /** Where uploaded checkpoints are kept once imported (relative to derived/). */
@@ -52,7 +53,7 @@ export function checkCheckpointPath(path: string): string {
 
 /** Reads a checkpoint in a worker thread and describes it; a bad file gives an error naming the file and the problem. */
 export async function inspectCheckpointFile(
-  pool: Pick<TaskPool, 'run'>,
+  pool: Pick<TaskPool<InspectTasks>, 'run'>,
   path: string,
   overrides: ArchitectureOverrides | undefined,
   registry: ModelRegistry | null,

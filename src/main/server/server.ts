@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { type ApiHandlers, type ErrorBody, routes } from '../../common/contract';
 import type { Backend } from '../app/backend';
 import { dispatch } from '../api/dispatch';
-import { AppError, describeError, httpStatusOf } from '../api/errors';
+import { AppError, describeError, httpStatusOf } from '../core/errors';
 import { blobPath, thumbPath } from '../library/paths';
 import { checkToken, newToken, tokenCookieName } from './auth';
 import { contentTypeOf, fileSize, resolveInside, streamFile } from './static';

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 
 /** One uploaded file may not be larger than this. */
 export const maxUploadBytes = 1024 ** 3;

@@ -22,8 +22,8 @@
 import { FlameEvaluator } from '../../common/flame/evaluate';
 import type { FlameModel } from '../../common/flame/model';
 import type { SkinningCodes } from '../../common/flame/codes';
-import type { Texture } from '../../common/render/deca-buffers';
-import { sampleTexture } from '../../common/render/deca-buffers';
+import type { Texture } from '../../common/render/decaBuffers';
+import { sampleTexture } from '../../common/render/decaBuffers';
 import { createFragments, rasterize } from '../../common/render/rasterize';
 import { mirrorMap, type MirrorMap } from './symmetry';
 

@@ -4,21 +4,28 @@
  */
 import type { HeadExportFile, HeadExportFormatName } from '../../common/contract/export';
 import type { FlameCodes } from '../../common/flame/codes';
-import type { Backend } from '../app/backend';
-import { ModelAssetStore } from '../flame/assets';
-import { defaultDemoHeadDir, flameFilesFrom } from '../viewport/activeModel';
+import type { HeadModelSources } from '../head/activeModel';
+import type { TaskPool } from '../jobs/pool';
+import type { ProjectSlot } from '../library/openProject';
+import type { TextureTasks } from './task';
 import { HeadExporter } from './service';
 
 const mimes: Record<HeadExportFormatName, string> = { obj: 'application/zip', glb: 'model/gltf-binary', gltf: 'model/gltf+json' };
 
-/** `export.*` handlers over the backend's open project and worker pool. */
-export function exportHandlers(backend: Backend) {
+/** What the export channel needs: the open project, the worker pool and where the head model comes from. */
+export interface ExportHandlerDeps {
+  projects: Pick<ProjectSlot, 'require'>;
+  pool: TaskPool<TextureTasks>;
+  heads: HeadModelSources;
+}
+
+/** `export.*` handlers over the open project and the worker pool. */
+export function exportHandlers({ projects, pool, heads }: ExportHandlerDeps) {
   let exporter: { project: unknown; exporter: HeadExporter } | null = null;
   const current = () => {
-    const { project } = backend.require();
+    const { project } = projects.require();
     if (exporter?.project !== project) {
-      const heads = { flameFiles: flameFilesFrom(new ModelAssetStore(backend.dataDir)), demoHeadDir: defaultDemoHeadDir() };
-      exporter = { project, exporter: new HeadExporter({ project: () => backend.require().project, pool: backend.pool, heads }) };
+      exporter = { project, exporter: new HeadExporter({ project: () => projects.require().project, pool, heads }) };
     }
     return exporter.exporter;
   };

@@ -10,14 +10,14 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { FlameCodes } from '../../common/flame/codes';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { EditStore } from '../edit/store';
 import { codesInUse } from '../estimate/codesInUse';
 import { EstimateStore } from '../estimate/store';
 import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
-import { locateHeadModel, type HeadModelSources } from '../viewport/activeModel';
-import type { HeadExportFormat, TextureHeadResult } from './task';
+import { locateHeadModel, type HeadModelSources } from '../head/activeModel';
+import type { HeadExportFormat, TextureHeadResult, TextureTasks } from './task';
 import { requirePhoto } from '../library/lookup';
 
 /** What to export. */
@@ -49,7 +49,7 @@ function safeStem(name: string): string {
 
 /** Exports textured heads of one project (the head model is loaded and kept by the worker). */
 export class HeadExporter {
-  constructor(private readonly deps: { project: () => Project; pool: Pick<TaskPool, 'run'>; heads: HeadModelSources }) {}
+  constructor(private readonly deps: { project: () => Project; pool: Pick<TaskPool<TextureTasks>, 'run'>; heads: HeadModelSources }) {}
 
   /** Bakes and writes the export (see the file header). Errors name the photo or result and what is missing. */
   async export(request: HeadExportRequest): Promise<HeadExport> {

@@ -1,5 +1,5 @@
 /**
- * The textured-head export as a worker-thread task (registered in src/main/jobs/tasks.ts as
+ * The textured-head export as a worker-thread task (registered in src/main/app/workerTasks.ts as
  * 'textureHead'): decode the aligned photo, bake its UV texture (bake.ts), encode the PNG and
  * write the files of the chosen format, all off the event loop that serves the UI.
  *
@@ -12,9 +12,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { SkinningCodes } from '../../common/flame/codes';
-import type { Texture } from '../../common/render/deca-buffers';
-import { loadHeadModel, type HeadModelLocation } from '../viewport/activeModel';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import type { Texture } from '../../common/render/decaBuffers';
+import { loadHeadModel, type HeadModelLocation } from '../head/activeModel';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { bakePhotoTexture, type BakedTexture } from './bake';
 import { mirrorMap, type MirrorMap } from './symmetry';
 import { objFiles, texturedGlb, texturedGltf, zipFiles, type ExportFile } from './writers';
@@ -129,3 +129,6 @@ export async function textureHeadTask(input: TextureHeadInput): Promise<TextureH
     headModel: active.label, photoRegion: photoMask ? 'DECA face and eyes' : 'visible head',
   };
 }
+
+/** The worker task the textured-head export needs from a pool. */
+export type TextureTasks = { textureHead: typeof textureHeadTask };

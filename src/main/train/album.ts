@@ -4,12 +4,13 @@
  * for stage 2 with the album's mean shape in place of its own (shape 'mean'), for stage 1
  * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
-import type { ActiveHeadModel } from '../viewport/viewportService';
-import { AppError } from '../api/errors';
+import type { ActiveHeadModel } from '../head/activeModel';
+import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes } from '../edit/codes';
 import { EstimateStore } from '../estimate/store';
 import { loadModelImage } from '../diffusion/images';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
@@ -28,7 +29,7 @@ export interface AlbumPairs {
  * clear error (estimation must run first). `signal` stops between photos.
  */
 export async function albumTrainingPairs(
-  deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
+  deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumId: number,
   size: number,
   options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; shape?: 'mean' | 'own' } = {},
@@ -61,7 +62,7 @@ export async function albumTrainingPairs(
  * id can repeat one). `onPhoto` counts over all albums.
  */
 export async function albumsTrainingPairs(
-  deps: { project: Project; pool: Pick<TaskPool, 'run'>; head: ActiveHeadModel },
+  deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumIds: readonly number[],
   size: number,
   options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void } = {},

@@ -6,7 +6,7 @@
  * encoder's BatchNorm running statistics are buffers updated as torch's train mode does.
  */
 import type { TrainBaseParams } from '../../common/contract/trainBase';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import type { DiffusionRigConfig } from '../models/config';
 import { defaultChannelMult, encoderFromName } from '../models/config';
 import { randomWeights } from './init';

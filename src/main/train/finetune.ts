@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FinetuneParams } from '../../common/contract/train';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import type { OnnxBackend } from '../nn/backend';
 import type { DiffusionRigConfig } from '../models/config';
 import type { StepResult } from './runner';

@@ -16,14 +16,15 @@ import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { albumTrainingPairs } from './album';
 import { finetuneSettings } from './finetune';
 import { followTrainingRun } from './runProgress';
@@ -37,7 +38,7 @@ export { lossCurve } from './runProgress';
 /** The job kind, for one open project. */
 export function finetuneJobKind(deps: {
   project: Project;
-  pool: TaskPool;
+  pool: TaskPool<FlameTasks>;
   /** The compute host the run goes to (its training backend never converts graphs to float16 by itself: precision is the run's choice). */
   engine: Engine;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */

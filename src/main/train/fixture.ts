@@ -17,16 +17,12 @@ import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { Tensor } from '../nn/ir';
 import { upstreamAdam } from './adam';
+import type { ArrayCheck } from '../core/verifier';
 import { TrainStepRunner } from './runner';
 import { buildTrainStep, gradientName } from './trainStep';
 
-/** One compared array (same meaning as the CLI's ArrayCheck). */
-export interface TrainingCheck {
-  name: string;
-  worstRelativeError: number;
-  tolerance: number;
-  ok: boolean;
-}
+/** One compared array. */
+export type TrainingCheck = ArrayCheck;
 
 /** Files that mark a training fixture. */
 export const trainingFixtureFiles = ['io.npz', 'train_grads.npz', 'train_params_after_adam.npz'] as const;

@@ -4,7 +4,7 @@
  * BatchNorm running mean 0 and variance 1. Used for benchmarks and tests (tiny models);
  * real fine-tuning starts from a checkpoint.
  */
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import type { Tensor } from '../nn/ir';
 import type { DiffusionRigConfig } from '../models/config';
 import { expectedShapes } from '../models/infer';

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { readCheckpoint } from '../checkpoint';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import { writeSafetensors } from '../checkpoint/safetensors';
-import { writeTorchCheckpoint } from '../checkpoint/torch-writer';
+import { writeTorchCheckpoint } from '../checkpoint/torchWriter';
 import type { Project } from '../library/project';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
-import { shapesOf } from '../checkpoint/state-dict';
+import { shapesOf } from '../checkpoint/stateDict';
 import { parameterCount } from '../models/infer';
 import { writeFileAtomicSync } from '../library/atomicFile';
 

@@ -16,7 +16,7 @@
  * (an output must not alias the input it replaces).
  */
 import * as ort from 'onnxruntime-node';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import type { ModelSession, OutputLocation, TransferCounts } from '../nn/backend';
 import { onDevice } from '../nn/backend';
 import type { DeviceIo } from '../nn/device';

@@ -6,7 +6,7 @@
  * (writeFileAtomic). A process killed at any moment leaves either the previous state or the new
  * one, never a torn file. The writes are asynchronous, so the event loop of the process keeps serving.
  */
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import { writeFileAtomic } from '../library/atomicFile';
 import type { DType } from '../nn/ir';
 

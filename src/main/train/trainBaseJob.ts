@@ -15,14 +15,15 @@ import { trainBaseParamsSchema } from '../../common/contract/trainBase';
 import type { Engine } from '../engine/client';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
+import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import { describeConfig, encoderName } from '../models/config';
 import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../viewport/activeModel';
-import type { ActiveHeadModel } from '../viewport/viewportService';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
+import type { ActiveHeadModel } from '../head/activeModel';
 import { albumsTrainingPairs } from './album';
 import { stage1Config } from './base';
 import type { FinetuneSettings } from './finetune';
@@ -50,7 +51,7 @@ export function trainBaseSettings(p: TrainBaseParams): FinetuneSettings {
 /** The job kind, for one open project. */
 export function trainBaseJobKind(deps: {
   project: Project;
-  pool: TaskPool;
+  pool: TaskPool<FlameTasks>;
   engine: Engine;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
   headModel?: () => Promise<ActiveHeadModel>;

@@ -21,7 +21,7 @@
  * finite leaves parameters, moments and step count unchanged (`finite` output is false); the
  * runner then halves the scale, as torch.cuda.amp.GradScaler does.
  */
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import { addGradients } from '../nn/autodiff';
 import { GraphBuilder } from '../nn/builder';
 import { convertGraphToFloat16 } from '../nn/float16';

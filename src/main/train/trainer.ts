@@ -5,7 +5,7 @@
  * safetensors file, so a resumed run continues exactly as the unbroken run would have.
  */
 import { createHash } from 'node:crypto';
-import type { StateDict } from '../checkpoint/state-dict';
+import type { StateDict } from '../checkpoint/stateDict';
 import { readSafetensors, writeSafetensors } from '../checkpoint/safetensors';
 import type { OnnxBackend } from '../nn/backend';
 import { DeviceIo } from '../nn/device';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import sharp from 'sharp';
 import type { EstimatedPhoto, PhotoHead } from '../../common/contract/viewport';
-import { AppError } from '../api/errors';
+import { AppError } from '../core/errors';
 import { codesInUse } from '../estimate/codesInUse';
 import { EstimateStore } from '../estimate/store';
 import { requirePhoto } from '../library/lookup';

@@ -1,22 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { HeadModelInfo, LoadedCodes, PackedHeadModel } from '../../common/contract/viewport';
-import type { FlameModel } from '../../common/flame/model';
+import type { LoadedCodes, PackedHeadModel } from '../../common/contract/viewport';
+import type { ActiveHeadModel } from '../head/activeModel';
+import { packHeadModel } from '../head/packHeadModel';
 import { readCodesNpz } from './codesFile';
-import { packHeadModel } from './packHeadModel';
-
-/** The head model the viewport should show, as found by whoever knows the settings. */
-export interface ActiveHeadModel {
-  model: FlameModel;
-  source: HeadModelInfo['source'];
-  label: string;
-  /** The model file, null for the built-in demo head. */
-  path: string | null;
-  /** An albedo texture for display, (H,W,3) RGB bytes; null means flat albedo. */
-  albedo?: { rgb: Uint8Array; height: number; width: number } | null;
-  /** Changes whenever the model does (e.g. settings point at another file): the cache key. */
-  key: string;
-}
 
 export interface ViewportServiceDeps {
   /** A cheap key for the active model (files' paths and times): reloading only when it changes. */

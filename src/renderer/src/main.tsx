@@ -2,8 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectBackend } from './api';
 import { App } from './app/App';
-import { BackendProvider } from './app/BackendProvider';
-import { NoticesProvider } from './app/NoticesProvider';
+import { BackendProvider } from './providers/BackendProvider';
+import { NoticesProvider } from './providers/NoticesProvider';
 import './styles/app.css';
 
 const backend = connectBackend();

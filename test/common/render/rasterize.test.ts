@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDecaBuffers, renderDecaBuffers, sampleTexture, toPlanar } from '../../../src/common/render/deca-buffers';
+import { createDecaBuffers, renderDecaBuffers, sampleTexture, toPlanar } from '../../../src/common/render/decaBuffers';
 import { createFragments, rasterize } from '../../../src/common/render/rasterize';
 
 const white = (() => {

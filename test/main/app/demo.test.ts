@@ -8,7 +8,7 @@ import { Backend } from '../../../src/main/app/backend';
 import { demoProjectDir, openDemo } from '../../../src/main/app/demo';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../../src/common/flame/geometry';
-import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app/demo/ground-truth';
+import { groundTruthEstimate, groundTruthEstimator } from '../../../src/main/app/demo/groundTruth';
 import { demoStagingDir, sceneLandmarks } from '../../../src/main/app/demo/photos';
 import { demoExif } from '../../../src/main/app/demo/render';
 import { demoScenes, type DemoScene } from '../../../src/main/app/demo/scenes';
@@ -214,9 +214,10 @@ describe('demo content after a crash', () => {
 
 describe('demo photos are the renders of their codes', () => {
   it('re-rendering a photo from its stored codes gives its pixels; changing the jaw does not', async () => {
-    const { FlameRenderService } = await import('../../../src/main/flame/render-task');
+    const { FlameRenderService } = await import('../../../src/main/flame/renderTask');
     const { InlinePool } = await import('../../../src/main/jobs/pool');
-    const { defaultDemoHeadDir, loadHeadModel, locateHeadModel } = await import('../../../src/main/viewport/activeModel');
+    const { workerTasks } = await import('../../../src/main/app/workerTasks');
+    const { defaultDemoHeadDir, loadHeadModel, locateHeadModel } = await import('../../../src/main/head/activeModel');
     const { headTexture, renderDemoScene } = await import('../../../src/main/app/demo/render');
     const dataDir = join(tmp.dir, 'data');
     const backend = new Backend({ mode: 'serve', dataDir, workerScript: 'inline' });
@@ -224,7 +225,7 @@ describe('demo photos are the renders of their codes', () => {
     const { project } = backend.require();
     const photos = demoAlbum(backend).photos;
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
-    const service = new FlameRenderService(new InlinePool());
+    const service = new FlameRenderService(new InlinePool(workerTasks));
     const pixels = async (png: Buffer | string) => (await sharp(png).removeAlpha().raw().toBuffer()) as Buffer;
     const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
     const evaluator = new FlameEvaluator(head.model);

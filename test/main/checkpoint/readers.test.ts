@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint, readCheckpointBytes } from '../../../src/main/checkpoint';
 import { readSafetensors, writeSafetensors } from '../../../src/main/checkpoint/safetensors';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { writeNpz } from '../../../src/main/io/npy';
 
 const temp = mkdtempSync(join(tmpdir(), 'rig-checkpoint-'));

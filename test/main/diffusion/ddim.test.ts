@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError, ddimInvert, ddimSample, qSample } from '../../../src/main/diffusion/ddim';
+import { CancelledError } from '../../../src/main/core/cancellation';
+import { ddimInvert, ddimSample, qSample } from '../../../src/main/diffusion/ddim';
 import { SeededRandom } from '../../../src/main/diffusion/rng';
 import { createDiffusion } from '../../../src/main/diffusion/schedule';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { CancelledError } from '../../../src/main/diffusion/ddim';
+import { CancelledError } from '../../../src/main/core/cancellation';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { OnnxBackend } from '../../../src/main/nn/backend';

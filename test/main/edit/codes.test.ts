@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shadeNormal } from '../../../src/common/flame/geometry';
 import { editCodes, formatModeSet, interpolateExpression, parseModeSet, rotateLightYaw } from '../../../src/main/edit/codes';
-import { sweepCodes } from '../../../src/main/edit/sweep';
+import { sweepCodes } from '../../../src/main/edit/sweepJob';
 import { syntheticCodes } from '../../helpers/editFixture';
 
 describe('edit codes', () => {

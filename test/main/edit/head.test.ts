@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editJobParamsSchema } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
-import { editJobKind } from '../../../src/main/edit/job';
+import { editJobKind } from '../../../src/main/edit/editJob';
 import { editHeadModelSource, EditService } from '../../../src/main/edit/service';
 import { ModelAssetStore } from '../../../src/main/flame/assets';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { sharedPath } from '../../helpers/shared';
@@ -36,7 +37,7 @@ describe('the edit engine renders with the viewport head chosen in Settings', ()
 
   beforeAll(async () => {
     t = openTestProject();
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     t.runner.register(editJobKind({ project: t.project, pool, emit: () => undefined, engine }));
     const album = t.library.createAlbum('Person');
     const faces = await writeSyntheticFaces(t.root, 1, 64);

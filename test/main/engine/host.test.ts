@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError } from '../../../src/main/diffusion/ddim';
+import { CancelledError } from '../../../src/main/core/cancellation';
 import { generateBatch } from '../../../src/main/diffusion/generate';
 import { ModelKit } from '../../../src/main/diffusion/kit';
 import { InProcessEngine, WorkerEngine } from '../../../src/main/engine/client';

@@ -4,7 +4,7 @@ import { OnnxBackend } from '../../../src/main/nn/backend';
 import { readNpz } from '../../../src/main/io/npy';
 import { CodeEstimator, loadDecaModel } from '../../../src/main/estimate/deca';
 import { codeLayout } from '../../../src/common/flame/codes';
-import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 
 describe('DECA E_flame from deca-a/deca_model.tar', () => {
@@ -32,7 +32,7 @@ describe('DECA E_flame from deca-a/deca_model.tar', () => {
 
 describe('deca fixture verifier', () => {
   it('recognises deca-a and only directories with both files; rejects an io.npz without code', async () => {
-    const { decaFixtureVerifier } = await import('../../../src/main/estimate/verify-fixture');
+    const { decaFixtureVerifier } = await import('../../../src/main/estimate/fixtureVerifier');
     const { verifiers } = await import('../../../src/main/cli/verifiers');
     expect(verifiers).toContain(decaFixtureVerifier);
     expect(decaFixtureVerifier.recognises(sharedPath('fixtures', 'deca-a'))).toBe(true);

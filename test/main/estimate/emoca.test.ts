@@ -8,7 +8,7 @@ import { readNpz } from '../../../src/main/io/npy';
 import { readTorchObject } from '../../../src/main/checkpoint/torch';
 import { CodeEstimator, loadEmocaModel } from '../../../src/main/estimate/deca';
 import { findModule, flattenTensors } from '../../../src/main/estimate/encoders';
-import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 import type { PickleValue } from './torchZip';
 import { writeTorchZip } from './torchZip';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EstimatorChoice } from '../../../src/common/contract/estimate';
-import { writeChoice } from '../../../src/main/api/estimator-choice';
+import { writeChoice } from '../../../src/main/estimate/estimatorChoice';
 import { main } from '../../../src/main/cli/main';
 import { Project } from '../../../src/main/library/project';
 import { sharedPath } from '../../helpers/shared';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import type { FlameModel } from '../../../src/common/flame/model';
-import { loadFlameModel } from '../../../src/main/flame/load-model';
-import { loadLandmarkEmbedding } from '../../../src/main/flame/landmark-embedding';
-import { LandmarkModel } from '../../../src/main/estimate/fit/landmark-model';
+import { loadFlameModel } from '../../../src/main/flame/loadModel';
+import { loadLandmarkEmbedding } from '../../../src/main/flame/landmarkEmbedding';
+import { LandmarkModel } from '../../../src/main/estimate/fit/landmarkModel';
 import { fitLandmarks } from '../../../src/main/estimate/fit/fit';
 import { faceSkinMask, sampleColours, solveLight } from '../../../src/main/estimate/fit/light';
 import { ndcToPixels, shadeNormals } from '../../../src/common/flame/geometry';
-import { worstRelativeError } from '../../../src/main/cli/verifiers';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 
 let cached: Promise<FlameModel> | undefined;

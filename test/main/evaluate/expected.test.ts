@@ -4,9 +4,10 @@ import { datasetScene } from '../../../src/main/app/demo/dataset';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { expectedEditScene } from '../../../src/main/evaluate/expected';
 import { landmarkError, maskedPsnr, type Rgb8 } from '../../../src/main/evaluate/metrics';
-import { FlameRenderService } from '../../../src/main/flame/render-task';
+import { FlameRenderService } from '../../../src/main/flame/renderTask';
 import { InlinePool } from '../../../src/main/jobs/pool';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { workerTasks } from '../../../src/main/app/workerTasks';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 
 async function rgb(png: Buffer): Promise<Rgb8> {
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -32,7 +33,7 @@ describe('expected edits in the demo world', () => {
   });
 
   it('renders to the source photo itself when the target is the source, and to a different face when it is not', async () => {
-    const pool = new InlinePool();
+    const pool = new InlinePool(workerTasks);
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }));
     const service = new FlameRenderService(pool);
     const texture = headTexture(head);

@@ -7,9 +7,9 @@ import { toFloat64 } from '../../../src/main/io/ndarray';
 import { readNpy } from '../../../src/main/io/npy';
 import type { OpaqueObject } from '../../../src/main/io/pickle';
 import { unpickle } from '../../../src/main/io/pickle';
-import type { SparseMatrix } from '../../../src/main/io/pickle-globals';
-import { sparseToDense } from '../../../src/main/io/pickle-globals';
-import { rebuildTensor, torchZipPersistentLoad } from '../../../src/main/io/torch-storage';
+import type { SparseMatrix } from '../../../src/main/io/pickleGlobals';
+import { sparseToDense } from '../../../src/main/io/pickleGlobals';
+import { rebuildTensor, torchZipPersistentLoad } from '../../../src/main/io/torchStorage';
 import { sharedPath } from '../../helpers/shared';
 
 const sample = (name: string): Uint8Array => readFileSync(resolve(__dirname, 'samples', name));

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerTasks } from '../../../src/main/app/workerTasks';
 import { ThreadPool } from '../../../src/main/jobs/pool';
 import { builtWorker, ensureBuilt } from '../cli/built';
 import { tempDir, writeImage } from '../library/fixtures';
 
 // The real worker bundle (out/main/worker.js) in real threads: what the app and CLI run.
-let pool: ThreadPool;
+let pool: ThreadPool<WorkerTasks>;
 const tmp = tempDir();
 beforeAll(() => {
   ensureBuilt();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { AnyEvent, ImportResult, JobInfo } from '../../../src/common/contract';
-import { EventHub } from '../../../src/main/api/events';
-import { InlinePool, type TaskPool } from '../../../src/main/jobs/pool';
+import { EventHub } from '../../../src/main/core/events';
+import { InlinePool } from '../../../src/main/jobs/pool';
+import { type WorkerPool, workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { importJobKind } from '../../../src/main/library/import/importJob';
 import { Library } from '../../../src/main/library/library';
@@ -21,7 +22,7 @@ export interface TestProject {
 }
 
 /** A project in a temp folder with the library, a job runner and the import kind wired up. */
-export function openTestProject(pool: TaskPool = new InlinePool()): TestProject {
+export function openTestProject(pool: WorkerPool = new InlinePool(workerTasks)): TestProject {
   const { dir: root, cleanup } = tempDir();
   const hub = new EventHub();
   const events: AnyEvent[] = [];

@@ -5,13 +5,13 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { writeSafetensors } from '../../../src/main/checkpoint/safetensors';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import type { UpstreamArgs } from '../../../src/main/models/config';
 import { configFromUpstream } from '../../../src/main/models/config';
 import { encoderGraph, loadDiffusionRig, unetGraph } from '../../../src/main/models/diffusionrig';
 import { parameterCount } from '../../../src/main/models/infer';
 import { serializeGraph } from '../../../src/main/nn/serialize';
-import { worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { sharedPath } from '../../helpers/shared';
 import { fixtureArrays, fixtureDir } from './fixture';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
-import { worstRelativeError } from '../../../src/main/diffusion/fixture-verifier';
+import { worstRelativeError } from '../../../src/main/core/verifier';
 import { loadDiffusionRig, unetGraph } from '../../../src/main/models/diffusionrig';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { convertGraphToFloat16 } from '../../../src/main/nn/float16';

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { SeededRandom } from '../../../src/main/diffusion/rng';
 import type { DiffusionRigConfig, UNetConfig } from '../../../src/main/models/config';
 import { configFromUpstream, defaultChannelMult, encoderFromName } from '../../../src/main/models/config';

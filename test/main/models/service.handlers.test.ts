@@ -5,7 +5,7 @@ import { dispatch } from '../../../src/main/api/dispatch';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
 import { defaultProviderOrder } from '../../../src/main/nn/backend';
-import { engineInfo, probeEngine, providerOrderInForce } from '../../../src/main/nn/engine-info';
+import { engineInfo, probeEngine, providerOrderInForce } from '../../../src/main/nn/engineInfo';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
 

@@ -1,17 +1,18 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { Project } from '../../../src/main/library/project';
 import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
-import { modelImportJobKind } from '../../../src/main/models/import-job';
+import { modelImportJobKind } from '../../../src/main/models/modelImportJob';
 import { ModelRegistry, modelNameFromFile } from '../../../src/main/models/registry';
 import { ModelService } from '../../../src/main/models/service';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
 
 const fixture = sharedPath('fixtures', 'diffusionrig-a', 'model000000.pt');
-const pool = new InlinePool();
+const pool = new InlinePool(workerTasks);
 const tmp = tempDir('rig-model-settings-');
 let project: Project;
 let jobs: JobRunner;

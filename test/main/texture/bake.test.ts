@@ -4,17 +4,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
 import type { FlameModel } from '../../../src/common/flame/model';
 import type { SkinningCodes } from '../../../src/common/flame/codes';
-import { createDecaBuffers, renderDecaBuffers, sampleTexture, type Texture } from '../../../src/common/render/deca-buffers';
+import { createDecaBuffers, renderDecaBuffers, sampleTexture, type Texture } from '../../../src/common/render/decaBuffers';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { demoScenes } from '../../../src/main/app/demo/scenes';
-import { loadFlameModel } from '../../../src/main/flame/load-model';
-import { FlameRenderService } from '../../../src/main/flame/render-task';
-import { loadTextureImage, loadUvLayout } from '../../../src/main/flame/texture-space';
+import { loadFlameModel } from '../../../src/main/flame/loadModel';
+import { FlameRenderService } from '../../../src/main/flame/renderTask';
+import { loadTextureImage, loadUvLayout } from '../../../src/main/flame/textureSpace';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { bakePhotoTexture, pushPull, texelSource, type BakedTexture } from '../../../src/main/texture/bake';
 import { mirrorMap } from '../../../src/main/texture/symmetry';
-import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
-import type { ActiveHeadModel } from '../../../src/main/viewport/viewportService';
+import { loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
+import type { ActiveHeadModel } from '../../../src/main/head/activeModel';
 import { projectRoot, sharedPath } from '../../helpers/shared';
 
 /** The demo's aligned 256 image of a 512 render: 2 × 2 box filter (as the demo's ground truth does). */
@@ -77,7 +78,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
 
   it.each([0, 4])('scene %i: the textured head rendered with the fitted camera reproduces the photo (PSNR ≥ 40 dB on front-facing pixels), every texel filled', async (index) => {
     const scene = demoScenes()[index];
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
     const codes: SkinningCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
     const baked = bakePhotoTexture({ model: head.model, codes, photo, size: 512, albedo: headTexture(head) });
@@ -92,7 +93,7 @@ describe('photo texture of the demo head (synthetic demo photos: exact codes)', 
 
   it('wrong codes do not reproduce the photo (the check can fail)', async () => {
     const scene = demoScenes()[0];
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     const photo = await alignedOf(png);
     const codes: SkinningCodes = { shape: scene.shape, expression: scene.expression, pose: scene.pose, camera: scene.cam, light: scene.light };
     // Bake through a shifted camera, then render with the true one: the texture is misplaced.

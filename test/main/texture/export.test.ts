@@ -5,18 +5,19 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditProvenance } from '../../../src/common/contract/edit';
 import { FlameEvaluator } from '../../../src/common/flame/evaluate';
-import { groundTruthEstimate } from '../../../src/main/app/demo/ground-truth';
+import { groundTruthEstimate } from '../../../src/main/app/demo/groundTruth';
 import { sceneLandmarks } from '../../../src/main/app/demo/photos';
 import { headTexture, renderDemoScene } from '../../../src/main/app/demo/render';
 import { demoScenes } from '../../../src/main/app/demo/scenes';
 import { saveGroundTruth } from '../../../src/main/app/demo/store';
 import { EditStore } from '../../../src/main/edit/store';
 import { EstimateStore } from '../../../src/main/estimate/store';
-import { FlameRenderService } from '../../../src/main/flame/render-task';
+import { FlameRenderService } from '../../../src/main/flame/renderTask';
 import { parseObj } from '../../../src/main/io/obj';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { HeadExporter } from '../../../src/main/texture/service';
-import { loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { projectRoot } from '../../helpers/shared';
 import { checkGlb, readZip, type GltfDoc } from './files';
@@ -33,7 +34,7 @@ describe('textured head export of a project photo (demo head, ground-truth codes
   beforeAll(async () => {
     t = openTestProject();
     const head = await loadHeadModel(locateHeadModel({ flameFiles: () => null, demoHeadDir }));
-    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool()), head, headTexture(head), scene);
+    const { png } = await renderDemoScene(new FlameRenderService(new InlinePool(workerTasks)), head, headTexture(head), scene);
     writeFileSync(join(t.root, scene.fileName), png);
     writeFileSync(join(t.root, 'other.png'), await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer());
     const album = t.library.createAlbum('Demo');
@@ -42,7 +43,7 @@ describe('textured head export of a project photo (demo head, ground-truth codes
     photoId = photos.find((p) => p.fileName === scene.fileName)!.id;
     unestimatedId = photos.find((p) => p.fileName === 'other.png')!.id;
     await saveGroundTruth(t.project, photoId, groundTruthEstimate(scene, sceneLandmarks(new FlameEvaluator(head.model), scene)));
-    exporter = new HeadExporter({ project: () => t.project, pool: new InlinePool(), heads: { flameFiles: () => null, demoHeadDir } });
+    exporter = new HeadExporter({ project: () => t.project, pool: new InlinePool(workerTasks), heads: { flameFiles: () => null, demoHeadDir } });
   }, 60_000);
   afterAll(() => t.close());
 

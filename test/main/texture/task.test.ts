@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { textureHeadTask } from '../../../src/main/texture/task';
-import { locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { locateHeadModel } from '../../../src/main/head/activeModel';
 import { sharedDir, sharedPath } from '../../helpers/shared';
 
 describe('textureHead worker task with the researcher\'s FLAME files', () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { isZeroInitialised, stage1ChannelMult, stage1Config, stage1Trainable, stage1Weights } from '../../../src/main/train/base';
 import { Trainer, type TrainerSettings } from '../../../src/main/train/trainer';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointBytes } from '../../../src/main/checkpoint';
 import { readSafetensors, writeSafetensors } from '../../../src/main/checkpoint/safetensors';
-import { writeTorchCheckpoint } from '../../../src/main/checkpoint/torch-writer';
+import { writeTorchCheckpoint } from '../../../src/main/checkpoint/torchWriter';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { randomWeights } from '../../../src/main/train/init';
 import { mergeTrained } from '../../../src/main/train/personalised';

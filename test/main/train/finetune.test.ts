@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StateDict } from '../../../src/main/checkpoint/state-dict';
+import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { runFinetune, stateFileName, type FinetuneProgress, type FinetuneSettings } from '../../../src/main/train/finetune';
 import { randomWeights } from '../../../src/main/train/init';

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
-import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { EstimateStore } from '../../../src/main/estimate/store';
@@ -19,7 +20,7 @@ describe('finetune job on a synthetic album', () => {
   let modelId: number;
   let baseFile: string;
   const engine = new InProcessEngine({ trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
-  const pool = new InlinePool();
+  const pool = new InlinePool(workerTasks);
   const wire = () =>
     t.runner.register(finetuneJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
   const params = { steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, checkpointInterval: 2, imageSize: 16 };

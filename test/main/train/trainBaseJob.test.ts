@@ -6,11 +6,12 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
+import { workerTasks } from '../../../src/main/app/workerTasks';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { stage1Weights } from '../../../src/main/train/base';
 import { trainBaseJobKind, type TrainBaseJobResult } from '../../../src/main/train/trainBaseJob';
-import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { EstimateStore } from '../../../src/main/estimate/store';
@@ -19,7 +20,7 @@ describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
   let albums: number[];
   const engine = new InProcessEngine({ backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
-  const pool = new InlinePool();
+  const pool = new InlinePool(workerTasks);
   const wire = () =>
     t.runner.register(trainBaseJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));
   // a tiny architecture: 16 px, two levels of 32/64 channels, attention at 8 px, latent 16

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EstimateViews } from '../../../src/main/api/estimate-views';
+import { EstimateViews } from '../../../src/main/estimate/views';
 import { EstimateStore } from '../../../src/main/estimate/store';
 import { estimatedPhotos, photoHead } from '../../../src/main/viewport/photoHead';
 import { openTestProject, type TestProject } from '../library/harness';

@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoHead } from '../../../src/main/flame/demo-head';
+import { buildDemoHead } from '../../../src/main/flame/demoHead';
 import { writeNpz } from '../../../src/main/io/npy';
-import { defaultDemoHeadDir, flameFilesFrom, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/viewport/activeModel';
+import { defaultDemoHeadDir, flameFilesFrom, headModelDeps, loadHeadModel, locateHeadModel } from '../../../src/main/head/activeModel';
 import { ViewportService } from '../../../src/main/viewport/viewportService';
 import { projectRoot, sharedPath } from '../../helpers/shared';
 

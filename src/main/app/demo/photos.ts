@@ -1,7 +1,7 @@
 /**
  * The demo step that fills the "Demo" album: twelve renders of the demo head (scenes.ts),
  * imported through the ordinary import job (blobs, thumbnails, duplicate check like any photo),
- * then given their exact FLAME codes as estimates (ground-truth.ts).
+ * then given their exact FLAME codes as estimates (groundTruth.ts).
  *
  * Idempotent and crash-safe: each run looks at what the album already has and only does the
  * rest. Renders are staged atomically under derived/demo/v<N>/ (kept until imported, so an
@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import type { ImportResult } from '../../../common/contract';
 import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { ndcToPixels, orthographicProject } from '../../../common/flame/geometry';
-import { FlameRenderService } from '../../flame/render-task';
-import type { TaskPool } from '../../jobs/pool';
+import { FlameRenderService } from '../../flame/renderTask';
+import type { WorkerPool } from '../workerTasks';
 import { writeFileAtomic } from '../../library/atomicFile';
 import type { Project } from '../../library/project';
-import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../viewport/activeModel';
-import type { ActiveHeadModel } from '../../viewport/viewportService';
-import type { OpenProject } from '../backend';
-import { groundTruthEstimate } from './ground-truth';
+import { defaultDemoHeadDir, loadHeadModel, locateHeadModel } from '../../head/activeModel';
+import type { ActiveHeadModel } from '../../head/activeModel';
+import type { OpenProject } from '../../library/openProject';
+import { groundTruthEstimate } from './groundTruth';
 import { headTexture, renderDemoScene } from './render';
 import { demoPhotoSize, demoScenes, demoScenesVersion, type DemoScene } from './scenes';
 import { hasEstimate, saveGroundTruth } from './store';
@@ -33,7 +33,7 @@ export const demoAlbumName = 'Demo';
 /** What the demo photo step needs besides the open project. */
 export interface DemoPhotoDeps {
   /** Worker threads that render (the Backend's pool). */
-  pool: TaskPool;
+  pool: WorkerPool;
   /** Where the demo head is (default: the app's resources/demo-head). */
   demoHeadDir?: string;
 }

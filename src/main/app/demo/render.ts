@@ -7,9 +7,9 @@
  */
 
 import sharp from 'sharp';
-import type { Texture } from '../../../common/render/deca-buffers';
-import type { FlameRenderService } from '../../flame/render-task';
-import type { ActiveHeadModel } from '../../viewport/viewportService';
+import type { Texture } from '../../../common/render/decaBuffers';
+import type { FlameRenderService } from '../../flame/renderTask';
+import type { ActiveHeadModel } from '../../head/activeModel';
 import { backgroundAt, type Background } from './backgrounds';
 import { demoPhotoSize, type DemoScene } from './scenes';
 

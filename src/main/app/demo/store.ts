@@ -18,7 +18,7 @@ import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../.
 import { writeFileAtomic } from '../../library/atomicFile';
 import { blobPath } from '../../library/paths';
 import type { Project } from '../../library/project';
-import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './ground-truth';
+import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './groundTruth';
 import { findPhoto } from '../../library/lookup';
 
 /**
@@ -40,7 +40,7 @@ export function groundTruthCodes(estimate: GroundTruthEstimate): FlameCodes {
 
 /**
  * The photo's aligned 256 image: a square render of side 256·k box-filtered by k × k (the demo
- * album's 512² renders: 2 × 2), which maps pixel edges exactly as ground-truth.ts assumes.
+ * album's 512² renders: 2 × 2), which maps pixel edges exactly as groundTruth.ts assumes.
  */
 function boxFilterTo(image: RgbImage, size: number): RgbImage {
   const k = image.width / size;

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Backend } from '../../app/backend';
 import { openDemoProject } from '../../app/demo';
-import { importDemoDataset } from '../../app/demo/dataset-import';
-import { writeDemoDataset } from '../../app/demo/dataset-files';
+import { importDemoDataset } from '../../app/demo/datasetImport';
+import { writeDemoDataset } from '../../app/demo/datasetFiles';
 import { albumIdFromFlags } from '../albums';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';

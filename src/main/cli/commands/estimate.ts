@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { JobInfo } from '../../../common/contract';
-import type { OpenProject } from '../../app/backend';
-import { checkEstimator, estimatorSpecFor, readChoice } from '../../api/estimator-choice';
-import type { EstimateJobResult } from '../../estimate/job';
+import type { OpenProject } from '../../library/openProject';
+import { checkEstimator, estimatorSpecFor, readChoice } from '../../estimate/estimatorChoice';
+import type { EstimateJobResult } from '../../estimate/estimateJob';
 import { ModelAssetStore } from '../../flame/assets';
 import type { EstimatorSpec } from '../../estimate/task';
 import type { CliIo, Command } from '../command';

@@ -4,8 +4,8 @@ import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { meshToGltf, meshToObj, meshToPly } from '../../../common/flame/export';
 import type { SkinningCodes } from '../../../common/flame/codes';
 import { readFlameCodes } from '../../flame/codes';
-import { writeDemoHead } from '../../flame/demo-head';
-import { loadFlameModel } from '../../flame/load-model';
+import { writeDemoHead } from '../../flame/demoHead';
+import { loadFlameModel } from '../../flame/loadModel';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 

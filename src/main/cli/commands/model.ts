@@ -1,9 +1,9 @@
-import type { ModelImportResult } from '../../models/import-job';
+import type { ModelImportResult } from '../../models/modelImportJob';
 import { ModelRegistry } from '../../models/registry';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 import { followJob } from '../jobs';
-import { overridesFromFlags } from './inspect-checkpoint';
+import { overridesFromFlags } from './inspectCheckpoint';
 import { withProject } from './project';
 
 function summary(result: ModelImportResult): string {

@@ -1,7 +1,7 @@
 import type { Migration } from './types';
 
 /**
- * The Edit studio (issue 7).
+ * The Edit studio's tables.
  * - `photoEstimates`: one FLAME code set per photo (DECA layout, in the photo's own image frame:
  *   the camera maps the head onto the photo as it is stored), with the estimator that made it.
  *   The estimation job writes it; editing and the album mean shape read it.

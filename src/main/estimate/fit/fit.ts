@@ -15,8 +15,8 @@
  * only on the exact cost.
  */
 import type { FlameModel } from '../../../common/flame/model';
-import type { LandmarkParameters } from './landmark-model';
-import { LandmarkModel } from './landmark-model';
+import type { LandmarkParameters } from './landmarkModel';
+import { LandmarkModel } from './landmarkModel';
 import { solveSymmetric } from './linear';
 
 /** Fitting settings. */

@@ -3,9 +3,10 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { ImportDuplicate, ImportIssue, ImportResult } from '../../../common/contract';
-import type { EmitEvent } from '../../api/events';
+import type { EmitEvent } from '../../core/events';
 import { now } from '../../db/database';
 import type { TaskPool } from '../../jobs/pool';
+import type { IngestTasks } from './ingest';
 import { defineJobKind, type JobContext } from '../../jobs/types';
 import { blobPath, isInsideDir, jobTmpDir } from '../paths';
 import type { Project } from '../project';
@@ -70,7 +71,7 @@ export function uploadBatchesOf(project: Project, paths: string[]): Set<string> 
  * continues with the files still pending; content hashing makes a repeated file a duplicate,
  * never a second copy.
  */
-export function importJobKind(deps: { project: Project; pool: TaskPool; emit: EmitEvent }) {
+export function importJobKind(deps: { project: Project; pool: TaskPool<IngestTasks>; emit: EmitEvent }) {
   const { project, pool, emit } = deps;
   const { db } = project;
 

@@ -150,3 +150,6 @@ export async function ingestFile(input: IngestInput): Promise<IngestOutcome> {
     metadata: describeMetadata(meta),
   };
 }
+
+/** The worker task photo import needs from a pool. */
+export type IngestTasks = { ingest: typeof ingestFile };

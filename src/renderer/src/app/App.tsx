@@ -5,8 +5,8 @@ import { NoticeStack } from '../components/NoticeStack';
 import { JobsProvider } from '../jobs/JobsProvider';
 import { ProjectsView } from '../projects/ProjectsView';
 import { AppShell } from './AppShell';
-import { useApi, useReconnected } from './BackendProvider';
-import { ProjectProvider } from './ProjectProvider';
+import { useApi, useReconnected } from '../providers/BackendProvider';
+import { ProjectProvider } from '../providers/ProjectProvider';
 
 export type AppProps = Record<never, never>;
 

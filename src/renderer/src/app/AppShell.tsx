@@ -1,10 +1,10 @@
 import { isTopDialog } from '../components/Modal';
 import { useEffect, useState } from 'react';
-import { HelpOverlay } from '../components/HelpOverlay';
+import { HelpOverlay } from './HelpOverlay';
 import { JobsDrawer } from '../jobs/JobsDrawer';
 import { useJobs } from '../jobs/JobsProvider';
 import { NavRail } from './NavRail';
-import { useHashRoute } from './route';
+import { useHashRoute } from '../navigation/route';
 import { isTyping } from './shortcuts';
 import { TopBar } from './TopBar';
 import { defaultView, views } from './views';

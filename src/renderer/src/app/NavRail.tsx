@@ -1,4 +1,4 @@
-import { formatRoute } from './route';
+import { formatRoute } from '../navigation/route';
 import { views } from './views';
 
 export interface NavRailProps {

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RecentProject } from '../../../common/contract';
-import { useApi } from './BackendProvider';
-import { useNotify } from './NoticesProvider';
-import { useProject } from './ProjectProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
+import { useProject } from '../providers/ProjectProvider';
 
 export type ProjectSwitcherProps = Record<never, never>;
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionState } from '../api';
-import { useTransport } from './BackendProvider';
+import { useTransport } from '../providers/BackendProvider';
 import { JobsIndicator } from './JobsIndicator';
 import { ProjectSwitcher } from './ProjectSwitcher';
 

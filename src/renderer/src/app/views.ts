@@ -3,14 +3,9 @@ import { EditView } from '../edit/EditView';
 import { LibraryView } from '../library/LibraryView';
 import { ModelsView } from '../models/ModelsView';
 import { SettingsView } from '../settings/SettingsView';
+import type { ViewProps } from '../navigation/viewProps';
 import { ViewportPage } from '../viewport/components/ViewportPage';
 
-/** What every view receives: the rest of the route after its id, and a way to move. */
-export interface ViewProps {
-  /** Route segments after the view id (`#/library/12` → ['12']). */
-  path: string[];
-  navigate: (hash: string) => void;
-}
 
 export interface ViewEntry {
   /** First route segment: `#/<id>/...`. */

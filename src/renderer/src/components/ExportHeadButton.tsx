@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { HeadExportFormatName, TextureSummary } from '../../../common/contract/export';
 import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { downloadBytes, fromBase64 } from '../edit/images';
+import { useApi } from '../providers/BackendProvider';
+import { downloadBytes, fromBase64 } from './download';
 
 export interface ExportHeadButtonProps {
   /** The photo whose fitted head is exported (its codes in use over its aligned crop). */

@@ -1,4 +1,4 @@
-import { useNotices } from '../app/NoticesProvider';
+import { useNotices } from '../providers/NoticesProvider';
 
 export type NoticeStackProps = Record<never, never>;
 

@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
-import { useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { FileBrowserDialog } from '../components/FileBrowserDialog';
 import type { FileKind } from './fileKinds';
 

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { EditJobView, EditResultInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
+import { PromptDialog } from '../components/PromptDialog';
 import { useQuery } from '../hooks/useQuery';
 import { failureReason } from '../jobs/format';
 import { useJobs } from '../jobs/JobsProvider';
-import { downloadBytes, fromBase64 } from './images';
+import { downloadBytes, fromBase64 } from '../components/download';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
 
@@ -26,6 +27,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
   const [exported, setExported] = useState<string | null>(null);
   const [tile, setTile] = useState(112);
+  const [askingFolder, setAskingFolder] = useState(false);
   const job = useJobs().jobs.find((j) => j.id === view.jobId);
   const ended = ['failed', 'cancelled', 'interrupted'].includes(view.state) ? (job ? failureReason(job) : view.state) : null;
   const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
@@ -61,9 +63,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
       notify.error(e, 'Could not export the scores');
     }
   };
-  const exportFolder = async () => {
-    const dir = window.prompt('Folder on the backend to write every result into (PNG, buffers, provenance JSON, scores.csv):');
-    if (!dir) return;
+  const exportFolder = async (dir: string) => {
     try {
       const out = await api['edit.exportResults']({ jobId: view.jobId, dir });
       setExported(`${out.files.length} files written to ${out.dir}`);
@@ -101,7 +101,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         <button type="button" className="small" onClick={() => void exportCsv()}>
           Scores CSV
         </button>
-        <button type="button" className="small" onClick={() => void exportFolder()}>
+        <button type="button" className="small" onClick={() => setAskingFolder(true)}>
           Export all…
         </button>
       </header>
@@ -134,6 +134,15 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
             setZoomed(null);
             onChanged();
           }}
+        />
+      )}
+      {askingFolder && (
+        <PromptDialog
+          title="Export all results"
+          label="Folder on the backend to write every result into (PNG, buffers, provenance JSON, scores.csv)"
+          confirmLabel="Export"
+          onSubmit={exportFolder}
+          onClose={() => setAskingFolder(false)}
         />
       )}
     </section>

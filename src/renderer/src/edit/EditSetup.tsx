@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { editModes, type EditJobView, type EditMode, type SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useProject } from '../app/ProjectProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useProject } from '../providers/ProjectProvider';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { NoModelNote } from './NoModelNote';

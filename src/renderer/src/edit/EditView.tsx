@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { defaultSampler } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useEvent } from '../app/BackendProvider';
-import { useProject } from '../app/ProjectProvider';
-import { formatRoute } from '../app/route';
-import type { ViewProps } from '../app/views';
+import { useApi, useEvent } from '../providers/BackendProvider';
+import { useProject } from '../providers/ProjectProvider';
+import { formatRoute } from '../navigation/route';
+import type { ViewProps } from '../navigation/viewProps';
 import { useQuery } from '../hooks/useQuery';
 import { EditGrid } from './EditGrid';
 import { EditSetup, type EditContext } from './EditSetup';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { formatRoute } from '../app/route';
+import { useApi } from '../providers/BackendProvider';
+import { formatRoute } from '../navigation/route';
 
 /**
  * What Edit (and the viewport's "Generate this edit") say when the project has no model: the

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Album } from '../../../common/contract';
-import { useApi, useTransport } from '../app/BackendProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
 
 export interface PhotoPickerProps {

@@ -1,5 +1,5 @@
 import type { EditCellInfo, EditResultInfo } from '../../../common/contract';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { useResultImage } from './images';
 
 export interface ResultTileProps {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { EditResultInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { useResultImage } from './images';
 import { ZoomDialog } from './ZoomDialog';

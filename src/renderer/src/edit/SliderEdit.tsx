@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FlameCodes } from '../../../common/flame/codes';
 import type { SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 
 export interface SliderEditProps {
   modelId: number | null;

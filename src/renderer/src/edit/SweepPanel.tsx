@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SamplerSettings, SweepView } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useEvent } from '../app/BackendProvider';
-import { dataUrl, downloadBytes, fromBase64 } from './images';
+import { useApi, useEvent } from '../providers/BackendProvider';
+import { downloadBytes, fromBase64 } from '../components/download';
+import { dataUrl } from './images';
 
 export interface SweepPanelProps {
   modelId: number | null;

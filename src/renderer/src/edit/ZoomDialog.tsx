@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EditImageKind, EditResultInfo, RerunReport } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { Modal } from '../components/Modal';
 import { useQuery } from '../hooks/useQuery';
 import { useResultImage } from './images';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EditJobView } from '../../../common/contract';
-import { useApi, useEvent } from '../app/BackendProvider';
+import { useApi, useEvent } from '../providers/BackendProvider';
 
 /** An edit job's grid, refreshed as its cells finish ('edit.cell') and as its state changes. */
 export function useEditJob(jobId: number | null): { view: EditJobView | null; reload: () => void; error: unknown } {

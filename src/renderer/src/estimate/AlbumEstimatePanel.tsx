@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { Album, PhotoOutcome } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useEvent, useReconnected } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { ProgressBar } from '../components/ProgressBar';
 import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';

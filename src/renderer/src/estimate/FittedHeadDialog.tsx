@@ -2,7 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import type { PhotoEstimateView } from '../../../common/contract';
 import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Modal } from '../components/Modal';
 import { useQuery } from '../hooks/useQuery';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { JobInfo, JobLogLine } from '../../../common/contract';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { ProgressBar } from '../components/ProgressBar';
 import { ImportReport } from '../library/ImportReport';
 import { asImportResult } from '../library/importResult';

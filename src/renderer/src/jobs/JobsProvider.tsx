@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { JobInfo } from '../../../common/contract';
-import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useEvent, useReconnected } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { failureReason, isNewFailure, mergeJob } from './format';
 
 interface JobsState {

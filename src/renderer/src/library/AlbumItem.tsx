@@ -1,5 +1,5 @@
 import type { Album } from '../../../common/contract';
-import { formatRoute } from '../app/route';
+import { formatRoute } from '../navigation/route';
 import { Icon } from '../components/Icon';
 
 export interface AlbumItemProps {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Album } from '../../../common/contract';
-import { useApi, useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PromptDialog } from '../components/PromptDialog';
 import { AlbumItem } from './AlbumItem';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { Album, PhotoSummary } from '../../../common/contract';
-import { useApi, useEvent, useReconnected, useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useEvent, useReconnected, useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { AlbumEstimatePanel } from '../estimate/AlbumEstimatePanel';
 import { useCoalesced } from '../hooks/useCoalesced';
@@ -11,7 +11,7 @@ import { ImportStatus } from './ImportStatus';
 import { PhotoDetail } from './PhotoDetail';
 import { FirstStartGuide } from './FirstStartGuide';
 import { showsGuide } from './guide';
-import { useProject } from '../app/ProjectProvider';
+import { useProject } from '../providers/ProjectProvider';
 import { PhotoGrid } from './PhotoGrid';
 import { emptySelection, type SelectionState } from './selection';
 import { useImport } from './useImport';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatRoute } from '../app/route';
+import { formatRoute } from '../navigation/route';
 import { guideDismissedKey } from './guide';
 
 export interface FirstStartGuideProps {

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import { useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { FileBrowserDialog } from '../components/FileBrowserDialog';
 import { pickedFiles } from './dropFiles';
 import type { Importer } from './useImport';

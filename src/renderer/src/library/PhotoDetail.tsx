@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { PhotoSummary } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useTransport } from '../app/BackendProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
 import { Modal } from '../components/Modal';
 import { PhotoEstimatePanel } from '../estimate/PhotoEstimatePanel';
 import { PhotoOverlay } from '../estimate/PhotoOverlay';

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { PhotoTile } from './PhotoTile';
 import { clickSelection, columnsFor, emptySelection, moveFocus, rangeBounds, toggleOne, type SelectionState } from './selection';
 import type { PhotoPages } from './usePhotoPages';

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { StageProgress } from '../api';
-import { useApi, useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi, useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { useJobs } from '../jobs/JobsProvider';
 
 export type ImportPhase =

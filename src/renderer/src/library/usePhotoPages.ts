@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PhotoSummary } from '../../../common/contract';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 
 export const pageSize = 200;
 

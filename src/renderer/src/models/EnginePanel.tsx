@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { EngineInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi, useEvent } from '../app/BackendProvider';
+import { useApi, useEvent } from '../providers/BackendProvider';
 import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { describeSession, formatOrder, orderSourceText, shortReason } from './format';

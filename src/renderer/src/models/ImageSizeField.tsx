@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ModelInfo } from '../../../common/contract';
-import { useApi, useEvent } from '../app/BackendProvider';
+import { useApi, useEvent } from '../providers/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
 import { imageSizeHint, parseImageSize, shouldRemember } from './imageSize';
 

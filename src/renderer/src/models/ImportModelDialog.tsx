@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CheckpointInspection } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { useJobs } from '../jobs/JobsProvider';
 import { Modal } from '../components/Modal';
 import { AttentionFields } from './AttentionFields';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { ModelInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
-import { formatRoute } from '../app/route';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
+import { formatRoute } from '../navigation/route';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Icon } from '../components/Icon';
 import { PromptDialog } from '../components/PromptDialog';

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { StageProgress } from '../api';
-import { useTransport } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useTransport } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { FileBrowserDialog } from '../components/FileBrowserDialog';
 import { ProgressBar } from '../components/ProgressBar';
 

@@ -1,4 +1,4 @@
-import { formatRoute } from '../app/route';
+import { formatRoute } from '../navigation/route';
 import { ProgressBar } from '../components/ProgressBar';
 import { useJobs } from '../jobs/JobsProvider';
 import { formatEta, isActive, stateLabels } from '../jobs/format';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { AttentionFields } from './AttentionFields';
 import { attentionFormOf, attentionSettings, type AttentionForm } from './attention';
 import { imageSizeHint, parseImageSize } from './imageSize';

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api';
-import { useApi, useEvent, useReconnected } from '../app/BackendProvider';
-import { formatRoute } from '../app/route';
-import type { ViewProps } from '../app/views';
+import { useApi, useEvent, useReconnected } from '../providers/BackendProvider';
+import { formatRoute } from '../navigation/route';
+import type { ViewProps } from '../navigation/viewProps';
 import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { EnginePanel } from './EnginePanel';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ProjectInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
+import { useApi } from '../providers/BackendProvider';
 import { useQuery } from '../hooks/useQuery';
 import { PathField } from '../components/PathField';
 

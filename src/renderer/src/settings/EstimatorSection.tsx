@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { EstimatorReport } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
-import { useProject } from '../app/ProjectProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
+import { useProject } from '../providers/ProjectProvider';
 import { useQuery } from '../hooks/useQuery';
 import { AssetCheckList } from './AssetCheckList';
 import { choiceFromForm, formFromChoice, sameChoice, type EstimatorForm } from './form';

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ModelAssetReport } from '../../../common/contract';
 import { errorMessage } from '../api';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { useQuery } from '../hooks/useQuery';
 import { AssetCheckList } from './AssetCheckList';
 import { pathOrNull } from './form';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../navigation/viewProps';
 import { EstimatorSection } from './EstimatorSection';
 import { ModelAssetsSection } from './ModelAssetsSection';
 import './settings.css';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ModelInfo } from '../../../common/contract';
-import { useApi } from '../app/BackendProvider';
-import { useNotify } from '../app/NoticesProvider';
+import { useApi } from '../providers/BackendProvider';
+import { useNotify } from '../providers/NoticesProvider';
 import { FormDialog } from '../components/FormDialog';
 import { useQuery } from '../hooks/useQuery';
 import { failureReason, firstMoments } from '../jobs/format';

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { FlameModel } from '../../../../common/flame/model';
-import type { Texture } from '../../../../common/render/deca-buffers';
+import type { Texture } from '../../../../common/render/decaBuffers';
 import { useBufferWorker } from '../hooks/useBufferWorker';
 import type { RigStore } from '../rig/rigStore';
 

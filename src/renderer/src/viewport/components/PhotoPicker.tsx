@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useApi } from '../../app/BackendProvider';
+import { useApi } from '../../providers/BackendProvider';
 import { useQuery } from '../../hooks/useQuery';
 
 export interface PhotoPickerProps {

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api';
-import { formatRoute } from '../../app/route';
-import { useApi, useTransport } from '../../app/BackendProvider';
-import type { ViewProps } from '../../app/views';
+import { formatRoute } from '../../navigation/route';
+import { useApi, useTransport } from '../../providers/BackendProvider';
+import type { ViewProps } from '../../navigation/viewProps';
 import { useQuery } from '../../hooks/useQuery';
 import { PhotoPicker } from './PhotoPicker';
 import { GenerateEdit } from '../../edit/GenerateEdit';

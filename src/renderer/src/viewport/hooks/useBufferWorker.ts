@@ -1,6 +1,6 @@
 import { useEffect, useRef, type RefObject } from 'react';
 import type { FlameModel } from '../../../../common/flame/model';
-import type { Texture } from '../../../../common/render/deca-buffers';
+import type { Texture } from '../../../../common/render/decaBuffers';
 import type { RigStore } from '../rig/rigStore';
 import type { FromBufferWorker, ToBufferWorker } from '../workers/bufferProtocol';
 

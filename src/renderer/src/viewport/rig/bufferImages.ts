@@ -2,7 +2,7 @@ import { FlameEvaluator } from '../../../../common/flame/evaluate';
 import type { FlameModel } from '../../../../common/flame/model';
 import type { Fragments } from '../../../../common/render/rasterize';
 import { createFragments } from '../../../../common/render/rasterize';
-import { createDecaBuffers, renderDecaBuffers, type DecaBuffers, type Texture } from '../../../../common/render/deca-buffers';
+import { createDecaBuffers, renderDecaBuffers, type DecaBuffers, type Texture } from '../../../../common/render/decaBuffers';
 import type { BufferCodes, BufferImages } from '../workers/bufferProtocol';
 
 /**

@@ -1,4 +1,4 @@
-import type { Texture as Texture2D } from '../../../../common/render/deca-buffers';
+import type { Texture as Texture2D } from '../../../../common/render/decaBuffers';
 import { Color, DataTexture, LinearFilter, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
 
 // One shader for every display mode so switching modes is a uniform change, not a new

@@ -1,5 +1,5 @@
 import type { FlameModel } from '../../../../common/flame/model';
-import type { Texture } from '../../../../common/render/deca-buffers';
+import type { Texture } from '../../../../common/render/decaBuffers';
 
 // Messages between the viewport and its buffer worker. Pixel arrays are transferred, not copied.
 

@@ -1,0 +1,68 @@
+/**
+ * The 'model-import' job: reads a DiffusionRig checkpoint in a worker thread (parse, check
+ * keys, infer the architecture, hash) and registers it in the project's model registry.
+ * Importing the same file again returns the existing entry. Safe to re-run after an
+ * interruption: nothing is written before the final single-row insert.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { TaskPool } from '../jobs/pool';
+import type { InspectTasks } from './inspectTask';
+import { defineJobKind } from '../jobs/types';
+import type { Project } from '../library/project';
+import type { ModelRecord } from './registry';
+import { ModelRegistry, modelNameFromFile } from './registry';
+
+export const modelImportParams = z.object({
+  path: z.string().min(1),
+  name: z.string().min(1).optional(),
+  overrides: z
+    .object({ unet: z.object({ numHeads: z.number().int().positive().optional(), numHeadsUpsample: z.number().int().positive().optional(), numHeadChannels: z.number().int().optional(), useNewAttentionOrder: z.boolean().optional() }).optional() })
+    .optional(),
+  /** The image size chosen at import (weights whose channel multipliers do not tell it). */
+  imageSize: z.number().int().min(16).max(1024).optional(),
+});
+export type ModelImportParams = z.infer<typeof modelImportParams>;
+
+/** What the job reports when done. */
+export interface ModelImportResult {
+  model: ModelRecord;
+  /** False when the same checkpoint was already registered. */
+  created: boolean;
+}
+
+/** The job kind, for one open project. */
+export function modelImportJobKind(deps: { project: Project; pool: TaskPool<InspectTasks> }) {
+  return defineJobKind<ModelImportParams>({
+    kind: 'model-import',
+    params: modelImportParams,
+    title: (params) => `Import model ${params.name ?? params.path}`,
+    async run(ctx): Promise<ModelImportResult> {
+      const path = resolve(ctx.params.path);
+      ctx.progress(0, `reading ${path}`);
+      const facts = await deps.pool.run('inspectCheckpoint', { path, overrides: ctx.params.overrides });
+      if (ctx.signal.aborted) throw new Error('cancelled');
+      ctx.progress(0.9, 'registering');
+      const registry = new ModelRegistry(deps.project.db);
+      const name = ctx.params.name ?? modelNameFromFile(path);
+      const result = registry.add({
+        name,
+        kind: 'base',
+        sourcePath: path,
+        filePath: path,
+        format: facts.format,
+        sha256: facts.sha256,
+        sizeBytes: facts.sizeBytes,
+        config: facts.config,
+        parameterCount: facts.parameters.total,
+        baseModelId: null,
+        lineage: null,
+        imageSize: ctx.params.imageSize ?? null,
+      });
+      ctx.log('info', result.created ? `registered model ${result.model.id} (${facts.parameters.total} parameters)` : `already registered as model ${result.model.id}`);
+      ctx.setResult(result);
+      ctx.progress(1, result.created ? `registered as model ${result.model.id}` : `already registered as model ${result.model.id}`);
+      return result;
+    },
+  });
+}
