@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TaskPool } from '../jobs/pool';
-import type { InspectTasks } from './inspectTask';
+import { importedModelFields, type InspectTasks } from './inspectTask';
 import type { Project } from '../library/project';
 import { ModelRegistry, type ModelRecord } from './registry';
 
@@ -57,15 +57,7 @@ export async function ensureDemoModel(project: Project, deps: { pool: TaskPool<I
   const train = (recipe?.train ?? {}) as { imageSize?: number };
   return registry.add({
     name: demoModelName,
-    kind: 'base',
-    sourcePath: path,
-    filePath: path,
-    format: facts.format,
-    sha256: facts.sha256,
-    sizeBytes: facts.sizeBytes,
-    config: facts.config,
-    parameterCount: facts.parameters.total,
-    baseModelId: null,
+    ...importedModelFields(facts, path),
     imageSize: train.imageSize ?? 64,
     lineage: {
       stage: 1,

@@ -47,3 +47,18 @@ export async function inspectCheckpoint(input: InspectCheckpointInput): Promise<
 
 /** The worker task checkpoint inspection needs from a pool. */
 export type InspectTasks = { inspectCheckpoint: typeof inspectCheckpoint };
+
+/** The registry fields of an imported (base) checkpoint read from `path`, as a model-import job or the demo registers it. */
+export function importedModelFields(facts: CheckpointFacts, path: string) {
+  return {
+    kind: 'base' as const,
+    sourcePath: path,
+    filePath: path,
+    format: facts.format,
+    sha256: facts.sha256,
+    sizeBytes: facts.sizeBytes,
+    config: facts.config,
+    parameterCount: facts.parameters.total,
+    baseModelId: null,
+  };
+}

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TaskPool } from '../jobs/pool';
-import type { InspectTasks } from './inspectTask';
+import { importedModelFields, type InspectTasks } from './inspectTask';
 import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from './registry';
@@ -47,15 +47,7 @@ export function modelImportJobKind(deps: { project: Project; pool: TaskPool<Insp
       const name = ctx.params.name ?? modelNameFromFile(path);
       const result = registry.add({
         name,
-        kind: 'base',
-        sourcePath: path,
-        filePath: path,
-        format: facts.format,
-        sha256: facts.sha256,
-        sizeBytes: facts.sizeBytes,
-        config: facts.config,
-        parameterCount: facts.parameters.total,
-        baseModelId: null,
+        ...importedModelFields(facts, path),
         lineage: null,
         imageSize: ctx.params.imageSize ?? null,
       });
