@@ -133,6 +133,8 @@ export async function measureEditQuality(
   if (info.state !== 'done' || failed.length > 0) throw new Error(`edit job ${jobId} ${info.state}: ${failed.map((c) => c.error ?? c.state).join('; ') || info.message}`);
   const texture = headTexture(deps.head);
   const cells: QualityCell[] = [];
+  // the unedited source at the model's size, rendered once per source (not once per cell)
+  const sourceRenders = new Map<string, Rgb8>();
   let imageSize = 0;
   for (const result of view.results) {
     const source = scenes.get(result.sourcePhotoId!)!;
@@ -143,7 +145,9 @@ export async function measureEditQuality(
     imageSize = size;
     const expected = await renderDemoScene(deps.render, deps.head, texture, expectedEditScene(source, target, modes), size);
     const expectedImage = await decode(expected.png);
-    const sourceImage = await decode((await renderDemoScene(deps.render, deps.head, texture, source, size)).png);
+    const sourceKey = `${result.sourcePhotoId}@${size}`;
+    let sourceImage = sourceRenders.get(sourceKey);
+    if (!sourceImage) sourceRenders.set(sourceKey, (sourceImage = await decode((await renderDemoScene(deps.render, deps.head, texture, source, size)).png)));
     const buffer = await decode(deps.edit.editor.store.readImage(result.provenance.bufferImages.rendered));
     const images: Record<QualityMethod, Rgb8> = { edit: generated, source: sourceImage, buffer: blend(buffer, sourceImage, expected.mask) };
     const scores = {} as Record<QualityMethod, QualityScores>;

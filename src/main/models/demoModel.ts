@@ -62,9 +62,8 @@ export async function ensureDemoModel(project: Project, deps: { pool: TaskPool<I
     lineage: {
       stage: 1,
       trainedBy: 'Rig Studio (npm run demo-model), on renders of its own demo head: it knows the demo head only',
-      ...(recipe ?? {}),
-      // the curve is in recipe.json; the lineage keeps the summary
-      lossCurve: undefined,
+      // the recipe's summary; its loss curve stays in recipe.json
+      ...Object.fromEntries(Object.entries(recipe ?? {}).filter(([key]) => key !== 'lossCurve')),
     },
   }).model;
 }
