@@ -36,6 +36,7 @@ import * as ort from 'onnxruntime-node';
 import { describeAdapter, ensureRuntimeDir, webGpuAdapter } from './adapter';
 import { convertGraphToFloat16 } from './float16';
 import type { DType, Shape } from './ir';
+import { GraphBuilder } from './builder';
 import { Graph } from './ir';
 import { serializeGraph } from './serialize';
 import { type ProviderName, providerOrderFromEnvironment, providers } from './providers';
@@ -58,6 +59,11 @@ export interface BackendOptions {
   /** ORT's CPU arena: faster, but ~40% more peak RSS. Default true. */
   cpuMemArena?: boolean;
   /**
+   * Writes an onnxruntime profile (per-node times, JSON) of every session to
+   * `<prefix>_<date>.json` when the session is disposed. Default: RIG_STUDIO_ORT_PROFILE.
+   */
+  profilePrefix?: string;
+  /**
    * Use WebGPU on a software rasteriser (llvmpipe, SwiftShader, WARP). Default: only when the
    * provider order was given explicitly (options or RIG_STUDIO_PROVIDERS); in the default order
    * such an adapter is skipped because the CPU provider is faster on the same CPU.
@@ -78,9 +84,16 @@ export interface LoadOptions {
   precision?: 'auto' | 'float32' | 'float16';
   /**
    * Where outputs stay on a WebGPU session: one location for all, or per output name (the rest
-   * on the CPU). Ignored on other providers, whose outputs are always on the CPU.
+   * on the CPU), or a function giving the record, called only when a WebGPU session is made.
+   * Ignored on other providers, whose outputs are always on the CPU.
    */
-  outputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  outputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>> | (() => Readonly<Record<string, OutputLocation>>);
+  /**
+   * This session's CPU arena (default: the backend's cpuMemArena). Off, every large tensor is
+   * allocated and freed as it lives, so the process's peak memory is the graph's peak instead
+   * of the arena's high-water mark (a train step keeps it off: same speed, lower peak).
+   */
+  cpuMemArena?: boolean;
 }
 
 /**
@@ -132,7 +145,6 @@ function tensorBytes(tensor: ort.Tensor): number {
 export class ModelSession {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  private writesInPlace: boolean | undefined;
   /** Bytes this session's runs copied host↔device (0 on the CPU provider). */
   readonly transfers: TransferCounts = { hostToDevice: 0, deviceToHost: 0 };
 
@@ -150,6 +162,8 @@ export class ModelSession {
     private readonly locations: ReadonlyMap<string, OutputLocation> = new Map(),
     /** Adds to the backend's totals. */
     private readonly counter?: TransferCounts,
+    /** The session profiles its runs (BackendOptions.profilePrefix): written on dispose. */
+    private readonly profiling = false,
   ) {}
 
   get inputNames(): readonly string[] {
@@ -206,26 +220,52 @@ export class ModelSession {
    * keeps on the device.
    */
   async runInto(feeds: Record<string, HostTensor | ort.Tensor>, outputs: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+    await this.runPartlyInto(feeds, outputs);
+    return outputs;
+  }
+
+  /**
+   * `runInto` for some outputs, with `others` (default: every other output) allocated by
+   * onnxruntime as `run` does; returns all of them, the `into` ones as tensors over the
+   * caller's buffers.
+   *
+   * A buffer of `into` may also be fed (an update written over its own input, as the train
+   * step does with parameters and Adam moments) only when the graph computes that output
+   * after every node that reads the input: ONNX has no control dependencies, so that order
+   * must follow from the data (see train/adam.ts). If a build ever stops writing into the
+   * buffers, the results are copied in after the run, which keeps that case correct too.
+   */
+  async runPartlyInto(
+    feeds: Record<string, HostTensor | ort.Tensor>,
+    into: Record<string, HostTensor | ort.Tensor>,
+    others: readonly string[] = this.session.outputNames.filter((name) => !(name in into)),
+  ): Promise<Record<string, ort.Tensor>> {
     if (this.disposed) throw new Error(`model ${this.key}: session already disposed`);
     const ortFeeds = this.validate(feeds);
-    const fetches: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(outputs)) {
+    const fetches: Record<string, ort.Tensor | null> = {};
+    const given: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(into)) {
       if (!this.session.outputNames.includes(name)) throw new Error(`model ${this.key}: unknown output ${name} (has ${this.session.outputNames.join(', ')})`);
       if (this.outputLocation(name) !== 'cpu') throw new Error(`model ${this.key}: output ${name} stays on the device; runInto takes host outputs only`);
-      fetches[name] = new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.shape]);
+      given[name] = fetches[name] = isHostTensor(t) ? new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.shape]) : t;
+    }
+    for (const name of others) {
+      if (!this.session.outputNames.includes(name)) throw new Error(`model ${this.key}: unknown output ${name} (has ${this.session.outputNames.join(', ')})`);
+      if (!(name in fetches)) fetches[name] = null;
     }
     const call = async () => {
       const out = (await this.session.run(ortFeeds, fetches)) as Record<string, ort.Tensor>;
       this.count(ortFeeds, out);
-      // onnxruntime-node 1.30 writes into the given buffers (and returns copies); checked on the
-      // first run of each session, copying from then on should a build ever stop doing so
-      for (const [name, t] of Object.entries(outputs)) {
+      // onnxruntime-node 1.30 writes into the given buffers (and returns copies, dropped here);
+      // probed once per process, copying should a build ever stop doing so
+      const inPlace = await writesIntoGivenBuffers();
+      const result: Record<string, ort.Tensor> = { ...out };
+      for (const [name, t] of Object.entries(given)) {
         const data = out[name].data as Float32Array;
-        if (data.buffer === t.data.buffer) continue;
-        this.writesInPlace ??= data.every((v, i) => Object.is(v, (t.data as Float32Array)[i]));
-        if (!this.writesInPlace) (t.data as Float32Array).set(data);
+        if (!inPlace && data.buffer !== (t.data as Float32Array).buffer) (t.data as Float32Array).set(data);
+        result[name] = t;
       }
-      return outputs;
+      return result;
     };
     if (providers[this.provider].concurrentRuns) return await call();
     const result = this.queue.then(call, call);
@@ -291,8 +331,32 @@ export class ModelSession {
     if (this.disposed) return;
     this.disposed = true;
     await this.queue;
+    if (this.profiling) this.session.endProfiling();
     await this.session.release();
   }
+}
+
+let inPlaceProbe: Promise<boolean> | undefined;
+
+/**
+ * Whether this onnxruntime-node build writes a run's results into the output buffers the
+ * caller gives (true for 1.30 on every provider: the binding hands ORT the caller's memory as
+ * the output); found by running y = x + 1 into a NaN-filled buffer on the CPU, once.
+ */
+export function writesIntoGivenBuffers(): Promise<boolean> {
+  inPlaceProbe ??= (async () => {
+    const b = new GraphBuilder();
+    b.output(b.add(b.input('x', 'float32', [4]), b.scalar(1)), 'y');
+    const session = await ort.InferenceSession.create(serializeGraph(b.graph), { executionProviders: ['cpu'] });
+    try {
+      const y = new Float32Array(4).fill(Number.NaN);
+      await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [4]) }, { y: new ort.Tensor('float32', y, [4]) });
+      return y.every((v, i) => v === i + 2);
+    } finally {
+      await session.release();
+    }
+  })();
+  return inPlaceProbe;
 }
 
 function isPrebuilt(model: ModelSource): model is PrebuiltModel {
@@ -340,14 +404,15 @@ export class OnnxBackend {
   constructor(readonly options: BackendOptions = {}) {}
 
   /**
-   * The session for `key`, building it with `build` the first time. A Graph is serialised
+   * The session for `key`, building it with `build` the first time (called with each provider
+   * tried, until one loads; return the same object for providers that share a model). A Graph is serialised
    * (converted to float16 first on GPU providers); plain bytes are used as they are; a
    * PrebuiltModel supplies its own float16 variant.
    */
-  load(key: string, build: () => ModelSource, options: LoadOptions = {}): Promise<ModelSession> {
+  load(key: string, build: (provider: ProviderName) => ModelSource, options: LoadOptions = {}): Promise<ModelSession> {
     let pending = this.sessions.get(key);
     if (!pending) {
-      pending = this.create(key, build(), options);
+      pending = this.create(key, build, options);
       pending.catch(() => this.sessions.delete(key));
       this.sessions.set(key, pending);
     }
@@ -359,13 +424,12 @@ export class OnnxBackend {
     return this.sessions.has(key);
   }
 
-  private async create(key: string, model: ModelSource, options: LoadOptions): Promise<ModelSession> {
+  private async create(key: string, build: (provider: ProviderName) => ModelSource, options: LoadOptions): Promise<ModelSession> {
     const explicitOrder = this.options.providers !== undefined || Boolean(process.env.RIG_STUDIO_PROVIDERS?.trim());
     const order = this.options.providers ?? providerOrderFromEnvironment();
     const allowSoftware = this.options.allowSoftwareAdapter ?? explicitOrder;
     const fallbacks: { provider: ProviderName; error: string }[] = [];
-    let fp32Bytes: Uint8Array | undefined;
-    let fp16Bytes: Uint8Array | undefined;
+    let built: { model: ModelSource; fp32Bytes?: Uint8Array; fp16Bytes?: Uint8Array } | undefined;
     for (const provider of order) {
       const info = providers[provider];
       const availability = providerAvailability(provider);
@@ -383,6 +447,10 @@ export class OnnxBackend {
           }
         }
       }
+      // built per provider (a graph may differ by provider, e.g. the train step's optimiser), converted once per graph
+      const model = build(provider);
+      if (built?.model !== model) built = { model };
+      const variant = built;
       const wantHalf = options.precision === 'float16' || (info.gpu && this.options.float16 !== 'never' && options.precision !== 'float32');
       let bytes: Uint8Array;
       let useFloat16 = false;
@@ -392,14 +460,16 @@ export class OnnxBackend {
         bytes = useFloat16 ? model.float16! : model.float32;
       } else {
         useFloat16 = wantHalf;
-        bytes = useFloat16 ? (fp16Bytes ??= serializeGraph(convertGraphToFloat16(model))) : (fp32Bytes ??= serializeGraph(model));
+        bytes = useFloat16 ? (variant.fp16Bytes ??= serializeGraph(convertGraphToFloat16(model))) : (variant.fp32Bytes ??= serializeGraph(model));
       }
       try {
         const sessionOptions: ort.InferenceSession.SessionOptions = {
           executionProviders: [info.ortName],
           graphOptimizationLevel: this.options.graphOptimizationLevel ?? 'all',
-          enableCpuMemArena: this.options.cpuMemArena ?? true,
+          enableCpuMemArena: options.cpuMemArena ?? this.options.cpuMemArena ?? true,
         };
+        const profilePrefix = this.options.profilePrefix ?? process.env.RIG_STUDIO_ORT_PROFILE;
+        if (profilePrefix) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: profilePrefix });
         // onnxruntime-node rejects undefined thread counts, so set them only when given
         if (this.options.intraOpThreads !== undefined) sessionOptions.intraOpNumThreads = this.options.intraOpThreads;
         if (this.options.interOpThreads !== undefined) sessionOptions.interOpNumThreads = this.options.interOpThreads;
@@ -409,7 +479,7 @@ export class OnnxBackend {
         const expected = new Map<string, ExpectedInput>();
         for (const m of session.inputMetadata) if (m.isTensor) expected.set(m.name, { dtype: m.type, shape: m.shape });
         recordSession({ key, provider, fallbacks: [...fallbacks], float16: useFloat16, intraOpThreads: this.options.intraOpThreads ?? null, at: new Date() });
-        return new ModelSession(key, session, provider, useFloat16, expected, fallbacks, locations, this.transfers);
+        return new ModelSession(key, session, provider, useFloat16, expected, fallbacks, locations, this.transfers, Boolean(profilePrefix));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         fallbacks.push({ provider, error: provider === 'cuda' && /shared library/i.test(message) ? `${cudaInstallHint} (${message})` : message });
@@ -437,6 +507,7 @@ export class OnnxBackend {
 /** Output name → location for a WebGPU session (names known from a Graph, or given per name). */
 function outputLocations(model: ModelSource, wanted: LoadOptions['outputLocation']): Map<string, OutputLocation> {
   const map = new Map<string, OutputLocation>();
+  if (typeof wanted === 'function') wanted = wanted();
   if (!wanted) return map;
   if (typeof wanted === 'string') {
     if (wanted === 'cpu') return map;

@@ -142,6 +142,11 @@ export interface TrainingVerifyOptions {
   newAttentionOrder?: boolean;
   /** Execution provider the step runs on (default cpu). */
   provider?: ProviderName;
+  /**
+   * Where clipping and Adam run (default: as training runs them on that provider: on the host
+   * for the CPU, in the graph elsewhere; see Trainer.create).
+   */
+  optimizer?: 'graph' | 'host';
 }
 
 /** The architecture overrides the options ask for (the shorthands win over `overrides`). */
@@ -190,6 +195,7 @@ export async function verifyTrainingFixture(dir: string, options: TrainingVerify
     batchNorm: 'batch',
     dropout: false,
     exposeGradients: true,
+    optimizer: options.optimizer ?? ((options.provider ?? 'cpu') === 'cpu' ? 'host' : 'graph'),
   });
   const missing = [...trained].filter((k) => !graph.parameters.some((p) => p.key === k));
   if (missing.length > 0) throw new Error(`${gradsPath}: gradients for tensors the model does not train: ${missing.slice(0, 5).join(', ')}`);

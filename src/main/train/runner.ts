@@ -9,11 +9,17 @@
  * (and loss scale) go up and the scalars (loss, loss per item, grad norm, finite) come back.
  * The previous step's device tensors are disposed. The host sees the state only through
  * `download()` (a run of DeviceIo's CPU-output session, never getData(): it kills the process
- * in onnxruntime-node 1.30), called once per checkpoint. On the CPU provider the outputs are
- * fed back as they are (no IO binding: ORT copies them into and out of the native run). The
- * step does not use runInto: onnxruntime-node 1.30 writes into given buffers but still returns
- * a copy of each (measured), and reusing buffers here would need two sets of the whole state
- * (an output must not alias the input it replaces).
+ * in onnxruntime-node 1.30), called once per checkpoint.
+ *
+ * Elsewhere (the CPU provider, and GPU providers whose state comes back to the host) the
+ * state lives in one set of host buffers the runner owns, and each step writes its updates
+ * into the very buffers it reads them from (ModelSession.runPartlyInto): onnxruntime-node has
+ * no IO binding on the CPU, and returning fresh outputs would hold two or three copies of the
+ * parameters and moments at once (the old set until the garbage collector frees it). Writing
+ * over an input is safe because the graph computes every update after the last read of any
+ * parameter (train/adam.ts). The binding still returns a copy of each output it wrote; they
+ * are dropped at once, after the run, when the activations are gone. The first step writes
+ * into fresh buffers, so `initial` is never written to.
  */
 import * as ort from 'onnxruntime-node';
 import type { StateDict } from '../checkpoint/stateDict';
@@ -22,7 +28,8 @@ import { onDevice } from '../nn/backend';
 import type { DeviceIo } from '../nn/device';
 import type { Tensor } from '../nn/ir';
 import type { DropoutSite, TrainStepGraph } from './trainStep';
-import { momentNames, trainIo, updated } from './trainStep';
+import { gradientName, momentNames, trainIo, updated } from './trainStep';
+import { hostAdamStep } from './adam';
 
 /** One batch as the train step takes it. */
 export interface TrainBatch {
@@ -34,8 +41,8 @@ export interface TrainBatch {
   timesteps: BigInt64Array;
   /** [N,3,S,S] standard normal. */
   noise: Float32Array;
-  /** Dropout masks by site input name (values 0 or 1/(1−rate)); required when the graph has dropout sites. */
-  dropoutMasks?: ReadonlyMap<string, Float32Array>;
+  /** Dropout masks by site input name (1 keeps the value, 0 drops it); required when the graph has dropout sites. */
+  dropoutMasks?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** What one step reports. */
@@ -81,6 +88,8 @@ function disposeOnDevice(tensor: ort.Tensor | undefined): void {
 /** Mutable training state: parameters, moments, step count and updated buffers (BatchNorm running statistics). */
 export class TrainStepRunner {
   private readonly state = new Map<string, ort.Tensor>();
+  /** The runner's own buffers of the in-place state (allocated by the first step). */
+  private readonly owned = new Map<string, ort.Tensor>();
   /** Current loss scale (mixed precision only). */
   lossScale = 65536;
   private goodSteps = 0;
@@ -91,6 +100,8 @@ export class TrainStepRunner {
   private host = new Map<string, ort.Tensor>();
   private hostStep = -1;
   private steps: number;
+  /** State names written in place (host runs): the parameters and moments. */
+  private readonly inPlace: string[];
 
   /**
    * `initial` gives every trainable parameter; moments start at zero and the step count at 0
@@ -127,6 +138,16 @@ export class TrainStepRunner {
       if (!tensor) throw new Error(`train state: no value for buffer ${key}`);
       this.state.set(key, toOrt(tensor, key, dtype));
     }
+    if (graph.optimizer === 'host') {
+      // the runner's Adam writes into the state: own it (one copy of the start, separate moments)
+      for (const { key } of graph.parameters) {
+        for (const name of [key, momentNames(key).m, momentNames(key).v]) {
+          const now = this.state.get(name)!;
+          this.state.set(name, new ort.Tensor('float32', (now.data as Float32Array).slice(), [...now.dims]));
+        }
+      }
+    }
+    this.inPlace = this.resident || graph.optimizer === 'host' ? [] : graph.parameters.flatMap(({ key }) => [key, momentNames(key).m, momentNames(key).v]);
     const step = initial.get(trainIo.step);
     this.steps = step ? Number(step.data[0]) : 0;
     this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(this.steps), []));
@@ -178,14 +199,30 @@ export class TrainStepRunner {
       [trainIo.physical]: new ort.Tensor('float32', batch.physical, [n, physicalChannels, size, size]),
       [trainIo.timesteps]: new ort.Tensor('int64', batch.timesteps, [n]),
       [trainIo.noise]: new ort.Tensor('float32', batch.noise, [n, 3, size, size]),
-      [trainIo.learningRate]: new ort.Tensor('float32', Float32Array.of(learningRate), []),
     };
     if (this.graph.precision === 'mixed-float16') feeds[trainIo.lossScale] = new ort.Tensor('float32', Float32Array.of(this.lossScale), []);
     for (const site of this.graph.dropout) feeds[site.input] = maskTensor(site, batch.dropoutMasks);
+    if (this.graph.optimizer === 'host') return this.stepOnHost(feeds, learningRate, inspect);
+    feeds[trainIo.learningRate] = new ort.Tensor('float32', Float32Array.of(learningRate), []);
     await this.upload();
     for (const [name, tensor] of this.state) feeds[name] = tensor;
     const before = { ...this.session.transfers };
-    const out = await this.session.run(feeds);
+    let out: Record<string, ort.Tensor>;
+    if (this.inPlace.length > 0) {
+      const into: Record<string, ort.Tensor> = {};
+      for (const name of this.inPlace) {
+        let own = this.owned.get(name);
+        if (!own) {
+          const now = this.state.get(name)!;
+          own = new ort.Tensor('float32', new Float32Array(now.size), [...now.dims]);
+          this.owned.set(name, own);
+        }
+        into[updated(name)] = own;
+      }
+      out = await this.session.runPartlyInto(feeds, into);
+    } else {
+      out = await this.session.run(feeds);
+    }
     const transfers = { hostToDevice: this.session.transfers.hostToDevice - before.hostToDevice, deviceToHost: this.session.transfers.deviceToHost - before.deviceToHost };
     inspect?.(out);
     for (const name of this.state.keys()) {
@@ -209,6 +246,52 @@ export class TrainStepRunner {
     };
   }
 
+  /**
+   * A step of a graph that returns gradients (optimizer 'host'): the gradients land in the
+   * runner's buffers, and clipping and Adam update the parameters and moments in place.
+   */
+  private async stepOnHost(feeds: Record<string, ort.Tensor>, learningRate: number, inspect?: (outputs: Record<string, ort.Tensor>) => void): Promise<StepResult> {
+    for (const { key } of this.graph.parameters) feeds[key] = this.state.get(key)!;
+    for (const { key } of this.graph.buffers) feeds[key] = this.state.get(key)!;
+    const into: Record<string, ort.Tensor> = {};
+    for (const { key, shape } of this.graph.parameters) {
+      let grad = this.owned.get(gradientName(key));
+      if (!grad) {
+        grad = new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]);
+        this.owned.set(gradientName(key), grad);
+      }
+      into[gradientName(key)] = grad;
+    }
+    const out = await this.session.runPartlyInto(feeds, into);
+    inspect?.(out);
+    for (const { key } of this.graph.buffers) {
+      const next = out[updated(key)];
+      if (!next) throw new Error(`train step: the graph has no output ${updated(key)}`);
+      this.state.set(key, next);
+    }
+    const gradNorm = Number(out[trainIo.gradNorm].data[0]);
+    const finite = this.graph.precision === 'mixed-float16' ? Boolean(out[trainIo.finite].data[0]) : true;
+    if (this.graph.precision === 'mixed-float16') this.updateLossScale(finite);
+    if (finite) {
+      const slots = this.graph.parameters.map(({ key }) => {
+        const names = momentNames(key);
+        const data = (name: string) => this.state.get(name)!.data as Float32Array;
+        return { param: data(key), grad: into[gradientName(key)].data as Float32Array, m: data(names.m), v: data(names.v) };
+      });
+      hostAdamStep(slots, this.steps, learningRate, gradNorm, this.graph.adam);
+      this.steps++;
+      this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(this.steps), []));
+    }
+    return {
+      loss: Number(out[trainIo.loss].data[0]),
+      lossPerItem: Array.from(out[trainIo.lossPerItem].data as Float32Array),
+      gradNorm,
+      finite,
+      step: this.steps,
+      transfers: { hostToDevice: 0, deviceToHost: 0 },
+    };
+  }
+
   /** GradScaler's policy: halve on overflow, double after 2000 clean steps. */
   private updateLossScale(finite: boolean): void {
     if (!finite) {
@@ -221,8 +304,9 @@ export class TrainStepRunner {
   }
 
   /**
-   * Current value of a parameter, moment or `adam.step`. In resident runs: as of the last
-   * `download()`, which must have happened since the last step.
+   * Current value of a parameter, moment or `adam.step` (a view: the next step writes into
+   * it). In resident runs: as of the last `download()`, which must have happened since the
+   * last step.
    */
   tensor(name: string): Tensor {
     if (this.resident && this.uploaded && this.hostStep !== this.steps) throw new Error(`train state is on the device: await download() before reading ${name} (step ${this.steps})`);
@@ -242,9 +326,8 @@ export class TrainStepRunner {
   }
 
   /**
-   * The current state without copying (views of the tensors the last step returned; a step
-   * replaces them rather than writing into them, so a view stays valid while a checkpoint is
-   * written from it).
+   * The current state without copying: views of the runner's buffers, valid until the next
+   * step writes into them (a checkpoint is written from them between steps).
    */
   stateViews(): StateDict {
     const out: StateDict = new Map();
@@ -261,8 +344,8 @@ function toOrt(tensor: Tensor, name: string, dtype: 'float32' | 'int64' = 'float
     : new ort.Tensor('float32', tensor.data as Float32Array, [...tensor.shape]);
 }
 
-function maskTensor(site: DropoutSite, masks: ReadonlyMap<string, Float32Array> | undefined): ort.Tensor {
+function maskTensor(site: DropoutSite, masks: ReadonlyMap<string, Uint8Array> | undefined): ort.Tensor {
   const mask = masks?.get(site.input);
   if (!mask) throw new Error(`train step: no dropout mask for ${site.input}`);
-  return new ort.Tensor('float32', mask, [...site.shape]);
+  return new ort.Tensor('bool', mask, [...site.shape]);
 }

@@ -23,6 +23,7 @@
  */
 import type { StateDict } from '../checkpoint/stateDict';
 import { addGradients } from '../nn/autodiff';
+import { scalarOf } from '../nn/autodiff/util';
 import { GraphBuilder } from '../nn/builder';
 import { convertGraphToFloat16 } from '../nn/float16';
 import type { Graph, Node, Shape, Value } from '../nn/ir';
@@ -32,7 +33,7 @@ import { recordBatchStatistics } from '../models/layers';
 import { buildEncoder } from '../models/resnet';
 import { buildUNet } from '../models/unet';
 import type { AdamConfig } from './adam';
-import { appendAdamStep, upstreamAdam } from './adam';
+import { appendAdamStep, appendGradientNorm, upstreamAdam } from './adam';
 import { inlineGraph } from './inline';
 import type { P2Config, ScheduleConfig } from './schedule';
 import { trainingTables } from './schedule';
@@ -83,6 +84,15 @@ export interface TrainStepOptions {
   /** Also output `grad.<key>` (pre-clip gradients), for verification. */
   exposeGradients?: boolean;
   /**
+   * Where the optimiser runs: 'graph' (default) appends clipping and Adam to the graph, which
+   * takes `adam.step`, `learning_rate` and the moments and returns the updated state; 'host'
+   * leaves them out: the graph returns the gradients (`grad.<key>`, divided by the loss scale)
+   * and their norm, and the runner applies clipping and Adam to its buffers in one pass
+   * (adam.ts hostAdamStep). The host optimiser is what the CPU provider uses: there ORT runs
+   * Adam as about fifteen kernels that each read and write every parameter.
+   */
+  optimizer?: 'graph' | 'host';
+  /**
    * Activation recomputation (upstream's use_checkpoint): the backward pass recomputes each
    * UNet ResBlock's and attention block's inner activations from the block's input instead of
    * keeping them from the forward pass. Same gradients, less memory, about one more forward.
@@ -110,7 +120,7 @@ export function unetBlockSegments(graph: Graph): (node: Node) => string | undefi
   };
 }
 
-/** A dropout site: its mask input (values 0 or 1/(1−rate)). */
+/** A dropout site: its mask input (bool: true keeps the value, scaled by 1/(1−rate)). */
 export interface DropoutSite {
   input: string;
   shape: Shape;
@@ -139,6 +149,10 @@ export interface TrainStepGraph {
   buffers: BufferSlot[];
   dropout: DropoutSite[];
   precision: 'float32' | 'mixed-float16';
+  /** Where the optimiser runs (TrainStepOptions.optimizer). */
+  optimizer: 'graph' | 'host';
+  /** The clipping and Adam settings (applied by the graph, or by the runner with 'host'). */
+  adam: AdamConfig;
 }
 
 /** Upstream's schedule and P2 defaults (linear, 1000 steps, k = γ = 1). */
@@ -159,8 +173,7 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   const physical = b.input(trainIo.physical, 'float32', [n, config.unet.inChannels - 3, size, size]);
   const timesteps = b.input(trainIo.timesteps, 'int64', [n]);
   const noise = b.input(trainIo.noise, 'float32', [n, 3, size, size]);
-  const step = b.input(trainIo.step, 'float32', []);
-  const learningRate = b.input(trainIo.learningRate, 'float32', []);
+  const optimizer = options.optimizer ?? 'graph';
   const lossScale = precision === 'mixed-float16' ? b.input(trainIo.lossScale, 'float32', []) : undefined;
 
   const parameters: { key: string; shape: Shape }[] = [];
@@ -235,7 +248,10 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
           dropout: (h, where) => {
             const name = `dropout.${where}`;
             dropout.push({ input: name, shape: h.shape, rate });
-            return target.mul(h, target.input(name, 'float32', h.shape));
+            // kept values scaled by 1/(1−p) as torch's dropout does; the mask is one byte per
+            // value (a quarter of a float mask), and Where's backward reads only the mask
+            const kept = target.input(name, 'bool', h.shape);
+            return target.where(kept, target.mul(h, scalarOf(target, 1 / (1 - rate), h.dtype)), scalarOf(target, 0, h.dtype));
           },
         };
 
@@ -279,28 +295,35 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
     throw new Error(`activation recomputation found no UNet block in the ${precision} train step${precision === 'mixed-float16' ? ' (the float16 conversion does not keep node names yet); train with float32 or without recomputation' : ''}`);
   }
   const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw', recompute: segments });
-  const slots = trainableValues.map((param) => {
-    let grad = grads.get(param)!;
-    if (lossScale) grad = b.div(grad, lossScale);
-    const names = momentNames(param.name);
-    return { param, grad, m: b.input(names.m, 'float32', param.shape), v: b.input(names.v, 'float32', param.shape) };
-  });
-  const result = appendAdamStep(b, slots, step, learningRate, options.adam ?? upstreamAdam, { skipNonFinite: precision === 'mixed-float16' });
-
+  const unscaled = trainableValues.map((param) => (lossScale ? b.div(grads.get(param)!, lossScale) : grads.get(param)!));
   b.output(loss, trainIo.loss);
   b.output(lossPerItem, trainIo.lossPerItem);
-  b.output(result.gradNorm, trainIo.gradNorm);
-  if (precision === 'mixed-float16') b.output(result.finite, trainIo.finite);
-  b.output(result.step, updated(trainIo.step));
-  slots.forEach((slot, i) => {
-    b.output(result.params[i], updated(slot.param.name));
-    b.output(result.m[i], updated(slot.m.name));
-    b.output(result.v[i], updated(slot.v.name));
-    if (options.exposeGradients) b.output(slot.grad, gradientName(slot.param.name));
-  });
+  if (optimizer === 'host') {
+    const { gradNorm, finite } = appendGradientNorm(b, unscaled);
+    b.output(gradNorm, trainIo.gradNorm);
+    if (precision === 'mixed-float16') b.output(finite, trainIo.finite);
+    unscaled.forEach((grad, i) => b.output(grad, gradientName(trainableValues[i].name)));
+  } else {
+    const step = b.input(trainIo.step, 'float32', []);
+    const learningRate = b.input(trainIo.learningRate, 'float32', []);
+    const slots = trainableValues.map((param, i) => {
+      const names = momentNames(param.name);
+      return { param, grad: unscaled[i], m: b.input(names.m, 'float32', param.shape), v: b.input(names.v, 'float32', param.shape) };
+    });
+    const result = appendAdamStep(b, slots, step, learningRate, options.adam ?? upstreamAdam, { skipNonFinite: precision === 'mixed-float16' });
+    b.output(result.gradNorm, trainIo.gradNorm);
+    if (precision === 'mixed-float16') b.output(result.finite, trainIo.finite);
+    b.output(result.step, updated(trainIo.step));
+    slots.forEach((slot, i) => {
+      b.output(result.params[i], updated(slot.param.name));
+      b.output(result.m[i], updated(slot.m.name));
+      b.output(result.v[i], updated(slot.v.name));
+      if (options.exposeGradients) b.output(slot.grad, gradientName(slot.param.name));
+    });
+  }
   buffers.forEach((buffer, i) => b.output(bufferOutputs[i], updated(buffer.key)));
   dropUnusedInitializers(b.graph);
-  return { graph: b.graph, parameters, buffers, dropout, precision };
+  return { graph: b.graph, parameters, buffers, dropout, precision, optimizer, adam: options.adam ?? upstreamAdam };
 }
 
 /**

@@ -48,6 +48,14 @@ describe('train step against fixtures/diffusionrig-a', () => {
     expect(worst('adam_update')).toBeLessThan(trainingTolerances.updates);
   });
 
+  it('matches the same updates with Adam in the graph (what GPU providers run) as on the host', async () => {
+    const graphChecks = await verifyTrainingFixture(dir, { optimizer: 'graph' });
+    expect(graphChecks.filter((c) => !c.ok)).toEqual([]);
+    const update = (list: TrainingCheck[]) => list.find((c) => c.name === 'adam_update')!.worstRelativeError;
+    expect(update(graphChecks)).toBeLessThan(trainingTolerances.updates);
+    expect(update(checks)).toBeLessThan(trainingTolerances.updates);
+  }, 120_000);
+
   it('updates every BatchNorm buffer as torch does in train mode (60 buffers to 1e-5)', () => {
     const buffers = checks.filter((c) => c.name.startsWith('buffer/'));
     expect(buffers).toHaveLength(60);
