@@ -44,6 +44,21 @@ export function recordingSource(b: GraphBuilder, into: Map<string, Shape>): Para
   };
 }
 
+/** Tag prefix of a normalisation segment (see normSegment). */
+export const normSegmentPrefix = 'norm-segment:';
+
+/**
+ * Builds `body` (a normalisation and what follows it up to the next convolution: GroupNorm,
+ * FiLM, SiLU, dropout) as one segment named `name`: its nodes carry the tag
+ * `norm-segment:<name>`. A training graph recomputes a segment's inner values in the backward
+ * pass from the segment's input instead of keeping them (see train/trainStep.ts): they are
+ * cheap elementwise passes, and otherwise the largest share of what a train step holds.
+ * Inference graphs ignore the tag.
+ */
+export function normSegment<T>(b: GraphBuilder, name: string, body: () => T): T {
+  return b.tagged(`${normSegmentPrefix}${name}`, body);
+}
+
 /** x · sigmoid(x). */
 export function silu(b: GraphBuilder, x: Value): Value {
   return b.mul(x, b.sigmoid(x));

@@ -12,7 +12,7 @@ import type { GraphBuilder } from '../nn/builder';
 import type { Value } from '../nn/ir';
 import type { UNetConfig } from './config';
 import type { ParameterSource, TrainingHooks } from './layers';
-import { conv, groupNorm, linear, silu } from './layers';
+import { conv, groupNorm, linear, normSegment, silu } from './layers';
 
 /** Graph inputs of the UNet. */
 export interface UNetInputs {
@@ -64,7 +64,7 @@ function resBlock(ctx: Context, name: string, x: Value, outChannels: number, mod
   const { b, params, config } = ctx;
   const channels = x.shape[1];
   return b.scope(name, () => {
-    let h = silu(b, groupNorm(b, params, `${name}.in_layers.0`, x));
+    let h = normSegment(b, `${name}.in_layers`, () => silu(b, groupNorm(b, params, `${name}.in_layers.0`, x)));
     h = resample(ctx, h, mode);
     const skipInput = resample(ctx, x, mode);
     h = conv(b, params, `${name}.in_layers.2`, h, outChannels, 3, { padding: 1 });
@@ -75,19 +75,21 @@ function resBlock(ctx: Context, name: string, x: Value, outChannels: number, mod
     const condOut = linear(b, params, `${name}.cond_emb_layers.1`, silu(b, ctx.latent), config.latentDim, config.useScaleShiftNorm ? 2 * outChannels : outChannels);
     const asMap = (v: Value) => b.reshape(v, [-1, v.shape[1], 1, 1]);
 
-    if (config.useScaleShiftNorm) {
-      h = groupNorm(b, params, `${name}.out_layers.0`, h);
-      const one = b.scalar(1);
-      for (const film of [embOut, condOut]) {
-        const [scale, shift] = b.split(asMap(film), 2, 1);
-        h = b.add(b.mul(h, b.add(scale, one)), shift);
+    h = normSegment(b, `${name}.out_layers`, () => {
+      let n: Value;
+      if (config.useScaleShiftNorm) {
+        n = groupNorm(b, params, `${name}.out_layers.0`, h);
+        const one = b.scalar(1);
+        for (const film of [embOut, condOut]) {
+          const [scale, shift] = b.split(asMap(film), 2, 1);
+          n = b.add(b.mul(n, b.add(scale, one)), shift);
+        }
+      } else {
+        n = groupNorm(b, params, `${name}.out_layers.0`, b.add(b.add(h, asMap(embOut)), asMap(condOut)));
       }
-    } else {
-      h = b.add(b.add(h, asMap(embOut)), asMap(condOut));
-      h = groupNorm(b, params, `${name}.out_layers.0`, h);
-    }
-    h = silu(b, h);
-    if (ctx.hooks.dropout && config.dropout > 0) h = ctx.hooks.dropout(h, `${name}.out_layers.2`);
+      n = silu(b, n);
+      return ctx.hooks.dropout && config.dropout > 0 ? ctx.hooks.dropout(n, `${name}.out_layers.2`) : n;
+    });
     h = conv(b, params, `${name}.out_layers.3`, h, outChannels, 3, { padding: 1 });
 
     const skip = outChannels === channels ? skipInput : conv(b, params, `${name}.skip_connection`, skipInput, outChannels, 1);
@@ -105,7 +107,7 @@ function attentionBlock(ctx: Context, name: string, x: Value, heads: number): Va
   // batch dims are 0 (copy) or −1 (inferred) in every Reshape: the batch may be symbolic
   return b.scope(name, () => {
     const flat = b.reshape(x, [0, channels, length]);
-    const qkv = conv(b, params, `${name}.qkv`, groupNorm(b, params, `${name}.norm`, flat), 3 * channels, 1);
+    const qkv = conv(b, params, `${name}.qkv`, normSegment(b, `${name}.norm`, () => groupNorm(b, params, `${name}.norm`, flat)), 3 * channels, 1);
     const scale = b.scalar(1 / Math.sqrt(Math.sqrt(headChannels)));
     let q: Value, k: Value, v: Value;
     if (config.useNewAttentionOrder) {
@@ -203,6 +205,6 @@ export function buildUNet(
     }
   }
 
-  h = silu(b, groupNorm(b, p, 'out.0', h));
+  h = normSegment(b, 'out', () => silu(b, groupNorm(b, p, 'out.0', h)));
   return conv(b, p, 'out.2', h, config.outChannels, 3, { padding: 1 });
 }

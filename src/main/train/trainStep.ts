@@ -29,7 +29,7 @@ import { convertGraphToFloat16 } from '../nn/float16';
 import type { Graph, Node, Shape, Value } from '../nn/ir';
 import type { DiffusionRigConfig } from '../models/config';
 import type { ParameterSource, TrainingHooks } from '../models/layers';
-import { recordBatchStatistics } from '../models/layers';
+import { normSegmentPrefix, recordBatchStatistics } from '../models/layers';
 import { buildEncoder } from '../models/resnet';
 import { buildUNet } from '../models/unet';
 import type { AdamConfig } from './adam';
@@ -92,6 +92,12 @@ export interface TrainStepOptions {
    * Adam as about fifteen kernels that each read and write every parameter.
    */
   optimizer?: 'graph' | 'host';
+  /**
+   * Recompute the normalisation segments (GroupNorm, FiLM, SiLU, dropout up to the next
+   * convolution; models/layers.ts normSegment) in the backward pass instead of keeping their
+   * inner values. Default true; false only to compare against (same gradients, bit for bit).
+   */
+  recomputeNorms?: boolean;
   /**
    * Activation recomputation (upstream's use_checkpoint): the backward pass recomputes each
    * UNet ResBlock's and attention block's inner activations from the block's input instead of
@@ -294,7 +300,14 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
     // the float16 conversion (nn/float16.ts) renames nodes, and blocks are told by name
     throw new Error(`activation recomputation found no UNet block in the ${precision} train step${precision === 'mixed-float16' ? ' (the float16 conversion does not keep node names yet); train with float32 or without recomputation' : ''}`);
   }
-  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw', recompute: segments });
+  // the normalisation segments (models/layers.ts normSegment) are always recomputed; a block
+  // segment, when recomputing, contains its norm segments
+  const normSegments = options.recomputeNorms === false ? undefined : (node: Node) => {
+    if (node.name.startsWith('grad/')) return undefined;
+    return node.tags.find((tag) => tag.startsWith(normSegmentPrefix));
+  };
+  const segmentOf = segments || normSegments ? (node: Node) => segments?.(node) ?? normSegments?.(node) : undefined;
+  const { grads } = addGradients(b, loss, trainableValues, { seed, unreachable: 'throw', recompute: segmentOf });
   const unscaled = trainableValues.map((param) => (lossScale ? b.div(grads.get(param)!, lossScale) : grads.get(param)!));
   b.output(loss, trainIo.loss);
   b.output(lossPerItem, trainIo.lossPerItem);

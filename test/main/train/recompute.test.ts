@@ -20,9 +20,11 @@ describe('activation recomputation', () => {
   const weights = loadDiffusionRig(readCheckpoint(join(dir, 'model000000.pt')).stateDict, 'model000000.pt');
   const io = readNpz(readFileSync(join(dir, 'io.npz')), 'io.npz');
   const get = (name: string) => io.get(name)!.data as Float32Array;
-  const build = (recompute: boolean) => buildTrainStep({ config: weights.config, stateDict: weights.stateDict, batch: 2, imageSize: 64, dropout: false, exposeGradients: true, recompute });
-  const plain = build(false);
-  const recomputed = build(true);
+  const build = (recompute: boolean, recomputeNorms: boolean) =>
+    buildTrainStep({ config: weights.config, stateDict: weights.stateDict, batch: 2, imageSize: 64, dropout: false, exposeGradients: true, recompute, recomputeNorms });
+  const plain = build(false, false);
+  const norms = build(false, true); // the default train step
+  const recomputed = build(true, true);
 
   const innerValuesReadByBackward = (step: TrainStepGraph) => {
     const segment = unetBlockSegments(step.graph);
@@ -52,6 +54,28 @@ describe('activation recomputation', () => {
     expect(recomputed.graph.nodes.length).toBeGreaterThan(plain.graph.nodes.length);
   });
 
+  it('keeps no inner value of a normalisation segment (GroupNorm, FiLM, SiLU) for the backward pass by default', () => {
+    const innerReads = (step: TrainStepGraph) => {
+      const forward = step.graph.nodes.filter((n) => !n.name.startsWith('grad/'));
+      const segmentOf = (node: (typeof forward)[number]) => node.tags.find((t) => t.startsWith('norm-segment:'));
+      const inner = new Map<Value, string>();
+      for (const node of forward) {
+        const key = segmentOf(node);
+        if (key) for (const out of node.outputs) inner.set(out, key);
+      }
+      // a segment's outputs are what nodes outside it read
+      for (const node of forward) for (const v of node.inputs) if (v && inner.has(v) && inner.get(v) !== segmentOf(node)) inner.delete(v);
+      const read = new Set<Value>();
+      for (const node of step.graph.nodes.filter((n) => n.name.startsWith('grad/'))) for (const v of node.inputs) if (v && inner.has(v)) read.add(v);
+      return { read: read.size, segments: new Set(inner.values()).size };
+    };
+    const before = innerReads(plain);
+    const after = innerReads(norms);
+    expect(before.segments).toBeGreaterThanOrEqual(20);
+    expect(before.read).toBeGreaterThan(100);
+    expect(after.read).toBe(0);
+  });
+
   it('gives the same gradients with and without recomputation (≤ 1e-5 relative)', async () => {
     const backend = new OnnxBackend({ providers: ['cpu'], graphOptimizationLevel: 'basic' });
     try {
@@ -65,8 +89,11 @@ describe('activation recomputation', () => {
         return out;
       };
       const a = await grads(plain, 'plain');
+      const normsOnly = await grads(norms, 'norms');
       const b = await grads(recomputed, 'recomputed');
       expect(b.size).toBe(a.size);
+      // recomputing runs the same ops on the same values: the norm segments alone change nothing
+      for (const [key, ga] of a) expect(normsOnly.get(key), key).toEqual(ga);
       let largest = 0;
       for (const g of a.values()) for (const v of g) largest = Math.max(largest, Math.abs(v));
       let worst = 0;
