@@ -95,8 +95,10 @@ function channelwise(b: GraphBuilder, p: Value, rank: number): Value {
 }
 
 /**
- * torch GroupNorm (eps 1e-5, affine), computed in float32 as upstream's GroupNorm32, from
- * plain ops: per-group mean and biased variance, normalise, scale and shift.
+ * torch GroupNorm (eps 1e-5, affine), computed in float32 as upstream's GroupNorm32: one
+ * InstanceNormalization over [N, G, C/G·H·W] (per-group mean and biased variance, unit scale,
+ * zero shift), then the per-channel scale and shift. Its gradient rule keeps only the input
+ * (nn/autodiff/rules/InstanceNormalization.ts).
  */
 export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string, x: Value, groups = 32, eps = 1e-5): Value {
   const channels = x.shape[1];
@@ -105,9 +107,9 @@ export function groupNorm(b: GraphBuilder, params: ParameterSource, name: string
   const beta = params(`${name}.bias`, [channels]);
   return b.scope(name, () => b.tagged('float32', () => {
     const grouped = b.reshape(x, [0, groups, -1]); // 0 copies the (possibly symbolic) batch
-    const centred = b.sub(grouped, b.reduceMean(grouped, [2]));
-    const variance = b.reduceMean(b.mul(centred, centred), [2]);
-    const normalised = b.reshape(b.div(centred, b.sqrt(b.add(variance, b.scalar(eps)))), [0, ...x.shape.slice(1)]);
+    const unit = b.constant(new Float32Array(groups).fill(1), [groups]);
+    const zero = b.constant(new Float32Array(groups), [groups]);
+    const normalised = b.reshape(b.instanceNormalization(grouped, unit, zero, eps), [0, ...x.shape.slice(1)]);
     return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));
   }));
 }

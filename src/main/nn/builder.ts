@@ -279,6 +279,9 @@ export class GraphBuilder {
   }
 
   globalAveragePool(x: Value): Value { return this.one('GlobalAveragePool', [x]); }
+  instanceNormalization(x: Value, scale: Value, bias: Value, epsilon = 1e-5): Value {
+    return this.one('InstanceNormalization', [x, scale, bias], { epsilon });
+  }
 }
 
 function expandPads(spatial: number, pads: number[] | number | undefined): number[] | undefined {

@@ -447,6 +447,20 @@ export const opSpecs: Readonly<Record<string, OpSpec>> = Object.freeze({
       return [{ dtype: x.dtype, shape: x.shape }];
     },
   },
+  InstanceNormalization: {
+    doc: 'Per (n, c): (X − mean) / √(var + epsilon) over all axes after the second (biased variance), then · scale[c] + B[c].',
+    arity: [3, 3],
+    attributes: { epsilon: 'float' },
+    infer: (what, inputs) => {
+      const x = req(what, inputs, 0);
+      if (x.rank < 3) throw new Error(`${what}: needs [N, C, D1, …], got rank ${x.rank}`);
+      for (const i of [1, 2]) {
+        const p = req(what, inputs, i);
+        if (p.rank !== 1 || p.shape[0] !== x.shape[1]) throw new Error(`${what}: input ${i} must be [${x.shape[1]}], got [${p.shape.join(',')}]`);
+      }
+      return [{ dtype: sameDtype(what, x, req(what, inputs, 1), req(what, inputs, 2)), shape: x.shape }];
+    },
+  },
   MaxPool: pooling('Max over windows: kernel_shape, strides, pads, dilations, ceil_mode (padding never wins).', { dilations: 'ints' }),
   AveragePool: pooling('Mean over windows: kernel_shape, strides, pads, ceil_mode, count_include_pad.', { count_include_pad: 'int' }),
   GlobalAveragePool: {

@@ -76,7 +76,9 @@ describe('DiffusionRig fixture checkpoint', () => {
     }
     expect(Object.keys(parameterFeeds)).toHaveLength(trainable.inputs.length - 4);
     const again = await runGraph(serializeGraph(trainable), { ...feeds, ...parameterFeeds });
-    expect(worstRelativeError(again.eps.data as Float32Array, eps.eps.data as Float32Array)).toBeLessThan(1e-6);
+    // a few float32 ulps apart: onnxruntime may constant-fold and fuse around initialisers
+    // (the GroupNorm affine, conv biases) what it must leave as ops on parameter inputs
+    expect(worstRelativeError(again.eps.data as Float32Array, eps.eps.data as Float32Array)).toBeLessThan(3e-6);
   });
 });
 

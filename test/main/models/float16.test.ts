@@ -15,7 +15,7 @@ describe('float16 UNet (the GPU-provider graph)', () => {
     expect(conv.outputs[0].dtype).toBe('float16');
     const softmax = half.nodes.find((n) => n.opType === 'Softmax')!;
     expect(softmax.outputs[0].dtype).toBe('float32');
-    const stats = half.nodes.filter((n) => n.opType === 'ReduceMean');
+    const stats = half.nodes.filter((n) => n.opType === 'InstanceNormalization');
     expect(stats.length).toBeGreaterThan(0);
     expect(stats.every((n) => n.outputs[0].dtype === 'float32')).toBe(true);
     expect(half.initializers.find((v) => v.name.endsWith('in_layers.0.weight'))!.dtype).toBe('float32');

@@ -18,6 +18,7 @@ import { expandGrad } from './rules/Expand';
 import { gemmGrad } from './rules/Gemm';
 import { globalAveragePoolGrad } from './rules/GlobalAveragePool';
 import { identityGrad } from './rules/Identity';
+import { instanceNormalizationGrad } from './rules/InstanceNormalization';
 import { logGrad } from './rules/Log';
 import { matMulGrad } from './rules/MatMul';
 import { maxGrad } from './rules/Max';
@@ -76,7 +77,7 @@ export class GradientRegistry {
 /** Every gradient rule of the app. */
 export const gradientRules = new GradientRegistry([
   absGrad, addGrad, averagePoolGrad, castGrad, clipGrad, concatGrad, convGrad, cosGrad, divGrad, expGrad,
-  expandGrad, gemmGrad, globalAveragePoolGrad, identityGrad, logGrad, matMulGrad, maxGrad, maxPoolGrad, minGrad, mulGrad,
+  expandGrad, gemmGrad, globalAveragePoolGrad, identityGrad, instanceNormalizationGrad, logGrad, matMulGrad, maxGrad, maxPoolGrad, minGrad, mulGrad,
   negGrad, padGrad, powGrad, reciprocalGrad, reduceMeanGrad, reduceSumGrad, reluGrad, reshapeGrad, resizeGrad,
   sigmoidGrad, sinGrad, sliceGrad, softmaxGrad, splitGrad, sqrtGrad, squeezeGrad, subGrad, tanhGrad,
   transposeGrad, unsqueezeGrad, whereGrad,

@@ -69,6 +69,21 @@ const cases: Case[] = [
   { ops: ['Gemm'], name: 'Gemm transA and transB', inputs: [{ shape: [4, 3] }, { shape: [5, 4] }], body: (b, [x, w]) => b.gemm(x, w, undefined, { transA: true, transB: true }) },
   { ops: ['ReduceSum'], name: 'ReduceSum without keepdims', inputs: [{ shape: [2, 3, 4] }], body: (b, [x]) => b.mul(b.reshape(b.reduceSum(x, [0, 2], false), [3, 1]), b.reduceSum(x, [0, 1], false)) },
   { ops: ['ReduceMean'], name: 'ReduceMean keepdims, negative axis', inputs: [{ shape: [2, 3, 4] }], body: (b, [x]) => b.mul(b.reduceMean(x, [-1], true), x) },
+  {
+    ops: ['InstanceNormalization'],
+    name: 'InstanceNormalization with a learned scale and bias, 2 spatial axes',
+    inputs: [{ shape: [2, 3, 4, 5] }, { shape: [3] }, { shape: [3] }],
+    body: (b, [x, s, c]) => b.instanceNormalization(x, s, c, 1e-3),
+  },
+  {
+    ops: ['InstanceNormalization'],
+    name: 'InstanceNormalization with constant unit scale and zero bias (GroupNorm over [N, G, C/G·H·W])',
+    inputs: [{ shape: [2, 4, 6] }],
+    body: (b, [x], dtype) => {
+      const ones = dtype === 'float64' ? new Float64Array(4).fill(1) : new Float32Array(4).fill(1);
+      return b.instanceNormalization(x, b.constant(ones, [4], dtype), b.constant(ones.map(() => 0), [4], dtype));
+    },
+  },
   { ops: ['Softmax'], name: 'Softmax on the last axis', inputs: [{ shape: [2, 3, 5] }], body: (b, [x]) => b.softmax(x, -1) },
   { ops: ['Softmax'], name: 'Softmax on axis 1', inputs: [{ shape: [2, 3, 5] }], body: (b, [x]) => b.softmax(x, 1) },
   { ops: ['Reshape', 'Unsqueeze', 'Squeeze'], name: 'Reshape, Unsqueeze, Squeeze', inputs: [{ shape: [2, 6] }], body: (b, [x]) => b.squeeze(b.unsqueeze(b.reshape(x, [3, 4]), [0]), [0]) },
