@@ -106,6 +106,7 @@ export async function runFinetune(options: {
     losses = saved.metadata.losses !== undefined ? parseLosses(saved.metadata.losses) : readLosses(join(stateDir, 'losses.json'));
   }
   const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume, tag: options.sessionTag });
+  resume = undefined; // the file's bytes (the whole state) are not needed past the start
   losses = losses.slice(0, trainer.stepCount);
 
   let lastSave = performance.now();

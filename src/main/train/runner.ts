@@ -114,6 +114,11 @@ export class TrainStepRunner {
     initial: StateDict,
     /** Moves the state to and from the device (needed when the session keeps it there). */
     private readonly io?: DeviceIo,
+    /**
+     * Names of `initial` tensors this runner may train in place (nobody else holds them: e.g.
+     * the moments just read from a state file); the others are copied before the first update.
+     */
+    adopt: ReadonlySet<string> = new Set(),
   ) {
     this.resident = session.outputLocation(updated(trainIo.step)) === 'gpu-buffer';
     if (this.resident && !io?.resident) throw new Error(`train step ${session.key}: the state stays on the device, but no device transfer (DeviceIo for ${session.provider}) was given`);
@@ -142,6 +147,7 @@ export class TrainStepRunner {
       // the runner's Adam writes into the state: own it (one copy of the start, separate moments)
       for (const { key } of graph.parameters) {
         for (const name of [key, momentNames(key).m, momentNames(key).v]) {
+          if (adopt.has(name) && initial.has(name)) continue;
           const now = this.state.get(name)!;
           this.state.set(name, new ort.Tensor('float32', (now.data as Float32Array).slice(), [...now.dims]));
         }

@@ -162,7 +162,8 @@ export class Trainer {
       initial = new Map([...weights, ...resumed.tensors]);
       sampler = resumed.sampler;
     }
-    const runner = new TrainStepRunner(session, graph, initial, new DeviceIo(options.backend, session.provider));
+    // the resumed tensors were copied out of the file for this run: trained in place
+    const runner = new TrainStepRunner(session, graph, initial, new DeviceIo(options.backend, session.provider), new Set(resumed ? resumed.tensors.keys() : []));
     if (resumed?.lossScale !== undefined) runner.lossScale = resumed.lossScale;
     return new Trainer(graph, runner, pairs, settings, new ResumableRandom(sampler.random), sampler.order, sampler.cursor);
   }
