@@ -16,7 +16,7 @@ const adapter = await probeWebGpuAdapter();
 const inCi = process.env.CI === 'true';
 if (!adapter.ok && !inCi) console.warn(`WebGPU training suite skipped: ${describeAdapter(adapter)}`);
 
-const bytesOf = (dtype: string, shape: readonly number[]) => shape.reduce((a, d) => a * d, 1) * (dtype === 'int64' ? 8 : 4);
+const bytesOf = (dtype: string, shape: readonly number[]) => shape.reduce((a, d) => a * d, 1) * (dtype === 'int64' ? 8 : dtype === 'bool' || dtype === 'uint8' ? 1 : 4);
 
 function maxDifference(a: Tensor, b: Tensor): number {
   let worst = 0;
