@@ -16,7 +16,8 @@
  *
  * Prints a side-by-side table; last line `train 256px b1: step N× PyTorch, peak RSS M× PyTorch`.
  * Environment: BENCH_STEPS (timed steps after one warm-up, default 2 as upstream's script),
- * BENCH_THREADS (default: the CPU count), BENCH_RECOMPUTE=0 to skip the recomputation
+ * BENCH_THREADS (default: the CPU count), BENCH_GRAPH_OPT (onnxruntime's optimisation level,
+ * default 'all' as the app's training backend; 'basic' builds the session faster), BENCH_RECOMPUTE=0 to skip the recomputation
  * variant, BENCH_PYTHON (default /usr/bin/python3), BENCH_REFERENCE (default
  * ../shared/reference), BENCH_TRAIN_WEBGPU=1 to also run our step on the WebGPU provider (any
  * adapter, software ones too: minutes on Mesa's llvmpipe) for its line of bytes copied
@@ -38,6 +39,7 @@ import { Trainer } from '../../src/main/train/trainer';
 const steps = Number(process.env.BENCH_STEPS ?? 2);
 const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+const graphLevel = (process.env.BENCH_GRAPH_OPT ?? 'all') as 'basic' | 'all';
 const referenceDir = process.env.BENCH_REFERENCE ?? join(process.cwd(), '..', 'shared', 'reference');
 
 interface Case {
@@ -69,7 +71,8 @@ async function measureOurs({ size, batch, recompute, provider = 'cpu' }: Case): 
     image: random.fillNormal(new Float32Array(3 * size * size)).map(Math.tanh),
     physical: random.fillNormal(new Float32Array(9 * size * size)),
   }));
-  const backend = new OnnxBackend({ providers: [provider], allowSoftwareAdapter: true, intraOpThreads: threads, graphOptimizationLevel: 'basic', float16: 'never' });
+  // the compute host's training backend: default optimisation level ('all'), no float16 conversion
+  const backend = new OnnxBackend({ providers: [provider], allowSoftwareAdapter: true, intraOpThreads: threads, graphOptimizationLevel: graphLevel, float16: 'never' });
   try {
     const created = performance.now();
     const trainer = await Trainer.create({ backend, config, weights, pairs, settings: { batchSize: batch, learningRate: 1e-5, seed: 1, imageSize: size, recompute } });

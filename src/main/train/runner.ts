@@ -30,6 +30,10 @@ import type { Tensor } from '../nn/ir';
 import type { DropoutSite, TrainStepGraph } from './trainStep';
 import { gradientName, momentNames, trainIo, updated } from './trainStep';
 import { hostAdamStep } from './adam';
+import { collectGarbage } from '../nn/memory';
+
+/** Gradient sets at least this large are collected after each step (see nn/memory.ts). */
+const collectAbove = 64 * 2 ** 20;
 
 /** One batch as the train step takes it. */
 export interface TrainBatch {
@@ -100,6 +104,8 @@ export class TrainStepRunner {
   private host = new Map<string, ort.Tensor>();
   private hostStep = -1;
   private steps: number;
+  /** Bytes of all trained parameters (and of their gradients). */
+  private readonly gradientBytes: number;
   /** State names written in place (host runs): the parameters and moments. */
   private readonly inPlace: string[];
 
@@ -153,6 +159,7 @@ export class TrainStepRunner {
         }
       }
     }
+    this.gradientBytes = 4 * graph.parameters.reduce((n, { shape }) => n + shape.reduce((a, d) => a * d, 1), 0);
     this.inPlace = this.resident || graph.optimizer === 'host' ? [] : graph.parameters.flatMap(({ key }) => [key, momentNames(key).m, momentNames(key).v]);
     const step = initial.get(trainIo.step);
     this.steps = step ? Number(step.data[0]) : 0;
@@ -226,6 +233,7 @@ export class TrainStepRunner {
         into[updated(name)] = own;
       }
       out = await this.session.runPartlyInto(feeds, into);
+      if (3 * this.gradientBytes >= collectAbove) collectGarbage(); // the binding's copies of the state
     } else {
       out = await this.session.run(feeds);
     }
@@ -270,6 +278,9 @@ export class TrainStepRunner {
     }
     const out = await this.session.runPartlyInto(feeds, into);
     inspect?.(out);
+    // the binding's copies of the gradients are garbage now: free them before the next step
+    // makes its own (a few ms; skipped for small models)
+    if (this.gradientBytes >= collectAbove) collectGarbage();
     for (const { key } of this.graph.buffers) {
       const next = out[updated(key)];
       if (!next) throw new Error(`train step: the graph has no output ${updated(key)}`);
