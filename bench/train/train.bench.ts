@@ -3,7 +3,8 @@
  * case it runs upstream's own stage-2 step (PyTorch via Debian's python3-torch and
  * ../shared/reference/upstream_train_step.py: encoder frozen, whole model in train mode,
  * dropout 0.1, P2-weighted ε-MSE, clip 1.0, Adam) and then ours (Trainer: batch drawing,
- * noise, dropout masks, forward, backward, clip and Adam in one session.run) at the same size,
+ * noise, dropout masks, forward and backward in one session.run, clipping and Adam on the host
+ * as the CPU provider runs them, the weights handed over as the app's host does) at the same size,
  * batch and thread count (OMP_NUM_THREADS = our intra-op threads), and prints step time and
  * peak RSS for both and their ratios. Each of our variants runs in a process of its own (this
  * file again, under BENCH_TRAIN_CHILD), so its peak RSS is its own; that process also holds
@@ -75,7 +76,7 @@ async function measureOurs({ size, batch, recompute, provider = 'cpu' }: Case): 
   const backend = new OnnxBackend({ providers: [provider], allowSoftwareAdapter: true, intraOpThreads: threads, graphOptimizationLevel: graphLevel, float16: 'never' });
   try {
     const created = performance.now();
-    const trainer = await Trainer.create({ backend, config, weights, pairs, settings: { batchSize: batch, learningRate: 1e-5, seed: 1, imageSize: size, recompute } });
+    const trainer = await Trainer.create({ backend, config, weights, pairs, settings: { batchSize: batch, learningRate: 1e-5, seed: 1, imageSize: size, recompute }, adoptWeights: true });
     const setup = (performance.now() - created) / 1000;
     await trainer.step();
     const times: number[] = [];

@@ -129,6 +129,8 @@ async function finetune(state: EngineState, input: FinetuneInput, ctx: RequestCo
     signal: ctx.signal,
     // the frozen encoder's weights are baked into the graph: one session per base model
     sessionTag: input.model.sha256.slice(0, 16),
+    // read for this run alone; after it only the frozen parts are merged with the trained ones
+    adoptWeights: true,
     onStep: stepStreamer(input.stateDir, ctx),
   });
   const model = run.status === 'done' ? writeModel(input.outputDir, mergeTrained(weights.stateDict, run.trained), { baseModel: input.model.sha256 }) : null;
@@ -146,6 +148,7 @@ async function trainBase(state: EngineState, input: TrainBaseInput, ctx: Request
     settings: { ...input.settings, trainable: 'all' },
     stateDir: input.stateDir,
     signal: ctx.signal,
+    adoptWeights: true,
     onStep: stepStreamer(input.stateDir, ctx),
   });
   const model = run.status === 'done' ? writeModel(input.outputDir, mergeTrained(weights, run.trained), { stage: '1', architecture: JSON.stringify(input.config) }) : null;

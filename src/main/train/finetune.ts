@@ -86,6 +86,8 @@ export async function runFinetune(options: {
   onStep?: (progress: FinetuneProgress) => void;
   /** Tells sessions apart beyond the architecture (see Trainer.create's `tag`). */
   sessionTag?: string;
+  /** `weights` were read for this run: trained in place (Trainer.create's adoptWeights). */
+  adoptWeights?: boolean;
 }): Promise<FinetuneResult> {
   const { settings, stateDir } = options;
   if (!Number.isInteger(settings.steps) || settings.steps < 1) throw new Error(`steps must be a positive integer, got ${settings.steps}`);
@@ -105,7 +107,7 @@ export async function runFinetune(options: {
     resume = { bytes, path: statePath };
     losses = saved.metadata.losses !== undefined ? parseLosses(saved.metadata.losses) : readLosses(join(stateDir, 'losses.json'));
   }
-  const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume, tag: options.sessionTag });
+  const trainer = await Trainer.create({ backend: options.backend, config: options.config, weights: options.weights, pairs: options.pairs, settings, resume, tag: options.sessionTag, adoptWeights: options.adoptWeights });
   resume = undefined; // the file's bytes (the whole state) are not needed past the start
   losses = losses.slice(0, trainer.stepCount);
 

@@ -122,7 +122,8 @@ export class TrainStepRunner {
     private readonly io?: DeviceIo,
     /**
      * Names of `initial` tensors this runner may train in place (nobody else holds them: e.g.
-     * the moments just read from a state file); the others are copied before the first update.
+     * the moments just read from a state file, or a checkpoint read for this run); the others
+     * are copied before the first update. Tensors sharing memory are copied anyway.
      */
     adopt: ReadonlySet<string> = new Set(),
   ) {
@@ -150,10 +151,12 @@ export class TrainStepRunner {
       this.state.set(key, toOrt(tensor, key, dtype));
     }
     if (graph.optimizer === 'host') {
-      // the runner's Adam writes into the state: own it (one copy of the start, separate moments)
+      // the runner's Adam writes into the state: own it (one copy of the start, separate
+      // moments), except tensors handed over whose memory no other adopted tensor shares
+      const adopted = adoptable(graph.parameters.flatMap(({ key }) => [key, momentNames(key).m, momentNames(key).v]).filter((name) => adopt.has(name) && initial.has(name)), initial);
       for (const { key } of graph.parameters) {
         for (const name of [key, momentNames(key).m, momentNames(key).v]) {
-          if (adopt.has(name) && initial.has(name)) continue;
+          if (adopted.has(name)) continue;
           const now = this.state.get(name)!;
           this.state.set(name, new ort.Tensor('float32', (now.data as Float32Array).slice(), [...now.dims]));
         }
@@ -351,6 +354,30 @@ export class TrainStepRunner {
     for (const name of this.state.keys()) out.set(name, this.tensor(name));
     return out;
   }
+}
+
+/**
+ * The names among `names` whose float32 data overlaps no other's (a checkpoint may let two
+ * keys share one storage; training one in place would change the other).
+ */
+function adoptable(names: readonly string[], tensors: StateDict): Set<string> {
+  const spans = names.flatMap((name) => {
+    const data = tensors.get(name)!.data;
+    return data instanceof Float32Array ? [{ name, buffer: data.buffer, start: data.byteOffset, end: data.byteOffset + data.byteLength }] : [];
+  });
+  const shared = new Set<string>();
+  const byBuffer = new Map<ArrayBufferLike, typeof spans>();
+  for (const span of spans) byBuffer.set(span.buffer, [...(byBuffer.get(span.buffer) ?? []), span]);
+  for (const list of byBuffer.values()) {
+    list.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < list.length; i++) {
+      if (list[i].start < list[i - 1].end) {
+        shared.add(list[i].name);
+        shared.add(list[i - 1].name);
+      }
+    }
+  }
+  return new Set(spans.map((span) => span.name).filter((name) => !shared.has(name)));
 }
 
 /** A view of `tensor` as an onnxruntime input (not a copy: see the constructor). */

@@ -101,6 +101,12 @@ export class Trainer {
      * graph on GPU providers (where the state stays on the device).
      */
     optimizer?: 'auto' | 'graph' | 'host';
+    /**
+     * The caller hands `weights` over (read for this run, e.g. from the checkpoint file): the
+     * trained tensors are updated in place instead of copied first, which saves one copy of
+     * the parameters. Default false: `weights` stays as it is.
+     */
+    adoptWeights?: boolean;
   }): Promise<Trainer> {
     const { config, weights, pairs, settings } = options;
     if (pairs.length === 0) throw new Error('training needs at least one pair');
@@ -163,7 +169,8 @@ export class Trainer {
       sampler = resumed.sampler;
     }
     // the resumed tensors were copied out of the file for this run: trained in place
-    const runner = new TrainStepRunner(session, graph, initial, new DeviceIo(options.backend, session.provider), new Set(resumed ? resumed.tensors.keys() : []));
+    const adopt = new Set([...(resumed ? resumed.tensors.keys() : []), ...(options.adoptWeights ? weights.keys() : [])]);
+    const runner = new TrainStepRunner(session, graph, initial, new DeviceIo(options.backend, session.provider), adopt);
     if (resumed?.lossScale !== undefined) runner.lossScale = resumed.lossScale;
     return new Trainer(graph, runner, pairs, settings, new ResumableRandom(sampler.random), sampler.order, sampler.cursor);
   }

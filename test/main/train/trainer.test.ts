@@ -73,6 +73,33 @@ describe('stage-2 trainer on a tiny model', () => {
     await backend.disposeAll();
   }, 120_000);
 
+  it('trains handed-over weights in place (adoptWeights) to the same parameters as a copying run, except tensors that share memory', async () => {
+    const handed = new Map([...weights].map(([key, t]) => [key, { ...t, data: t.data.slice() }] as const));
+    // two keys over one storage (as a checkpoint may have): neither may be trained in place
+    const sharedKey = 'denoisingUNet.out.2.bias';
+    const shared = handed.get(sharedKey)!;
+    const alias = 'denoisingUNet.out.0.bias';
+    expect(handed.get(alias)!.data.length).toBeGreaterThanOrEqual(shared.data.length);
+    const storage = handed.get(alias)!.data as Float32Array;
+    handed.set(sharedKey, { ...shared, data: storage.subarray(0, shared.data.length) });
+    const reference = new Map([...weights].map(([key, t]) => [key, t.data.slice()] as const));
+    reference.set(sharedKey, storage.slice(0, shared.data.length));
+    // the same values, each tensor in its own memory, trained by a copying run
+    const copying = await Trainer.create({ backend, config: tinyConfig, weights: new Map([...handed].map(([key, t]) => [key, { ...t, data: t.data.slice() }] as const)), pairs, settings });
+    const adopting = await Trainer.create({ backend, config: tinyConfig, weights: handed, pairs, settings, adoptWeights: true });
+    for (let i = 0; i < 3; i++) {
+      await copying.step();
+      await adopting.step();
+    }
+    const trained = await adopting.trainedParameters();
+    const kernel = 'denoisingUNet.out.2.weight';
+    expect(trained.get(kernel)!.data).toBe(handed.get(kernel)!.data); // the handed-over buffer itself
+    expect(trained.get(sharedKey)!.data).not.toBe(handed.get(sharedKey)!.data);
+    expect(handed.get(alias)!.data.slice(0, shared.data.length)).toEqual(reference.get(alias)!.slice(0, shared.data.length));
+    expect(Array.from(trained.get(kernel)!.data as Float32Array)).toEqual(Array.from((await copying.trainedParameters()).get(kernel)!.data as Float32Array));
+    await backend.disposeAll();
+  }, 120_000);
+
   it('rejects a state file of another kind', () => {
     expect(() => readTrainState(new Uint8Array(4), 'bad.safetensors')).toThrow(/bad.safetensors/);
   });
