@@ -80,7 +80,7 @@ describe('stage-2 trainer on a tiny model', () => {
     const shared = handed.get(sharedKey)!;
     const alias = 'denoisingUNet.out.0.bias';
     expect(handed.get(alias)!.data.length).toBeGreaterThanOrEqual(shared.data.length);
-    const storage = handed.get(alias)!.data as Float32Array;
+    const storage = handed.get(alias)!.data as Float32Array<ArrayBuffer>;
     handed.set(sharedKey, { ...shared, data: storage.subarray(0, shared.data.length) });
     const reference = new Map([...weights].map(([key, t]) => [key, t.data.slice()] as const));
     reference.set(sharedKey, storage.slice(0, shared.data.length));
