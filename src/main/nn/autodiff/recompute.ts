@@ -19,6 +19,7 @@ import type { GraphBuilder } from '../builder';
 import type { Node, Value } from '../ir';
 import { Node as GraphNode } from '../ir';
 import type { GradientRule } from './rule';
+import { scalarOf } from './util';
 
 interface Segment {
   gate?: Value;
@@ -77,7 +78,7 @@ export class Recomputation {
     return b.scope('recompute_gate', () => {
       const flat = gradient.rank === 0 ? b.reshape(gradient, [1]) : b.reshape(gradient, [-1]);
       const first = b.slice(flat, [0], [1], [0]);
-      return b.reshape(b.mul(first, b.scalar(0, gradient.dtype)), []);
+      return b.reshape(b.mul(first, scalarOf(b, 0, gradient.dtype)), []);
     });
   }
 
