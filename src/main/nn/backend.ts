@@ -91,7 +91,7 @@ export interface LoadOptions {
   /**
    * This session's CPU arena (default: the backend's cpuMemArena). Off, every large tensor is
    * allocated and freed as it lives, so the process's peak memory is the graph's peak instead
-   * of the arena's high-water mark (a train step keeps it off: same speed, lower peak).
+   * of the arena's high-water mark (the train step keeps it off: a lower peak, a little slower).
    */
   cpuMemArena?: boolean;
 }

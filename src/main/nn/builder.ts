@@ -112,11 +112,16 @@ export class GraphBuilder {
    * float32, as upstream computes GroupNorm and attention weights in fp32.
    */
   tagged<T>(tag: string, body: () => T): T {
-    this.tags.push(tag);
+    return this.taggedAll([tag], body);
+  }
+
+  /** `tagged` with several tags at once (e.g. to rebuild a node with the tags it had). */
+  taggedAll<T>(tags: readonly string[], body: () => T): T {
+    this.tags.push(...tags);
     try {
       return body();
     } finally {
-      this.tags.pop();
+      this.tags.length -= tags.length;
     }
   }
 

@@ -118,7 +118,7 @@ export function convertGraphToFloat16(source: Graph): Graph {
     if (node.opType === 'Cast' && attributes.to === onnxDataType.float32 && !full) attributes.to = onnxDataType.float16;
     // other tags (e.g. the training graph's normalisation segments) carry over
     const tags = [full ? 'float32' : 'float16', ...node.tags.filter((tag) => tag !== 'float32' && tag !== 'float16')];
-    const outputs = tags.reduceRight<() => Value[]>((body, tag) => () => b.tagged(tag, body), () => b.op(node.opType, inputs, attributes, node.outputs.length))();
+    const outputs = b.taggedAll(tags, () => b.op(node.opType, inputs, attributes, node.outputs.length));
     node.outputs.forEach((v, i) => map.set(v, outputs[i]));
   }
   for (const output of source.outputs) b.output(at(output, 'float32'), output.name);

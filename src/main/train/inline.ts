@@ -32,7 +32,7 @@ export function inlineGraph(b: GraphBuilder, source: Graph, bindings: ReadonlyMa
     const slash = node.name.lastIndexOf('/');
     const inner = slash > 0 ? node.name.slice(0, slash) : undefined;
     // tags carry over (float32 regions, normalisation segments)
-    const op = () => node.tags.reduceRight<() => Value[]>((body, tag) => () => b.tagged(tag, body), () => b.op(node.opType, inputs, { ...node.attributes }, node.outputs.length))();
+    const op = () => b.taggedAll(node.tags, () => b.op(node.opType, inputs, { ...node.attributes }, node.outputs.length));
     const outputs = b.scope(source.name, () => (inner ? b.scope(inner, op) : op()));
     node.outputs.forEach((v, i) => map.set(v, outputs[i]));
   }

@@ -11,15 +11,18 @@
  * `download()` (a run of DeviceIo's CPU-output session, never getData(): it kills the process
  * in onnxruntime-node 1.30), called once per checkpoint.
  *
- * Elsewhere (the CPU provider, and GPU providers whose state comes back to the host) the
- * state lives in one set of host buffers the runner owns, and each step writes its updates
- * into the very buffers it reads them from (ModelSession.runPartlyInto): onnxruntime-node has
- * no IO binding on the CPU, and returning fresh outputs would hold two or three copies of the
- * parameters and moments at once (the old set until the garbage collector frees it). Writing
- * over an input is safe because the graph computes every update after the last read of any
- * parameter (train/adam.ts). The binding still returns a copy of each output it wrote; they
- * are dropped at once, after the run, when the activations are gone. The first step writes
- * into fresh buffers, so `initial` is never written to.
+ * Elsewhere the state lives in one set of host buffers the runner owns: onnxruntime-node has no
+ * IO binding on the CPU, and fresh outputs every step would hold two or three copies of the
+ * parameters and moments at once (the old set until the garbage collector frees it).
+ * - With the host optimiser (the CPU provider) the graph writes the gradients into the
+ *   runner's buffers (ModelSession.runPartlyInto) and hostAdamStep updates parameters and
+ *   moments in place.
+ * - With the graph optimiser (GPU providers whose state comes back to the host) each step
+ *   writes its updates into the very buffers it reads them from. That is safe because the graph
+ *   computes every update after the last read of any parameter (train/adam.ts). The first step
+ *   writes into fresh buffers, so `initial` is never written to.
+ * The binding still returns a copy of each output it wrote; they are dropped after the run
+ * (and collected at once for large models, nn/memory.ts).
  */
 import * as ort from 'onnxruntime-node';
 import type { StateDict } from '../checkpoint/stateDict';
@@ -75,14 +78,13 @@ export function trainStateLocations(graph: TrainStepGraph): Record<string, Outpu
 }
 
 function stateNames(graph: TrainStepGraph): string[] {
-  const names: string[] = [];
-  for (const { key } of graph.parameters) {
-    const m = momentNames(key);
-    names.push(key, m.m, m.v);
-  }
-  for (const { key } of graph.buffers) names.push(key);
-  names.push(trainIo.step);
-  return names;
+  return [...graph.parameters.flatMap(({ key }) => withMoments(key)), ...graph.buffers.map(({ key }) => key), trainIo.step];
+}
+
+/** A parameter's name and its two Adam moments' names. */
+function withMoments(key: string): string[] {
+  const names = momentNames(key);
+  return [key, names.m, names.v];
 }
 
 function disposeOnDevice(tensor: ort.Tensor | undefined): void {
@@ -92,7 +94,7 @@ function disposeOnDevice(tensor: ort.Tensor | undefined): void {
 /** Mutable training state: parameters, moments, step count and updated buffers (BatchNorm running statistics). */
 export class TrainStepRunner {
   private readonly state = new Map<string, ort.Tensor>();
-  /** The runner's own buffers of the in-place state (allocated by the first step). */
+  /** The runner's own buffers: the graph optimiser's in-place state, the host optimiser's gradients. */
   private readonly owned = new Map<string, ort.Tensor>();
   /** Current loss scale (mixed precision only). */
   lossScale = 65536;
@@ -153,17 +155,16 @@ export class TrainStepRunner {
     if (graph.optimizer === 'host') {
       // the runner's Adam writes into the state: own it (one copy of the start, separate
       // moments), except tensors handed over whose memory no other adopted tensor shares
-      const adopted = adoptable(graph.parameters.flatMap(({ key }) => [key, momentNames(key).m, momentNames(key).v]).filter((name) => adopt.has(name) && initial.has(name)), initial);
-      for (const { key } of graph.parameters) {
-        for (const name of [key, momentNames(key).m, momentNames(key).v]) {
-          if (adopted.has(name)) continue;
-          const now = this.state.get(name)!;
-          this.state.set(name, new ort.Tensor('float32', (now.data as Float32Array).slice(), [...now.dims]));
-        }
+      const names = graph.parameters.flatMap(({ key }) => withMoments(key));
+      const adopted = adoptable(names.filter((name) => adopt.has(name) && initial.has(name)), initial);
+      for (const name of names) {
+        if (adopted.has(name)) continue;
+        const now = this.state.get(name)!;
+        this.state.set(name, new ort.Tensor('float32', (now.data as Float32Array).slice(), [...now.dims]));
       }
     }
     this.gradientBytes = 4 * graph.parameters.reduce((n, { shape }) => n + shape.reduce((a, d) => a * d, 1), 0);
-    this.inPlace = this.resident || graph.optimizer === 'host' ? [] : graph.parameters.flatMap(({ key }) => [key, momentNames(key).m, momentNames(key).v]);
+    this.inPlace = this.resident || graph.optimizer === 'host' ? [] : graph.parameters.flatMap(({ key }) => withMoments(key));
     const step = initial.get(trainIo.step);
     this.steps = step ? Number(step.data[0]) : 0;
     this.state.set(trainIo.step, new ort.Tensor('float32', Float32Array.of(this.steps), []));
@@ -226,15 +227,7 @@ export class TrainStepRunner {
     let out: Record<string, ort.Tensor>;
     if (this.inPlace.length > 0) {
       const into: Record<string, ort.Tensor> = {};
-      for (const name of this.inPlace) {
-        let own = this.owned.get(name);
-        if (!own) {
-          const now = this.state.get(name)!;
-          own = new ort.Tensor('float32', new Float32Array(now.size), [...now.dims]);
-          this.owned.set(name, own);
-        }
-        into[updated(name)] = own;
-      }
+      for (const name of this.inPlace) into[updated(name)] = this.ownBuffer(name, this.state.get(name)!.dims);
       out = await this.session.runPartlyInto(feeds, into);
       if (3 * this.gradientBytes >= collectAbove) collectGarbage(); // the binding's copies of the state
     } else {
@@ -271,14 +264,7 @@ export class TrainStepRunner {
     for (const { key } of this.graph.parameters) feeds[key] = this.state.get(key)!;
     for (const { key } of this.graph.buffers) feeds[key] = this.state.get(key)!;
     const into: Record<string, ort.Tensor> = {};
-    for (const { key, shape } of this.graph.parameters) {
-      let grad = this.owned.get(gradientName(key));
-      if (!grad) {
-        grad = new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]);
-        this.owned.set(gradientName(key), grad);
-      }
-      into[gradientName(key)] = grad;
-    }
+    for (const { key, shape } of this.graph.parameters) into[gradientName(key)] = this.ownBuffer(gradientName(key), shape);
     const out = await this.session.runPartlyInto(feeds, into);
     inspect?.(out);
     // the binding's copies of the gradients are garbage now: free them before the next step
@@ -310,6 +296,16 @@ export class TrainStepRunner {
       step: this.steps,
       transfers: { hostToDevice: 0, deviceToHost: 0 },
     };
+  }
+
+  /** The runner's float32 buffer `name` (allocated on first use, then reused every step). */
+  private ownBuffer(name: string, shape: readonly number[]): ort.Tensor {
+    let own = this.owned.get(name);
+    if (!own) {
+      own = new ort.Tensor('float32', new Float32Array(shape.reduce((a, d) => a * d, 1)), [...shape]);
+      this.owned.set(name, own);
+    }
+    return own;
   }
 
   /** GradScaler's policy: halve on overflow, double after 2000 clean steps. */
@@ -367,14 +363,21 @@ function adoptable(names: readonly string[], tensors: StateDict): Set<string> {
   });
   const shared = new Set<string>();
   const byBuffer = new Map<ArrayBufferLike, typeof spans>();
-  for (const span of spans) byBuffer.set(span.buffer, [...(byBuffer.get(span.buffer) ?? []), span]);
+  for (const span of spans) {
+    const list = byBuffer.get(span.buffer);
+    if (list) list.push(span);
+    else byBuffer.set(span.buffer, [span]);
+  }
   for (const list of byBuffer.values()) {
     list.sort((a, b) => a.start - b.start);
-    for (let i = 1; i < list.length; i++) {
-      if (list[i].start < list[i - 1].end) {
-        shared.add(list[i].name);
-        shared.add(list[i - 1].name);
+    // the span reaching furthest so far: a later span starting before its end overlaps it
+    let reach = list[0];
+    for (const span of list.slice(1)) {
+      if (span.start < reach.end) {
+        shared.add(span.name);
+        shared.add(reach.name);
       }
+      if (span.end > reach.end) reach = span;
     }
   }
   return new Set(spans.map((span) => span.name).filter((name) => !shared.has(name)));

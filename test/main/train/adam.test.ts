@@ -42,43 +42,61 @@ async function graphStep(config: AdamConfig) {
   return { session: await ort.InferenceSession.create(serializeGraph(b.graph)), shapes };
 }
 
+/** What each of the 5 steps gives a check: the graph's outputs and torch's float64 reference. */
+interface StepView {
+  step: number;
+  sizes: number[];
+  grads: number[][];
+  out: Record<string, ort.Tensor>;
+  reference: ReturnType<typeof referenceStep>;
+}
+
+/** Runs the graph step 5 times from p = sin, zero moments, on gradients scale·cos, calling `check` after each. */
+async function fiveSteps(config: AdamConfig, scale: number, check: (view: StepView) => void): Promise<void> {
+  const { session, shapes } = await graphStep(config);
+  const sizes = shapes.map((s) => s.reduce((a, d) => a * d, 1));
+  let params = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i + k))));
+  const m = sizes.map((n) => new Array<number>(n).fill(0));
+  const v = sizes.map((n) => new Array<number>(n).fill(0));
+  const feeds: Record<string, ort.Tensor> = {};
+  sizes.forEach((n, k) => {
+    feeds[`p${k}`] = new ort.Tensor('float32', Float32Array.from(params[k]), shapes[k]);
+    feeds[`m${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
+    feeds[`v${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
+  });
+  feeds.step = new ort.Tensor('float32', Float32Array.of(0), []);
+  feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+  for (let step = 0; step < 5; step++) {
+    const grads = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(scale * Math.cos(3 * i + k + step))));
+    sizes.forEach((_, k) => (feeds[`g${k}`] = new ort.Tensor('float32', Float32Array.from(grads[k]), shapes[k])));
+    const out = await session.run(feeds);
+    const reference = referenceStep(params, grads, m, v, step, 1e-3, config);
+    check({ step, sizes, grads, out, reference });
+    sizes.forEach((_, k) => {
+      feeds[`p${k}`] = out[`p${k}.new`];
+      feeds[`m${k}`] = out[`m${k}.new`];
+      feeds[`v${k}`] = out[`v${k}.new`];
+    });
+    feeds.step = out['step.new'];
+    params = reference.out;
+  }
+  await session.release();
+}
+
 describe('clip + Adam step graph', () => {
   for (const [label, scale, config] of [
     ['gradients under the clip norm', 0.01, upstreamAdam],
     ['gradients clipped to norm 1, with weight decay', 5, { ...upstreamAdam, weightDecay: 0.01 }],
   ] as const) {
     it(`matches torch's clip_grad_norm_ + Adam over 5 steps: ${label}`, async () => {
-      const { session, shapes } = await graphStep(config);
-      const sizes = shapes.map((s) => s.reduce((a, d) => a * d, 1));
-      let params = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i + k))));
-      const m = sizes.map((n) => new Array<number>(n).fill(0));
-      const v = sizes.map((n) => new Array<number>(n).fill(0));
-      const feeds: Record<string, ort.Tensor> = {};
-      sizes.forEach((n, k) => {
-        feeds[`p${k}`] = new ort.Tensor('float32', Float32Array.from(params[k]), shapes[k]);
-        feeds[`m${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
-        feeds[`v${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
-      });
-      feeds.step = new ort.Tensor('float32', Float32Array.of(0), []);
-      feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
-      for (let step = 0; step < 5; step++) {
-        const grads = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(scale * Math.cos(3 * i + k + step))));
-        sizes.forEach((_, k) => (feeds[`g${k}`] = new ort.Tensor('float32', Float32Array.from(grads[k]), shapes[k])));
-        const out = await session.run(feeds);
-        const reference = referenceStep(params, grads, m, v, step, 1e-3, config);
+      await fiveSteps(config, scale, ({ step, sizes, out, reference }) => {
         expect(Number(out.norm.data[0]) / reference.norm).toBeCloseTo(1, 6);
         expect(Number(out['step.new'].data[0])).toBe(step + 1);
         sizes.forEach((_, k) => {
           const ours = out[`p${k}.new`].data as Float32Array;
           reference.out[k].forEach((r, i) => expect(Math.abs(ours[i] - r)).toBeLessThan(1e-6));
-          feeds[`p${k}`] = out[`p${k}.new`];
-          feeds[`m${k}`] = out[`m${k}.new`];
-          feeds[`v${k}`] = out[`v${k}.new`];
         });
-        feeds.step = out['step.new'];
-        params = reference.out;
-      }
-      await session.release();
+      });
     });
   }
 });
@@ -90,42 +108,20 @@ describe('clip + Adam on host buffers (the CPU provider\'s optimiser)', () => {
     ['no clipping', 5, { ...upstreamAdam, maxGradNorm: Infinity }],
   ] as const) {
     it(`equals the graph step bit for bit and torch to 1e-6 over 5 steps: ${label}`, async () => {
-      const { session, shapes } = await graphStep(config);
-      const sizes = shapes.map((s) => s.reduce((a, d) => a * d, 1));
-      let params = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i + k))));
-      const m = sizes.map((n) => new Array<number>(n).fill(0));
-      const v = sizes.map((n) => new Array<number>(n).fill(0));
-      const host = sizes.map((n, k) => ({ param: Float32Array.from(params[k]), grad: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) }));
-      const feeds: Record<string, ort.Tensor> = {};
-      sizes.forEach((n, k) => {
-        feeds[`p${k}`] = new ort.Tensor('float32', Float32Array.from(params[k]), shapes[k]);
-        feeds[`m${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
-        feeds[`v${k}`] = new ort.Tensor('float32', new Float32Array(n), shapes[k]);
+      let host: { param: Float32Array; grad: Float32Array; m: Float32Array; v: Float32Array }[] | undefined;
+      await fiveSteps(config, scale, ({ step, sizes, grads, out, reference }) => {
+        // the host state starts where the graph's does (p = sin, zero moments)
+        host ??= sizes.map((n, k) => ({ param: Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i + k))), grad: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) }));
+        const state = host;
+        sizes.forEach((_, k) => state[k].grad.set(grads[k]));
+        hostAdamStep(state, step, 1e-3, Number(out.norm.data[0]), config);
+        sizes.forEach((_, k) => {
+          expect(Array.from(state[k].param)).toEqual(Array.from(out[`p${k}.new`].data as Float32Array));
+          expect(Array.from(state[k].m)).toEqual(Array.from(out[`m${k}.new`].data as Float32Array));
+          expect(Array.from(state[k].v)).toEqual(Array.from(out[`v${k}.new`].data as Float32Array));
+          reference.out[k].forEach((r, i) => expect(Math.abs(state[k].param[i] - r)).toBeLessThan(1e-6));
+        });
       });
-      feeds.step = new ort.Tensor('float32', Float32Array.of(0), []);
-      feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
-      for (let step = 0; step < 5; step++) {
-        const grads = sizes.map((n, k) => Array.from({ length: n }, (_, i) => Math.fround(scale * Math.cos(3 * i + k + step))));
-        sizes.forEach((_, k) => {
-          feeds[`g${k}`] = new ort.Tensor('float32', Float32Array.from(grads[k]), shapes[k]);
-          host[k].grad.set(grads[k]);
-        });
-        const out = await session.run(feeds);
-        hostAdamStep(host, step, 1e-3, Number(out.norm.data[0]), config);
-        const reference = referenceStep(params, grads, m, v, step, 1e-3, config);
-        sizes.forEach((_, k) => {
-          expect(Array.from(host[k].param)).toEqual(Array.from(out[`p${k}.new`].data as Float32Array));
-          expect(Array.from(host[k].m)).toEqual(Array.from(out[`m${k}.new`].data as Float32Array));
-          expect(Array.from(host[k].v)).toEqual(Array.from(out[`v${k}.new`].data as Float32Array));
-          reference.out[k].forEach((r, i) => expect(Math.abs(host[k].param[i] - r)).toBeLessThan(1e-6));
-          feeds[`p${k}`] = out[`p${k}.new`];
-          feeds[`m${k}`] = out[`m${k}.new`];
-          feeds[`v${k}`] = out[`v${k}.new`];
-        });
-        feeds.step = out['step.new'];
-        params = reference.out;
-      }
-      await session.release();
     });
   }
 });

@@ -91,7 +91,7 @@ export class Recomputation {
     const inputs = node.inputs.map((v) => (v ? this.inputOf(v, key) : null));
     const b = this.builder;
     const clone = () => b.scope('recompute', () => b.op(node.opType, inputs, { ...node.attributes }, node.outputs.length));
-    const outs = node.tags.reduceRight<() => Value[]>((body, tag) => () => b.tagged(tag, body), clone)();
+    const outs = b.taggedAll(node.tags, clone);
     node.outputs.forEach((out, i) => this.copies.set(out, outs[i]));
     return this.copies.get(value)!;
   }
