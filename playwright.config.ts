@@ -10,6 +10,10 @@ export default defineConfig({
   outputDir: 'test-results/e2e',
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e-report.json' }]],
   use: {
+    // A missing element or a page that never loads fails in well under a minute, with its
+    // screenshot, instead of after the test's whole budget.
+    actionTimeout: 30_000,
+    navigationTimeout: 30_000,
     headless: true,
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DirEntry } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
@@ -60,13 +60,21 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
         result = await api['fs.list']({});
       } else throw e;
     }
-    setTyped(result.dir);
-    store(lastDirKey(purpose), result.dir);
-    store(lastDirKey('any'), result.dir);
     return result;
   }, dir ?? '');
+  // The field shows the folder listed, unless the user has typed since asking for it: a listing
+  // that arrives late (a slow first listing) must never overwrite what is being typed.
+  const typedSinceAsked = useRef(false);
+  const listedDir = listing.data?.dir;
+  useEffect(() => {
+    if (listedDir === undefined) return;
+    store(lastDirKey(purpose), listedDir);
+    store(lastDirKey('any'), listedDir);
+    if (!typedSinceAsked.current) setTyped(listedDir);
+  }, [listedDir, purpose]);
 
   const open = (path: string) => {
+    typedSinceAsked.current = false;
     setSelected(new Set());
     setDir(path);
   };
@@ -112,7 +120,10 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
         <button type="button" aria-label="Parent folder" disabled={!listing.data?.parent} onClick={() => listing.data?.parent && open(listing.data.parent)}>
           ↑
         </button>
-        <input aria-label="Folder path" value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} />
+        <input aria-label="Folder path" value={typed} onChange={(e) => {
+            typedSinceAsked.current = true;
+            setTyped(e.target.value);
+          }} spellCheck={false} />
         <button type="submit">Go</button>
       </form>
       {listing.error !== undefined && (
