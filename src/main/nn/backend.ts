@@ -381,9 +381,8 @@ export function cudaFilesInstalled(): boolean {
 
 /** What the Engine panel says instead of "Failed to load shared library" when CUDA's files are absent. */
 export const cudaInstallHint =
-  'CUDA files not installed — how to install: on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9, reinstall onnxruntime-node ' +
-  'with its CUDA files (ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node, or npm install --onnxruntime-node-install=cuda12); ' +
-  'without them Rig Studio uses WebGPU, which needs no download';
+  'CUDA files not installed — how to install: on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9, run `npm run install-cuda` ' +
+  "(it fetches onnxruntime-node's CUDA 12 provider, which npm install leaves out); without them Rig Studio uses WebGPU, which needs no download";
 
 /** Whether this onnxruntime-node can use a provider at all, and why not. */
 export function providerAvailability(name: ProviderName): { available: boolean; reason: string | null } {

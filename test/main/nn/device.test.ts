@@ -57,7 +57,7 @@ describe('provider availability', () => {
   it('says how to install CUDA’s files when they are missing, not "Failed to load shared library"', () => {
     const cuda = providerAvailability('cuda');
     if (cudaFilesInstalled()) expect(cuda.available).toBe(true);
-    else expect(cuda.reason).toMatch(/^CUDA files not installed — how to install: .*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    else expect(cuda.reason).toMatch(/^CUDA files not installed — how to install: .*npm run install-cuda/);
     expect(providerAvailability('cpu')).toEqual({ available: true, reason: null });
   });
 });
