@@ -7,6 +7,7 @@ import { type ApiHandlers, type ErrorBody, routes } from '../../common/contract'
 import type { Backend } from '../app/backend';
 import { dispatch } from '../api/dispatch';
 import { AppError, describeError, httpStatusOf } from '../core/errors';
+import { realFileInside } from '../library/confined';
 import { blobPath, thumbPath } from '../library/paths';
 import { checkToken, newToken, tokenCookieName } from './auth';
 import { allowedHostNames, hasContentType, refuseForeign } from './origin';
@@ -103,9 +104,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const open = backend.current;
     if (!open) return notFound(res);
     const row = open.project.db.prepare('SELECT format FROM blobs WHERE hash = @hash').get({ hash }) as { format: string } | undefined;
-    const file = thumb ? thumbPath(open.project.paths, hash) : blobPath(open.project.paths, hash);
-    const size = row ? await fileSize(file) : null;
-    if (size === null) return notFound(res);
+    const { paths } = open.project;
+    // Links are followed only inside the project's folder: a received project may carry others.
+    const file = row ? await realFileInside(thumb ? thumbPath(paths, hash) : blobPath(paths, hash), thumb ? paths.thumbs : paths.blobs) : null;
+    const size = file ? await fileSize(file) : null;
+    if (!file || size === null) return notFound(res);
     res.writeHead(200, {
       'content-type': thumb ? 'image/webp' : (imageTypes[row!.format] ?? 'application/octet-stream'),
       'content-length': size,

@@ -1,10 +1,12 @@
 import { request } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createHandlers } from '../../../src/main/api/handlers';
 import { Backend } from '../../../src/main/app/backend';
+import { blobPath, projectPaths, thumbPath } from '../../../src/main/library/paths';
 import { type RunningServer, startServer } from '../../../src/main/server/server';
 import { makeImage, tempDir } from '../library/fixtures';
 
@@ -167,6 +169,17 @@ describe('serve mode security', () => {
   });
 });
 
+async function importFiles(albumId: number, paths: string[]): Promise<{ state: string; result: { imported: number; duplicates: number } } | undefined> {
+  const { jobId } = (await call('import.start', [{ albumId, paths }])).json.result as { jobId: number };
+  let job: { state: string; result: { imported: number; duplicates: number } } | undefined;
+  for (let i = 0; i < 200; i++) {
+    job = (await call('job.get', [{ jobId }])).json.result as typeof job;
+    if (job!.state !== 'queued' && job!.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return job;
+}
+
 describe('serve mode API', () => {
   it('validates parameters and reports errors with codes and statuses', async () => {
     expect(await call('no.such')).toMatchObject({ status: 404, json: { error: { code: 'no-such-channel' } } });
@@ -194,14 +207,7 @@ describe('serve mode API', () => {
     }
     expect((await raw('POST', '/api/upload?name=a.jpg&batch=../x', { headers: { ...auth(), ...octets }, body: bytes })).status).toBe(400);
 
-    const { jobId } = (await call('import.start', [{ albumId: album.id, paths: [staged] }])).json.result as { jobId: number };
-    let job: { state: string; result: { imported: number } } | undefined;
-    for (let i = 0; i < 200; i++) {
-      job = (await call('job.get', [{ jobId }])).json.result as typeof job;
-      if (job!.state !== 'queued' && job!.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(job).toMatchObject({ state: 'done', result: { imported: 1 } });
+    expect(await importFiles(album.id, [staged])).toMatchObject({ state: 'done', result: { imported: 1 } });
     const page = (await call('photo.list', [{ albumId: album.id, offset: 0, limit: 10 }])).json.result as { items: { hash: string; fileName: string }[] };
     expect(page.items[0].fileName).toBe('face 1.jpg');
     const hash = page.items[0].hash;
@@ -216,5 +222,33 @@ describe('serve mode API', () => {
     for (const path of [`/blob/${hash}/../../project.sqlite`, '/blob/../project.sqlite', `/blob/${hash.toUpperCase()}`, `/blob/${hash}/thumb/x`, `/blob/${'0'.repeat(64)}`, '/blob/%2e%2e/project.sqlite', `/blob/${hash}%2f..%2f..%2fproject.sqlite`]) {
       expect((await raw('GET', path, { headers: auth() })).status, path).toBe(404);
     }
+  });
+
+  it('does not follow a link in the project out of it, and a new import replaces the link', async () => {
+    const dir = join(tmp.dir, 'received-project');
+    await call('project.create', [{ dir, name: 'Received' }]);
+    const album = (await call('album.create', [{ name: 'A' }])).json.result as { id: number };
+    const source = join(tmp.dir, 'face-link.jpg');
+    const bytes = await makeImage({ seed: 78 });
+    writeFileSync(source, bytes);
+    expect(await importFiles(album.id, [source])).toMatchObject({ state: 'done', result: { imported: 1 } });
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const paths = projectPaths(dir);
+    // What a project folder received from someone else can carry in place of its files.
+    for (const file of [blobPath(paths, hash), thumbPath(paths, hash)]) {
+      rmSync(file);
+      symlinkSync(join(tmp.dir, 'secret.txt'), file);
+    }
+    for (const path of [`/blob/${hash}`, `/blob/${hash}/thumb`]) {
+      const r = await raw('GET', path, { headers: auth() });
+      expect(r.status, path).toBe(404);
+      expect(r.body.toString()).not.toContain('outside the renderer');
+    }
+    expect(await importFiles(album.id, [source])).toMatchObject({ state: 'done', result: { imported: 0, duplicates: 1 } });
+    expect(lstatSync(blobPath(paths, hash)).isSymbolicLink()).toBe(false);
+    const blob = await raw('GET', `/blob/${hash}`, { headers: auth() });
+    expect(blob.status).toBe(200);
+    expect(blob.body.equals(bytes)).toBe(true);
+    expect((await raw('GET', `/blob/${hash}/thumb`, { headers: auth() })).status).toBe(200);
   });
 });
