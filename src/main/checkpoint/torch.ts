@@ -55,7 +55,8 @@ export function readTorchObject(bytes: Uint8Array, what: string, options: Pick<U
   try {
     zip = new ZipArchive(bytes, what);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; copy the file again`, { cause: error });
+    const detail = (error as Error).message.replace(`${what}: `, '');
+    throw new Error(`${what}: the zip archive is damaged or truncated (${detail}); copy the file again`, { cause: error });
   }
   const pickleName = zip.names().find((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (!pickleName) {

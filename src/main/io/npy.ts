@@ -123,7 +123,8 @@ export function readNpz(bytes: Uint8Array, what = '.npz', options: UnpickleOptio
   try {
     zip = new ZipArchive(bytes, what);
   } catch (error) {
-    throw new Error(`${what}: not a readable zip/.npz file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    const detail = (error instanceof Error ? error.message : String(error)).replace(`${what}: `, '');
+    throw new Error(`${what}: not a readable zip/.npz file (${detail})`, { cause: error });
   }
   const out = new Map<string, NdArray>();
   // Only .npy members are inflated, each within the zip reader's limits (io/zip.ts).
