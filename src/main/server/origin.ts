@@ -47,10 +47,11 @@ function parseHost(header: string | undefined): { name: string; host: string } |
 /**
  * Checks what a browser cannot forge on behalf of another page: the Host must be one the server
  * serves (DNS rebinding sends the attacker's name), and an Origin, when a browser sent one, must
- * be this very origin (any other page, another port of 127.0.0.1 included, is foreign). Requests
+ * be this very origin (any other page, another port of 127.0.0.1 included, is foreign), or be on
+ * a name the user named with --allow-host (`proxies`: a reverse proxy may rewrite Host). Requests
  * without Origin (the CLI, curl, a page's own same-origin GETs) pass. Null when allowed.
  */
-export function refuseForeign(req: IncomingMessage, hosts: ReadonlySet<string>): Refusal | null {
+export function refuseForeign(req: IncomingMessage, hosts: ReadonlySet<string>, proxies: ReadonlySet<string> = new Set()): Refusal | null {
   const host = parseHost(req.headers.host);
   if (!host || !hosts.has(host.name)) {
     return { status: 421, message: `this server does not serve the host name ${JSON.stringify(req.headers.host ?? '')}; open the URL printed by \`rig-studio serve\` (or start it with --allow-host NAME)` };
@@ -63,7 +64,8 @@ export function refuseForeign(req: IncomingMessage, hosts: ReadonlySet<string>):
   } catch {
     url = null;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host !== host.host) {
+  const web = url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
+  if (!url || !web || (url.host !== host.host && !proxies.has(normalise(url.hostname)))) {
     return { status: 403, message: `requests from another origin (${origin}) are refused` };
   }
   return null;

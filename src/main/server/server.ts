@@ -99,6 +99,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newToken();
   let port = options.port ?? 0;
   const hosts = allowedHostNames(host, options.allowHosts);
+  const proxies = new Set((options.allowHosts ?? []).map((name) => name.toLowerCase()));
 
   async function serveBlob(res: ServerResponse, hash: string, thumb: boolean): Promise<void> {
     const open = backend.current;
@@ -139,7 +140,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const rawPath = (req.url ?? '/').split('?')[0];
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
-    const refusal = refuseForeign(req, hosts);
+    const refusal = refuseForeign(req, hosts, proxies);
     if (refusal) return sendJson(res, refusal.status, { error: { code: 'forbidden', message: refusal.message } });
     const url = parseRequestUrl(req);
     if (!url) return sendJson(res, 400, { error: { code: 'invalid-params', message: 'malformed request URL' } });
@@ -197,7 +198,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   server.on('upgrade', (req, socket, head) => {
     const rawPath = (req.url ?? '/').split('?')[0];
-    const refusal = refuseForeign(req, hosts);
+    const refusal = refuseForeign(req, hosts, proxies);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 421 ? 'Misdirected Request' : 'Forbidden'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
