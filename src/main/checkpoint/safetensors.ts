@@ -36,32 +36,83 @@ export function readSafetensors(bytes: Uint8Array, what: string): SafetensorsFil
   if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
     throw new Error(`${what}: header of ${headerLength} bytes does not fit in the file (${bytes.length} bytes); truncated or not safetensors`);
   }
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
     throw new Error(`${what}: the safetensors header is not JSON (${(error as Error).message})`, { cause: error });
   }
+  if (!isObject(header)) throw new Error(`${what}: the safetensors header is ${describeJson(header)}, not an object of tensors`);
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
-  const stateDict: StateDict = new Map();
+  const entries: TensorEntry[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = (entry ?? {}) as Record<string, string>;
-      continue;
-    }
-    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const type = readTypes[dtype];
-    if (!type) throw new Error(`${what}: tensor ${name} has unsupported dtype ${dtype}`);
-    const count = shape.reduce((a, d) => a * d, 1);
-    const [begin, end] = offsets;
-    if (end - begin !== count * type.bytes) throw new Error(`${what}: tensor ${name} [${shape.join(',')}] ${dtype} spans ${end - begin} bytes, expected ${count * type.bytes}`);
-    if (end > dataLength) throw new Error(`${what}: tensor ${name} ends at byte ${end} of ${dataLength}; the file is truncated`);
-    const buffer = copyOut(bytes, dataStart + begin, end - begin);
-    stateDict.set(name, decode(dtype, buffer, shape, count));
+    if (name === '__metadata__') metadata = checkMetadata(entry, what);
+    else entries.push(checkEntry(name, entry, dataLength, what));
+  }
+  // Spans may not overlap: each tensor owns its bytes (sorted by start, each starts after the last ends).
+  const spans = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < spans.length; i++) {
+    const [previous, next] = [spans[i - 1], spans[i]];
+    if (next.begin < previous.end) throw new Error(`${what}: tensor ${next.name} (bytes ${next.begin}–${next.end}) overlaps tensor ${previous.name} (bytes ${previous.begin}–${previous.end}); the file is malformed`);
+  }
+  const stateDict: StateDict = new Map();
+  for (const { name, dtype, shape, count, begin, end } of entries) {
+    stateDict.set(name, decode(dtype, copyOut(bytes, dataStart + begin, end - begin), shape, count));
   }
   return { stateDict, metadata };
+}
+
+interface TensorEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeJson(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function checkMetadata(entry: unknown, what: string): Record<string, string> {
+  if (!isObject(entry)) throw new Error(`${what}: __metadata__ is ${describeJson(entry)}, not an object of strings`);
+  for (const [key, value] of Object.entries(entry)) {
+    if (typeof value !== 'string') throw new Error(`${what}: __metadata__ entry ${key} is ${describeJson(value)}, not a string`);
+  }
+  return entry as Record<string, string>;
+}
+
+/** One header entry, every field checked against the format and the data section; throws naming the tensor. */
+function checkEntry(name: string, entry: unknown, dataLength: number, what: string): TensorEntry {
+  const where = `${what}: tensor ${name}`;
+  if (!isObject(entry)) throw new Error(`${where}: its header entry is ${describeJson(entry)}, not {dtype, shape, data_offsets}`);
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== 'string') throw new Error(`${where}: dtype is ${describeJson(dtype)}, not a string`);
+  const type = readTypes[dtype];
+  if (!type) throw new Error(`${where} has unsupported dtype ${dtype}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new Error(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative whole numbers`);
+  const dims = shape as number[];
+  const count = dims.reduce((a, d) => a * d, 1);
+  if (!Number.isSafeInteger(count * type.bytes)) throw new Error(`${where}: shape [${dims.join(',')}] is too large`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+    throw new Error(`${where}: data_offsets ${JSON.stringify(offsets)} is not two non-negative whole numbers`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (begin > end) throw new Error(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
+  if (end - begin !== count * type.bytes) throw new Error(`${where} [${dims.join(',')}] ${dtype} spans ${end - begin} bytes, expected ${count * type.bytes}`);
+  if (end > dataLength) throw new Error(`${where} ends at byte ${end} of ${dataLength}; the file is truncated`);
+  return { name, dtype, shape: dims, count, begin, end };
 }
 
 function decode(dtype: string, buffer: ArrayBuffer, shape: number[], count: number): Tensor {

@@ -6,11 +6,11 @@
  * converts tensors (HalfStorage is widened to float32 by the reader). Legacy (pre-1.6,
  * non-zip) files and anything else get an error saying what the file is.
  */
-import { unzipSync } from 'fflate';
 import type { NdArray } from '../io/ndarray';
 import { isNdArray } from '../io/ndarray';
 import { unpickle, type UnpickleOptions } from '../io/pickle';
 import { torchZipPersistentLoad } from '../io/torchStorage';
+import { ZipArchive } from '../io/zip';
 import type { StateDict } from './stateDict';
 import { tensorFromNdArray } from './stateDict';
 
@@ -51,25 +51,27 @@ export function readTorchCheckpoint(bytes: Uint8Array, what: string): TorchCheck
  */
 export function readTorchObject(bytes: Uint8Array, what: string, options: Pick<UnpickleOptions, 'opaqueGlobals'> = {}): unknown {
   if (!startsWith(bytes, zipMagic)) throw new Error(`${what}: ${notZipMessage(bytes)}`);
-  let members: Record<string, Uint8Array>;
+  let zip: ZipArchive;
   try {
-    members = unzipSync(bytes);
+    zip = new ZipArchive(bytes, what);
   } catch (error) {
-    throw new Error(`${what}: the zip archive is damaged or truncated (${(error as Error).message}); copy the file again`, { cause: error });
+    const detail = (error as Error).message.replace(`${what}: `, '');
+    throw new Error(`${what}: the zip archive is damaged or truncated (${detail}); copy the file again`, { cause: error });
   }
-  const pickleName = Object.keys(members).find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  const pickleName = zip.names().find((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (!pickleName) {
-    throw new Error(`${what}: zip file without <archive>/data.pkl, so not a torch.save checkpoint (entries: ${Object.keys(members).slice(0, 5).join(', ')})`);
+    throw new Error(`${what}: zip file without <archive>/data.pkl, so not a torch.save checkpoint (entries: ${zip.names().slice(0, 5).join(', ')})`);
   }
   const archive = pickleName.slice(0, -'data.pkl'.length);
-  const readEntry = (key: string) => {
-    const entry = members[`${archive}data/${key}`];
-    if (!entry) throw new Error(`${what}: storage ${archive}data/${key} is missing from the archive (truncated file?)`);
-    return entry;
+  // Only the members the pickle names are read, each at the size its storage needs.
+  const readEntry = (key: string, neededBytes: number) => {
+    const name = `${archive}data/${key}`;
+    if (!zip.has(name)) throw new Error(`${what}: storage ${name} is missing from the archive (truncated file?)`);
+    return zip.read(name, neededBytes);
   };
   let value: unknown;
   try {
-    value = unpickle(members[pickleName], { persistentLoad: torchZipPersistentLoad(readEntry), what: `${what}:${pickleName}`, opaqueGlobals: options.opaqueGlobals });
+    value = unpickle(zip.read(pickleName), { persistentLoad: torchZipPersistentLoad(readEntry), what: `${what}:${pickleName}`, opaqueGlobals: options.opaqueGlobals });
   } catch (error) {
     const message = (error as Error).message;
     throw new Error(message.startsWith(what) ? message : `${what}: ${message}`, { cause: error });

@@ -46,18 +46,33 @@ export function migrate(db: Database, list: readonly Migration[] = allMigrations
   return latest;
 }
 
+/** How long a writer waits for another process's write to finish before failing. */
+const busyTimeoutMs = 10_000;
+
+/**
+ * Makes `db.transaction(fn)` begin IMMEDIATE (take the write lock at BEGIN) rather than deferred.
+ * A deferred transaction that reads and then writes while another process writes cannot wait:
+ * SQLite answers SQLITE_BUSY ("database is locked") at once, without the busy timeout, since
+ * waiting could deadlock. Taking the lock first makes a second writer wait its turn instead.
+ */
+function immediateTransactions(db: Database): void {
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<Database['transaction']>[0]) => deferred(fn).immediate) as Database['transaction'];
+}
+
 /**
  * Opens (or creates) a SQLite file the way every part of the app expects it: WAL (readers do
- * not block the writer), foreign keys enforced, a busy timeout so a second process waits
- * instead of failing, and the schema migrated.
+ * not block the writer), foreign keys enforced, immediate transactions and a busy timeout so
+ * a second process's writer waits its turn instead of failing, and the schema migrated.
  */
 export function openDatabase(
   file: string,
   options: { migrations?: readonly Migration[]; readonly?: boolean; beforeMigrate?: (db: Database) => void } = {},
 ): Database {
-  const db = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busyTimeoutMs });
+  if (!options.readonly) immediateTransactions(db);
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Checks that must see the file as it was (e.g. "is this a project at all?").
     options.beforeMigrate?.(db);
     if (!options.readonly) {

@@ -15,6 +15,7 @@ import { version as appVersion } from '../core/version';
 import { EstimateStore } from '../estimate/store';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
+import { readableProjectFile } from '../library/confined';
 import { blobPath } from '../library/paths';
 import type { Project } from '../library/project';
 import type { ActiveHeadModel } from '../head/activeModel';
@@ -157,9 +158,9 @@ export class ProjectEditor {
     return { id, albumId, hash, imageFile };
   }
 
-  /** Absolute path of a project-relative file. */
+  /** Absolute path of a project-relative file, refused when it leads outside the project (library/confined.ts). */
   file(relativePath: string): string {
-    return join(this.project.dir, relativePath);
+    return readableProjectFile(this.project.paths, relativePath);
   }
 
   private imageRecord(photo: PhotoRef): { file: string; sha256: string } {

@@ -2,7 +2,7 @@
  * What the Edit studio's API channels and the CLI call: models and estimates to choose from,
  * starting jobs, the grid of a job, result images, delete, re-run, exports and sweeps.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/flame/codes';
@@ -10,6 +10,7 @@ import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
+import { removeStrayPartials, writeFileAtomic } from '../library/atomicFile';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
 import { ModelAssetStore } from '../flame/assets';
@@ -24,6 +25,9 @@ import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
+
+/** Written last by exportResults: its presence says the export in that folder is complete. */
+export const exportManifestName = 'export.json';
 import { findPhoto } from '../library/lookup';
 
 /**
@@ -195,23 +199,31 @@ export class EditService {
     return { csv: scoresCsv(this.job(jobId).results) };
   }
 
-  /** Writes grid.png, every result (generated + buffers + provenance JSON) and scores.csv into `dir`. */
+  /**
+   * Writes grid.png, every result (generated + buffers + provenance JSON) and scores.csv into
+   * `dir`, each file atomically, then export.json (the files written) to record it complete.
+   */
   async exportResults(jobId: number, dirInput: string): Promise<{ dir: string; files: string[] }> {
     const dir = resolve(dirInput);
     mkdirSync(dir, { recursive: true });
+    // A killed export left at most staging files (every file below is written atomically) and no
+    // manifest: the manifest, written last, is what says an export is complete.
+    rmSync(join(dir, exportManifestName), { force: true });
+    await removeStrayPartials(dir);
     const files: string[] = [];
-    const write = (name: string, data: string | Buffer) => {
-      writeFileSync(join(dir, name), data);
+    const write = async (name: string, data: string | Buffer) => {
+      await writeFileAtomic(join(dir, name), data);
       files.push(name);
     };
-    write('grid.png', Buffer.from((await this.grid(jobId)).base64, 'base64'));
+    await write('grid.png', Buffer.from((await this.grid(jobId)).base64, 'base64'));
     for (const r of this.job(jobId).results) {
       const stem = `result-${r.id}-s${r.sourcePhotoId ?? 'x'}-t${r.targetPhotoId ?? 'x'}-${r.modes}`;
-      write(`${stem}.png`, this.editor.store.readImage(r.imageHash));
-      for (const kind of ['rendered', 'normal', 'albedo'] as const) write(`${stem}-${kind}.png`, this.editor.store.readImage(r.provenance.bufferImages[kind]));
-      write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
+      await write(`${stem}.png`, this.editor.store.readImage(r.imageHash));
+      for (const kind of ['rendered', 'normal', 'albedo'] as const) await write(`${stem}-${kind}.png`, this.editor.store.readImage(r.provenance.bufferImages[kind]));
+      await write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
     }
-    write('scores.csv', this.scoresCsv(jobId).csv);
+    await write('scores.csv', this.scoresCsv(jobId).csv);
+    await writeFileAtomic(join(dir, exportManifestName), `${JSON.stringify({ jobId, complete: true, files }, null, 2)}\n`);
     return { dir, files };
   }
 

@@ -2,6 +2,7 @@ import { net, protocol } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend } from '../app/backend';
+import { realFileInside } from '../library/confined';
 import { blobPath, thumbPath } from '../library/paths';
 import { fileSize, resolveInside } from '../server/static';
 
@@ -30,8 +31,10 @@ export function handleAppScheme(backend: Backend, rendererDir: string): void {
       const m = blobRoute.exec(rawPath);
       const open = backend.current;
       if (!m || !open) return new Response('not found', { status: 404 });
-      const file = m[2] ? thumbPath(open.project.paths, m[1]) : blobPath(open.project.paths, m[1]);
-      if ((await fileSize(file)) === null) return new Response('not found', { status: 404 });
+      const { paths } = open.project;
+      // Links are followed only inside the project's folder: a received project may carry others.
+      const file = await realFileInside(m[2] ? thumbPath(paths, m[1]) : blobPath(paths, m[1]), m[2] ? paths.thumbs : paths.blobs);
+      if (!file || (await fileSize(file)) === null) return new Response('not found', { status: 404 });
       return net.fetch(pathToFileURL(file).toString());
     }
     const file = resolveInside(rendererDir, rawPath === '/' ? '/index.html' : rawPath);

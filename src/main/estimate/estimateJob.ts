@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { EmitEvent } from '../core/events';
 import type { Engine } from '../engine/client';
 import { defineJobKind, type JobContext } from '../jobs/types';
-import { blobPath } from '../library/paths';
+import { readableBlob } from '../library/confined';
 import type { Project } from '../library/project';
 import { EstimateStore } from './store';
 import { estimatorSpec } from './task';
@@ -115,7 +115,7 @@ export function estimateJobKind(deps: { project: Project; engine: Engine; emit: 
           const decaOut = join(project.paths.derived, 'deca224', `${photoId}.png`);
           try {
             const out = await engine.request('estimatePhoto', {
-              imagePath: blobPath(project.paths, photo.hash),
+              imagePath: readableBlob(project.paths, photo.hash),
               faceIndex: choices.get(photoId),
               spec: params.estimator,
               alignedOut,

@@ -6,7 +6,6 @@
  * copy back and re-estimating replaces both.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
 import type { FlameCodes } from '../../common/flame/codes';
 import { codesInUse, originalCodes, sameCodes } from './codesInUse';
@@ -14,6 +13,7 @@ import { EstimateStore, type StoredEstimate } from './store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../face/image';
 import type { Project } from '../library/project';
 import { AppError } from '../core/errors';
+import { readableProjectFile } from '../library/confined';
 import { requireAlbum } from '../library/lookup';
 
 /** Reads and edits a project's estimates for the UI. */
@@ -76,7 +76,7 @@ export class EstimateViews {
     const photo = this.photoRow(photoId);
     const estimate = this.estimates.get(photoId);
     if (!estimate) return null;
-    const alignedFile = join(this.project.dir, estimate.alignedPath);
+    const alignedFile = readableProjectFile(this.project.paths, estimate.alignedPath);
     let bytes: Buffer;
     try {
       bytes = await readFile(alignedFile);
@@ -117,7 +117,7 @@ export class EstimateViews {
     const kept = estimate.details.decaCropPath;
     if (typeof kept === 'string') {
       try {
-        return await readFile(join(this.project.dir, kept));
+        return await readFile(readableProjectFile(this.project.paths, kept));
       } catch {
         // gone (e.g. derived files cleaned): cut it again below
       }

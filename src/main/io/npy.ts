@@ -9,7 +9,8 @@
  * (stored or deflated, via fflate), returned as a Map keyed by name without '.npy'.
  */
 
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
+import { ZipArchive } from './zip';
 import type { NdArray, NumericData } from './ndarray';
 import { checkShape, formatShape, fortranToC, parseTypeString, shapeSize, storedDtype, typedFromBytes } from './ndarray';
 import { decodeStrings } from './pickleGlobals';
@@ -118,17 +119,19 @@ export function readNpy(bytes: Uint8Array, what = '.npy', options: UnpickleOptio
 
 /** Reads an .npz archive: every `NAME.npy` member as an array keyed NAME. */
 export function readNpz(bytes: Uint8Array, what = '.npz', options: UnpickleOptions = {}): Map<string, NdArray> {
-  let members: Record<string, Uint8Array>;
+  let zip: ZipArchive;
   try {
-    members = unzipSync(bytes);
+    zip = new ZipArchive(bytes, what);
   } catch (error) {
-    throw new Error(`${what}: not a readable zip/.npz file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    const detail = (error instanceof Error ? error.message : String(error)).replace(`${what}: `, '');
+    throw new Error(`${what}: not a readable zip/.npz file (${detail})`, { cause: error });
   }
   const out = new Map<string, NdArray>();
-  for (const [name, member] of Object.entries(members)) {
+  // Only .npy members are inflated, each within the zip reader's limits (io/zip.ts).
+  for (const name of zip.names()) {
     if (!name.endsWith('.npy')) continue;
     const key = name.slice(0, -4);
-    out.set(key, readNpy(member, `${what}:${name}`, options));
+    out.set(key, readNpy(zip.read(name), `${what}:${name}`, options));
   }
   return out;
 }

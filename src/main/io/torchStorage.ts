@@ -74,13 +74,13 @@ export function parseTorchStorageId(pid: unknown): TorchStorageId {
  * A `persistentLoad` for zip checkpoints: `readEntry(key)` returns the bytes of
  * `<archive>/data/<key>`. Storages shared by several tensors are read once.
  */
-export function torchZipPersistentLoad(readEntry: (key: string) => Uint8Array): (pid: unknown) => TorchStorage {
+export function torchZipPersistentLoad(readEntry: (key: string, neededBytes: number) => Uint8Array): (pid: unknown) => TorchStorage {
   const cache = new Map<string, TorchStorage>();
   return (pid) => {
     const id = parseTorchStorageId(pid);
     let storage = cache.get(id.key);
     if (!storage) {
-      storage = torchStorageFromBytes(id.storageType.elementType, readEntry(id.key), id.numel, `storage ${id.key}`);
+      storage = torchStorageFromBytes(id.storageType.elementType, readEntry(id.key, id.numel * itemSize(id.storageType.elementType)), id.numel, `storage ${id.key}`);
       cache.set(id.key, storage);
     }
     return storage;

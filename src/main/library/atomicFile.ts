@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 /** What an atomic write writes: text (UTF-8), bytes, or byte chunks one after another (no staging copy). */
@@ -65,6 +65,23 @@ function* slices(data: FileContents): Generator<Uint8Array> {
   for (const chunk of chunks) {
     for (let at = 0; at < chunk.byteLength; at += sliceBytes) yield chunk.subarray(at, Math.min(chunk.byteLength, at + sliceBytes));
   }
+}
+
+/** The name of an atomic write's staging file (`<target>.<16 hex>.partial`, or `<16 hex>.partial` in a tmp folder). */
+export const partialFilePattern = /(^|\.)[0-9a-f]{16}\.partial$/;
+
+/**
+ * Removes the staging files a killed atomic write left in `dir` (not in its subfolders). Only for
+ * folders no live writer uses: the caller knows (a job that is not live, an export about to start).
+ */
+export async function removeStrayPartials(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!partialFilePattern.test(name)) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** Where the bytes wait before the rename: in `tmpDir` when given, else beside the target (one file system either way). */

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobRunner } from '../jobs/runner';
+import { removeStrayPartials } from './atomicFile';
 import { blobPath, hashPattern, thumbPath } from './paths';
 import { uploadBatchesOf } from './import/importJob';
 import type { Project } from './project';
@@ -151,7 +152,27 @@ export async function collectOrphanFiles(project: Project, options: SweepOptions
     if (now - (await modifiedMs(path)) < looseTmpGraceMs) continue;
     await remove(path);
   }
+  report.tmpEntries += await sweepTrainingPartials(project, now, opts.staleAfterMs);
   return report;
+}
+
+/**
+ * Training jobs write their run state atomically beside it (derived/train/job-<id>/, hundreds of
+ * MB a file at upstream sizes): a process killed mid-write leaves the `.partial` there. Removed
+ * once job <id> is not live in any process (a live one may be writing it right now).
+ */
+async function sweepTrainingPartials(project: Project, now: number, staleAfterMs?: number): Promise<number> {
+  const root = join(project.paths.derived, 'train');
+  const folders = await readdir(root).catch(() => [] as string[]);
+  if (folders.length === 0) return 0;
+  const live = liveJobIds(project, now, staleAfterMs);
+  let removed = 0;
+  for (const folder of folders) {
+    const m = /^job-(\d+)$/.exec(folder);
+    if (!m || live.has(Number(m[1]))) continue;
+    removed += await removeStrayPartials(join(root, folder)).catch(() => 0);
+  }
+  return removed;
 }
 
 /**

@@ -7,8 +7,10 @@ import { type ApiHandlers, type ErrorBody, routes } from '../../common/contract'
 import type { Backend } from '../app/backend';
 import { dispatch } from '../api/dispatch';
 import { AppError, describeError, httpStatusOf } from '../core/errors';
+import { realFileInside } from '../library/confined';
 import { blobPath, thumbPath } from '../library/paths';
 import { checkToken, newToken, tokenCookieName } from './auth';
+import { allowedHostNames, hasContentType, refuseForeign } from './origin';
 import { contentTypeOf, fileSize, resolveInside, streamFile } from './static';
 import { stageUpload } from './upload';
 
@@ -20,6 +22,8 @@ export interface ServeOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Host names served besides the loopback names and `host` (a reverse proxy's, say). */
+  allowHosts?: readonly string[];
   /** The built renderer (out/renderer). */
   rendererDir: string;
 }
@@ -48,9 +52,26 @@ function sendError(res: ServerResponse, e: unknown): void {
   sendJson(res, httpStatusOf[code], body);
 }
 
+/** A path segment decoded, or a 400 naming it when its `%` escapes are malformed. */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError('invalid-params', `malformed %-escape in the path ${JSON.stringify(raw)}`);
+  }
+}
+
 function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
   res.end('not found');
+}
+
+function parseRequestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -68,21 +89,27 @@ async function readBody(req: IncomingMessage): Promise<string> {
  * Serve mode: the renderer, the API and live events on one port (see the wire protocol in
  * src/common/contract/transport.ts). Every request needs the token; static and blob paths are
  * matched strictly so nothing outside their folders can be named; no CORS headers are sent,
- * so other origins cannot read responses.
+ * so other origins cannot read responses. Before the token, every request and WebSocket upgrade
+ * must name a served Host and carry no foreign Origin (server/origin.ts), and API calls must be
+ * `application/json`, which a page on another origin cannot send without a refused preflight.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { backend, handlers, rendererDir } = options;
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
   let port = options.port ?? 0;
+  const hosts = allowedHostNames(host, options.allowHosts);
+  const proxies = new Set((options.allowHosts ?? []).map((name) => name.toLowerCase()));
 
   async function serveBlob(res: ServerResponse, hash: string, thumb: boolean): Promise<void> {
     const open = backend.current;
     if (!open) return notFound(res);
     const row = open.project.db.prepare('SELECT format FROM blobs WHERE hash = @hash').get({ hash }) as { format: string } | undefined;
-    const file = thumb ? thumbPath(open.project.paths, hash) : blobPath(open.project.paths, hash);
-    const size = row ? await fileSize(file) : null;
-    if (size === null) return notFound(res);
+    const { paths } = open.project;
+    // Links are followed only inside the project's folder: a received project may carry others.
+    const file = row ? await realFileInside(thumb ? thumbPath(paths, hash) : blobPath(paths, hash), thumb ? paths.thumbs : paths.blobs) : null;
+    const size = file ? await fileSize(file) : null;
+    if (!file || size === null) return notFound(res);
     res.writeHead(200, {
       'content-type': thumb ? 'image/webp' : (imageTypes[row!.format] ?? 'application/octet-stream'),
       'content-length': size,
@@ -111,15 +138,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The raw path, before URL normalisation could hide a `..`.
     const rawPath = (req.url ?? '/').split('?')[0];
-    const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
+    const refusal = refuseForeign(req, hosts, proxies);
+    if (refusal) return sendJson(res, refusal.status, { error: { code: 'forbidden', message: refusal.message } });
+    const url = parseRequestUrl(req);
+    if (!url) return sendJson(res, 400, { error: { code: 'invalid-params', message: 'malformed request URL' } });
     const auth = checkToken(req, url, token, port);
     if (!auth) return sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong access token: open the URL printed by `rig-studio serve`' } });
     if (auth === 'query') res.setHeader('set-cookie', `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
 
     if (rawPath.startsWith(routes.call)) {
       if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'invalid-params', message: 'use POST' } });
+      if (!hasContentType(req, 'application/json')) return sendJson(res, 415, { error: { code: 'invalid-params', message: 'API calls must be sent as Content-Type: application/json' } });
       try {
         const body = await readBody(req);
         let params: unknown;
@@ -128,7 +159,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         } catch {
           throw new AppError('invalid-params', 'request body is not JSON');
         }
-        const result = await dispatch(handlers, decodeURIComponent(rawPath.slice(routes.call.length)), params);
+        const result = await dispatch(handlers, decodeSegment(rawPath.slice(routes.call.length)), params);
         return sendJson(res, 200, { result: result === undefined ? null : result });
       } catch (e) {
         return sendError(res, e);
@@ -136,6 +167,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (rawPath === routes.upload) {
       if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 'invalid-params', message: 'use POST' } });
+      if (!hasContentType(req, 'application/octet-stream')) return sendJson(res, 415, { error: { code: 'invalid-params', message: 'uploads must be sent as Content-Type: application/octet-stream' } });
       try {
         const path = await stageUpload(req, backend.require().project.paths.uploads, url.searchParams.get('name'), url.searchParams.get('batch'));
         return sendJson(res, 200, { path });
@@ -166,8 +198,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   server.on('upgrade', (req, socket, head) => {
     const rawPath = (req.url ?? '/').split('?')[0];
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (rawPath !== routes.ws || !checkToken(req, url, token, port)) {
+    const refusal = refuseForeign(req, hosts, proxies);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 421 ? 'Misdirected Request' : 'Forbidden'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    const url = parseRequestUrl(req);
+    if (rawPath !== routes.ws || !url || !checkToken(req, url, token, port)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }

@@ -8,7 +8,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import { EditStore } from '../edit/store';
@@ -18,6 +18,7 @@ import type { TaskPool } from '../jobs/pool';
 import type { Project } from '../library/project';
 import { locateHeadModel, type HeadModelSources } from '../head/activeModel';
 import type { HeadExportFormat, TextureHeadResult, TextureTasks } from './task';
+import { readableProjectFile } from '../library/confined';
 import { requirePhoto } from '../library/lookup';
 
 /** What to export. */
@@ -94,7 +95,7 @@ export class HeadExporter {
     return {
       what: `${fileName} (photo ${request.photoId}${request.codes ? ', codes from the viewport' : inUse.edited ? ', saved code edits' : ''})`,
       codes: request.codes ?? inUse.codes,
-      image: join(project.dir, estimate.alignedPath),
+      image: readableProjectFile(project.paths, estimate.alignedPath),
       baseName: `${safeStem(fileName)}-head`,
     };
   }

@@ -12,7 +12,7 @@ import { EstimateStore } from '../estimate/store';
 import { loadModelImage } from '../diffusion/images';
 import type { FlameTasks } from '../flame/renderTask';
 import type { TaskPool } from '../jobs/pool';
-import { blobPath } from '../library/paths';
+import { readableBlob } from '../library/confined';
 import type { Project } from '../library/project';
 import type { TrainingPair } from './trainer';
 
@@ -49,7 +49,7 @@ export async function albumTrainingPairs(
     if (options.signal?.aborted) throw new Error('preparing the training pairs was cancelled');
     const codes = editCodes(estimates.requireCodes(photo.id).codes, null, [], options.shape === 'own' ? null : meanShape);
     const { physical } = await renderer.render(codes, size);
-    const image = await loadModelImage(blobPath(project.paths, photo.hash), size);
+    const image = await loadModelImage(readableBlob(project.paths, photo.hash), size);
     pairs.push({ image, physical });
     options.onPhoto?.(i + 1, photos.length);
   }

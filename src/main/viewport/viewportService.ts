@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { LoadedCodes, PackedHeadModel } from '../../common/contract/viewport';
 import type { ActiveHeadModel } from '../head/activeModel';
+import { AppError } from '../core/errors';
 import { packHeadModel } from '../head/packHeadModel';
 import { readCodesNpz } from './codesFile';
 
@@ -33,13 +34,20 @@ export class ViewportService {
 
   /** Codes from a .npz on the backend's disk (an uploaded copy or a path the user browsed to). */
   async codes(path: string, index = 0): Promise<LoadedCodes> {
-    if (!path.toLowerCase().endsWith('.npz')) throw new Error(`${basename(path)}: codes are read from .npz files`);
+    // Every failure here is about the file the user gave: a client error (400/404), not 'internal'.
+    if (!path.toLowerCase().endsWith('.npz')) throw new AppError('invalid-params', `${basename(path)}: codes are read from .npz files`);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path);
     } catch (err) {
-      throw new Error(`${basename(path)}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new AppError(code === 'ENOENT' ? 'not-found' : 'invalid-params', `${basename(path)}: cannot read the file (${code ?? String(err)})`);
     }
-    return readCodesNpz(bytes, basename(path), index);
+    try {
+      return readCodesNpz(bytes, basename(path), index);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new AppError('invalid-params', message.includes(basename(path)) ? message : `${basename(path)}: ${message}`);
+    }
   }
 }

@@ -67,6 +67,42 @@ describe('safetensors', () => {
     expect(() => readSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors')).toThrow(/cut\.safetensors: tensor a\.steps ends at byte 24 of 20; the file is truncated/);
     expect(() => readSafetensors(bytes.subarray(0, 20), 'cut.safetensors')).toThrow(/header of \d+ bytes does not fit/);
   });
+
+  it('validates every header field and names the file and tensor', () => {
+    /** A file with this header and `dataBytes` bytes of data (0..n). */
+    const file = (header: unknown, dataBytes = 16) => {
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const bytes = new Uint8Array(8 + json.length + dataBytes);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+      bytes.set(json, 8);
+      for (let i = 0; i < dataBytes; i++) bytes[8 + json.length + i] = i;
+      return bytes;
+    };
+    const ok = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
+    const cases: [unknown, RegExp][] = [
+      [{ t: { dtype: 'F32', shape: [32], data_offsets: [-128, 0] } }, /bad\.safetensors: tensor t: data_offsets \[-128,0\] is not two non-negative whole numbers/],
+      [{ t: { dtype: 'F32', shape: 4, data_offsets: [0, 16] } }, /bad\.safetensors: tensor t: shape 4 is not a list of non-negative whole numbers/],
+      [{ t: { dtype: 'F32', shape: [2, -2], data_offsets: [0, 16] } }, /tensor t: shape \[2,-2\] is not a list/],
+      [{ t: { dtype: 'F32', shape: [1.5], data_offsets: [0, 6] } }, /tensor t: shape \[1\.5\] is not a list/],
+      [{ t: { dtype: 'F32', shape: [2], data_offsets: [8] } }, /tensor t: data_offsets \[8\] is not two/],
+      [{ t: { dtype: 'F32', shape: [2], data_offsets: '0-8' } }, /tensor t: data_offsets "0-8" is not two/],
+      [{ t: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, /tensor t: data_offsets \[8, 0\] end before they begin/],
+      [{ t: { dtype: 'F32', shape: [2], data_offsets: [0, 12] } }, /tensor t \[2\] F32 spans 12 bytes, expected 8/],
+      [{ t: { dtype: 7, shape: [2], data_offsets: [0, 8] } }, /tensor t: dtype is a number, not a string/],
+      [{ t: { dtype: 'Q4', shape: [2], data_offsets: [0, 8] } }, /tensor t has unsupported dtype Q4/],
+      [{ t: null }, /tensor t: its header entry is null/],
+      [{ a: ok, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, /tensor b \(bytes 4–12\) overlaps tensor a \(bytes 0–8\)/],
+      [{ a: ok, b: ok }, /tensor b \(bytes 0–8\) overlaps tensor a/],
+      [{ t: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 8] } }, /tensor t: shape \[\d+,\d+\] is too large/],
+      [[ok], /bad\.safetensors: the safetensors header is a list, not an object of tensors/],
+      [{ __metadata__: { format: 1 }, t: ok }, /bad\.safetensors: __metadata__ entry format is a number, not a string/],
+    ];
+    for (const [header, message] of cases) expect(() => readSafetensors(file(header), 'bad.safetensors'), JSON.stringify(header)).toThrow(message);
+    // Adjacent spans, a gap and an empty tensor are all fine.
+    const back = readSafetensors(file({ a: ok, e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] }, b: { dtype: 'U8', shape: [4], data_offsets: [12, 16] } }), 'ok.safetensors');
+    expect(Array.from(back.stateDict.get('b')!.data as Uint8Array)).toEqual([12, 13, 14, 15]);
+    expect(back.stateDict.get('e')!.shape).toEqual([0]);
+  });
 });
 
 describe('npz state dicts', () => {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridSize } from '../../../src/main/edit/grid';
 import { ModelRegistry } from '../../../src/main/models/registry';
-import { runCli } from '../cli/run';
+import { runCli, startCli } from '../cli/run';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { EstimateStore } from '../../../src/main/estimate/store';
@@ -66,5 +67,61 @@ describe('rig-studio transfer', () => {
     expect(badMode.stderr).toMatch(/unknown edit mode 'smile'/);
     const badSteps = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', '1', '--targets', '2', '--steps', '1', '--out', out], t.root);
     expect(badSteps.stderr).toMatch(/1 DDIM steps: cannot create exactly 1 steps/);
+  }, 120_000);
+
+  it('a killed transfer is interrupted counting the cells actually done; --resume finishes it and its export, atomically', async () => {
+    const out = join(t.root, 'killed.png');
+    const results = join(t.root, 'killed-results');
+    mkdirSync(results);
+    // What an export killed mid-write leaves: a staging file and no manifest.
+    writeFileSync(join(results, 'grid.png.0123456789abcdef.partial'), 'stray');
+    // Four cells one at a time at 10 steps: seconds of work after the first cell, so the kill lands mid-job.
+    const child = startCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', '1,2', '--targets', '1,2', '--modes', 'exp', '--steps', '10', '--batch', '1', '--no-scores', '--out', out, '--results', results, '--json'], t.root);
+    let stderr = '';
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no cell finished within 60 s:\n${stderr}`)), 60_000);
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (/cell \d+ .* done/.test(stderr)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    const killed = JSON.parse(stdout) as { jobId: number; state: string; cells: number; done: number };
+    expect(killed).toMatchObject({ state: 'interrupted', cells: 4 });
+    expect(killed.done).toBeGreaterThanOrEqual(1);
+    expect(killed.done).toBeLessThan(4);
+    expect(stderr).toContain(`interrupted with ${killed.done} of 4 edits done; continue it with: rig-studio transfer --project ${projectDir} --resume ${killed.jobId}`);
+    const db = new BetterSqlite3(join(projectDir, 'project.sqlite'), { readonly: true });
+    try {
+      expect((db.prepare("SELECT count(*) AS n FROM editCells WHERE jobId = ? AND state = 'done'").get(killed.jobId) as { n: number }).n).toBe(killed.done);
+    } finally {
+      db.close();
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(results, 'export.json'))).toBe(false);
+
+    const usage = await runCli(['transfer', '--project', projectDir, '--resume', String(killed.jobId), '--model', 'tiny', '--out', out], t.root);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('drop --model');
+    const resumed = await runCli(['transfer', '--project', projectDir, '--resume', String(killed.jobId), '--out', out, '--results', results, '--json'], t.root);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ jobId: killed.jobId, state: 'done', cells: 4, done: 4 });
+    expect(await sharp(out).metadata()).toMatchObject(gridSize(2, 2, 1, 32));
+    const manifest = JSON.parse(readFileSync(join(results, 'export.json'), 'utf8')) as { complete: boolean; files: string[] };
+    expect(manifest.complete).toBe(true);
+    expect(manifest.files).toContain('scores.csv');
+    expect(readdirSync(results).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    for (const name of manifest.files) expect(statSync(join(results, name)).size, name).toBeGreaterThan(0);
+    // A finished job: --resume only writes its outputs again.
+    const again = await runCli(['transfer', '--project', projectDir, '--resume', String(killed.jobId), '--out', out, '--json'], t.root);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/cell \d+/);
   }, 120_000);
 });

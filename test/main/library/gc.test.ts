@@ -76,6 +76,13 @@ describe('the project-open sweep and live jobs in other processes', () => {
       mkdirSync(join(project.paths.tmp, 'jobs', String(dead)), { recursive: true });
       writeFileSync(join(project.paths.tmp, 'jobs', String(dead), 'x.partial'), 'x');
       mkdirSync(join(project.paths.tmp, 'jobs', '424242'), { recursive: true });
+      // Training run state written beside its target: a killed write's staging file, per job.
+      const trainDir = (id: number) => join(project.paths.derived, 'train', `job-${id}`);
+      for (const id of [jobId, dead]) {
+        mkdirSync(trainDir(id), { recursive: true });
+        writeFileSync(join(trainDir(id), 'state.safetensors'), 'state');
+        writeFileSync(join(trainDir(id), 'state.safetensors.0123456789abcdef.partial'), 'half');
+      }
       const pending = 'e'.repeat(64);
       mkdirSync(join(project.paths.blobs, 'ee'), { recursive: true });
       writeFileSync(blobPath(project.paths, pending), 'x');
@@ -91,12 +98,17 @@ describe('the project-open sweep and live jobs in other processes', () => {
       expect(existsSync(blobPath(project.paths, pending))).toBe(true);
       expect(existsSync(join(project.paths.tmp, 'jobs', String(dead)))).toBe(false);
       expect(existsSync(join(project.paths.tmp, 'jobs', '424242'))).toBe(false);
+      expect(existsSync(join(trainDir(jobId), 'state.safetensors.0123456789abcdef.partial'))).toBe(true);
+      expect(existsSync(join(trainDir(dead), 'state.safetensors.0123456789abcdef.partial'))).toBe(false);
+      expect(existsSync(join(trainDir(dead), 'state.safetensors'))).toBe(true);
 
       // Once that process is gone its heartbeat goes stale: the next sweep removes its files.
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       await collectOrphanFiles(open.project, { now: Date.now() + jobStaleAfterMs + 1000 });
       expect(existsSync(live)).toBe(false);
+      expect(existsSync(join(trainDir(jobId), 'state.safetensors.0123456789abcdef.partial'))).toBe(false);
+      expect(existsSync(join(trainDir(jobId), 'state.safetensors'))).toBe(true);
       await backend.close();
       t = null;
     } finally {

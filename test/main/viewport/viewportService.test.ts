@@ -74,6 +74,14 @@ describe('the viewport service', () => {
     const service = new ViewportService(headModelDeps({ flameFiles: () => null, demoHeadDir: demoDir }));
     await expect(service.codes(join(dir, 'codes.txt'))).rejects.toThrow('codes.txt: codes are read from .npz files');
     await expect(service.codes(join(dir, 'absent.npz'))).rejects.toThrow('absent.npz: cannot read the file (ENOENT)');
+    await expect(service.codes(join(dir, 'absent.npz'))).rejects.toMatchObject({ code: 'not-found' });
+    // A bad file is the client's error (400 in serve mode), named, never 'internal'.
+    const bad = { 'garbage.npz': Buffer.from('not a zip at all'), 'empty.npz': writeNpz({}), 'text.npz': writeNpz({ other: { dtype: 'float32', shape: [2], data: new Float32Array(2) } }) };
+    for (const [name, bytes] of Object.entries(bad)) {
+      writeFileSync(join(dir, name), bytes);
+      await expect(service.codes(join(dir, name)), name).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringContaining(name) });
+    }
+    await expect(service.codes(join(dir, 'codes.txt'))).rejects.toMatchObject({ code: 'invalid-params' });
     const loaded = await service.codes(sharedPath('fixtures', 'flame-synthetic', 'reference.npz'), 3);
     expect(loaded.index).toBe(3);
   });

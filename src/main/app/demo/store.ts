@@ -16,7 +16,7 @@ import { alignedSize } from '../../estimate/pipeline';
 import { EstimateStore } from '../../estimate/store';
 import { encodePng, loadImage, resampleAffine, toRgb, type RgbImage } from '../../face/image';
 import { writeFileAtomic } from '../../library/atomicFile';
-import { blobPath } from '../../library/paths';
+import { readableBlob } from '../../library/confined';
 import type { Project } from '../../library/project';
 import { groundTruthEstimator, photoToAligned, type GroundTruthEstimate } from './groundTruth';
 import { findPhoto } from '../../library/lookup';
@@ -74,7 +74,7 @@ export async function saveGroundTruth(project: Project, photoId: number, estimat
   if (hasEstimate(project, photoId)) return;
   const photo = findPhoto(project.db, photoId);
   if (!photo) throw new Error(`demo photo ${photoId} does not exist`);
-  const image = await loadImage(blobPath(project.paths, photo.hash), photo.fileName);
+  const image = await loadImage(readableBlob(project.paths, photo.hash), photo.fileName);
   const aligned = alignedImage(image, photo.fileName);
   const decaCrop = toRgb(resampleAffine(aligned, estimate.decaTransform, 224, 224, 'zero'));
   const alignedOut = join(project.paths.derived, 'aligned', `${photoId}.png`);

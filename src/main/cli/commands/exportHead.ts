@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../../library/atomicFile';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ModelAssetStore } from '../../flame/assets';
 import { HeadExporter } from '../../texture/service';
@@ -68,7 +69,8 @@ export const exportHeadCommand: Command = {
       for (const file of done.files) {
         const path = join(dirname(out), file.name);
         try {
-          await writeFile(path, file.bytes);
+          // Atomic: a kill mid-export never leaves a torn OBJ, PNG or glb under the final name.
+          await writeFileAtomic(path, file.bytes);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code ?? '';
           throw new Error(`cannot write ${path}: ${writeProblems[code] ?? (e instanceof Error ? e.message : String(e))}`);

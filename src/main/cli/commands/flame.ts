@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../library/atomicFile';
 import { basename, extname } from 'node:path';
 import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { meshToGltf, meshToObj, meshToPly } from '../../../common/flame/export';
@@ -46,7 +47,7 @@ export const flameCommand: Command = {
     const frame = new FlameEvaluator(model).evaluate(codes, { landmarks: false, projection: false, shading: false });
     const mesh = { vertices: frame.vertices, faces: model.faces, normals: frame.normals, uv: model.uv, name: model.name };
     const data = format === 'obj' ? meshToObj(mesh) : format === 'ply' ? meshToPly(mesh) : meshToGltf(mesh);
-    await writeFile(out, data);
+    await writeFileAtomic(out, data);
     io.out(`wrote ${out} (${model.vertexCount} vertices, ${model.faces.length / 3} faces, ${format.toUpperCase()})`);
     return 0;
   },

@@ -10,9 +10,10 @@ export const serveCommand: Command = {
   name: ['serve'],
   summary:
     'Serve the Rig Studio UI to a browser (e.g. a headless GPU box driven from a laptop). Prints the URL with its access token; ' +
-    'binds 127.0.0.1 unless --host is given (--host 0.0.0.0 exposes it to the network: anyone with the URL can use it). --port 0 picks a free port.',
-  usage: '[--port N] [--host H] [--project DIR | --demo]',
-  options: { port: { type: 'string' }, host: { type: 'string' }, project: { type: 'string' }, demo: { type: 'boolean' } },
+    'binds 127.0.0.1 unless --host is given (--host 0.0.0.0 exposes it to the network: anyone with the URL can use it). --port 0 picks a free port. ' +
+    'Requests must name a served host (127.0.0.1, localhost, ::1, --host, or a name given with --allow-host, e.g. a reverse proxy\'s) and come from no other origin.',
+  usage: '[--port N] [--host H] [--allow-host NAME[,NAME...]] [--project DIR | --demo]',
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-host': { type: 'string' }, project: { type: 'string' }, demo: { type: 'boolean' } },
   async run({ values, positionals }, io: CliIo) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const port = values.port === undefined ? 8765 : Number(values.port);
@@ -26,6 +27,10 @@ export const serveCommand: Command = {
         backend,
         handlers: createHandlers(backend),
         host: (values.host as string | undefined) ?? '127.0.0.1',
+        allowHosts: String(values['allow-host'] ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
         port,
         rendererDir: bundlePaths().renderer,
       });

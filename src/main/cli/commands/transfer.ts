@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import type { EditCellEvent, EditJobParams, JobInfo } from '../../../common/contract';
 import { editJobParamsSchema } from '../../../common/contract';
 import { parseModeSet } from '../../edit/codes';
 import { EditService } from '../../edit/service';
+import { writeFileAtomic } from '../../library/atomicFile';
 import { ModelRegistry } from '../../models/registry';
+import type { Backend } from '../../app/backend';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
+import { followJob } from '../jobs';
 import { withProject } from './project';
 
 /** Comma/space separated tokens of one or more flag values. */
@@ -25,9 +27,10 @@ function integer(value: unknown, flag: string, fallback: number): number {
 export const transferCommand: Command = {
   name: ['transfer'],
   summary:
-    'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr.',
+    'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr. ' +
+    'Ctrl-C (or a kill) leaves the job interrupted; --resume JOB continues it (or, for a finished job, writes its grid and results again). Every file is written atomically; --results DIR gets export.json last, when complete.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -46,12 +49,14 @@ export const transferCommand: Command = {
     'image-size': { type: 'string' },
     'no-scores': { type: 'boolean' },
     results: { type: 'string' },
+    resume: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIo) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    if (!values.model) throw new UsageError('--model ID|NAME|FILE is required (a model id, its name, or its checkpoint file name)');
     if (!values.out) throw new UsageError('--out grid.png is required');
+    if (values.resume !== undefined) return resumeTransfer(values, io);
+    if (!values.model) throw new UsageError('--model ID|NAME|FILE is required (a model id, its name, or its checkpoint file name)');
     const modes = tokens(values.modes);
     for (const m of modes) {
       try {
@@ -105,33 +110,66 @@ export const transferCommand: Command = {
         throw new UsageError(`bad options: ${(e as Error).message}`);
       }
       const { jobId } = service.start(params);
-      const unsubscribe = backend.events.on((name, payload) => {
-        if (name === 'edit.cell') {
-          const { cell } = payload as EditCellEvent;
-          if ((payload as EditCellEvent).jobId === jobId) io.err(`transfer: cell ${cell.idx + 1} (photo ${cell.sourcePhotoId} ← ${cell.targetPhotoId ?? '-'}, ${cell.modes}) ${cell.state}${cell.error ? `: ${cell.error}` : ''}`);
-        }
-      });
-      let info: JobInfo;
-      try {
-        info = await open.jobs.wait(jobId);
-      } finally {
-        unsubscribe();
-      }
-      const view = service.job(jobId);
-      if (view.results.length === 0) {
-        io.err(`transfer ${info.state}: ${info.message}`);
-        return 1;
-      }
-      const grid = await service.grid(jobId);
-      writeFileSync(String(values.out), Buffer.from(grid.base64, 'base64'));
-      const exported = values.results ? await service.exportResults(jobId, String(values.results)) : null;
-      const summary = { jobId, state: info.state, out: String(values.out), width: grid.width, height: grid.height, cells: view.cells.length, done: view.results.length, results: exported?.dir ?? null, scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, ...r.scores })) };
-      if (values.json) io.out(JSON.stringify(summary, null, 2));
-      else io.out(`wrote ${summary.out} (${grid.width}×${grid.height}): ${summary.done} of ${summary.cells} edits${exported ? `; results in ${exported.dir}` : ''}`);
-      return info.state === 'done' && view.cells.every((c) => c.state === 'done') ? 0 : 1;
+      return finishTransfer(backend, service, jobId, values, io);
     });
   },
 };
+
+/** `transfer --resume JOB`: continues an interrupted, cancelled or failed transfer; a finished one only writes its outputs again. */
+async function resumeTransfer(values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const jobId = Number(values.resume);
+  if (!Number.isInteger(jobId) || jobId <= 0) throw new UsageError('--resume needs a job number');
+  const given = ['model', 'sources', 'targets', 'steps', 'eta', 'seed', 'batch', 'image-size'].filter((flag) => values[flag] !== undefined);
+  if (given.length > 0) throw new UsageError(`--resume continues job ${jobId} with its own settings; drop --${given.join(', --')}`);
+  return withProject(values.project, async (backend) => {
+    const open = backend.require();
+    const job = open.jobs.get(jobId);
+    if (job.kind !== 'edit') throw new UsageError(`job ${jobId} is a ${job.kind} job, not a transfer`);
+    if (job.state !== 'done') open.jobs.resume(jobId);
+    return finishTransfer(backend, new EditService(backend.edit, open.project, backend.pool, open.jobs), jobId, values, io);
+  });
+}
+
+/**
+ * Follows the job to its end (Ctrl-C or a kill interrupts it, resumable), then writes the grid
+ * and, with --results, the export, each atomically. The summary counts the cells actually done.
+ */
+async function finishTransfer(backend: Backend, service: EditService, jobId: number, values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const open = backend.require();
+  const unsubscribe = backend.events.on((name, payload) => {
+    if (name === 'edit.cell') {
+      const { cell } = payload as EditCellEvent;
+      if ((payload as EditCellEvent).jobId === jobId) io.err(`transfer: cell ${cell.idx + 1} (photo ${cell.sourcePhotoId} ← ${cell.targetPhotoId ?? '-'}, ${cell.modes}) ${cell.state}${cell.error ? `: ${cell.error}` : ''}`);
+    }
+  });
+  let info: JobInfo;
+  try {
+    info = await followJob(backend, jobId, { onSignal: () => void open.jobs.close() });
+  } finally {
+    unsubscribe();
+  }
+  const resumeHint = `continue it with: rig-studio transfer --project ${open.project.dir} --resume ${jobId} --out ${String(values.out)}${values.results ? ` --results ${String(values.results)}` : ''}`;
+  const view = service.job(jobId);
+  const done = view.cells.filter((c) => c.state === 'done').length;
+  if (info.state === 'interrupted' || info.state === 'cancelled') {
+    // The process is going away (a signal): report what is done, write nothing half-way.
+    io.err(`transfer ${info.state} with ${done} of ${view.cells.length} edits done; ${resumeHint}`);
+    if (values.json) io.out(JSON.stringify({ jobId, state: info.state, cells: view.cells.length, done }, null, 2));
+    return 1;
+  }
+  if (view.results.length === 0) {
+    io.err(`transfer ${info.state}: ${info.message}`);
+    return 1;
+  }
+  const grid = await service.grid(jobId);
+  await writeFileAtomic(String(values.out), Buffer.from(grid.base64, 'base64'));
+  const exported = values.results ? await service.exportResults(jobId, String(values.results)) : null;
+  const summary = { jobId, state: info.state, out: String(values.out), width: grid.width, height: grid.height, cells: view.cells.length, done, results: exported?.dir ?? null, scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, ...r.scores })) };
+  if (values.json) io.out(JSON.stringify(summary, null, 2));
+  else io.out(`wrote ${summary.out} (${grid.width}×${grid.height}): ${done} of ${summary.cells} edits${exported ? `; results in ${exported.dir}` : ''}`);
+  if (info.state !== 'done') io.err(`transfer ${info.state}: ${info.message}; ${resumeHint}`);
+  return info.state === 'done' && done === view.cells.length ? 0 : 1;
+}
 
 /**
  * DDIM inversion of the source is the default (contract/edit.ts `defaultSampler`); `--no-inversion`

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { writeFileAtomic } from '../atomicFile';
 import { readExif } from './exif';
+import { realFileInside } from '../confined';
 import { blobPath, thumbPath } from '../paths';
 
 /** Larger images are refused before decoding (a header can claim any size). */
@@ -131,8 +131,10 @@ export async function ingestFile(input: IngestInput): Promise<IngestOutcome> {
   const blob = blobPath(input, hash);
   const thumbFile = thumbPath(input, hash);
   try {
-    if (!existsSync(blob)) await writeFileAtomic(blob, data, input.tmp);
-    if (!existsSync(thumbFile)) await writeFileAtomic(thumbFile, thumb, input.tmp);
+    // An existing file is kept only when it really lies in the project: a link a received project
+    // carried (to /etc/shadow, say) is replaced (the rename swaps the link itself, not its target).
+    if ((await realFileInside(blob, input.blobs)) === null) await writeFileAtomic(blob, data, input.tmp);
+    if ((await realFileInside(thumbFile, input.thumbs)) === null) await writeFileAtomic(thumbFile, thumb, input.tmp);
   } catch (e) {
     // The project folder itself failed (disk full, permissions): not the file's fault, so the job stops.
     throw new Error(`cannot store ${input.source} in the project: ${(e as Error).message}`);
