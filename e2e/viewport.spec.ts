@@ -65,8 +65,11 @@ function changed(a: Pixels, b: Pixels): number {
   return count / n;
 }
 
-/** Waits until the canvas has drawn the head (demand rendering: a frame after the model loads). */
-async function waitForHead(page: Page, canvas: Locator): Promise<Pixels> {
+/**
+ * Waits until the canvas has drawn the head (demand rendering: a frame after the model loads)
+ * and has settled: two screenshots in a row are the same.
+ */
+async function waitForHead(canvas: Locator): Promise<Pixels> {
   let last: Pixels = { data: new Uint8Array(0) };
   await expect
     .poll(async () => {
@@ -74,8 +77,14 @@ async function waitForHead(page: Page, canvas: Locator): Promise<Pixels> {
       return coverage(last);
     }, { timeout: 30_000 })
     .toBeGreaterThan(0.08);
-  await page.waitForTimeout(300);
-  return pixels(canvas);
+  await expect
+    .poll(async () => {
+      const previous = last;
+      last = await pixels(canvas);
+      return changed(previous, last);
+    }, { timeout: 10_000 })
+    .toBe(0);
+  return last;
 }
 
 test('viewport renders the head, follows sliders, computes buffers and exports an OBJ', async ({ page, request, server, scratch }) => {
@@ -97,7 +106,7 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     // Node types only here: reach the page's location through globalThis.
     await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/viewport'));
     await expect(canvas).toBeVisible({ timeout: 30_000 });
-    const image = await waitForHead(page, canvas);
+    const image = await waitForHead(canvas);
     await test.info().attach('viewport-initial', { body: await page.screenshot(), contentType: 'image/png' });
     return image;
   });

@@ -1,8 +1,12 @@
 /**
- * The Demo base model's recipe is reproducible: its first 50 steps, run twice with
- * `npm run demo-model -- --steps 50` (the same script and CLI commands that trained the shipped
- * model), give the same parameters within float tolerance; and the shipped recipe.json is the
+ * The Demo base model's recipe is reproducible: its first steps, run twice with
+ * `npm run demo-model -- --steps N` (the same script and CLI commands that trained the shipped
+ * model: the whole 1000-photo dataset, its buffers, the seeded initialisation, batch order and
+ * Adam), give the same parameters within float tolerance; and the shipped recipe.json is the
  * recipe of scripts/demo-model.mjs, so the numbers shown are the ones the script reproduces.
+ * Four steps are enough for that: any nondeterminism (data order, initialisation, a kernel)
+ * shows in the parameters after the first update, and every step after it adds only time (the
+ * whole test was five minutes of CI at 50 steps; now the dataset's rendering dominates).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,10 +18,11 @@ import { projectRoot } from '../../helpers/shared';
 import { ensureBuilt } from '../cli/built';
 
 const script = join(projectRoot, 'scripts', 'demo-model.mjs');
+const steps = 4;
 
 function run(out: string, work: string): void {
-  const child = spawnSync(process.execPath, [script, '--steps', '50', '--out', out, '--work', work], { encoding: 'utf8', timeout: 1_200_000 });
-  expect(child.status, `demo-model --steps 50 failed:\n${child.stderr.slice(-3000)}`).toBe(0);
+  const child = spawnSync(process.execPath, [script, '--steps', String(steps), '--out', out, '--work', work], { encoding: 'utf8', timeout: 1_200_000 });
+  expect(child.status, `demo-model --steps ${steps} failed:\n${child.stderr.slice(-3000)}`).toBe(0);
 }
 
 describe('Demo base model recipe', () => {
@@ -34,7 +39,7 @@ describe('Demo base model recipe', () => {
     expect(readFileSync(join(projectRoot, 'resources', 'demo-model', 'demo-base-model.safetensors')).byteLength).toBe(shipped.sizeBytes);
   });
 
-  it('gives the same parameters twice in a row over its first 50 steps', () => {
+  it(`gives the same parameters twice in a row over its first ${steps} steps`, () => {
     ensureBuilt();
     const work = join(dir, 'work');
     run(join(dir, 'a'), work);
@@ -56,8 +61,8 @@ describe('Demo base model recipe', () => {
     }
     const recipeA = JSON.parse(readFileSync(join(dir, 'a', 'recipe.json'), 'utf8')) as { steps: number; finalLoss: number };
     const recipeB = JSON.parse(readFileSync(join(dir, 'b', 'recipe.json'), 'utf8')) as { steps: number; finalLoss: number };
-    console.info(`demo-model first 50 steps twice: worst relative parameter difference ${worst.toExponential(2)}, final loss ${recipeA.finalLoss} and ${recipeB.finalLoss}`);
-    expect(recipeA.steps).toBe(50);
+    console.info(`demo-model first ${steps} steps twice: worst relative parameter difference ${worst.toExponential(2)}, final loss ${recipeA.finalLoss} and ${recipeB.finalLoss}`);
+    expect(recipeA.steps).toBe(steps);
     expect(worst).toBeLessThan(1e-5);
     expect(recipeB.finalLoss).toBeCloseTo(recipeA.finalLoss, 5);
   }, 2_400_000);
