@@ -34,8 +34,20 @@ export interface UNetArchitecture {
   useNewAttentionOrder: boolean;
   /** Size of the global latent from the encoder. */
   latentDim: number;
+  /**
+   * DiffusionRig-EMO v2: the global condition is [latent, FLAME shape, identity], so every
+   * ResBlock's condition layer reads latentDim + shapeDim + identityDim values. Absent for
+   * upstream (and EMO v1) models, whose condition is the latent alone.
+   */
+  faceCondition?: FaceCondition;
   /** Dropout rate in training (inference ignores it). */
   dropout: number;
+}
+
+/** Widths of DiffusionRig-EMO v2's extra condition: shape = FLAME β, identity = [β, albedo code]. */
+export interface FaceCondition {
+  shapeDim: number;
+  identityDim: number;
 }
 
 /** The torchvision ResNet that encodes the global latent. */

@@ -28,6 +28,7 @@ import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 import { ensureBuilt } from '../cli/built';
 import { runCli } from '../cli/run';
 import { fixtureArrays, fixtureDir } from '../models/fixture';
+import { sharedPath } from '../../helpers/shared';
 
 const adapter = await probeWebGpuAdapter();
 const inCi = process.env.CI === 'true';
@@ -67,6 +68,24 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       expect(report.provider).toBe('webgpu');
       expect(Object.keys(report.verifiers).sort()).toEqual(['diffusionrig', 'diffusionrig-training']);
       expect(report.verifiers.diffusionrig.map((c) => c.name)).toEqual(['latent', 'eps', 'ddim_sample', 'ddim_sample_noclip', 'ddim_inverted']);
+      expect(run.code).toBe(0);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 900_000);
+
+  it('verify-fixture diffusionrig-emo-v2-a --provider webgpu --json exits 0: the v2 condition, DDIM, both DPM-Solver++ samples and the whole-model train step match upstream', async () => {
+    ensureBuilt();
+    const data = mkdtempSync(join(tmpdir(), 'rig-webgpu-'));
+    try {
+      const dir = sharedPath('fixtures', 'diffusionrig-emo-v2-a');
+      const run = await time('verify-fixture emo-v2', () => runCli(['verify-fixture', dir, '--provider', 'webgpu', '--json'], data));
+      expect(run.signal, run.stderr).toBeNull();
+      const report = JSON.parse(run.stdout) as { ok: boolean; provider: string; verifiers: Record<string, { name: string; ok: boolean; worstRelativeError: number }[]> };
+      const failed = Object.values(report.verifiers).flat().filter((c) => !c.ok);
+      expect(failed, JSON.stringify(failed)).toEqual([]);
+      expect(report.verifiers.diffusionrig.map((c) => c.name)).toEqual(['latent', 'eps', 'ddim_sample', 'ddim_inverted', 'dpm_solver_10', 'dpm_solver_20']);
+      expect(report.verifiers['diffusionrig-training'].length).toBeGreaterThan(500);
       expect(run.code).toBe(0);
     } finally {
       rmSync(data, { recursive: true, force: true });
