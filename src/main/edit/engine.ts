@@ -276,7 +276,7 @@ export class ProjectEditor {
           headModel: head.label,
           buffersHash,
           bufferImages: { rendered: sha256(rendered), normal: sha256(normal), albedo: sha256(albedo) },
-          sampler: { ...settings.sampler },
+          sampler: { ...settings.sampler, method: settings.sampler.method ?? 'ddim' },
           batch: { size: ready.length, index: k },
           executionProvider: generated.provider,
           timing: {

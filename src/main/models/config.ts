@@ -133,5 +133,7 @@ export function describeConfig(config: DiffusionRigConfig, imageSize?: number): 
     in_channels: u.inChannels,
     latent_dim: u.latentDim,
     encoder_type: encoderName(config.encoder),
+    // DiffusionRig-EMO v2's extra condition widths (the names its code uses)
+    ...(u.faceCondition ? { variant: 'diffusionrig-emo-v2', shape_dim: u.faceCondition.shapeDim, identity_dim: u.faceCondition.identityDim } : {}),
   };
 }

@@ -87,7 +87,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     // the album mean shape replaced the source's own shape
     expect(exp.codes.shape).toEqual(service.editor.estimates.albumMeanShape(t.library.listAlbums()[0].id));
     expect(exp.executionProvider).toBe('cpu');
-    expect(exp.sampler).toEqual({ steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default
+    expect(exp.sampler).toEqual({ method: 'ddim', steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default; provenance names the sampler
     const png = Buffer.from((await service.image(pair[0].id, 'generated')).base64, 'base64');
     expect(await sharp(png).metadata()).toMatchObject({ width: size, height: size });
     // the grid PNG has the grid's size
@@ -116,6 +116,19 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(inverted.provenance.buffersHash).toBe(plain.provenance.buffersHash);
     expect(inverted.provenance.sampleHash).not.toBe(plain.provenance.sampleHash);
     expect(await service.rerun(inverted.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
+  }, 60_000);
+
+  it('DPM-Solver++ from the inversion of the source: provenance names it, it differs from DDIM, and a re-run reproduces it', async () => {
+    const run = async (method: 'ddim' | 'dpm++') => {
+      const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], sampler: { method, steps: 3, seed: 1 } }));
+      expect((await t.runner.wait(jobId)).state).toBe('done');
+      return service.job(jobId).results[0];
+    };
+    const dpm = await run('dpm++');
+    const ddim = await run('ddim');
+    expect(dpm.provenance.sampler).toMatchObject({ method: 'dpm++', steps: 3, inversion: true });
+    expect(dpm.provenance.sampleHash).not.toBe(ddim.provenance.sampleHash);
+    expect(await service.rerun(dpm.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
   }, 60_000);
 
   it('cancel mid-job keeps the finished cells and marks the rest cancelled; resume finishes them', async () => {
