@@ -114,6 +114,8 @@ export interface EditProvenance {
   targetImage: { file: string; sha256: string } | null;
   modes: EditMode[];
   meanShape: boolean;
+  /** DiffusionRig-EMO v2 models only: the shape and identity ([shape, albedo code]) the UNet was conditioned on, from the source. */
+  faceCondition?: { shape: number[]; identity: number[] };
   /** The exact codes the buffers were rendered from, and the source's own codes. */
   codes: FlameCodes;
   sourceCodes: FlameCodes;

@@ -23,6 +23,9 @@ export interface EditItem {
   physical: Float32Array;
   /** The image whose global latent conditions sampling (the target's for 'latent', else the source itself). */
   latentImage: Float32Array;
+  /** DiffusionRig-EMO v2 models: the source's shape and identity, conditioning inversion and sampling alike. */
+  shape?: Float32Array;
+  identity?: Float32Array;
 }
 
 /** Samples and what they cost. */
@@ -102,11 +105,13 @@ export async function generateBatch(
   const sourceLatent = await runner.encode(sources, batch, size);
   const sameLatent = items.every((i) => i.latentImage === i.sourceImage);
   const latent = sameLatent ? sourceLatent : await runner.encode(concat(items.map((i) => i.latentImage)), batch, size);
+  // EMO v2: every item has both or none (the runner names a model that needs them)
+  const face = items.every((i) => i.shape && i.identity) ? { shape: concat(items.map((i) => i.shape!)), identity: concat(items.map((i) => i.identity!)) } : {};
   let noise: Float32Array;
   let inversionMs = 0;
   if (sampler.inversion) {
     const started = performance.now();
-    noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent }, settings, {
+    noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent, ...face }, settings, {
       clipDenoised: sampler.clip,
       signal: options.signal,
       onStep: (p) => options.onStep?.('inversion', p),
@@ -116,7 +121,7 @@ export async function generateBatch(
     noise = seededNoise(sampler.seed, batch, size, true);
   }
   const started = performance.now();
-  const conditioning = { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent };
+  const conditioning = { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent, ...face };
   const onStep = (p: StepProgress) => options.onStep?.('sampling', p);
   const out =
     method === 'dpm++'
