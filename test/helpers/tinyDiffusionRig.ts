@@ -22,3 +22,9 @@ export const tinyConfig: DiffusionRigConfig = {
   },
   encoder: { block: 'basic', layers: [1, 1, 1, 1], latentDim: 16 },
 };
+
+/** The tiny configuration as DiffusionRig-EMO v2: the condition is [latent 16, shape 100, identity 150]. */
+export const tinyEmoV2Config: DiffusionRigConfig = {
+  ...tinyConfig,
+  unet: { ...tinyConfig.unet, faceCondition: { shapeDim: 100, identityDim: 150 } },
+};

@@ -17,15 +17,28 @@ export type EditMode = (typeof editModes)[number];
 /** A cell's modes: one mode or a combination, written 'exp+pose' (canonical order of editModes). */
 export type ModeSet = string;
 
-/** DDIM settings of an edit. */
+/**
+ * How an edit samples: 'ddim' (upstream: DDIM over the respaced schedule ddimN) or 'dpm++'
+ * (DPM-Solver++ multistep of order 2 over the model's 1000-step schedule, as DiffusionRig-EMO's
+ * inference runs the official DPM-Solver: about as good in half the steps).
+ */
+export type SamplerMethod = 'ddim' | 'dpm++';
+export const samplerMethods: readonly SamplerMethod[] = Object.freeze(['ddim', 'dpm++']);
+
+/** The sampler's name as the UI and the CLI show it. */
+export const samplerMethodLabels: Readonly<Record<SamplerMethod, string>> = Object.freeze({ ddim: 'DDIM', 'dpm++': 'DPM-Solver++' });
+
+/** Sampler settings of an edit. */
 export interface SamplerSettings {
-  /** DDIM steps (respacing ddimN of the 1000-step schedule). */
+  /** The sampler; absent means 'ddim' (results made before DPM-Solver++ was offered). */
+  method?: SamplerMethod;
+  /** Steps of the sampler (DDIM: respacing ddimN; also the steps of the DDIM inversion of the source). */
   steps: number;
-  /** 0 = deterministic DDIM (upstream); inversion needs 0. */
+  /** 0 = deterministic DDIM (upstream); inversion and DPM-Solver++ need 0. */
   eta: number;
   /** Seed of the starting noise (shared by every cell of a job, as upstream) and of η noise. */
   seed: number;
-  /** Clamp x̂0 to [-1, 1] (upstream: true). */
+  /** Clamp x̂0 to [-1, 1] in DDIM steps and the inversion (upstream: true); DPM-Solver++ clamps only its result, as the library's caller does. */
   clip: boolean;
   /** Start from the DDIM inversion of the source photo instead of the seeded noise (keeps background and hair). */
   inversion: boolean;
@@ -37,7 +50,27 @@ export interface SamplerSettings {
  * source's. Upstream's released sampling script starts every edit from one shared noise
  * instead (inversion off: the "DDIM inversion of the source" checkbox, `--no-inversion`).
  */
-export const defaultSampler: SamplerSettings = Object.freeze({ steps: 20, eta: 0, seed: 0, clip: true, inversion: true });
+export const defaultSampler: SamplerSettings = Object.freeze({ method: 'ddim' as const, steps: 20, eta: 0, seed: 0, clip: true, inversion: true });
+
+/** e.g. "DDIM 20" or "DPM-Solver++ 10". */
+export function samplerLabel(sampler: Pick<SamplerSettings, 'method' | 'steps'>): string {
+  return `${samplerMethodLabels[sampler.method ?? 'ddim']} ${sampler.steps}`;
+}
+
+/**
+ * Parses a sampler spec NAME:STEPS ('ddim:20', 'dpm++:10'; also 'dpm-solver++' and
+ * 'dpmsolver++'); returns the settings or a message saying what is wrong.
+ */
+export function parseSamplerSpec(text: string): { method: SamplerMethod; steps: number } | string {
+  const m = /^\s*([a-z+-]+)\s*:\s*(\d+)\s*$/i.exec(text);
+  const names: Record<string, SamplerMethod> = { ddim: 'ddim', 'dpm++': 'dpm++', 'dpm-solver++': 'dpm++', 'dpmsolver++': 'dpm++' };
+  const method = m ? names[m[1].toLowerCase()] : undefined;
+  if (!m || !method) return `'${text}' is not a sampler: give NAME:STEPS with NAME ddim or dpm++ (e.g. ddim:20, dpm++:10)`;
+  const steps = Number(m[2]);
+  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) return `'${text}': steps must be a whole number from 1 to 1000`;
+  if (method === 'dpm++' && steps < 2) return `'${text}': DPM-Solver++ of order 2 needs at least 2 steps`;
+  return { method, steps };
+}
 
 /** A registered model as the Edit view lists it. */
 export interface EditModelInfo {
@@ -81,6 +114,8 @@ export interface EditProvenance {
   targetImage: { file: string; sha256: string } | null;
   modes: EditMode[];
   meanShape: boolean;
+  /** DiffusionRig-EMO v2 models only: the shape and identity ([shape, albedo code]) the UNet was conditioned on, from the source. */
+  faceCondition?: { shape: number[]; identity: number[] };
   /** The exact codes the buffers were rendered from, and the source's own codes. */
   codes: FlameCodes;
   sourceCodes: FlameCodes;
@@ -191,13 +226,18 @@ declare module './events' {
 const id = z.number().int().positive();
 const codeArray = (length: number) => z.array(z.number().finite()).length(length);
 
-export const samplerSchema = z.object({
-  steps: z.number().int().min(1).max(1000).default(20),
-  eta: z.number().min(0).max(1).default(0),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-  clip: z.boolean().default(true),
-  inversion: z.boolean().default(true),
-});
+export const samplerSchema = z
+  .object({
+    // optional: absent is 'ddim', so settings and results from before DPM-Solver++ stay valid
+    method: z.enum(['ddim', 'dpm++']).optional(),
+    steps: z.number().int().min(1).max(1000).default(20),
+    eta: z.number().min(0).max(1).default(0),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    clip: z.boolean().default(true),
+    inversion: z.boolean().default(true),
+  })
+  .refine((s) => s.method !== 'dpm++' || s.eta === 0, { message: 'DPM-Solver++ is deterministic: η must be 0', path: ['eta'] })
+  .refine((s) => s.method !== 'dpm++' || s.steps >= 2, { message: 'DPM-Solver++ of order 2 needs at least 2 steps', path: ['steps'] });
 
 /** A mode set: modes joined by '+', each known, no repeats. */
 export const modeSetSchema = z

@@ -34,8 +34,20 @@ export interface UNetArchitecture {
   useNewAttentionOrder: boolean;
   /** Size of the global latent from the encoder. */
   latentDim: number;
+  /**
+   * DiffusionRig-EMO v2: the global condition is [latent, FLAME shape, identity], so every
+   * ResBlock's condition layer reads latentDim + shapeDim + identityDim values. Absent for
+   * upstream (and EMO v1) models, whose condition is the latent alone.
+   */
+  faceCondition?: FaceCondition;
   /** Dropout rate in training (inference ignores it). */
   dropout: number;
+}
+
+/** Widths of DiffusionRig-EMO v2's extra condition: shape = FLAME β, identity = [β, albedo code]. */
+export interface FaceCondition {
+  shapeDim: number;
+  identityDim: number;
 }
 
 /** The torchvision ResNet that encodes the global latent. */
@@ -53,6 +65,19 @@ export interface ModelArchitecture {
   unet: UNetArchitecture;
   encoder: EncoderArchitecture;
 }
+
+/** The estimators of FLAME codes: DECA (upstream DiffusionRig), EMOCA (DiffusionRig-EMO), landmark fitting. */
+export type CodeEstimator = 'deca' | 'emoca' | 'fit';
+export const codeEstimators: readonly CodeEstimator[] = Object.freeze(['deca', 'emoca', 'fit']);
+export const codeEstimatorLabels: Readonly<Record<CodeEstimator, string>> = Object.freeze({ deca: 'DECA', emoca: 'EMOCA', fit: 'Landmark fitting' });
+
+/**
+ * The basis an EMOCA albedo code is decoded with: 'flame-texture' (FLAME_texture.npz, what
+ * DiffusionRig-EMO's code uses) or 'bfm' (FLAME_albedo_from_BFM.npz, the space EMOCA regressed
+ * it in). A model trained with one expects that albedo buffer.
+ */
+export type AlbedoBasis = 'flame-texture' | 'bfm';
+export const albedoBasisLabels: Readonly<Record<AlbedoBasis, string>> = Object.freeze({ 'flame-texture': 'FLAME texture (FLAME_texture.npz)', bfm: 'BFM-converted (FLAME_albedo_from_BFM.npz)' });
 
 /** 'base': an imported (stage-1) checkpoint; 'personalized': the result of stage-2 fine-tuning. */
 export type ModelKind = 'base' | 'personalized';
@@ -80,6 +105,10 @@ export interface ModelInfo {
   imageSizeSource: 'chosen' | 'lineage' | 'weights' | null;
   /** Compute precision on GPU providers: 'auto' runs float16 there (float32 on the CPU); 'float32' or 'float16' force one. */
   precision: 'auto' | 'float32' | 'float16';
+  /** The estimator that made the model's training buffers (kept with the model; training records it); null when not known. */
+  estimator: CodeEstimator | null;
+  /** EMOCA models: the albedo basis of their training buffers; null otherwise or when not known. */
+  albedoBasis: AlbedoBasis | null;
   /** e.g. 'resnet18'. */
   encoderName: string;
   parameterCount: number;
@@ -234,6 +263,13 @@ export const modelsContract = {
   ),
   /** Stores the image size a model runs at (null forgets a chosen one): edits, sweeps and fine-tunes use it. */
   'model.setImageSize': channel<ModelInfo>()(z.object({ modelId: id, imageSize: imageSize.nullable() })),
+  /** Stores which estimator made a model's buffers (null: not known) and, for EMOCA only, the albedo basis. */
+  'model.setEstimator': channel<ModelInfo>()(
+    z.object({ modelId: id, estimator: z.enum(['deca', 'emoca', 'fit']).nullable(), albedoBasis: z.enum(['flame-texture', 'bfm']).nullable().default(null) }).refine((p) => p.albedoBasis === null || p.estimator === 'emoca', {
+      message: 'the albedo basis is a setting of EMOCA models only',
+      path: ['albedoBasis'],
+    }),
+  ),
   /** Stores the compute precision of a model on GPU providers ('auto': float16 there). */
   'model.setPrecision': channel<ModelInfo>()(z.object({ modelId: id, precision: z.enum(['auto', 'float32', 'float16']) })),
   /** Changes the attention settings the weights do not record; values that cannot split a level's channels are refused. */

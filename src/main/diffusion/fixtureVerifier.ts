@@ -5,6 +5,10 @@
  * reference arrays. No config.json is read: the architecture is inferred from the checkpoint
  * (with the overrides the weights cannot tell) and the image size from io.npz. Any provider
  * can run it; precision float16 compares with the separately stated float16 tolerances.
+ *
+ * A DiffusionRig-EMO v2 checkpoint (fixtures/diffusionrig-emo-v2-a) conditions on io.npz's
+ * `shape` and `identity` too; where io.npz holds `dpm_solver_<N>` samples (from `dpm_xT`),
+ * DPM-Solver++ of N steps is compared with each.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +22,7 @@ import type { ArchitectureOverrides } from '../models/infer';
 import type { ProviderName } from '../nn/backend';
 import { OnnxBackend } from '../nn/backend';
 import { DiffusionRigRunner } from './runner';
+import type { Conditioning } from './runner';
 
 const checkpointPattern = /\.(pt|pth|ckpt|tar|safetensors)$/i;
 
@@ -43,7 +48,19 @@ export const float16Tolerances: Readonly<Record<string, number>> = Object.freeze
   ddim_sample: 0.25,
   ddim_sample_noclip: 2e-3,
   ddim_inverted: 4e-2,
+  // DPM-Solver++ was not measured in float16: the DDIM sample's bound (the same final clamp)
+  dpm_solver: 0.25,
 });
+
+/** The DPM-Solver++ references of an io.npz: `dpm_solver_<steps>` arrays, fewest steps first. */
+export function dpmSolverReferences(arrays: ReadonlyMap<string, NdArray>): { name: string; steps: number }[] {
+  return [...arrays.keys()]
+    .flatMap((name) => {
+      const m = /^dpm_solver_(\d+)$/.exec(name);
+      return m ? [{ name, steps: Number(m[1]) }] : [];
+    })
+    .sort((a, b) => a.steps - b.steps);
+}
 
 function floats(arrays: Map<string, NdArray>, name: string, file: string): Float32Array {
   const array = arrays.get(name);
@@ -74,7 +91,7 @@ export async function verifyDiffusionRigFixture(
   const runner = new DiffusionRigRunner(weights, backend, `fixture:${checkpoint.path}`, { precision });
   const checks: ArrayCheck[] = [];
   const check = (reference: string, ours: Float32Array) => {
-    const tolerance = options.tolerance ?? (precision === 'float16' ? float16Tolerances[reference] : fixtureTolerance);
+    const tolerance = options.tolerance ?? (precision === 'float16' ? float16Tolerances[reference.startsWith('dpm_solver_') ? 'dpm_solver' : reference] : fixtureTolerance);
     const worst = worstRelativeError(ours, floats(arrays, reference, ioFile));
     checks.push({ name: reference, worstRelativeError: worst, tolerance, ok: worst <= tolerance });
   };
@@ -82,14 +99,24 @@ export async function verifyDiffusionRigFixture(
     const x0 = floats(arrays, 'x0', ioFile);
     const latent = await runner.encode(x0, batch, imageSize);
     check('latent', latent);
-    const conditioning = { batch, imageSize, physical: floats(arrays, 'physic_cond', ioFile), latent };
+    const conditioning: Conditioning = { batch, imageSize, physical: floats(arrays, 'physic_cond', ioFile), latent };
+    if (weights.config.unet.faceCondition) {
+      conditioning.shape = floats(arrays, 'shape', ioFile);
+      conditioning.identity = floats(arrays, 'identity', ioFile);
+    }
     const timesteps = floats(arrays, 't', ioFile);
     check('eps', await runner.predictNoise(floats(arrays, 'x_t', ioFile), timesteps, conditioning));
     const settings = { steps: 1000, schedule: 'linear' as const, respacing: 'ddim10' };
     const noise = floats(arrays, 'ddim_xT', ioFile);
     check('ddim_sample', await runner.sample(noise, conditioning, settings, { eta: 0, clipDenoised: true }));
-    check('ddim_sample_noclip', await runner.sample(noise, conditioning, settings, { eta: 0, clipDenoised: false }));
+    // diffusionrig-a has the unclipped sample, the EMO v2 fixture does not
+    if (arrays.has('ddim_sample_noclip')) check('ddim_sample_noclip', await runner.sample(noise, conditioning, settings, { eta: 0, clipDenoised: false }));
     check('ddim_inverted', await runner.invert(x0, conditioning, settings, { clipDenoised: true }));
+    const references = dpmSolverReferences(arrays);
+    if (references.length > 0) {
+      const start = floats(arrays, arrays.has('dpm_xT') ? 'dpm_xT' : 'ddim_xT', ioFile);
+      for (const { name, steps } of references) check(name, await runner.sampleDpmSolver(start, conditioning, { steps: 1000, schedule: 'linear' }, steps));
+    }
   } finally {
     await runner.dispose();
   }

@@ -1,7 +1,8 @@
 /**
  * The sampling step of an edit, for a batch of items: global latents from the encoder, the
  * starting noise (one seeded tensor shared by every item, as upstream, or each source's DDIM
- * inversion under its own buffers and latent), then DDIM under the edited buffers.
+ * inversion under its own buffers and latent), then DDIM or DPM-Solver++ under the edited
+ * buffers (both start from the same noise).
  *
  * Every item's result depends only on its own inputs and the seed, never on its batch mates
  * (η noise is drawn per item from its own stream), so one cell re-run alone reproduces it.
@@ -22,6 +23,9 @@ export interface EditItem {
   physical: Float32Array;
   /** The image whose global latent conditions sampling (the target's for 'latent', else the source itself). */
   latentImage: Float32Array;
+  /** DiffusionRig-EMO v2 models: the source's shape and identity, conditioning inversion and sampling alike. */
+  shape?: Float32Array;
+  identity?: Float32Array;
 }
 
 /** Samples and what they cost. */
@@ -33,9 +37,18 @@ export interface GeneratedBatch {
   provider: string;
 }
 
-/** The diffusion settings of a sampler: upstream's 1000-step linear schedule respaced to ddimN. */
+/**
+ * The diffusion settings of a sampler: upstream's 1000-step linear schedule respaced to ddimN
+ * (DDIM, and the DDIM inversion that may start either sampler; DPM-Solver++ plans its own
+ * steps over the unrespaced schedule).
+ */
 export function diffusionSettings(sampler: SamplerSettings): DiffusionSettings {
   return { steps: 1000, schedule: 'linear', respacing: `ddim${sampler.steps}` };
+}
+
+/** UNet passes one item of an edit costs: the sampler's steps, plus as many for the inversion. */
+export function passesPerEdit(sampler: SamplerSettings): number {
+  return sampler.steps * (sampler.inversion ? 2 : 1);
 }
 
 /** The seeded starting noise x_T for one item [3, S, S]. */
@@ -83,6 +96,8 @@ export async function generateBatch(
   options: { signal?: AbortSignal; onStep?: (phase: 'inversion' | 'sampling', progress: StepProgress) => void } = {},
 ): Promise<GeneratedBatch> {
   if (sampler.inversion && sampler.eta !== 0) throw new Error('DDIM inversion needs η = 0');
+  const method = sampler.method ?? 'ddim';
+  if (method === 'dpm++' && sampler.eta !== 0) throw new Error('DPM-Solver++ is deterministic: η must be 0');
   const batch = items.length;
   const per = 3 * size * size;
   const settings = diffusionSettings(sampler);
@@ -90,11 +105,13 @@ export async function generateBatch(
   const sourceLatent = await runner.encode(sources, batch, size);
   const sameLatent = items.every((i) => i.latentImage === i.sourceImage);
   const latent = sameLatent ? sourceLatent : await runner.encode(concat(items.map((i) => i.latentImage)), batch, size);
+  // EMO v2: every item has both or none (the runner names a model that needs them)
+  const face = items.every((i) => i.shape && i.identity) ? { shape: concat(items.map((i) => i.shape!)), identity: concat(items.map((i) => i.identity!)) } : {};
   let noise: Float32Array;
   let inversionMs = 0;
   if (sampler.inversion) {
     const started = performance.now();
-    noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent }, settings, {
+    noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent, ...face }, settings, {
       clipDenoised: sampler.clip,
       signal: options.signal,
       onStep: (p) => options.onStep?.('inversion', p),
@@ -104,13 +121,18 @@ export async function generateBatch(
     noise = seededNoise(sampler.seed, batch, size, true);
   }
   const started = performance.now();
-  const out = await runner.sample(noise, { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent }, settings, {
-    eta: sampler.eta,
-    clipDenoised: sampler.clip,
-    random: sampler.eta > 0 ? new PerItemRandom(sampler.seed + 1, batch, per) : undefined,
-    signal: options.signal,
-    onStep: (p) => options.onStep?.('sampling', p),
-  });
+  const conditioning = { batch, imageSize: size, physical: concat(items.map((i) => i.physical)), latent, ...face };
+  const onStep = (p: StepProgress) => options.onStep?.('sampling', p);
+  const out =
+    method === 'dpm++'
+      ? await runner.sampleDpmSolver(noise, conditioning, settings, sampler.steps, { signal: options.signal, onStep })
+      : await runner.sample(noise, conditioning, settings, {
+          eta: sampler.eta,
+          clipDenoised: sampler.clip,
+          random: sampler.eta > 0 ? new PerItemRandom(sampler.seed + 1, batch, per) : undefined,
+          signal: options.signal,
+          onStep,
+        });
   const samplingMs = performance.now() - started;
   return {
     samples: Array.from({ length: batch }, (_, k) => out.slice(k * per, (k + 1) * per)),

@@ -17,8 +17,12 @@ import { onDevice } from '../nn/backend';
 import { DeviceIo } from '../nn/device';
 import type { DdimOptions, Denoiser } from './ddim';
 import { ddimInvert, ddimSample } from './ddim';
-import type { LoopTransfers } from './ddimDevice';
+import type { DeviceLoopParts, LoopTransfers } from './ddimDevice';
 import { ddimInvertOnDevice, ddimSampleOnDevice, ddimStepGraph } from './ddimDevice';
+import type { DpmSolverLoopOptions, DpmSolverOptions } from './dpmSolver';
+import { dpmSolverPlan, dpmSolverSample } from './dpmSolver';
+import { dpmSolverSampleOnDevice, dpmStepGraph, dpmStepIo } from './dpmSolverDevice';
+import type { Graph } from '../nn/ir';
 import { SeededRandom } from './rng';
 import type { DiffusionSettings } from './schedule';
 import { createDiffusion } from './schedule';
@@ -37,7 +41,13 @@ export interface Conditioning {
   physical: Float32Array;
   /** Global latents [N, latentDim]. */
   latent: Float32Array;
+  /** DiffusionRig-EMO v2 only: FLAME shape [N, 100] and identity [N, 150] (β, then the albedo code). */
+  shape?: Float32Array;
+  identity?: Float32Array;
 }
+
+/** The conditioning tensors the UNet reads besides x_t and the timesteps (host or device). */
+type ConditionTensors = Record<string, HostTensor | ort.Tensor>;
 
 /**
  * Starting noise x_T for `batch` images from a seed. With `shared`, every image gets the same
@@ -100,22 +110,31 @@ export class DiffusionRigRunner {
     return out[encoderIo.latent].data as Float32Array;
   }
 
-  private unetFeeds(x: HostTensor | ort.Tensor, timesteps: Float32Array, conditioning: { batch: number; imageSize: number; physical: HostTensor | ort.Tensor; latent: HostTensor | ort.Tensor }) {
-    return {
-      [unetIo.x]: x,
-      [unetIo.timesteps]: { dtype: 'float32' as const, shape: [conditioning.batch], data: timesteps },
-      [unetIo.physical]: conditioning.physical,
-      [unetIo.latent]: conditioning.latent,
-    };
+  private unetFeeds(x: HostTensor | ort.Tensor, timesteps: Float32Array, batch: number, condition: ConditionTensors): ConditionTensors {
+    return { [unetIo.x]: x, [unetIo.timesteps]: { dtype: 'float32' as const, shape: [batch], data: timesteps }, ...condition };
   }
 
-  private hostConditioning(conditioning: Conditioning): { physical: HostTensor; latent: HostTensor } {
+  /** The UNet's condition inputs as host tensors, checked against the model (shape and identity only for EMO v2). */
+  private hostConditioning(conditioning: Conditioning): ConditionTensors {
     const { batch, imageSize, physical, latent } = conditioning;
-    const channels = this.weights.config.unet.inChannels - 3;
-    return {
-      physical: { dtype: 'float32', shape: [batch, channels, imageSize, imageSize], data: physical },
-      latent: { dtype: 'float32', shape: [batch, this.weights.config.unet.latentDim], data: latent },
+    const unet = this.weights.config.unet;
+    const channels = unet.inChannels - 3;
+    const tensor = (name: string, data: Float32Array, shape: number[]): HostTensor => {
+      const size = shape.reduce((a, d) => a * d, 1);
+      if (data.length !== size) throw new Error(`${name}: ${data.length} values, the model needs [${shape.join(',')}] (${size})`);
+      return { dtype: 'float32', shape, data };
     };
+    const feeds: ConditionTensors = {
+      [unetIo.physical]: tensor('physical buffers', physical, [batch, channels, imageSize, imageSize]),
+      [unetIo.latent]: tensor('latent', latent, [batch, unet.latentDim]),
+    };
+    const face = unet.faceCondition;
+    if (face) {
+      if (!conditioning.shape || !conditioning.identity) throw new Error(`${this.key}: a DiffusionRig-EMO v2 model needs shape and identity codes with every sample`);
+      feeds[unetIo.shape] = tensor('shape', conditioning.shape, [batch, face.shapeDim]);
+      feeds[unetIo.identity] = tensor('identity', conditioning.identity, [batch, face.identityDim]);
+    }
+    return feeds;
   }
 
   /** One UNet pass: ε for x_t at the given original step indices. */
@@ -123,7 +142,7 @@ export class DiffusionRigRunner {
     const { batch, imageSize } = conditioning;
     const session = await this.session('unet', batch, imageSize);
     const hostX: HostTensor = { dtype: 'float32', shape: [batch, 3, imageSize, imageSize], data: x };
-    let out = (await session.run(this.unetFeeds(hostX, timesteps, { batch, imageSize, ...this.hostConditioning(conditioning) })))[unetIo.eps];
+    let out = (await session.run(this.unetFeeds(hostX, timesteps, batch, this.hostConditioning(conditioning))))[unetIo.eps];
     if (onDevice(out)) {
       const device = out;
       out = await new DeviceIo(this.backend, session.provider).download(device);
@@ -144,47 +163,82 @@ export class DiffusionRigRunner {
   }
 
   /**
-   * Runs a DDIM loop where the UNet runs: the step session on the UNet's provider, the
-   * conditioning uploaded once. Falls back to the host loop when the step session lands on
-   * another provider than the UNet (it then could not share device buffers).
+   * Runs a sampling loop where the UNet runs: the step session (`stepGraph`, cached under
+   * `stepKey`) on the UNet's provider, the conditioning uploaded once. Falls back to `onHost`
+   * when the step session lands on another provider than the UNet (it then could not share
+   * device buffers).
    */
-  private async loop(kind: 'sample' | 'invert', start: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, options: DdimOptions): Promise<Float32Array> {
+  private async deviceLoop(
+    conditioning: Conditioning,
+    step: { key: string; graph: () => Graph; deviceOutputs: string[] },
+    onHost: () => Promise<Float32Array>,
+    run: (parts: DeviceLoopParts) => Promise<{ result: Float32Array; transfers: LoopTransfers }>,
+  ): Promise<Float32Array> {
     const { batch, imageSize } = conditioning;
-    const diffusion = createDiffusion(settings);
     const unet = await this.session('unet', batch, imageSize);
-    const clip = options.clipDenoised ?? true;
-    const stochastic = kind === 'sample' && (options.eta ?? 0) > 0;
-    const epsChannels = this.weights.config.unet.outChannels;
-    const stepKey = `${this.key}:ddim-step:${imageSize}:${epsChannels}:${clip ? 'clip' : 'noclip'}${stochastic ? ':eta' : ''}`;
+    const stepKey = `${this.key}:${step.key}`;
     this.keys.add(stepKey);
-    const step = await this.backend.load(stepKey, () => ddimStepGraph({ imageSize, epsChannels, clip, stochastic }), { precision: 'float32', outputLocation: { x_next: 'gpu-buffer' } });
-    if (step.provider !== unet.provider) {
+    const outputLocation = Object.fromEntries(step.deviceOutputs.map((name) => [name, 'gpu-buffer' as const]));
+    const stepSession = await this.backend.load(stepKey, step.graph, { precision: 'float32', outputLocation });
+    if (stepSession.provider !== unet.provider) {
       this.lastLoop = undefined;
-      const denoiser = this.denoiser(conditioning);
-      return kind === 'sample' ? ddimSample(diffusion, denoiser, start, batch, options) : ddimInvert(diffusion, denoiser, start, batch, options);
+      return onHost();
     }
     const io = new DeviceIo(this.backend, unet.provider);
-    const host = this.hostConditioning(conditioning);
-    const physical = await io.upload(host.physical);
-    const latent = await io.upload(host.latent);
+    const condition: ConditionTensors = {};
     try {
-      const parts = {
+      for (const [name, tensor] of Object.entries(this.hostConditioning(conditioning))) condition[name] = await io.upload(tensor as HostTensor);
+      const parts: DeviceLoopParts = {
         denoise: async (x: HostTensor | ort.Tensor, timesteps: Float32Array, into?: HostTensor) => {
-          const feeds = this.unetFeeds(x, timesteps, { batch, imageSize, physical, latent });
+          const feeds = this.unetFeeds(x, timesteps, batch, condition);
           return into ? (await unet.runInto(feeds, { [unetIo.eps]: into }))[unetIo.eps] : (await unet.run(feeds))[unetIo.eps];
         },
-        epsChannels,
-        step,
+        epsChannels: this.weights.config.unet.outChannels,
+        step: stepSession,
         io,
         transfers: this.backend.transfers,
       };
-      const run = kind === 'sample' ? ddimSampleOnDevice(diffusion, parts, start, batch, imageSize, options) : ddimInvertOnDevice(diffusion, parts, start, batch, imageSize, options);
-      const { result, transfers } = await run;
+      const { result, transfers } = await run(parts);
       this.lastLoop = transfers;
       return result;
     } finally {
-      for (const t of [physical, latent]) if ('dims' in t && onDevice(t)) t.dispose();
+      for (const t of Object.values(condition)) if ('dims' in t && onDevice(t)) t.dispose();
     }
+  }
+
+  /** A DDIM loop (sampling or inversion) on the UNet's device. */
+  private loop(kind: 'sample' | 'invert', start: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, options: DdimOptions): Promise<Float32Array> {
+    const { batch, imageSize } = conditioning;
+    const diffusion = createDiffusion(settings);
+    const clip = options.clipDenoised ?? true;
+    const stochastic = kind === 'sample' && (options.eta ?? 0) > 0;
+    const epsChannels = this.weights.config.unet.outChannels;
+    const step = {
+      key: `ddim-step:${imageSize}:${epsChannels}:${clip ? 'clip' : 'noclip'}${stochastic ? ':eta' : ''}`,
+      graph: () => ddimStepGraph({ imageSize, epsChannels, clip, stochastic }),
+      deviceOutputs: ['x_next'],
+    };
+    const onHost = () => {
+      const denoiser = this.denoiser(conditioning);
+      return kind === 'sample' ? ddimSample(diffusion, denoiser, start, batch, options) : ddimInvert(diffusion, denoiser, start, batch, options);
+    };
+    return this.deviceLoop(conditioning, step, onHost, (parts) =>
+      kind === 'sample' ? ddimSampleOnDevice(diffusion, parts, start, batch, imageSize, options) : ddimInvertOnDevice(diffusion, parts, start, batch, imageSize, options),
+    );
+  }
+
+  /**
+   * DPM-Solver++ (multistep, order 2) in `steps` steps from `noise` (x_T) over the model's
+   * unrespaced schedule (`settings.respacing` is ignored); the sample is clamped to [−1, 1].
+   */
+  sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, steps: number, options: DpmSolverLoopOptions & DpmSolverOptions = {}): Promise<Float32Array> {
+    const { batch, imageSize } = conditioning;
+    const plan = dpmSolverPlan(settings, steps, options);
+    const epsChannels = this.weights.config.unet.outChannels;
+    const step = { key: `dpm-step:${imageSize}:${epsChannels}`, graph: () => dpmStepGraph({ imageSize, epsChannels }), deviceOutputs: [dpmStepIo.next, dpmStepIo.data] };
+    return this.deviceLoop(conditioning, step, () => dpmSolverSample(plan, this.denoiser(conditioning), noise, batch, options), (parts) =>
+      dpmSolverSampleOnDevice(plan, parts, noise, batch, imageSize, options),
+    );
   }
 
   /** DDIM sampling from `noise` (x_T). */

@@ -30,6 +30,8 @@ import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import type { Scorer } from './scores';
 import { EditStore } from './store';
+import type { FaceConditionValues } from './faceCondition';
+import { faceConditionValues, trainedMeanShape } from './faceCondition';
 import { requirePhoto } from '../library/lookup';
 
 /** What the engine needs from the app. */
@@ -197,7 +199,16 @@ export class ProjectEditor {
     return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes };
   }
 
-  private async item(cell: PreparedCell, renderer: PhysicalRenderer, size: number, sampler: SamplerSettings) {
+  /** DiffusionRig-EMO v2's shape and identity of a cell's source for `model`; undefined for other models. */
+  faceCondition(model: ModelRecord, cell: PreparedCell): FaceConditionValues | undefined {
+    const condition = model.config.unet.faceCondition;
+    if (!condition) return undefined;
+    const record = this.estimates.get(cell.source.id);
+    const source = { what: `photo ${cell.source.id}`, shape: cell.sourceCodes.shape, estimator: record?.estimator ?? null, packedCode: record?.code ?? null };
+    return faceConditionValues(condition, source, trainedMeanShape(model.lineage));
+  }
+
+  private async item(cell: PreparedCell, renderer: PhysicalRenderer, size: number, sampler: SamplerSettings, condition?: FaceConditionValues) {
     const started = performance.now();
     const edited = await renderer.render(cell.codes, size);
     const sourcePhysical = sampler.inversion ? (await renderer.render(cell.sourceCodes, size)).physical : edited.physical;
@@ -207,6 +218,7 @@ export class ProjectEditor {
     if (latentFromTarget && !cell.target) throw new Error('the latent (appearance) mode needs a target photo');
     const latentImage = latentFromTarget ? await loadModelImage(this.file(cell.target!.imageFile), size) : sourceImage;
     const item: EditItem = { sourceImage, sourcePhysical, physical: edited.physical, latentImage };
+    if (condition) Object.assign(item, { shape: Float32Array.from(condition.shape), identity: Float32Array.from(condition.identity) });
     return { item, renderMs, landmarks: edited.landmarks };
   }
 
@@ -238,10 +250,11 @@ export class ProjectEditor {
     for (let b = 0; b < batches; b++) {
       if (hooks.signal?.aborted) break;
       const positions = cells.map((_, i) => i).slice(b * settings.batchSize, (b + 1) * settings.batchSize);
-      const ready: { position: number; item: EditItem; renderMs: number; landmarks: Float64Array }[] = [];
+      const ready: { position: number; item: EditItem; renderMs: number; landmarks: Float64Array; condition?: FaceConditionValues }[] = [];
       for (const position of positions) {
         try {
-          ready.push({ position, ...(await this.item(cells[position], renderer, size, settings.sampler)) });
+          const condition = this.faceCondition(model, cells[position]);
+          ready.push({ position, condition, ...(await this.item(cells[position], renderer, size, settings.sampler, condition)) });
         } catch (error) {
           hooks.onFailure?.(position, error as Error);
         }
@@ -256,7 +269,7 @@ export class ProjectEditor {
       });
       const batchMs = performance.now() - started;
       for (let k = 0; k < ready.length; k++) {
-        const { position, renderMs, landmarks } = ready[k];
+        const { position, renderMs, landmarks, condition } = ready[k];
         const cell = cells[position];
         const sample = generated.samples[k];
         const { images, buffersHash } = kept[k];
@@ -272,12 +285,13 @@ export class ProjectEditor {
           targetImage: cell.target ? this.imageRecord(cell.target) : null,
           modes: cell.modes,
           meanShape: cell.meanShape,
+          ...(condition ? { faceCondition: condition } : {}),
           codes: cell.codes,
           sourceCodes: cell.sourceCodes,
           headModel: head.label,
           buffersHash,
           bufferImages: { rendered: sha256(rendered), normal: sha256(normal), albedo: sha256(albedo) },
-          sampler: { ...settings.sampler },
+          sampler: { ...settings.sampler, method: settings.sampler.method ?? 'ddim' },
           batch: { size: ready.length, index: k },
           executionProvider: generated.provider,
           timing: {
@@ -366,7 +380,8 @@ export class ProjectEditor {
       sourceCodes: p.sourceCodes,
     };
     const started = performance.now();
-    const { item } = await this.item(cell, renderer, size, p.sampler);
+    // a v2 result re-runs with the condition it was made with (today's estimate may differ)
+    const { item } = await this.item(cell, renderer, size, p.sampler, p.faceCondition ?? this.faceCondition(model, cell));
     if (sha256(item.physical) !== p.buffersHash) throw new AppError('conflict', `result ${resultId}: the buffers rendered now differ from the stored ones (the head model changed: ${head.label})`);
     const generated = await this.engine.sample(model, size, p.sampler, [item]);
     const sample = generated.samples[0];

@@ -4,7 +4,7 @@
  */
 
 import { nameOfEncoder, parseEncoderName } from '../../common/encoderNames';
-import type { EncoderArchitecture, ModelArchitecture, UNetArchitecture } from '../../common/contract/models';
+import type { EncoderArchitecture, FaceCondition, ModelArchitecture, UNetArchitecture } from '../../common/contract/models';
 
 // The architecture types are declared once, with the API types that carry them to the UI
 // (src/common/contract/models.ts); these are their names on the Node side.
@@ -17,6 +17,15 @@ export type EncoderConfig = EncoderArchitecture;
 
 /** The whole DiffusionRig model. */
 export type DiffusionRigConfig = ModelArchitecture;
+
+/** DiffusionRig-EMO v2's extra condition as its code builds it: shape = β (100), identity = [β, albedo code (50)]. */
+export const emoV2Condition: Readonly<FaceCondition> = Object.freeze({ shapeDim: 100, identityDim: 150 });
+
+/** Width of the global condition every ResBlock reads: the latent, plus shape and identity for EMO v2. */
+export function conditionWidth(unet: Pick<UNetConfig, 'latentDim' | 'faceCondition'>): number {
+  const face = unet.faceCondition;
+  return unet.latentDim + (face ? face.shapeDim + face.identityDim : 0);
+}
 
 /** Upstream's default channel multipliers by image size. */
 export function defaultChannelMult(imageSize: number): number[] {
@@ -124,5 +133,7 @@ export function describeConfig(config: DiffusionRigConfig, imageSize?: number): 
     in_channels: u.inChannels,
     latent_dim: u.latentDim,
     encoder_type: encoderName(config.encoder),
+    // DiffusionRig-EMO v2's extra condition widths (the names its code uses)
+    ...(u.faceCondition ? { variant: 'diffusionrig-emo-v2', shape_dim: u.faceCondition.shapeDim, identity_dim: u.faceCondition.identityDim } : {}),
   };
 }

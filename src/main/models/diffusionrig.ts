@@ -18,7 +18,7 @@ import { buildEncoder } from './resnet';
 import { buildUNet } from './unet';
 
 /** Graph input/output names used by the app's DiffusionRig graphs. */
-export const unetIo = Object.freeze({ x: 'x', timesteps: 'timesteps', physical: 'physical', latent: 'latent', eps: 'eps' });
+export const unetIo = Object.freeze({ x: 'x', timesteps: 'timesteps', physical: 'physical', latent: 'latent', shape: 'shape', identity: 'identity', eps: 'eps' });
 export const encoderIo = Object.freeze({ image: 'image', latent: 'latent' });
 
 /** Where parameters come from: a state dict (initialisers) or graph inputs (training). */
@@ -40,7 +40,10 @@ export interface GraphShape {
   symbolicBatch?: boolean;
 }
 
-/** UNet graph: inputs x [N,3,S,S], timesteps [N] (float32), physical [N,C−3,S,S], latent [N,L]; output eps. */
+/**
+ * UNet graph: inputs x [N,3,S,S], timesteps [N] (float32), physical [N,C−3,S,S], latent [N,L]
+ * (and for DiffusionRig-EMO v2 shape [N,100] and identity [N,150]); output eps.
+ */
 export function unetGraph(
   config: DiffusionRigConfig,
   parameters: ParameterMode,
@@ -55,7 +58,9 @@ export function unetGraph(
   const timesteps = b.input(unetIo.timesteps, 'float32', [batch]);
   const physical = b.input(unetIo.physical, 'float32', [batch, u.inChannels - 3, imageSize, imageSize]);
   const latent = b.input(unetIo.latent, 'float32', [batch, u.latentDim]);
-  const eps = buildUNet(b, u, source(b, parameters), { x, timesteps, physical, latent }, { hooks });
+  const face = u.faceCondition;
+  const condition = face ? { shape: b.input(unetIo.shape, 'float32', [batch, face.shapeDim]), identity: b.input(unetIo.identity, 'float32', [batch, face.identityDim]) } : {};
+  const eps = buildUNet(b, u, source(b, parameters), { x, timesteps, physical, latent, ...condition }, { hooks });
   b.output(eps, unetIo.eps);
   return shape.symbolicBatch ? symbolicBatch(b.graph) : b.graph;
 }

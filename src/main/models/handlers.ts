@@ -31,6 +31,7 @@ export function modelHandlers({ projects, pool }: ModelHandlerDeps) {
     'model.delete': ({ modelId }) => service().delete(modelId),
     'model.setImageSize': ({ modelId, imageSize }) => service().setImageSize(modelId, imageSize),
     'model.setPrecision': ({ modelId, precision }) => service().setPrecision(modelId, precision),
+    'model.setEstimator': ({ modelId, estimator, albedoBasis }) => service().setEstimator(modelId, estimator, albedoBasis),
     'model.setAttention': ({ modelId, ...attention }) => service().setAttention(modelId, attention),
     // inspecting needs no project; with one open it also says whether the file is registered
     'model.inspect': ({ path, overrides }) => {

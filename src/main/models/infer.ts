@@ -6,8 +6,10 @@
  * graph can never disagree about names.
  */
 import { GraphBuilder } from '../nn/builder';
-import type { Shape } from '../nn/ir';
+import type { Shape, Value } from '../nn/ir';
+import type { FaceCondition } from '../../common/contract/models';
 import type { DiffusionRigConfig, EncoderConfig, UNetConfig } from './config';
+import { emoV2Condition } from './config';
 import { recordingSource } from './layers';
 import { buildEncoder } from './resnet';
 import { buildUNet } from './unet';
@@ -40,6 +42,29 @@ function maxIndex(shapes: ShapeMap, pattern: RegExp): number {
   return max;
 }
 
+/** The shape and identity inputs an EMO v2 UNet reads (none for upstream models), batch 1. */
+function faceInputs(b: GraphBuilder, unet: UNetConfig, batch = 1): { shape?: Value; identity?: Value } {
+  const face = unet.faceCondition;
+  if (!face) return {};
+  return { shape: b.input('shape', 'float32', [batch, face.shapeDim]), identity: b.input('identity', 'float32', [batch, face.identityDim]) };
+}
+
+/**
+ * The condition of a checkpoint from its widths: the ResBlocks' condition layer reads
+ * `conditionWidth` values, the encoder writes `latentDim`. Equal: upstream (and EMO v1); 250
+ * more: EMO v2 ([latent, shape 100, identity 150], the split its code uses); else an error
+ * naming both widths.
+ */
+export function faceConditionOf(conditionWidth: number, latentDim: number): FaceCondition | undefined {
+  const extra = conditionWidth - latentDim;
+  if (extra === 0) return undefined;
+  if (extra === emoV2Condition.shapeDim + emoV2Condition.identityDim) return { ...emoV2Condition };
+  throw new Error(
+    `the ResBlocks' condition layers read ${conditionWidth} values (cond_emb_layers.1.weight) and the encoder's latent has ${latentDim} (encoder.fc.weight): ` +
+      `neither upstream DiffusionRig (equal widths) nor DiffusionRig-EMO v2 (latent + ${emoV2Condition.shapeDim} shape + ${emoV2Condition.identityDim} identity = ${latentDim + emoV2Condition.shapeDim + emoV2Condition.identityDim})`,
+  );
+}
+
 /** The parameter shapes a config needs, by building the model with a recording source. */
 export function expectedShapes(config: DiffusionRigConfig): Map<string, Shape> {
   const shapes = new Map<string, Shape>();
@@ -52,6 +77,7 @@ export function expectedShapes(config: DiffusionRigConfig): Map<string, Shape> {
     timesteps: b.input('t', 'float32', [1]),
     physical: b.input('physical', 'float32', [1, config.unet.inChannels - 3, size, size]),
     latent: b.input('latent', 'float32', [1, config.unet.latentDim]),
+    ...faceInputs(b, config.unet),
   });
   buildEncoder(b, config.encoder, params, b.input('image', 'float32', [1, 3, 64, 64]));
   return shapes;
@@ -66,7 +92,7 @@ function inferEncoder(shapes: ShapeMap, overrides: Partial<EncoderConfig>): Enco
   return { block, layers, latentDim, ...(width !== 64 ? { width } : {}), ...overrides };
 }
 
-function inferUNet(shapes: ShapeMap, numResBlocks: number, levels: number, overrides: Partial<UNetConfig>): UNetConfig {
+function inferUNet(shapes: ShapeMap, numResBlocks: number, levels: number, encoderLatent: number, overrides: Partial<UNetConfig>): UNetConfig {
   const key = (k: string) => unetPrefix + k;
   const [timeDim, c] = shapeOf(shapes, key('time_embed.0.weight'), 2);
   if (timeDim !== 4 * c) throw new Error(`time_embed.0.weight [${timeDim},${c}] is not [4C, C]`);
@@ -84,7 +110,8 @@ function inferUNet(shapes: ShapeMap, numResBlocks: number, levels: number, overr
   const convResample = levels === 1 || resblockUpdown || shapes.has(key(`${down}.op.weight`));
   const embRows = shapeOf(shapes, key('input_blocks.1.0.emb_layers.1.weight'), 2)[0];
   const firstOut = shapeOf(shapes, key('input_blocks.1.0.in_layers.2.weight'), 4)[0];
-  const latentDim = shapeOf(shapes, key('input_blocks.1.0.cond_emb_layers.1.weight'), 2)[1];
+  const condition = shapeOf(shapes, key('input_blocks.1.0.cond_emb_layers.1.weight'), 2)[1];
+  const faceCondition = faceConditionOf(condition, encoderLatent);
   const numHeads = overrides.numHeads ?? 1;
   return {
     inChannels: first[1],
@@ -100,7 +127,8 @@ function inferUNet(shapes: ShapeMap, numResBlocks: number, levels: number, overr
     resblockUpdown,
     convResample,
     useNewAttentionOrder: false,
-    latentDim,
+    latentDim: encoderLatent,
+    ...(faceCondition ? { faceCondition } : {}),
     dropout: 0.1,
     ...overrides,
   };
@@ -163,6 +191,9 @@ export function inferArchitecture(shapes: ShapeMap, overrides: ArchitectureOverr
   const outputBlocks = maxIndex(shapes, /^denoisingUNet\.output_blocks\.(\d+)\./) + 1;
   if (inputBlocks !== outputBlocks) throw new Error(`UNet has ${inputBlocks} input blocks but ${outputBlocks} output blocks; upstream always has as many`);
   const encoder = inferEncoder(shapes, overrides.encoder ?? {});
+  // a condition width that fits no known model is named here, before the layout search hides it
+  const firstCondition = shapes.get(`${unetPrefix}input_blocks.1.0.cond_emb_layers.1.weight`);
+  if (firstCondition?.length === 2) faceConditionOf(firstCondition[1], encoder.latentDim);
   // levels × (resBlocks + 1) = output blocks; try every factorisation, keep the best match
   let best: { config: DiffusionRigConfig; report: KeyReport } | undefined;
   const failures: string[] = [];
@@ -172,7 +203,7 @@ export function inferArchitecture(shapes: ShapeMap, overrides: ArchitectureOverr
     if (overrides.unet?.numResBlocks !== undefined && overrides.unet.numResBlocks !== numResBlocks) continue;
     let config: DiffusionRigConfig;
     try {
-      config = { unet: inferUNet(shapes, numResBlocks, levels, overrides.unet ?? {}), encoder };
+      config = { unet: inferUNet(shapes, numResBlocks, levels, encoder.latentDim, overrides.unet ?? {}), encoder };
     } catch (error) {
       failures.push(`${levels} levels × ${numResBlocks} res blocks: ${(error as Error).message}`);
       continue;

@@ -142,10 +142,45 @@ export function recordBatchStatistics(b: GraphBuilder, recorder: (statistics: Ba
   return () => batchStatisticsRecorders.delete(b);
 }
 
+/** Longest run of values one float32 sum adds up in `blockedSum`. */
+const sumBlock = 64;
+
+/** Σ of `x` along one axis (kept, length 1), as sums of at most `sumBlock` terms each. */
+function blockedAxisSum(b: GraphBuilder, x: Value, axis: number): Value {
+  const length = x.shape[axis];
+  if (length <= sumBlock) return b.reduceSum(x, [axis], true);
+  const groups = Math.ceil(length / sumBlock);
+  let h = x;
+  if (groups * sumBlock !== length) {
+    // zeros leave the sum as it is
+    const pads = new Array<number>(2 * x.rank).fill(0);
+    pads[x.rank + axis] = groups * sumBlock - length;
+    h = b.pad(h, pads);
+  }
+  const shape = [...h.shape];
+  shape.splice(axis, 1, groups, sumBlock);
+  const partial = b.reduceSum(b.reshape(h, shape), [axis + 1], false);
+  return blockedAxisSum(b, partial, axis);
+}
+
+/**
+ * Σ of `x` over `axes` (kept as length 1) as a tree of short float32 sums, innermost axis
+ * first: a float32 sum of n terms can lose about n·ε, which over the N·H·W values of a
+ * BatchNorm channel (10⁵ at 256 px) reaches 1e-5, while torch's CPU BatchNorm sums in double.
+ * With no sum longer than 64 terms the result stays within a few ε of the double sum.
+ */
+export function blockedSum(b: GraphBuilder, x: Value, axes: readonly number[]): Value {
+  let h = x;
+  for (const axis of [...axes].sort((p, q) => q - p)) h = blockedAxisSum(b, h, axis);
+  return h;
+}
+
 /**
  * torch BatchNorm2d (eps 1e-5). Eval mode uses the running statistics; `batchStatistics`
  * normalises with the batch's own mean and biased variance, as a module in train mode does
- * (upstream stage 2 keeps the frozen encoder in train mode).
+ * (upstream stage 2 keeps the frozen encoder in train mode). The batch statistics are two
+ * passes as torch's CPU kernel computes them: the mean, then Σ(x − mean)², each summed with
+ * `blockedSum` so they keep float32 precision on any shape.
  */
 export function batchNorm(b: GraphBuilder, params: ParameterSource, name: string, x: Value, batchStatistics: boolean, eps = 1e-5): Value {
   const channels = x.shape[1];
@@ -156,10 +191,10 @@ export function batchNorm(b: GraphBuilder, params: ParameterSource, name: string
   return b.scope(name, () => {
     if (batchStatistics) {
       const axes = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
-      const mean = b.reduceMean(x, axes);
-      const centred = b.sub(x, mean);
-      const variance = b.reduceMean(b.mul(centred, centred), axes);
       const count = axes.reduce((a, axis) => a * x.shape[axis], 1);
+      const mean = b.div(blockedSum(b, x, axes), b.scalar(count));
+      const centred = b.sub(x, mean);
+      const variance = b.div(blockedSum(b, b.mul(centred, centred), axes), b.scalar(count));
       batchStatisticsRecorders.get(b)?.({ name, mean: b.reshape(mean, [channels]), variance: b.reshape(variance, [channels]), count, runningMean, runningVar });
       const normalised = b.div(centred, b.sqrt(b.add(variance, b.scalar(eps))));
       return b.add(b.mul(normalised, channelwise(b, gamma, x.rank)), channelwise(b, beta, x.rank));

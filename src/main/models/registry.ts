@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
+import type { AlbedoBasis, CodeEstimator } from '../../common/contract/models';
 import type { DiffusionRigConfig } from './config';
 
 /** One registered model. */
@@ -28,6 +29,10 @@ export interface ModelRecord {
   imageSize: number | null;
   /** Compute precision on GPU providers (migration 0009): 'auto' is float16 there, float32 on the CPU. */
   precision: ModelPrecision;
+  /** The estimator that made the model's training buffers (migration 0011); null when not known. */
+  estimator: CodeEstimator | null;
+  /** EMOCA models: the basis their albedo codes were decoded with; null otherwise or when not known. */
+  albedoBasis: AlbedoBasis | null;
   createdAt: string;
 }
 
@@ -39,7 +44,12 @@ interface Row extends Omit<ModelRecord, 'config' | 'lineage'> {
 /** A model's compute precision choice. */
 export type ModelPrecision = 'auto' | 'float32' | 'float16';
 
-export type NewModel = Omit<ModelRecord, 'id' | 'createdAt' | 'imageSize' | 'precision'> & { imageSize?: number | null; precision?: ModelPrecision };
+export type NewModel = Omit<ModelRecord, 'id' | 'createdAt' | 'imageSize' | 'precision' | 'estimator' | 'albedoBasis'> & {
+  imageSize?: number | null;
+  precision?: ModelPrecision;
+  estimator?: CodeEstimator | null;
+  albedoBasis?: AlbedoBasis | null;
+};
 
 function fromRow(row: Row): ModelRecord {
   return { ...row, config: JSON.parse(row.config) as DiffusionRigConfig, lineage: row.lineage ? (JSON.parse(row.lineage) as Record<string, unknown>) : null };
@@ -56,10 +66,10 @@ export class ModelRegistry {
       if (existing) return { model: existing, created: false };
       const id = this.db
         .prepare(
-          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, imageSize, precision, createdAt)
-           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @imageSize, @precision, @createdAt)`,
+          `INSERT INTO models (name, kind, sourcePath, filePath, format, sha256, sizeBytes, config, parameterCount, baseModelId, lineage, imageSize, precision, estimator, albedoBasis, createdAt)
+           VALUES (@name, @kind, @sourcePath, @filePath, @format, @sha256, @sizeBytes, @config, @parameterCount, @baseModelId, @lineage, @imageSize, @precision, @estimator, @albedoBasis, @createdAt)`,
         )
-        .run({ ...model, imageSize: model.imageSize ?? null, precision: model.precision ?? 'auto', config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
+        .run({ ...model, imageSize: model.imageSize ?? null, precision: model.precision ?? 'auto', estimator: model.estimator ?? null, albedoBasis: model.estimator === 'emoca' ? (model.albedoBasis ?? null) : null, config: JSON.stringify(model.config), lineage: model.lineage ? JSON.stringify(model.lineage) : null, createdAt: now() }).lastInsertRowid;
       return { model: this.get(Number(id)), created: true };
     })();
   }
@@ -104,6 +114,15 @@ export class ModelRegistry {
   /** Stores the image size chosen for a model (null forgets it). */
   setImageSize(id: number, imageSize: number | null): ModelRecord {
     const changes = this.db.prepare('UPDATE models SET imageSize = @imageSize WHERE id = @id').run({ id, imageSize }).changes;
+    if (changes === 0) throw new Error(`no model with id ${id}`);
+    return this.get(id);
+  }
+
+  /** Stores which estimator made a model's buffers and, for EMOCA, the albedo basis (null: not known). */
+  setEstimator(id: number, estimator: CodeEstimator | null, albedoBasis: AlbedoBasis | null): ModelRecord {
+    const changes = this.db
+      .prepare('UPDATE models SET estimator = @estimator, albedoBasis = @albedoBasis WHERE id = @id')
+      .run({ id, estimator, albedoBasis: estimator === 'emoca' ? albedoBasis : null }).changes;
     if (changes === 0) throw new Error(`no model with id ${id}`);
     return this.get(id);
   }

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { CheckpointInspection, ModelDetails, ModelInfo } from '../../common/contract/models';
+import type { AlbedoBasis, CheckpointInspection, CodeEstimator, ModelDetails, ModelInfo } from '../../common/contract/models';
 import { AppError } from '../core/errors';
 import type { TaskPool } from '../jobs/pool';
 import type { InspectTasks } from './inspectTask';
@@ -182,6 +182,17 @@ export class ModelService {
   }
 
   /**
+   * Stores which estimator made a model's training buffers (null: not known) and, for EMOCA,
+   * the albedo basis; Models shows them and training records them.
+   */
+  setEstimator(modelId: number, estimator: CodeEstimator | null, albedoBasis: AlbedoBasis | null): ModelInfo {
+    this.require(modelId);
+    if (albedoBasis !== null && estimator !== 'emoca') throw new AppError('invalid-params', 'the albedo basis is a setting of EMOCA models only');
+    const record = this.registry.setEstimator(modelId, estimator, albedoBasis);
+    return this.info(record, new Map(this.registry.list().map((r) => [r.id, r.name])));
+  }
+
+  /**
    * Stores the compute precision of a model on GPU providers: 'auto' (float16 there), 'float32'
    * (when float16's error is too large for the work) or 'float16'. The next edit uses it.
    */
@@ -244,6 +255,8 @@ export class ModelService {
       imageSize: record.imageSize ?? inferredImageSize(record.config, record.lineage),
       imageSizeSource: imageSizeSource(record),
       precision: record.precision,
+      estimator: record.estimator ?? null,
+      albedoBasis: record.albedoBasis ?? null,
       encoderName: encoderName(record.config.encoder),
       parameterCount: record.parameterCount,
       sizeBytes: record.sizeBytes,

@@ -19,12 +19,16 @@ export function inferredImageSize(config: DiffusionRigConfig, lineage: Record<st
   return null;
 }
 
-/** e.g. "UNet 128 ch ×1,1,2,2,4,4 · 2 res blocks · attention 1/16 · resnet18 · latent 64". */
+/**
+ * e.g. "UNet 128 ch ×1,1,2,2,4,4 · 2 res blocks · attention 1/16 · resnet18 · latent 64"; a
+ * DiffusionRig-EMO v2 model ends "· DiffusionRig-EMO v2 · latent 64 · shape 100 · identity 150".
+ */
 export function architectureSummary(config: DiffusionRigConfig): string {
   const u = config.unet;
   const attention = u.attentionDownsampleRates.length > 0 ? `attention ${u.attentionDownsampleRates.map((r) => `1/${r}`).join(', ')}` : 'no attention';
   const blocks = `${u.numResBlocks} res block${u.numResBlocks === 1 ? '' : 's'}`;
-  return [`UNet ${u.modelChannels} ch ×${u.channelMult.join(',')}`, blocks, attention, encoderName(config.encoder), `latent ${u.latentDim}`].join(' · ');
+  const condition = u.faceCondition ? ['DiffusionRig-EMO v2', `latent ${u.latentDim}`, `shape ${u.faceCondition.shapeDim}`, `identity ${u.faceCondition.identityDim}`] : [`latent ${u.latentDim}`];
+  return [`UNet ${u.modelChannels} ch ×${u.channelMult.join(',')}`, blocks, attention, encoderName(config.encoder), ...condition].join(' · ');
 }
 
 // Building the parameter list takes ~0.25 s for a 256-px model: remember the few configs seen.

@@ -11,6 +11,7 @@
 import type { GraphBuilder } from '../nn/builder';
 import type { Value } from '../nn/ir';
 import type { UNetConfig } from './config';
+import { conditionWidth } from './config';
 import type { ParameterSource, TrainingHooks } from './layers';
 import { conv, groupNorm, linear, normSegment, silu } from './layers';
 
@@ -24,6 +25,9 @@ export interface UNetInputs {
   physical?: Value;
   /** Global latent [N, latentDim]. */
   latent: Value;
+  /** EMO v2 only (config.faceCondition): FLAME shape [N, shapeDim] and identity [N, identityDim], appended to the latent in that order. */
+  shape?: Value;
+  identity?: Value;
 }
 
 interface Context {
@@ -72,7 +76,7 @@ function resBlock(ctx: Context, name: string, x: Value, outChannels: number, mod
     const embWidth = config.useScaleShiftNorm ? 2 * outChannels : outChannels;
     const embOut = linear(b, params, `${name}.emb_layers.1`, silu(b, ctx.emb), ctx.emb.shape[1], embWidth);
     // upstream's cond layer always has 2·C outputs; the additive form needs C
-    const condOut = linear(b, params, `${name}.cond_emb_layers.1`, silu(b, ctx.latent), config.latentDim, config.useScaleShiftNorm ? 2 * outChannels : outChannels);
+    const condOut = linear(b, params, `${name}.cond_emb_layers.1`, silu(b, ctx.latent), ctx.latent.shape[1], config.useScaleShiftNorm ? 2 * outChannels : outChannels);
     const asMap = (v: Value) => b.reshape(v, [-1, v.shape[1], 1, 1]);
 
     h = normSegment(b, `${name}.out_layers`, () => {
@@ -127,6 +131,23 @@ function attentionBlock(ctx: Context, name: string, x: Value, heads: number): Va
   });
 }
 
+/** The condition every ResBlock reads: the latent, or for EMO v2 [latent, shape, identity]. */
+function globalCondition(b: GraphBuilder, config: UNetConfig, inputs: UNetInputs): Value {
+  const face = config.faceCondition;
+  if (!face) {
+    if (inputs.shape || inputs.identity) throw new Error('shape and identity condition only a DiffusionRig-EMO v2 UNet; this model reads the latent alone');
+    return inputs.latent;
+  }
+  const { shape, identity } = inputs;
+  if (!shape || !identity) throw new Error('a DiffusionRig-EMO v2 UNet needs shape and identity beside the latent');
+  if (shape.shape[1] !== face.shapeDim || identity.shape[1] !== face.identityDim) {
+    throw new Error(`shape has ${shape.shape[1]} and identity ${identity.shape[1]} values, the model expects ${face.shapeDim} and ${face.identityDim}`);
+  }
+  const condition = b.concat([inputs.latent, shape, identity], 1);
+  if (condition.shape[1] !== conditionWidth(config)) throw new Error(`condition has ${condition.shape[1]} values, the model expects ${conditionWidth(config)}`);
+  return condition;
+}
+
 /**
  * Appends the UNet to the builder's graph and returns ε [N, outChannels, H, W].
  * `prefix` is prepended to every parameter key (e.g. 'denoisingUNet.').
@@ -142,8 +163,8 @@ export function buildUNet(
   const p: ParameterSource = (name, shape) => params(prefix + name, shape);
   const c = config.modelChannels;
   const timeDim = 4 * c;
-  const latent = inputs.latent;
-  if (latent.shape[1] !== config.latentDim) throw new Error(`latent has ${latent.shape[1]} values, the model expects ${config.latentDim}`);
+  if (inputs.latent.shape[1] !== config.latentDim) throw new Error(`latent has ${inputs.latent.shape[1]} values, the model expects ${config.latentDim}`);
+  const latent = globalCondition(b, config, inputs);
 
   let emb = linear(b, p, 'time_embed.0', timestepEmbedding(b, inputs.timesteps, c), c, timeDim);
   emb = linear(b, p, 'time_embed.2', silu(b, emb), timeDim, timeDim);

@@ -4,6 +4,8 @@
  * for stage 2 with the album's mean shape in place of its own (shape 'mean'), for stage 1
  * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
+import type { CodeEstimator } from '../../common/contract/models';
+import { codeEstimators } from '../../common/contract/models';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
@@ -15,6 +17,22 @@ import type { TaskPool } from '../jobs/pool';
 import { readableBlob } from '../library/confined';
 import type { Project } from '../library/project';
 import type { TrainingPair } from './trainer';
+
+/**
+ * Which estimators made the codes of `photoIds` (counts by the name stored with the codes),
+ * and the one estimator a model trained on them records: the estimator every photo's codes
+ * came from when that is DECA, EMOCA or landmark fitting, else null (mixed or unknown).
+ */
+export function trainingEstimator(estimates: EstimateStore, photoIds: readonly number[]): { estimator: CodeEstimator | null; counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  for (const id of photoIds) {
+    const name = estimates.codes(id)?.estimator ?? 'none';
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  const names = Object.keys(counts);
+  const only = names.length === 1 ? names[0] : null;
+  return { estimator: only && (codeEstimators as readonly string[]).includes(only) ? (only as CodeEstimator) : null, counts };
+}
 
 /** The album's pairs and what they were made from. */
 export interface AlbumPairs {

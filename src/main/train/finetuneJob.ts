@@ -25,7 +25,8 @@ import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
-import { albumTrainingPairs } from './album';
+import { albumTrainingPairs, trainingEstimator } from './album';
+import { EstimateStore } from '../estimate/store';
 import { finetuneSettings } from './finetune';
 import { followTrainingRun } from './runProgress';
 
@@ -84,6 +85,9 @@ export function finetuneJobKind(deps: {
       );
       const { model: written, curve } = follow.finish(run);
       ctx.progress(1, 'registering the personalised model');
+      // the album's codes tell which estimator made the buffers; mixed or unknown keeps the base's
+      const used = trainingEstimator(new EstimateStore(project.db), album.photoIds);
+      const estimator = used.estimator ?? base.estimator;
       const model = new ModelRegistry(project.db).add({
         name: p.name ?? `${base.name} · album ${p.albumId}`,
         kind: 'personalized',
@@ -95,7 +99,10 @@ export function finetuneJobKind(deps: {
         config: base.config,
         parameterCount: written.parameterCount,
         baseModelId: base.id,
+        estimator,
+        albedoBasis: estimator === base.estimator ? base.albedoBasis : null,
         lineage: {
+          estimators: used.counts,
           baseModelId: base.id,
           baseModelSha256: base.sha256,
           albumId: p.albumId,

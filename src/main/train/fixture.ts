@@ -17,6 +17,7 @@ import { loadDiffusionRig } from '../models/diffusionrig';
 import type { ArchitectureOverrides } from '../models/infer';
 import type { Tensor } from '../nn/ir';
 import { upstreamAdam } from './adam';
+import { stage1Trainable } from './base';
 import type { ArrayCheck } from '../core/verifier';
 import { TrainStepRunner } from './runner';
 import { buildTrainStep, gradientName } from './trainStep';
@@ -186,12 +187,16 @@ export async function verifyTrainingFixture(dir: string, options: TrainingVerify
   const [batch, , imageSize] = x0.shape;
   const t = array(io, 't', ioPath);
   const trained = new Set([...refGrads.keys()].map((k) => k.replaceAll('/', '.')));
+  // a fixture with encoder gradients trained the whole model (the EMO v2 trainer), though it
+  // may list only some encoder tensors: the clip norm is over all of them, so all train here
+  const wholeModel = [...trained].some((k) => k.startsWith('encoder.'));
+  const isTrained = (key: string) => trained.has(key) || (wholeModel && stage1Trainable(key));
   const graph = buildTrainStep({
     config: weights.config,
     stateDict: weights.stateDict,
     batch,
     imageSize,
-    trainable: (key) => trained.has(key),
+    trainable: isTrained,
     batchNorm: 'batch',
     dropout: false,
     exposeGradients: true,
@@ -211,6 +216,7 @@ export async function verifyTrainingFixture(dir: string, options: TrainingVerify
       {
         x0: floats(x0),
         physical: floats(array(io, 'physic_cond', ioPath)),
+        ...(weights.config.unet.faceCondition ? { shape: floats(array(io, 'shape', ioPath)), identity: floats(array(io, 'identity', ioPath)) } : {}),
         timesteps: BigInt64Array.from(t.data as ArrayLike<bigint | number>, (v) => BigInt(v)),
         noise: floats(array(io, 'noise', ioPath)),
       },

@@ -44,6 +44,9 @@ export interface TrainBatch {
   x0: Float32Array;
   /** [N,C−3,S,S]: rendered, normal, albedo. */
   physical: Float32Array;
+  /** DiffusionRig-EMO v2 only: FLAME shape [N,100] and identity [N,150] per item. */
+  shape?: Float32Array;
+  identity?: Float32Array;
   /** [N] step indices of the 1000-step schedule. */
   timesteps: BigInt64Array;
   /** [N,3,S,S] standard normal. */
@@ -217,6 +220,13 @@ export class TrainStepRunner {
       [trainIo.timesteps]: new ort.Tensor('int64', batch.timesteps, [n]),
       [trainIo.noise]: new ort.Tensor('float32', batch.noise, [n, 3, size, size]),
     };
+    for (const name of [trainIo.shape, trainIo.identity] as const) {
+      const input = this.graph.graph.value(name);
+      if (!input || !this.graph.graph.inputs.includes(input)) continue;
+      const data = batch[name];
+      if (!data || data.length !== n * input.shape[1]) throw new Error(`train step: this DiffusionRig-EMO v2 model needs ${name} codes [${n}, ${input.shape[1]}] with every batch`);
+      feeds[name] = new ort.Tensor('float32', data, [n, input.shape[1]]);
+    }
     if (this.graph.precision === 'mixed-float16') feeds[trainIo.lossScale] = new ort.Tensor('float32', Float32Array.of(this.lossScale), []);
     for (const site of this.graph.dropout) feeds[site.input] = maskTensor(site, batch.dropoutMasks);
     if (this.graph.optimizer === 'host') return this.stepOnHost(feeds, learningRate, inspect);

@@ -24,7 +24,8 @@ import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
-import { albumsTrainingPairs } from './album';
+import { albumsTrainingPairs, trainingEstimator } from './album';
+import { EstimateStore } from '../estimate/store';
 import { stage1Config } from './base';
 import type { FinetuneSettings } from './finetune';
 import { followTrainingRun } from './runProgress';
@@ -88,6 +89,7 @@ export function trainBaseJobKind(deps: {
       const { model: written, curve } = follow.finish(run);
       ctx.progress(1, 'registering the base model');
       const finalLoss = run.losses.at(-1) ?? null;
+      const used = trainingEstimator(new EstimateStore(project.db), data.photoIds);
       const model = new ModelRegistry(project.db).add({
         name: p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`,
         kind: 'base',
@@ -100,8 +102,10 @@ export function trainBaseJobKind(deps: {
         parameterCount: written.parameterCount,
         baseModelId: null,
         imageSize: p.imageSize,
+        estimator: used.estimator,
         lineage: {
           stage: 1,
+          estimators: used.counts,
           architecture: describeConfig(config, p.imageSize),
           encoder: encoderName(config.encoder),
           albumIds: p.albumIds,

@@ -5,7 +5,7 @@
  *
  *   x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·noise                  (q_sample, tables gathered by a one-hot MatMul)
  *   z   = encoder(x0)                               (frozen; BatchNorm on batch statistics)
- *   ε̂   = UNet(x_t, t, buffers, z)
+ *   ε̂   = UNet(x_t, t, buffers, z)                 (EMO v2: condition [z, shape, identity])
  *   loss_i = mean_chw( w_t · (noise − ε̂)² ),  w_t = 1/(k + SNR_t)^γ;  loss = mean_i loss_i
  *   then the gradient of loss for the trainable parameters, norm clipping and Adam (adam.ts).
  *
@@ -42,6 +42,8 @@ import { trainingTables } from './schedule';
 export const trainIo = Object.freeze({
   x0: 'x0',
   physical: 'physical',
+  shape: 'shape',
+  identity: 'identity',
   timesteps: 'timesteps',
   noise: 'noise',
   step: 'adam.step',
@@ -179,6 +181,9 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   const physical = b.input(trainIo.physical, 'float32', [n, config.unet.inChannels - 3, size, size]);
   const timesteps = b.input(trainIo.timesteps, 'int64', [n]);
   const noise = b.input(trainIo.noise, 'float32', [n, 3, size, size]);
+  // DiffusionRig-EMO v2: FLAME shape and identity per item, beside the latent in the condition
+  const face = config.unet.faceCondition;
+  const faceCondition = face ? { shape: b.input(trainIo.shape, 'float32', [n, face.shapeDim]), identity: b.input(trainIo.identity, 'float32', [n, face.identityDim]) } : {};
   const optimizer = options.optimizer ?? 'graph';
   const lossScale = precision === 'mixed-float16' ? b.input(trainIo.lossScale, 'float32', []) : undefined;
 
@@ -264,7 +269,7 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
   const timestepsFloat = b.cast(timesteps, 'float32');
   let eps: Value;
   if (precision === 'float32') {
-    eps = buildUNet(b, config.unet, source(b, true), { x: xT, timesteps: timestepsFloat, physical, latent }, { hooks: hooks(b) });
+    eps = buildUNet(b, config.unet, source(b, true), { x: xT, timesteps: timestepsFloat, physical, latent, ...faceCondition }, { hooks: hooks(b) });
   } else {
     // the UNet alone, float16 inside, float32 at its boundary (parameters are master weights)
     const f = new GraphBuilder();
@@ -274,10 +279,14 @@ export function buildTrainStep(options: TrainStepOptions): TrainStepGraph {
       timesteps: f.input('t', 'float32', [n]),
       physical: f.input('physical', 'float32', physical.shape),
       latent: f.input('latent', 'float32', latent.shape),
+      ...(faceCondition.shape && faceCondition.identity
+        ? { shape: f.input('shape', 'float32', faceCondition.shape.shape), identity: f.input('identity', 'float32', faceCondition.identity.shape) }
+        : {}),
     };
     f.output(buildUNet(f, config.unet, source(f, false), inputs, { hooks: hooks(f) }), 'eps');
     const half = convertGraphToFloat16(f.graph);
     const bindings = new Map<string, Value>([['x', xT], ['t', timestepsFloat], ['physical', physical], ['latent', latent]]);
+    if (faceCondition.shape && faceCondition.identity) bindings.set('shape', faceCondition.shape).set('identity', faceCondition.identity);
     const before = new Set(b.graph.inputs);
     eps = inlineGraph(b, half, bindings).get('eps')!;
     for (const input of b.graph.inputs) {

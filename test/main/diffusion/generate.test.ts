@@ -24,6 +24,10 @@ function recordingRunner() {
       calls.push({ op: 'sample', data: noise.slice(), conditioning });
       return noise.map((v) => v + (options.random ? options.random.normal() : 0));
     },
+    async sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, _settings: unknown, steps: number) {
+      calls.push({ op: `dpm++:${steps}`, data: noise.slice(), conditioning });
+      return noise.map((v) => v - 1);
+    },
   };
   return { runner: runner as unknown as DiffusionRigRunner, calls };
 }
@@ -68,6 +72,18 @@ describe('generateBatch', () => {
     expect(Array.from(sample.conditioning!.latent)).toEqual([-0.5, -0.5, -1.5, -1.5]);
     expect(sample.conditioning!.physical[0]).toBe(200);
     expect(out.samples[1][0]).toBeCloseTo(11);
+  });
+
+  it('DPM-Solver++ starts from the same noise DDIM would: the seeded noise, or the DDIM inversion of the source', async () => {
+    const seeded = recordingRunner();
+    const out = await generateBatch(seeded.runner, [item(0)], size, { ...sampler, method: 'dpm++', steps: 10 });
+    expect(seeded.calls.map((c) => c.op)).toEqual(['encode', 'dpm++:10']);
+    expect(out.samples[0]).toEqual(startNoise(9, size).map((v) => v - 1));
+    const inverted = recordingRunner();
+    await generateBatch(inverted.runner, [item(0)], size, { ...sampler, method: 'dpm++', steps: 10, inversion: true });
+    expect(inverted.calls.map((c) => c.op)).toEqual(['encode', 'invert', 'dpm++:10']);
+    expect(inverted.calls[2].data[0]).toBeCloseTo(1);
+    await expect(generateBatch(seeded.runner, [item(0)], size, { ...sampler, method: 'dpm++', eta: 0.5 })).rejects.toThrow(/DPM-Solver\+\+ is deterministic/);
   });
 
   it('draws η noise per item, so an item gets the same result in any batch', async () => {

@@ -16,6 +16,8 @@ import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
+import { tinyEmoV2Config } from '../../helpers/tinyDiffusionRig';
+import { codeLayout, packCode } from '../../../src/common/flame/codes';
 import { gridSize } from '../../../src/main/edit/grid';
 
 const size = 32;
@@ -47,11 +49,11 @@ describe('edit job on a tiny model and a synthetic album', () => {
   }, 60_000);
 
   /** Registers a checkpoint as model import does (hash, size, config). */
-  function register(checkpoint: string, name: string): number {
+  function register(checkpoint: string, name: string, config = tinyConfig): number {
     return new ModelRegistry(t.project.db).add({
       name, kind: 'base', sourcePath: checkpoint, filePath: checkpoint, format: 'safetensors',
       sha256: createHash('sha256').update(readFileSync(checkpoint)).digest('hex'), sizeBytes: statSync(checkpoint).size,
-      config: tinyConfig, parameterCount: 0, baseModelId: null, lineage: { imageSize: size },
+      config, parameterCount: 0, baseModelId: null, lineage: { imageSize: size },
     }).model.id;
   }
 
@@ -87,7 +89,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     // the album mean shape replaced the source's own shape
     expect(exp.codes.shape).toEqual(service.editor.estimates.albumMeanShape(t.library.listAlbums()[0].id));
     expect(exp.executionProvider).toBe('cpu');
-    expect(exp.sampler).toEqual({ steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default
+    expect(exp.sampler).toEqual({ method: 'ddim', steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default; provenance names the sampler
     const png = Buffer.from((await service.image(pair[0].id, 'generated')).base64, 'base64');
     expect(await sharp(png).metadata()).toMatchObject({ width: size, height: size });
     // the grid PNG has the grid's size
@@ -116,6 +118,47 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(inverted.provenance.buffersHash).toBe(plain.provenance.buffersHash);
     expect(inverted.provenance.sampleHash).not.toBe(plain.provenance.sampleHash);
     expect(await service.rerun(inverted.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
+  }, 60_000);
+
+  it('DPM-Solver++ from the inversion of the source: provenance names it, it differs from DDIM, and a re-run reproduces it', async () => {
+    const run = async (method: 'ddim' | 'dpm++') => {
+      const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], sampler: { method, steps: 3, seed: 1 } }));
+      expect((await t.runner.wait(jobId)).state).toBe('done');
+      return service.job(jobId).results[0];
+    };
+    const dpm = await run('dpm++');
+    const ddim = await run('ddim');
+    expect(dpm.provenance.sampler).toMatchObject({ method: 'dpm++', steps: 3, inversion: true });
+    expect(dpm.provenance.sampleHash).not.toBe(ddim.provenance.sampleHash);
+    expect(await service.rerun(dpm.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
+  }, 60_000);
+
+  it('a DiffusionRig-EMO v2 model is conditioned on the shape of the source and [shape, albedo code]; a landmark-fitted source is refused', async () => {
+    const v2 = register(writeTinyCheckpoint(t.root, 8, { config: tinyEmoV2Config }), 'tiny-v2', tinyEmoV2Config);
+    // estimator records: photo 0 by DECA (with an albedo code), photo 2 by landmark fitting
+    const record = (photoId: number, estimator: 'deca' | 'fit') => {
+      const codes = service.editor.estimates.requireCodes(photoId).codes;
+      const code = packCode(codes);
+      for (let i = 0; i < codeLayout.tex[1]; i++) code[codeLayout.tex[0] + i] = 0.01 * (i + 1);
+      const aligned = service.editor.photo(photoId).imageFile;
+      const identity = [1, 0, 0, 0, 1, 0];
+      service.editor.estimates.save(photoId, null, { estimator, version: 'test', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: identity, decaTransform: identity, code, camAligned: Float64Array.from(codes.camera), emotion: {}, alreadyAligned: true, milliseconds: 0 } as never, aligned);
+    };
+    record(photoIds[0], 'deca');
+    record(photoIds[2], 'fit');
+    const { jobId } = service.start(params({ modelId: v2, sourcePhotoIds: [photoIds[0], photoIds[2]], targetPhotoIds: [photoIds[1]], modes: ['exp'], sampler: { method: 'dpm++', steps: 2, seed: 3 } }));
+    await t.runner.wait(jobId);
+    const job = service.job(jobId);
+    const [done] = job.results;
+    expect(done.sourcePhotoId).toBe(photoIds[0]);
+    const condition = done.provenance.faceCondition!;
+    expect(condition.shape).toEqual(done.provenance.sourceCodes.shape.slice(0, 100));
+    expect(condition.identity.slice(0, 100)).toEqual(condition.shape);
+    expect(condition.identity.slice(100)).toEqual(Array.from({ length: 50 }, (_, i) => Math.fround(0.01 * (i + 1))));
+    const refused = job.cells.find((c) => c.sourcePhotoId === photoIds[2])!;
+    expect(refused.state).toBe('failed');
+    expect(refused.error).toMatch(new RegExp(`photo ${photoIds[2]}: its codes come from landmark fitting, which estimates no albedo code`));
+    expect(await service.rerun(done.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
   }, 60_000);
 
   it('cancel mid-job keeps the finished cells and marks the rest cancelled; resume finishes them', async () => {

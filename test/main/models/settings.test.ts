@@ -97,3 +97,19 @@ describe('model settings the weights do not record', () => {
     expect(() => registry.find('Base A')).toThrow(new RegExp(`ids ${model.id}, ${copy.id}`));
   });
 });
+
+describe('the estimator of a model buffers', () => {
+  it('is not known after import, is kept once chosen, and takes an albedo basis only for EMOCA', async () => {
+    const model = service.list()[0] ?? (await (async () => {
+      const { jobIds } = service.import({ paths: [fixture] });
+      await jobs.wait(jobIds[0]);
+      return service.list()[0];
+    })());
+    expect(model).toMatchObject({ estimator: null, albedoBasis: null });
+    expect(service.setEstimator(model.id, 'emoca', 'flame-texture')).toMatchObject({ estimator: 'emoca', albedoBasis: 'flame-texture' });
+    expect(service.list().find((m) => m.id === model.id)).toMatchObject({ estimator: 'emoca', albedoBasis: 'flame-texture' });
+    expect(() => service.setEstimator(model.id, 'deca', 'bfm')).toThrow(/albedo basis is a setting of EMOCA models only/);
+    expect(service.setEstimator(model.id, 'deca', null)).toMatchObject({ estimator: 'deca', albedoBasis: null });
+    expect(service.setEstimator(model.id, null, null)).toMatchObject({ estimator: null });
+  });
+});

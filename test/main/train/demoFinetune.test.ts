@@ -38,6 +38,9 @@ describe('fine-tuning the Demo base model on the Demo album', () => {
     expect(result.lossCurve.every((p) => Number.isFinite(p.loss))).toBe(true);
     const personal = registry.get(result.model!.id);
     expect(personal).toMatchObject({ kind: 'personalized', baseModelId: base.id, lineage: { imageSize: 64, albumId: album.id } });
+    // the demo photos' codes are their known render codes, made by no estimator: the base's setting stays
+    expect(personal.estimator).toBe(base.estimator);
+    expect(Object.keys(personal.lineage!.estimators as object)).toEqual(['demo-ground-truth']);
 
     const edit = new EditService(backend.edit, open.project, backend.pool, open.jobs);
     const photos = open.library.listPhotos(album.id, 0, 12).items;

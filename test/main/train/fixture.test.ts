@@ -12,6 +12,18 @@ import { upstreamAdam } from '../../../src/main/train/adam';
 import { isTrainingFixture, parameterUpdateChecks, trainingOverrides, trainingTolerances, verifyTrainingFixture, type TrainingCheck } from '../../../src/main/train/fixture';
 import { sharedPath } from '../../helpers/shared';
 
+// One step of the DiffusionRig-EMO v2 trainer (UNet and encoder trained, shape and identity fed).
+describe('train step against fixtures/diffusionrig-emo-v2-a', () => {
+  it('matches loss, every given gradient, the Adam update and every BatchNorm buffer', async () => {
+    const checks = await verifyTrainingFixture(sharedPath('fixtures', 'diffusionrig-emo-v2-a'));
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    const names = checks.map((c) => c.name);
+    for (const name of ['train_loss', 'train_grad_norm_preclip', 'adam_update', 'grad/encoder.fc.weight', 'grad/encoder.layer1.0.conv1.weight', 'param/encoder.conv1.weight', 'buffer/encoder.bn1.running_var']) {
+      expect(names, name).toContain(name);
+    }
+  }, 120_000);
+});
+
 // One stage-2 train step of the 64-px fixture model (upstream PyTorch 1.13, CPU) against ours.
 describe('train step against fixtures/diffusionrig-a', () => {
   const dir = sharedPath('fixtures', 'diffusionrig-a');

@@ -59,6 +59,9 @@ describe('train-base job on two synthetic albums', () => {
     expect(model.config.unet).toMatchObject({ modelChannels: 32, channelMult: [1, 2], attentionDownsampleRates: [2], latentDim: 16 });
     expect(model.lineage).toMatchObject({ stage: 1, albumIds: albums, steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id, encoder: 'resnet18' });
     expect((model.lineage!.photoIds as number[]).length).toBe(3);
+    // the buffers' estimator as the codes name it ('synthetic' is none of DECA, EMOCA, fitting)
+    expect(model.lineage!.estimators).toEqual({ synthetic: 3 });
+    expect(model.estimator).toBeNull();
     expect(model.lineage!.finalLoss).toBe(finished.loss);
     expect(modelImageSize(model)).toBe(16);
 

@@ -28,6 +28,7 @@ import { tinyConfig } from '../../helpers/tinyDiffusionRig';
 import { ensureBuilt } from '../cli/built';
 import { runCli } from '../cli/run';
 import { fixtureArrays, fixtureDir } from '../models/fixture';
+import { sharedPath } from '../../helpers/shared';
 
 const adapter = await probeWebGpuAdapter();
 const inCi = process.env.CI === 'true';
@@ -67,6 +68,24 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       expect(report.provider).toBe('webgpu');
       expect(Object.keys(report.verifiers).sort()).toEqual(['diffusionrig', 'diffusionrig-training']);
       expect(report.verifiers.diffusionrig.map((c) => c.name)).toEqual(['latent', 'eps', 'ddim_sample', 'ddim_sample_noclip', 'ddim_inverted']);
+      expect(run.code).toBe(0);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 900_000);
+
+  it('verify-fixture diffusionrig-emo-v2-a --provider webgpu --json exits 0: the v2 condition, DDIM, both DPM-Solver++ samples and the whole-model train step match upstream', async () => {
+    ensureBuilt();
+    const data = mkdtempSync(join(tmpdir(), 'rig-webgpu-'));
+    try {
+      const dir = sharedPath('fixtures', 'diffusionrig-emo-v2-a');
+      const run = await time('verify-fixture emo-v2', () => runCli(['verify-fixture', dir, '--provider', 'webgpu', '--json'], data));
+      expect(run.signal, run.stderr).toBeNull();
+      const report = JSON.parse(run.stdout) as { ok: boolean; provider: string; verifiers: Record<string, { name: string; ok: boolean; worstRelativeError: number }[]> };
+      const failed = Object.values(report.verifiers).flat().filter((c) => !c.ok);
+      expect(failed, JSON.stringify(failed)).toEqual([]);
+      expect(report.verifiers.diffusionrig.map((c) => c.name)).toEqual(['latent', 'eps', 'ddim_sample', 'ddim_inverted', 'dpm_solver_10', 'dpm_solver_20']);
+      expect(report.verifiers['diffusionrig-training'].length).toBeGreaterThan(500);
       expect(run.code).toBe(0);
     } finally {
       rmSync(data, { recursive: true, force: true });
@@ -126,6 +145,23 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       // inversion runs the same way
       const inverted = await gpu.invert(onDevice, c, settings);
       expect(worstRelativeError(inverted, await host.invert(onHost, c, settings))).toBeLessThan(1e-4);
+      await Promise.all([gpu.dispose(), host.dispose()]);
+    });
+
+    it('a DPM-Solver++ loop keeps x_t, ε and the previous x̂0 on the device and equals the CPU loop', async () => {
+      const gpu = new DiffusionRigRunner(weights, backend, 'tiny-dpm', { precision: 'float32' });
+      const host = new DiffusionRigRunner(weights, cpu, 'tiny-dpm');
+      const c = conditioning(2, 41);
+      const noise = seededNoise(42, 2, size);
+      const onDevice = await time('dpm device loop', () => gpu.sampleDpmSolver(noise, c, {}, 3));
+      const loop = gpu.lastLoop!;
+      // x̂0 = (x − σ·ε)/α divides by α_T ≈ 0.006 at the first step: ε's float32 differences between
+      // providers grow ~160×, more than in DDIM whose x̂0 is clipped (the fixture run agrees to 3e-5)
+      expect(worstRelativeError(onDevice, await host.sampleDpmSolver(noise, c, {}, 3))).toBeLessThan(1e-3);
+      expect(loop.resident).toBe(true);
+      // per step only the timesteps (4 bytes per item) and the 5 coefficients go up; nothing comes down
+      expect(loop.perStep).toEqual({ hostToDevice: 2 * 4 + 5 * 4, deviceToHost: 0 });
+      expect(loop.readback.deviceToHost).toBe(noise.byteLength);
       await Promise.all([gpu.dispose(), host.dispose()]);
     });
 

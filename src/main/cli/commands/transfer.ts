@@ -1,5 +1,5 @@
-import type { EditCellEvent, EditJobParams, JobInfo } from '../../../common/contract';
-import { editJobParamsSchema } from '../../../common/contract';
+import type { EditCellEvent, EditJobParams, JobInfo, SamplerMethod } from '../../../common/contract';
+import { editJobParamsSchema, parseSamplerSpec } from '../../../common/contract';
 import { parseModeSet } from '../../edit/codes';
 import { EditService } from '../../edit/service';
 import { writeFileAtomic } from '../../library/atomicFile';
@@ -23,6 +23,15 @@ function integer(value: unknown, flag: string, fallback: number): number {
   return n;
 }
 
+/** --sampler NAME:STEPS (ddim:20, dpm++:10); --steps N alone is DDIM's steps, as before the sampler flag. */
+export function samplerFlag(values: Record<string, unknown>): { method: SamplerMethod; steps: number } {
+  if (values.sampler === undefined) return { method: 'ddim', steps: integer(values.steps, '--steps', 20) };
+  if (values.steps !== undefined) throw new UsageError('give the steps in --sampler (e.g. --sampler dpm++:10), not also --steps');
+  const parsed = parseSamplerSpec(String(values.sampler));
+  if (typeof parsed === 'string') throw new UsageError(`--sampler: ${parsed}`);
+  return parsed;
+}
+
 /** `rig-studio transfer`: the Edit studio's job, headless, writing the comparison grid. */
 export const transferCommand: Command = {
   name: ['transfer'],
@@ -30,7 +39,7 @@ export const transferCommand: Command = {
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr. ' +
     'Ctrl-C (or a kill) leaves the job interrupted; --resume JOB continues it (or, for a finished job, writes its grid and results again). Every file is written atomically; --results DIR gets export.json last, when complete.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -38,6 +47,7 @@ export const transferCommand: Command = {
     targets: { type: 'string', multiple: true },
     modes: { type: 'string', default: 'exp,pose,light' },
     out: { type: 'string' },
+    sampler: { type: 'string' },
     steps: { type: 'string' },
     eta: { type: 'string' },
     seed: { type: 'string' },
@@ -68,6 +78,8 @@ export const transferCommand: Command = {
     const eta = values.eta === undefined ? 0 : Number(values.eta);
     if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
     if (values.inversion && values['no-inversion']) throw new UsageError('--inversion and --no-inversion contradict each other');
+    const sampler = samplerFlag(values);
+    if (sampler.method === 'dpm++' && eta !== 0) throw new UsageError('--eta: DPM-Solver++ is deterministic (η must be 0)');
     return withProject(values.project, async (backend) => {
       const open = backend.require();
       const service = new EditService(backend.edit, open.project, backend.pool, open.jobs);
@@ -100,7 +112,7 @@ export const transferCommand: Command = {
           targetPhotoIds: resolve(tokens(values.targets), '--targets'),
           modes,
           meanShape: !values['no-mean-shape'],
-          sampler: { steps: integer(values.steps, '--steps', 20), eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) },
+          sampler: { ...sampler, eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) },
           imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
           batchSize: integer(values.batch, '--batch', 4),
           scores: !values['no-scores'],
@@ -119,7 +131,7 @@ export const transferCommand: Command = {
 async function resumeTransfer(values: Record<string, unknown>, io: CliIo): Promise<number> {
   const jobId = Number(values.resume);
   if (!Number.isInteger(jobId) || jobId <= 0) throw new UsageError('--resume needs a job number');
-  const given = ['model', 'sources', 'targets', 'steps', 'eta', 'seed', 'batch', 'image-size'].filter((flag) => values[flag] !== undefined);
+  const given = ['model', 'sources', 'targets', 'sampler', 'steps', 'eta', 'seed', 'batch', 'image-size'].filter((flag) => values[flag] !== undefined);
   if (given.length > 0) throw new UsageError(`--resume continues job ${jobId} with its own settings; drop --${given.join(', --')}`);
   return withProject(values.project, async (backend) => {
     const open = backend.require();

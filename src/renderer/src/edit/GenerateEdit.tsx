@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { SamplerSettings } from '../../../common/contract';
 import { defaultSampler } from '../../../common/contract';
 import type { FlameCodes } from '../../../common/flame/codes';
 import { errorMessage } from '../api';
@@ -7,6 +8,7 @@ import { formatRoute } from '../navigation/route';
 import { useQuery } from '../hooks/useQuery';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { NoModelNote } from './NoModelNote';
+import { SamplerChoice } from './SamplerFields';
 
 export interface GenerateEditProps {
   /** The photo the viewport shows (the edit's source). */
@@ -20,7 +22,7 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
   const api = useApi();
   const models = useQuery(() => api['edit.models'](), 'edit-models');
   const [modelId, setModelId] = useState<number | null>(null);
-  const [steps, setSteps] = useState(defaultSampler.steps);
+  const [sampler, setSampler] = useState<SamplerSettings>({ ...defaultSampler });
   const [status, setStatus] = useState<{ jobId?: number; error?: string } | null>(null);
   const chosen = modelId ?? models.data?.[0]?.id ?? null;
   const imageSize = useImageSize(chosen);
@@ -30,7 +32,7 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
     const codes = currentCodes();
     imageSize
       .commit()
-      .then((size) => api['edit.start']({ modelId: chosen, sourcePhotoIds: [photoId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape: true, sampler: { ...defaultSampler, steps }, batchSize: 1, scores: true, imageSize: size }))
+      .then((size) => api['edit.start']({ modelId: chosen, sourcePhotoIds: [photoId], targetPhotoIds: [], modes: [], explicitCodes: codes, meanShape: true, sampler, batchSize: 1, scores: true, imageSize: size }))
       .then(
       ({ jobId }) => setStatus({ jobId }),
       (e: unknown) => setStatus({ error: errorMessage(e) }),
@@ -50,9 +52,7 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
               </option>
             ))}
           </select>
-          <label>
-            DDIM steps <input type="number" min={2} max={1000} value={steps} onChange={(e) => setSteps(Math.max(2, Number(e.target.value) || 2))} />
-          </label>
+          <SamplerChoice value={sampler} onChange={setSampler} />
           <ImageSizeField state={imageSize} />
           <button type="button" className="primary" disabled={chosen === null || imageSize.error !== null} onClick={generate}>
             Generate this edit

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ModelInfo } from '../../../common/contract';
+import type { AlbedoBasis, CodeEstimator, ModelInfo } from '../../../common/contract';
+import { albedoBasisLabels, codeEstimatorLabels, codeEstimators } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { AttentionFields } from './AttentionFields';
@@ -17,14 +18,18 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
   const [size, setSize] = useState(model.imageSize === null ? '' : String(model.imageSize));
   const [attention, setAttention] = useState<AttentionForm>(() => attentionFormOf(model.architecture.unet));
   const [precision, setPrecision] = useState<ModelInfo['precision']>(model.precision);
+  const [estimator, setEstimator] = useState<CodeEstimator | null>(model.estimator);
+  const [albedoBasis, setAlbedoBasis] = useState<AlbedoBasis | null>(model.albedoBasis);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const unet = model.architecture.unet;
   // reset to the stored values when they change (not when the list is merely reloaded: typing is kept)
-  const storedKey = `${model.id}:${model.imageSize}:${model.precision}:${unet.numHeads}:${unet.numHeadChannels}:${unet.useNewAttentionOrder}`;
+  const storedKey = `${model.id}:${model.imageSize}:${model.precision}:${unet.numHeads}:${unet.numHeadChannels}:${unet.useNewAttentionOrder}:${model.estimator}:${model.albedoBasis}`;
   useEffect(() => {
     setSize(model.imageSize === null ? '' : String(model.imageSize));
     setPrecision(model.precision);
+    setEstimator(model.estimator);
+    setAlbedoBasis(model.albedoBasis);
     setAttention(attentionFormOf(unet));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [storedKey]);
@@ -35,6 +40,7 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
   const attentionChanged = JSON.stringify(attention) !== JSON.stringify(stored);
   const sizeChanged = sizeCheck.size !== null && sizeCheck.size !== model.imageSize;
   const precisionChanged = precision !== model.precision;
+  const estimatorChanged = estimator !== model.estimator || albedoBasis !== model.albedoBasis;
 
   const save = async () => {
     setBusy(true);
@@ -45,6 +51,7 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
       if (sizeChanged) await api['model.setImageSize']({ modelId: model.id, imageSize: sizeCheck.size });
       if (attentionChanged) await api['model.setAttention']({ modelId: model.id, ...attentionCheck.settings });
       if (precisionChanged) await api['model.setPrecision']({ modelId: model.id, precision });
+      if (estimatorChanged) await api['model.setEstimator']({ modelId: model.id, estimator, albedoBasis: estimator === 'emoca' ? albedoBasis : null });
       setStatus({ text: 'Saved. New edits and fine-tunes use these settings.', error: false });
       onChanged();
     } catch (e) {
@@ -83,8 +90,36 @@ export function ModelSettingsSection({ model, onChanged }: ModelSettingsSectionP
           float16 roughly halves memory and time on a GPU; the timestep embedding, GroupNorm statistics and softmax stay float32. Choose float32 when a model's float16 results differ too much.
         </small>
       </div>
+      <div className="field">
+        <label htmlFor={`model-estimator-${model.id}`}>Estimator of its training buffers</label>
+        <select id={`model-estimator-${model.id}`} value={estimator ?? ''} disabled={busy} onChange={(e) => setEstimator(e.target.value === '' ? null : (e.target.value as CodeEstimator))} aria-describedby={`model-estimator-${model.id}-hint`}>
+          <option value="">Not known</option>
+          {codeEstimators.map((name) => (
+            <option key={name} value={name}>
+              {codeEstimatorLabels[name]}
+            </option>
+          ))}
+        </select>
+        <small id={`model-estimator-${model.id}-hint`} className="muted">
+          Upstream DiffusionRig: DECA; DiffusionRig-EMO: EMOCA. Estimate the photos you edit with the same estimator. Training here records it.
+        </small>
+      </div>
+      {estimator === 'emoca' && (
+        <div className="field">
+          <label htmlFor={`model-albedo-${model.id}`}>Albedo basis</label>
+          <select id={`model-albedo-${model.id}`} value={albedoBasis ?? ''} disabled={busy} onChange={(e) => setAlbedoBasis(e.target.value === '' ? null : (e.target.value as AlbedoBasis))}>
+            <option value="">Not known</option>
+            {(Object.keys(albedoBasisLabels) as AlbedoBasis[]).map((basis) => (
+              <option key={basis} value={basis}>
+                {albedoBasisLabels[basis]}
+              </option>
+            ))}
+          </select>
+          <small className="muted">DiffusionRig-EMO decodes EMOCA&apos;s albedo code with FLAME_texture.npz, though EMOCA regressed it in the BFM-converted basis: a model expects the albedo buffer it was trained with.</small>
+        </div>
+      )}
       <div className="model-settings-actions">
-        <button type="submit" className="primary small" disabled={busy || (!sizeChanged && !attentionChanged && !precisionChanged)}>
+        <button type="submit" className="primary small" disabled={busy || (!sizeChanged && !attentionChanged && !precisionChanged && !estimatorChanged)}>
           Save settings
         </button>
         {status && (
