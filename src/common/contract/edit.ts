@@ -64,6 +64,20 @@ export interface EditScores {
   emotion: number | null;
   /** Mean distance (pixels of the model's size) between the edited FLAME landmarks and the generated image's detected landmarks. */
   landmarkError: number | null;
+  /**
+   * RMSE over expression (50) and jaw pose (3) between the codes the edit asked for and the
+   * codes an estimator re-estimates from the generated image (absent on results scored before
+   * it existed; null with a note when it cannot be computed).
+   */
+  expressionError?: number | null;
+  /** The same RMSE for the unedited source image: the floor an edit has to beat. */
+  sourceExpressionError?: number | null;
+  /** Which estimator re-estimated the expression ('deca', 'emoca' or 'fit'). */
+  expressionEstimator?: string | null;
+  /** Population variance of the Laplacian of the 8-bit gray image (the lab's sharpness). */
+  sharpness?: number | null;
+  /** σ = median(|HH|) / 0.6745 of a one-level Haar DWT of the gray image, in gray levels. */
+  waveletNoise?: number | null;
   /** Why a score is missing. */
   notes: string[];
 }

@@ -8,6 +8,8 @@
  * - identity similarity: cosine of the face embeddings (faceres, src/main/face/embedding.ts) of
  *   the source image and the generated image, each on its own FFHQ-aligned crop (1 = same
  *   direction; different people score about 0.3–0.45, the same photo re-cropped above 0.95).
+ * - sharpness and wavelet noise σ (imageMeasures.ts): the lab's image measures, on the whole
+ *   generated image, with or without a face.
  * A score is null with a note whenever a face is not found.
  */
 import sharp from 'sharp';
@@ -20,6 +22,7 @@ import { cosineSimilarity, FaceEmbedder } from '../face/embedding';
 import type { RgbImage } from '../face/image';
 import { loadImage } from '../face/image';
 import type { OnnxBackend } from '../nn/backend';
+import { imageMeasures } from './imageMeasures';
 
 /** What scoring one result needs. */
 export interface ScoreInput {
@@ -108,9 +111,10 @@ export class FaceScorer implements Scorer {
 
   async score(input: ScoreInput): Promise<EditScores> {
     const notes: string[] = [];
+    const measures = imageMeasures(input.generated);
     const { image, scale } = await forDetection(input.generated);
     const analysis = (await this.analyser.analyse(image))[0];
-    if (!analysis) return { identity: null, emotion: null, landmarkError: null, notes: ['no face detected in the generated image'] };
+    if (!analysis) return { identity: null, emotion: null, landmarkError: null, ...measures, notes: ['no face detected in the generated image'] };
     let identity: number | null = null;
     if (input.sourcePath) {
       const source = await this.embeddingOfSource(input.sourcePath);
@@ -127,17 +131,18 @@ export class FaceScorer implements Scorer {
     if (input.editedLandmarks.length === 136) {
       landmarkError = meanLandmarkDistance(input.editedLandmarks, analysis.face.landmarks68.map(([x, y]) => [x / scale, y / scale]));
     } else notes.push('landmarks: the head model has no landmark embedding');
-    return { identity, emotion, landmarkError, notes };
+    return { identity, emotion, landmarkError, ...measures, notes };
   }
 }
 
-/** Scores as CSV: one row per result with its photos, modes and the three scores. */
+/** Scores as CSV: one row per result with its photos, modes and every measure (blank: not computed; the notes say why). */
 export function scoresCsv(rows: readonly { id: number; sourcePhotoId: number | null; targetPhotoId: number | null; modes: string; scores: EditScores | null }[]): string {
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6));
   const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes'];
+  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes'];
   for (const r of rows) {
-    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, cell(r.scores?.identity), cell(r.scores?.emotion), cell(r.scores?.landmarkError), quote((r.scores?.notes ?? ['not scored']).join('; '))].join(','));
+    const s = r.scores;
+    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, cell(s?.identity), cell(s?.emotion), cell(s?.landmarkError), cell(s?.expressionError), cell(s?.sourceExpressionError), s?.expressionEstimator ?? '', cell(s?.sharpness), cell(s?.waveletNoise), quote((s?.notes ?? ['not scored']).join('; '))].join(','));
   }
   return `${lines.join('\n')}\n`;
 }

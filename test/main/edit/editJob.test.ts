@@ -175,7 +175,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
       expect(seen[0].targetPath).toContain(t.library.getPhoto(photoIds[1]).hash);
       expect(seen[0].sourcePath).toContain(t.library.getPhoto(photoIds[0]).hash);
       expect(seen[0].editedLandmarks).toHaveLength(136);
-      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,"test"`);
+      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,,,,,,"test"`);
     } finally {
       (engine.deps as { scorer: Scorer | null }).scorer = null;
     }

@@ -39,7 +39,8 @@ describe('edit scores with the npm-shipped face models', () => {
     expect(across.notes.join(' ')).toMatch(/no landmark embedding/);
     const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 128, g: 128, b: 128 } } }).raw().toBuffer();
     const none = await scorer.score({ generated: { width: 64, height: 64, data: new Uint8Array(grey) }, sourcePath: neutral, targetPath: neutral, editedLandmarks: new Float64Array(0) });
-    expect(none).toMatchObject({ identity: null, emotion: null, landmarkError: null });
+    // the image measures need no face: a flat grey image has neither edges nor noise
+    expect(none).toMatchObject({ identity: null, emotion: null, landmarkError: null, sharpness: 0, waveletNoise: 0 });
     expect(none.notes.join(' ')).toMatch(/no face detected in the generated image/);
   }, 120_000);
 
@@ -48,8 +49,15 @@ describe('edit scores with the npm-shipped face models', () => {
     const q = { ...p, happy: 0.5, neutral: 0.5 };
     expect(emotionAgreement(p, q)).toBeCloseTo(0.5, 12);
     expect(meanLandmarkDistance(new Float64Array(136), Array.from({ length: 68 }, () => [3, 4]))).toBe(5);
-    const csv = scoresCsv([{ id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: 0.9, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } }]);
-    expect(csv).toBe('resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes\n1,2,3,exp,0.9,0.75,2.5,"a ""b"""\n');
+    const csv = scoresCsv([
+      { id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: 0.9, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } },
+      { id: 2, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: null, emotion: null, landmarkError: null, expressionError: 0.25, sourceExpressionError: 0.5, expressionEstimator: 'fit', sharpness: 12.5, waveletNoise: 1.5, notes: [] } },
+    ]);
+    expect(csv).toBe(
+      'resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes\n' +
+        '1,2,3,exp,0.9,0.75,2.5,,,,,,"a ""b"""\n' +
+        '2,2,3,exp,,,,0.25,0.5,fit,12.5,1.5,""\n',
+    );
   });
 
   it('upscales small images smoothly with pixel centres aligned: a ramp stays a monotone ramp, large images pass through', async () => {
