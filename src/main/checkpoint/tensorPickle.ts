@@ -22,6 +22,16 @@ function pickled(write: (p: PickleWriter) => void, protocol = 2): Uint8Array {
   return p.finish();
 }
 
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /** The legacy torch.save bytes of one float32 storage. */
 function legacyStorage(data: Float32Array): Uint8Array {
   const parts = [
@@ -65,13 +75,7 @@ function legacyStorage(data: Float32Array): Uint8Array {
   const count = new Uint8Array(8);
   new DataView(count.buffer).setBigInt64(0, BigInt(data.length), true);
   parts.push(count, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /** `pickle.dumps(tensor)` of a contiguous float32 CPU tensor of `shape` (C order). */
@@ -79,26 +83,31 @@ export function pickleTensor(data: Float32Array, shape: readonly number[]): Uint
   const numel = shape.reduce((n, d) => n * d, 1);
   if (numel !== data.length) throw new Error(`pickleTensor: ${data.length} values for shape [${shape.join(', ')}]`);
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((n, d) => n * d, 1));
-  return pickled((p) => {
-    p.global('torch._utils', '_rebuild_tensor_v2');
-    p.mark();
-    p.global('torch.storage', '_load_from_bytes');
-    p.mark();
-    p.binBytes(legacyStorage(data));
-    p.tuple();
-    p.reduce();
-    p.int(0); // storage offset
-    p.mark();
-    for (const d of shape) p.int(d);
-    p.tuple();
-    p.mark();
-    for (const s of strides) p.int(s);
-    p.tuple();
-    p.falseValue(); // requires_grad
-    p.global('collections', 'OrderedDict'); // backward hooks
-    p.emptyTuple();
-    p.reduce();
-    p.tuple();
-    p.reduce();
-  }, 3);
+  const storage = legacyStorage(data);
+  // the storage bytes go in whole between the opcodes before and after them
+  const head = new PickleWriter();
+  head.proto(3);
+  head.global('torch._utils', '_rebuild_tensor_v2');
+  head.mark();
+  head.global('torch.storage', '_load_from_bytes');
+  head.mark();
+  head.binBytesHeader(storage.length);
+  const tail = new PickleWriter();
+  tail.tuple();
+  tail.reduce();
+  tail.int(0); // storage offset
+  tail.mark();
+  for (const d of shape) tail.int(d);
+  tail.tuple();
+  tail.mark();
+  for (const s of strides) tail.int(s);
+  tail.tuple();
+  tail.falseValue(); // requires_grad
+  tail.global('collections', 'OrderedDict'); // backward hooks
+  tail.emptyTuple();
+  tail.reduce();
+  tail.tuple();
+  tail.reduce();
+  tail.stop();
+  return concat([head.finish(), storage, tail.finish()]);
 }

@@ -62,10 +62,9 @@ export class PickleWriter {
     this.raw(0x8a, out.length, ...out);
   }
 
-  /** BINBYTES (protocol 3): a Python bytes object. */
-  binBytes(data: Uint8Array): void {
-    this.raw(0x42, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff, (data.length >>> 24) & 0xff);
-    for (const b of data) this.bytes.push(b);
+  /** The opcode and length of BINBYTES (protocol 3); the caller appends the `length` bytes themselves. */
+  binBytesHeader(length: number): void {
+    this.raw(0x42, length & 0xff, (length >> 8) & 0xff, (length >> 16) & 0xff, (length >>> 24) & 0xff);
   }
 
   /** LONG1 of any integer (e.g. torch's 80-bit legacy magic number). */
