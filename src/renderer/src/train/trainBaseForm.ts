@@ -70,6 +70,7 @@ export function trainBaseRequest(form: TrainBaseForm): { params: Request } | { e
   return {
     params: {
       albumIds: form.albumIds,
+      trainingSets: [],
       ...(fields as { [K in keyof typeof fields]: number }),
       ...(channelMult ? { channelMult } : {}),
       attentionResolutions: attention,
