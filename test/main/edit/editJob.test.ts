@@ -1,3 +1,4 @@
+import { expressionVector } from '../../../src/main/edit/expression';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,6 +166,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     const seen: ScoreInput[] = [];
     const scorer: Scorer = { score: async (input) => (seen.push(input), { identity: null, emotion: 0.5, landmarkError: 1.25, notes: ['test'] }) };
     (engine.deps as { scorer: Scorer | null }).scorer = scorer;
+    (engine.deps as { assets?: () => { modelPath: null; decaDataDir: null } }).assets = () => ({ modelPath: null, decaDataDir: null });
     try {
       const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], scores: true }));
       expect((await t.runner.wait(jobId)).state).toBe('done');
@@ -175,9 +177,12 @@ describe('edit job on a tiny model and a synthetic album', () => {
       expect(seen[0].targetPath).toContain(t.library.getPhoto(photoIds[1]).hash);
       expect(seen[0].sourcePath).toContain(t.library.getPhoto(photoIds[0]).hash);
       expect(seen[0].editedLandmarks).toHaveLength(136);
+      // the expression is re-estimated by landmark fitting (the project's estimator) against the edit's exp + jaw
+      expect(seen[0].expression).toEqual({ spec: { kind: 'fit', flameModel: null, decaDataDir: null }, estimator: 'fit', requested: expressionVector(result.provenance.codes) });
       expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,,,,,,"test"`);
     } finally {
       (engine.deps as { scorer: Scorer | null }).scorer = null;
+      delete (engine.deps as { assets?: unknown }).assets;
     }
   }, 60_000);
 

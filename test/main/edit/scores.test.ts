@@ -5,6 +5,9 @@ import { loadImage } from '../../../src/main/face/image';
 import { emotionAgreement, FaceScorer, forDetection, meanLandmarkDistance, scoresCsv } from '../../../src/main/edit/scores';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { sharedPath } from '../../helpers/shared';
+import { estimatorCache } from '../../../src/main/estimate/task';
+import { expressionOfCode, expressionVector, rmse } from '../../../src/main/edit/expression';
+import { packCode } from '../../../src/common/flame/codes';
 
 describe('edit scores with the npm-shipped face models', () => {
   const backend = new OnnxBackend({ providers: ['cpu'] });
@@ -74,5 +77,51 @@ describe('edit scores with the npm-shipped face models', () => {
     for (let x = 1; x < 128; x++) expect(red(x)).toBeGreaterThanOrEqual(red(x - 1) - 2);
     const big = { width: 128, height: 1, data: new Uint8Array(128 * 3) };
     expect(await forDetection(big)).toEqual({ image: big, scale: 1 });
+  });
+});
+
+describe('expression error', () => {
+  const backend = new OnnxBackend({ providers: ['cpu'] });
+  const estimators = estimatorCache(backend);
+  const fit = { kind: 'fit' as const, flameModel: null, decaDataDir: null };
+  const scorer = new FaceScorer(backend, { estimateCode: async (spec, image) => (await (await estimators(spec)).estimate(image)).code });
+  afterAll(() => backend.disposeAll());
+
+  it('re-estimates the generated face and the source with the chosen estimator: 0 against its own codes, more against another face\'s', async () => {
+    const path = sharedPath('faces', 'examples', 'alfw1.png');
+    const image = await loadImage(path);
+    const own = expressionOfCode((await (await estimators(fit)).estimate((await forDetection(image)).image)).code);
+    const same = await scorer.score({ generated: image, sourcePath: path, targetPath: null, editedLandmarks: new Float64Array(0), expression: { spec: fit, estimator: 'fit', requested: own } });
+    expect(same).toMatchObject({ expressionEstimator: 'fit' });
+    expect(same.expressionError).toBeCloseTo(0, 6);
+    expect(same.sourceExpressionError).toBeCloseTo(0, 6);
+    const asked = own.map((v, i) => v + (i % 2 ? 0.5 : -0.5));
+    const off = await scorer.score({ generated: image, sourcePath: path, targetPath: null, editedLandmarks: new Float64Array(0), expression: { spec: fit, estimator: 'fit', requested: asked } });
+    expect(off.expressionError).toBeCloseTo(0.5, 5);
+    expect(off.sourceExpressionError).toBeCloseTo(0.5, 5);
+  }, 120_000);
+
+  it('says why it cannot score: no estimator, an estimator that finds no face, a request that cannot run', async () => {
+    const grey = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) };
+    const request = { spec: fit, estimator: 'fit', requested: new Array(53).fill(0) };
+    const failing = new FaceScorer(backend, { estimateCode: () => Promise.reject(new Error('no face found')) });
+    const scored = await failing.score({ generated: grey, sourcePath: null, targetPath: null, editedLandmarks: new Float64Array(0), expression: request });
+    expect(scored).toMatchObject({ expressionError: null, sourceExpressionError: null, expressionEstimator: 'fit' });
+    expect(scored.notes).toEqual(expect.arrayContaining(['expression: no face found', 'source expression: no source image']));
+    const none = await new FaceScorer(backend).score({ generated: grey, sourcePath: null, targetPath: null, editedLandmarks: new Float64Array(0), expression: request });
+    expect(none.notes).toContain('expression: this scorer has no FLAME estimator');
+    const unavailable = await failing.score({ generated: grey, sourcePath: null, targetPath: null, editedLandmarks: new Float64Array(0), expression: { unavailable: 'expression: needs DECA' } });
+    expect(unavailable).toMatchObject({ expressionError: null, expressionEstimator: null });
+    expect(unavailable.notes).toContain('expression: needs DECA');
+    // without a request the result has no expression fields at all (scored before the measure existed)
+    expect(await failing.score({ generated: grey, sourcePath: null, targetPath: null, editedLandmarks: new Float64Array(0) })).not.toHaveProperty('expressionError');
+  }, 60_000);
+
+  it('RMSE over expression and jaw; the vector of codes and of a packed code agree', () => {
+    const codes = { shape: new Array(100).fill(0), expression: Array.from({ length: 50 }, (_, i) => i / 10), pose: [9, 9, 9, 0.1, 0.2, 0.3], camera: [1, 0, 0], light: new Array(27).fill(0) };
+    expect(expressionVector(codes)).toEqual([...codes.expression, 0.1, 0.2, 0.3]);
+    expect(expressionOfCode(packCode(codes)).map((v) => Math.round(v * 1e5) / 1e5)).toEqual(expressionVector(codes));
+    expect(rmse([0, 0, 0, 0], [1, -1, 1, -1])).toBe(1);
+    expect(() => rmse([1], [1, 2])).toThrow('expression vectors differ: 1 and 2 values');
   });
 });
