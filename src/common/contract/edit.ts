@@ -82,6 +82,32 @@ export interface EditScores {
   notes: string[];
 }
 
+/** Mean and sample standard deviation of one measure over a row's results (n of them had it). */
+export interface MeasureSummary {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+/** One model and sampler of a job: its measures over its results. */
+export interface EditComparisonRow {
+  model: string;
+  modelId: number | null;
+  sampler: string;
+  steps: number;
+  results: number;
+  secondsPerEdit: MeasureSummary | null;
+  /** By EditScores key; null where no result has the measure. */
+  measures: Partial<Record<'expressionError' | 'sourceExpressionError' | 'identity' | 'landmarkError' | 'emotion' | 'sharpness' | 'waveletNoise', MeasureSummary | null>>;
+}
+
+/** A job's comparison table, its CSV and its plot (SVG text). */
+export interface EditComparison {
+  rows: EditComparisonRow[];
+  csv: string;
+  svg: string;
+}
+
 /** Everything needed to regenerate a result and know where it came from. */
 export interface EditProvenance {
   model: { id: number | null; name: string; sha256: string; kind: 'base' | 'personalized' };
@@ -294,6 +320,8 @@ export const editContract = {
   'edit.exportResults': channel<{ dir: string; files: string[] }>()(z.object({ jobId: id, dir: z.string().min(1).max(4096) })),
   /** Scores of a job's results as CSV text. */
   'edit.scoresCsv': channel<{ csv: string }>()(z.object({ jobId: id })),
+  /** The job's comparison: mean ± sd of every measure and seconds per edit per model and sampler, as rows, CSV and an SVG plot. */
+  'edit.comparison': channel<EditComparison>()(z.object({ jobId: id })),
   /** Starts an interpolation sweep job of one source (light rotation or expression A→B); frames arrive as 'edit.cell' events. */
   'edit.sweep': channel<{ jobId: number }>()(sweepParamsSchema),
   /** A sweep job's frames; with media, the strip and animated WebP of the frames done. */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
+import type { EditComparison, EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
@@ -23,6 +23,7 @@ import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/ima
 import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
+import { jobComparison } from './comparison';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
 import { findPhoto } from '../library/lookup';
 
@@ -195,7 +196,12 @@ export class EditService {
     return { csv: scoresCsv(this.job(jobId).results) };
   }
 
-  /** Writes grid.png, every result (generated + buffers + provenance JSON) and scores.csv into `dir`. */
+  /** The job's comparison table per model and sampler, its CSV and its plot. */
+  comparison(jobId: number): EditComparison {
+    return jobComparison(this.job(jobId).results);
+  }
+
+  /** Writes grid.png, every result (generated + buffers + provenance JSON), scores.csv and the comparison (CSV and SVG plot) into `dir`. */
   async exportResults(jobId: number, dirInput: string): Promise<{ dir: string; files: string[] }> {
     const dir = resolve(dirInput);
     mkdirSync(dir, { recursive: true });
@@ -212,6 +218,9 @@ export class EditService {
       write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
     }
     write('scores.csv', this.scoresCsv(jobId).csv);
+    const comparison = this.comparison(jobId);
+    write('comparison.csv', comparison.csv);
+    write('comparison.svg', comparison.svg);
     return { dir, files };
   }
 

@@ -154,6 +154,9 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(exported.files.filter((f) => f.endsWith('.json'))).toHaveLength(12);
     const csv = readFileSync(join(out, 'scores.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(13);
+    // one model and sampler: one row of the comparison, and its plot
+    expect(readFileSync(join(out, 'comparison.csv'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(out, 'comparison.svg'), 'utf8')).toMatch(/^<svg[\s\S]*ddim \d+ — 12 results[\s\S]*<\/svg>$/);
     const albumId = t.library.listAlbums()[0].id;
     const before = service.results(albumId).length;
     const victim = service.job(job.jobId).results[0];
