@@ -17,6 +17,7 @@ import { blobPath } from '../../../src/main/library/paths';
 import { datasetExportJobKind, type DatasetExportResult } from '../../../src/main/train/datasetExportJob';
 import { inspectTrainingLmdb, readTrainingLmdb } from '../../../src/main/train/lmdbDataset';
 import { trainBaseJobKind, type TrainBaseJobResult } from '../../../src/main/train/trainBaseJob';
+import { finetuneJobKind } from '../../../src/main/train/finetuneJob';
 import { addTrainingSet, listTrainingSets } from '../../../src/main/train/trainingSets';
 import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -34,6 +35,7 @@ describe('dataset export and import', () => {
     t = openTestProject();
     t.runner.register(datasetExportJobKind({ project: t.project, pool, headModel }));
     t.runner.register(trainBaseJobKind({ project: t.project, pool, engine, headModel }));
+    t.runner.register(finetuneJobKind({ project: t.project, pool, engine, headModel }));
     albums = [t.library.createAlbum('A').id, t.library.createAlbum('B').id];
     const faces = await writeSyntheticFaces(t.root, 3, 32);
     const estimates = new EstimateStore(t.project.db);
@@ -128,7 +130,13 @@ describe('dataset export and import', () => {
     const job = t.runner.start('train-base', { trainingSets: ['lab set'], imageSize: size, channels: 32, channelMult: [1, 2], resBlocks: 1, attentionResolutions: [], latentDim: 16, steps: 2, batchSize: 2, checkpointInterval: 100 });
     const info = await t.runner.wait(job.id);
     expect(info.state, info.message).toBe('done');
-    expect((info.result as TrainBaseJobResult).step).toBe(2);
+    const trained = info.result as TrainBaseJobResult;
+    expect(trained.step).toBe(2);
+    expect(t.runner.get(job.id).log.map((l) => l.text).join('\n')).toContain('3 training pairs at 16 px from training set(s) lab set');
+    // fine-tuning that model on album B (2 photos) and the set (3 records)
+    const tune = await t.runner.wait(t.runner.start('finetune', { albumId: albums[1], modelId: trained.model!.id, trainingSets: ['lab set'], steps: 1, batchSize: 2, checkpointInterval: 100 }).id);
+    expect(tune.state, tune.message).toBe('done');
+    expect(t.runner.get(tune.id).log.map((l) => l.text).join('\n')).toContain('5 training pairs at 16 px (album');
     const wrongSize = await t.runner.wait(t.runner.start('train-base', { trainingSets: ['lab set'], imageSize: 32, steps: 1 }).id);
     expect(wrongSize.message).toContain(`training set "lab set" (${out}) is at 16 px; this run trains at 32 px`);
     const unknown = await t.runner.wait(t.runner.start('train-base', { trainingSets: ['nope'], imageSize: size, steps: 1 }).id);
