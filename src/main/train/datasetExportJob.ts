@@ -9,7 +9,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import type { DatasetExportParams, DatasetExportResult } from '../../common/contract/dataset';
+import { datasetExportParamsSchema } from '../../common/contract/dataset';
 import { meanOf } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import { PhysicalRenderer } from '../diffusion/buffers';
@@ -28,27 +29,7 @@ import { resolveDataDir } from '../settings/dataDir';
 import type { DatasetRecord } from './lmdbDataset';
 import { writeTrainingLmdb } from './lmdbDataset';
 
-export const datasetExportParamsSchema = z.object({
-  albumIds: z.array(z.number().int().positive()).min(1),
-  /** The folder to create (it must not hold a data.mdb yet). */
-  out: z.string().min(1),
-  imageSize: z.number().int().min(8).max(1024).default(256),
-  meanShape: z.boolean().default(false),
-  layout: z.enum(['v1', 'v2']).default('v1'),
-  /** Require every photo's codes to come from this estimator (null: any). */
-  estimator: z.enum(['deca', 'emoca', 'fit']).nullable().default(null),
-});
-export type DatasetExportParams = z.infer<typeof datasetExportParamsSchema>;
-
-export interface DatasetExportResult {
-  out: string;
-  length: number;
-  imageSize: number;
-  layout: 'v1' | 'v2';
-  meanShape: boolean;
-  /** The estimators the exported codes came from. */
-  estimators: string[];
-}
+export type { DatasetExportParams, DatasetExportResult };
 
 interface ExportPhoto {
   id: number;

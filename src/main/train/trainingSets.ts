@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
+import type { TrainingSetInfo } from '../../common/contract/dataset';
 import { AppError } from '../core/errors';
 import type { LmdbDatasetInfo } from './lmdbDataset';
 import { readTrainingLmdb } from './lmdbDataset';
@@ -12,7 +13,7 @@ import type { TrainingPair } from './trainer';
 
 const metaKey = 'trainingSets';
 
-const trainingSetSchema = z.object({
+const trainingSetSchema: z.ZodType<TrainingSetInfo> = z.object({
   name: z.string().min(1),
   path: z.string().min(1),
   length: z.number().int().positive(),
@@ -21,7 +22,7 @@ const trainingSetSchema = z.object({
   hasMeanShape: z.boolean(),
   importedAt: z.string(),
 });
-export type TrainingSet = z.infer<typeof trainingSetSchema>;
+export type TrainingSet = TrainingSetInfo;
 
 /** The project's training sets (none when the list was never written or is damaged). */
 export function listTrainingSets(db: Database): TrainingSet[] {
