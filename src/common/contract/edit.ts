@@ -271,8 +271,8 @@ export const editJobParamsSchema = z.object({
   batchSize: z.number().int().min(1).max(16).default(4),
   /** Compute scores (face detection on each result). */
   scores: z.boolean().default(true),
-  /** Which FLAME estimator re-estimates each result's expression for its expression error ('target': the one that made the target's codes). */
-  expressionEstimator: z.enum(['target', 'deca', 'emoca', 'fit']).optional(),
+  /** Which FLAME estimator re-estimates each result's expression for its expression error ('target': the one that made the target's codes; 'none': not measured). */
+  expressionEstimator: z.enum(['target', 'deca', 'emoca', 'fit', 'none']).optional(),
 });
 export type EditJobParams = z.infer<typeof editJobParamsSchema>;
 

@@ -330,7 +330,8 @@ export class ProjectEditor {
   }
 
   /** What the expression error of a cell re-estimates with and against (explicit edits too: they ask for codes). */
-  private expressionRequest(cell: PreparedCell, choice: ExpressionEstimatorChoice): ExpressionRequest {
+  private expressionRequest(cell: PreparedCell, choice: ExpressionEstimatorChoice): ExpressionRequest | undefined {
+    if (choice === 'none') return undefined;
     const assets = this.engine.deps.assets;
     if (!assets) return { unavailable: 'expression: no FLAME estimator is configured for scoring' };
     const chosen = expressionEstimatorSpec(this.project.db, assets(), choice, cell.target?.id ?? null);

@@ -12,8 +12,8 @@ import { estimatorSpecFor, readChoice } from '../estimate/estimatorChoice';
 import { EstimateStore } from '../estimate/store';
 import type { EstimatorSpec } from '../estimate/task';
 
-export const expressionEstimators = ['target', 'deca', 'emoca', 'fit'] as const;
-/** Which estimator re-estimates: 'target' is the one that made the target's codes. */
+export const expressionEstimators = ['target', 'deca', 'emoca', 'fit', 'none'] as const;
+/** Which estimator re-estimates: 'target' is the one that made the target's codes; 'none' measures nothing. */
 export type ExpressionEstimatorChoice = (typeof expressionEstimators)[number];
 
 /** What the host needs to score the expression of one result, or why it cannot. */
@@ -44,7 +44,7 @@ const estimatorNames: Record<string, string> = { deca: 'DECA', emoca: 'EMOCA', f
  * kind (its files from Settings), landmark fitting always; DECA or EMOCA otherwise need their
  * checkpoint, which only the project's estimator setting names.
  */
-export function expressionEstimatorSpec(db: Database, assets: ModelAssetPaths, choice: ExpressionEstimatorChoice, targetPhotoId: number | null): { spec: EstimatorSpec; estimator: string } | { unavailable: string } {
+export function expressionEstimatorSpec(db: Database, assets: ModelAssetPaths, choice: Exclude<ExpressionEstimatorChoice, 'none'>, targetPhotoId: number | null): { spec: EstimatorSpec; estimator: string } | { unavailable: string } {
   const project = readChoice(db);
   let kind: 'deca' | 'emoca' | 'fit';
   if (choice === 'target') {

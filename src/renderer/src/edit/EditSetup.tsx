@@ -147,6 +147,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
             <option value="fit">landmark fitting</option>
             <option value="deca">DECA</option>
             <option value="emoca">EMOCA</option>
+            <option value="none">off</option>
           </select>
         </label>
       </div>

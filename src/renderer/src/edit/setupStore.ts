@@ -14,7 +14,7 @@ export interface EditSetupState {
   batchSize: number;
   scores: boolean;
   /** Which FLAME estimator scores the expression error ('target': the one that made the target's codes). */
-  expressionEstimator: 'target' | 'deca' | 'emoca' | 'fit';
+  expressionEstimator: 'target' | 'deca' | 'emoca' | 'fit' | 'none';
   /** The job the grid showed last (the Edit view opens it again). */
   lastJobId: number | null;
 }
