@@ -55,7 +55,7 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
         </span>
       ) : null}
       {s && (s.expressionError !== undefined || s.sharpness !== undefined) ? (
-        <span className="edit-tile-scores edit-tile-measures" data-testid="tile-measures" title={s.expressionError === null ? `exp — : ${scoreBlankReason(s)}` : 'expression error (the unedited source\'s in brackets), sharpness, wavelet noise σ'}>
+        <span className="edit-tile-measures" data-testid="tile-measures" title={s.expressionError === null ? `exp — : ${scoreBlankReason(s)}` : 'expression error (the unedited source\'s in brackets), sharpness, wavelet noise σ'}>
           {s.expressionError !== undefined ? `${score(s.expressionError, 'exp', 3)}${typeof s.sourceExpressionError === 'number' ? ` (${s.sourceExpressionError.toFixed(3)})` : ''} ` : ''}
           {score(s.sharpness ?? null, 'sharp', 0)} {score(s.waveletNoise ?? null, 'σ', 2)}
         </span>
