@@ -193,14 +193,26 @@ export class FaceScorer implements Scorer {
   }
 }
 
-/** Scores as CSV: one row per result with its photos, modes and every measure (blank: not computed; the notes say why). */
-export function scoresCsv(rows: readonly { id: number; sourcePhotoId: number | null; targetPhotoId: number | null; modes: string; scores: EditScores | null }[]): string {
+/** Scores as CSV: one row per result with its photos, modes, model and sampler, and every measure (blank: not computed; the notes say why). */
+export function scoresCsv(
+  rows: readonly {
+    id: number;
+    sourcePhotoId: number | null;
+    targetPhotoId: number | null;
+    modes: string;
+    scores: EditScores | null;
+    /** What made the result: its model, sampler (unnamed: DDIM) and time per edit. */
+    provenance?: { model: { name: string }; sampler: { steps: number; name?: string }; timing: { totalMs: number } };
+  }[],
+): string {
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6));
   const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes'];
+  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,model,sampler,steps,secondsPerEdit,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes'];
   for (const r of rows) {
     const s = r.scores;
-    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, cell(s?.identity), cell(s?.emotion), cell(s?.landmarkError), cell(s?.expressionError), cell(s?.sourceExpressionError), s?.expressionEstimator ?? '', cell(s?.sharpness), cell(s?.waveletNoise), quote((s?.notes ?? ['not scored']).join('; '))].join(','));
+    const p = r.provenance;
+    const made = p ? [quote(p.model.name), p.sampler.name ?? 'ddim', p.sampler.steps, cell(p.timing.totalMs / 1000)] : ['', '', '', ''];
+    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, ...made, cell(s?.identity), cell(s?.emotion), cell(s?.landmarkError), cell(s?.expressionError), cell(s?.sourceExpressionError), s?.expressionEstimator ?? '', cell(s?.sharpness), cell(s?.waveletNoise), quote((s?.notes ?? ['not scored']).join('; '))].join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -182,7 +182,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
       expect(seen[0].editedLandmarks).toHaveLength(136);
       // the expression is re-estimated by landmark fitting (the project's estimator) against the edit's exp + jaw
       expect(seen[0].expression).toEqual({ spec: { kind: 'fit', flameModel: null, decaDataDir: null }, estimator: 'fit', requested: expressionVector(result.provenance.codes) });
-      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,,,,,,"test"`);
+      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,"${result.provenance.model.name}",ddim,${result.provenance.sampler.steps},${Math.round(result.provenance.timing.totalMs) / 1000},,0.5,1.25,,,,,,"test"`);
     } finally {
       (engine.deps as { scorer: Scorer | null }).scorer = null;
       delete (engine.deps as { assets?: unknown }).assets;

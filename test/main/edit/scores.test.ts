@@ -54,12 +54,16 @@ describe('edit scores with the npm-shipped face models', () => {
     expect(meanLandmarkDistance(new Float64Array(136), Array.from({ length: 68 }, () => [3, 4]))).toBe(5);
     const csv = scoresCsv([
       { id: 1, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: 0.9, emotion: 0.75, landmarkError: 2.5, notes: ['a "b"'] } },
-      { id: 2, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp', scores: { identity: null, emotion: null, landmarkError: null, expressionError: 0.25, sourceExpressionError: 0.5, expressionEstimator: 'fit', sharpness: 12.5, waveletNoise: 1.5, notes: [] } },
+      {
+        id: 2, sourcePhotoId: 2, targetPhotoId: 3, modes: 'exp',
+        scores: { identity: null, emotion: null, landmarkError: null, expressionError: 0.25, sourceExpressionError: 0.5, expressionEstimator: 'fit', sharpness: 12.5, waveletNoise: 1.5, notes: [] },
+        provenance: { model: { name: 'Demo "base"' }, sampler: { steps: 20 }, timing: { totalMs: 1250 } },
+      },
     ]);
     expect(csv).toBe(
-      'resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes\n' +
-        '1,2,3,exp,0.9,0.75,2.5,,,,,,"a ""b"""\n' +
-        '2,2,3,exp,,,,0.25,0.5,fit,12.5,1.5,""\n',
+      'resultId,sourcePhotoId,targetPhotoId,modes,model,sampler,steps,secondsPerEdit,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes\n' +
+        '1,2,3,exp,,,,,0.9,0.75,2.5,,,,,,"a ""b"""\n' +
+        '2,2,3,exp,"Demo ""base""",ddim,20,1.25,,,,0.25,0.5,fit,12.5,1.5,""\n',
     );
   });
 
