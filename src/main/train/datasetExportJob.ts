@@ -1,13 +1,14 @@
 /**
  * The 'dataset-export' job: albums → a training set in upstream's LMDB layout (lmdbDataset.ts)
  * for stage-1 training elsewhere (upstream's or the v2 PyTorch code under MPI on a multi-GPU
- * box). Each photo is loaded at the chosen size the way training here loads it, and its
+ * box). Each photo (its estimate's aligned crop when it has one: the frame of its codes' camera,
+ * as Edit uses it) is loaded at the chosen size the way training here loads images, and its
  * buffers are rendered from its FLAME codes (the album mean shape in their place with
  * `meanShape`, as create_data.py's --use_meanshape) by the head model in use, in the worker
  * threads. `estimator` makes sure every photo's codes came from that estimator. A v2 set adds
  * `shape_i` (the β the buffers used) and `identity_i` ([β, the photo's albedo code]).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DatasetExportParams, DatasetExportResult } from '../../common/contract/dataset';
 import { datasetExportParamsSchema } from '../../common/contract/dataset';
@@ -78,6 +79,11 @@ export function datasetExportJobKind(deps: { project: Project; pool: TaskPool<Fl
       const shapes = photos.map((photo) => estimates.requireCodes(photo.id).codes.shape);
       const mean = meanOf(shapes)!;
       const renderer = new PhysicalRenderer(deps.pool, await headModel());
+      // the image the codes' camera refers to: the estimate's aligned crop when there is one (as Edit uses), else the photo
+      const imageFile = (photo: ExportPhoto) => {
+        const aligned = estimates.get(photo.id)?.alignedPath;
+        return aligned && existsSync(join(project.dir, aligned)) ? join(project.dir, aligned) : blobPath(project.paths, photo.hash);
+      };
       const size = p.imageSize;
       const plane = 3 * size * size;
       async function* records(): AsyncIterable<DatasetRecord> {
@@ -85,7 +91,7 @@ export function datasetExportJobKind(deps: { project: Project; pool: TaskPool<Fl
           if (ctx.signal.aborted) throw new Error('the export was cancelled');
           const codes = editCodes(estimates.requireCodes(photo.id).codes, null, [], p.meanShape ? mean : null);
           const { physical } = await renderer.render(codes, size);
-          const image = await loadModelImage(blobPath(project.paths, photo.hash), size);
+          const image = await loadModelImage(imageFile(photo), size);
           const record: DatasetRecord = {
             imagePng: await encodePng(quantise(image, size), size),
             rendered: physical.slice(0, plane),

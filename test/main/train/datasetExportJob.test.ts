@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { open } from 'lmdb';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packCode } from '../../../src/common/flame/codes';
 import { workerTasks } from '../../../src/main/app/workerTasks';
@@ -97,8 +98,12 @@ describe('dataset export and import', () => {
       const code = packCode(codes);
       code.set(albedo, 100);
       const record = { estimator: 'fit', version: '1', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: [1, 0, 0, 0, 1, 0], decaTransform: [1, 0, 0, 0, 1, 0], code, camAligned: codes.camera, emotion: {}, alreadyAligned: true };
-      estimates.save(photo.id, null, record as unknown as Parameters<EstimateStore['save']>[2], 'aligned.png');
+      // the first photo's estimate has an aligned crop on disk: the set takes that image (its codes' frame)
+      const aligned = photo.id === photos[0].id ? 'aligned-first.png' : 'missing.png';
+      estimates.save(photo.id, null, record as unknown as Parameters<EstimateStore['save']>[2], aligned);
     }
+    const crop = join(t.project.dir, 'aligned-first.png');
+    await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: 200, g: 10, b: 90 } } }).png().toFile(crop);
     const out = join(t.root, 'v2');
     const v2 = await exportTo(out, { layout: 'v2' });
     expect(v2.state, v2.message).toBe('done');
@@ -110,6 +115,9 @@ describe('dataset export and import', () => {
     const own = estimates.requireCodes(photos[2].id).codes.shape;
     expect(Array.from(shape.data as Float32Array)).toEqual(Array.from(Float32Array.from(own)));
     expect(Array.from(identity.data as Float32Array)).toEqual(Array.from(Float32Array.from([...own, ...albedo])));
+    const [first, , third] = await readTrainingLmdb(out, size);
+    expect(first.image).toEqual(await loadModelImage(crop, size));
+    expect(third.image).toEqual(await loadModelImage(blobPath(t.project.paths, photos[2].hash), size));
     const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
     expect(JSON.parse(execFileSync(python, [resolve(__dirname, '../../python/check_training_lmdb.py'), out, String(size)], { encoding: 'utf8' }))).toMatchObject({ length: 3, v2: true });
 
