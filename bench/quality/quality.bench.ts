@@ -36,12 +36,13 @@ it('edit quality of the Demo base model against ground truth', async () => {
       sources: demo.photos.slice(0, sources),
       targets: demo.photos.slice(sources, sources + targets),
       sampler: { steps, eta: 0, seed: 0, clip: true, inversion },
+      expression: true,
     });
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `\nedit quality: Demo base model (${demo.model.parameterCount.toLocaleString('en')} parameters) at ${report.imageSize} px, ${sources} sources × ${targets} targets of held-out demo seed ${seed}, ` +
         `DDIM ${steps}${inversion ? ' with inversion' : ' from shared noise'}; PSNR/SSIM inside the expected face mask; landmarks: detected vs expected, px at ${report.imageSize} px; ` +
-        `identity: similarity to the source; emotion: agreement with the target\n`,
+        `identity: similarity to the source; emotion: agreement with the target; exp error: RMSE of exp + jaw re-estimated by landmark fitting against the edit's exact codes (the source row is the floor), sampler ${report.sampler.name} ${report.sampler.steps}\n`,
     );
     console.log(formatQualityTable(report));
     console.log(`\n${report.cells.length} edits in ${seconds.toFixed(0)} s`);

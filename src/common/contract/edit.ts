@@ -97,8 +97,48 @@ export interface EditScores {
   emotion: number | null;
   /** Mean distance (pixels of the model's size) between the edited FLAME landmarks and the generated image's detected landmarks. */
   landmarkError: number | null;
+  /**
+   * RMSE over expression (50) and jaw pose (3) between the codes the edit asked for and the
+   * codes an estimator re-estimates from the generated image (absent on results scored before
+   * it existed; null with a note when it cannot be computed).
+   */
+  expressionError?: number | null;
+  /** The same RMSE for the unedited source image: the floor an edit has to beat. */
+  sourceExpressionError?: number | null;
+  /** Which estimator re-estimated the expression ('deca', 'emoca' or 'fit'). */
+  expressionEstimator?: string | null;
+  /** Population variance of the Laplacian of the 8-bit gray image (the lab's sharpness). */
+  sharpness?: number | null;
+  /** σ = median(|HH|) / 0.6745 of a one-level Haar DWT of the gray image, in gray levels. */
+  waveletNoise?: number | null;
   /** Why a score is missing. */
   notes: string[];
+}
+
+/** Mean and sample standard deviation of one measure over a row's results (n of them had it). */
+export interface MeasureSummary {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+/** One model and sampler of a job: its measures over its results. */
+export interface EditComparisonRow {
+  model: string;
+  modelId: number | null;
+  sampler: string;
+  steps: number;
+  results: number;
+  secondsPerEdit: MeasureSummary | null;
+  /** By EditScores key; null where no result has the measure. */
+  measures: Partial<Record<'expressionError' | 'sourceExpressionError' | 'identity' | 'landmarkError' | 'emotion' | 'sharpness' | 'waveletNoise', MeasureSummary | null>>;
+}
+
+/** A job's comparison table, its CSV and its plot (SVG text). */
+export interface EditComparison {
+  rows: EditComparisonRow[];
+  csv: string;
+  svg: string;
 }
 
 /** Everything needed to regenerate a result and know where it came from. */
@@ -271,6 +311,8 @@ export const editJobParamsSchema = z.object({
   batchSize: z.number().int().min(1).max(16).default(4),
   /** Compute scores (face detection on each result). */
   scores: z.boolean().default(true),
+  /** Which FLAME estimator re-estimates each result's expression for its expression error ('target': the one that made the target's codes; 'none': not measured). */
+  expressionEstimator: z.enum(['target', 'deca', 'emoca', 'fit', 'none']).optional(),
 });
 export type EditJobParams = z.infer<typeof editJobParamsSchema>;
 
@@ -318,6 +360,8 @@ export const editContract = {
   'edit.exportResults': channel<{ dir: string; files: string[] }>()(z.object({ jobId: id, dir: z.string().min(1).max(4096) })),
   /** Scores of a job's results as CSV text. */
   'edit.scoresCsv': channel<{ csv: string }>()(z.object({ jobId: id })),
+  /** The job's comparison: mean ± sd of every measure and seconds per edit per model and sampler, as rows, CSV and an SVG plot. */
+  'edit.comparison': channel<EditComparison>()(z.object({ jobId: id })),
   /** Starts an interpolation sweep job of one source (light rotation or expression A→B); frames arrive as 'edit.cell' events. */
   'edit.sweep': channel<{ jobId: number }>()(sweepParamsSchema),
   /** A sweep job's frames; with media, the strip and animated WebP of the frames done. */

@@ -10,6 +10,7 @@ import { modelsContract } from './models';
 import { trainContract } from './train';
 import { trainBaseContract } from './trainBase';
 import { exportContract } from './export';
+import { datasetContract } from './dataset';
 
 /**
  * The one API between UI and backend. Each domain declares its channels in its own file;
@@ -27,6 +28,7 @@ export const contract = {
   ...trainContract,
   ...trainBaseContract,
   ...exportContract,
+  ...datasetContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -35,6 +37,7 @@ export type ApiHandlers = Handlers<Contract>;
 export type Api = Client<Contract>;
 export type { AnyEvent };
 export * from './channel';
+export * from './dataset';
 export * from './edit';
 export * from './estimate';
 export * from './events';

@@ -27,6 +27,8 @@ export const finetuneParamsSchema = z.object({
   precision: z.enum(['float32', 'mixed-float16']).default('float32'),
   /** Recompute each UNet block's activations in the backward pass (upstream's use_checkpoint): about half the memory, ~1.3× the step time, same result. */
   recompute: z.boolean().default(false),
+  /** Imported LMDB training sets by name ('rig-studio dataset import'), read in place and trained on with the album. */
+  trainingSets: z.array(z.string().min(1)).max(16).optional(),
 });
 export type FinetuneParams = z.infer<typeof finetuneParamsSchema>;
 

@@ -17,7 +17,9 @@ const positive = z.number().int().positive();
  * default base width is 32. Channel multipliers default to upstream's for the image size.
  */
 export const trainBaseParamsSchema = z.object({
-  albumIds: z.array(id).min(1).max(64),
+  albumIds: z.array(id).max(64).default([]),
+  /** Imported LMDB training sets by name ('rig-studio dataset import'), read in place after the albums. */
+  trainingSets: z.array(z.string().min(1)).max(16).default([]),
   imageSize: z.number().int().min(16).max(512).default(64),
   /** UNet base channels (upstream `num_channels`). */
   channels: z.number().int().min(8).max(512).default(32),

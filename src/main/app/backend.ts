@@ -1,3 +1,4 @@
+import { ModelAssetStore } from '../flame/assets';
 import type { AppInfo, ProjectInfo } from '../../common/contract';
 import { AppError } from '../core/errors';
 import { EventHub } from '../core/events';
@@ -62,7 +63,7 @@ export class Backend implements ProjectSlot {
     this.pool = script === 'inline' ? new InlinePool(workerTasks) : new ThreadPool<WorkerTasks>(script);
     const engineScript = options.engineScript ?? (script === 'inline' ? 'inline' : bundlePaths().engine);
     this.engine = engineScript === 'inline' ? new InProcessEngine(options.engineOptions) : new WorkerEngine(engineScript, options.engineOptions);
-    this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine) });
+    this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine), assets: () => new ModelAssetStore(this.dataDir).current() });
   }
 
   appInfo(): AppInfo {

@@ -11,6 +11,7 @@ import { estimateJobKind } from '../estimate/estimateJob';
 import type { Project } from '../library/project';
 import { finetuneJobKind } from '../train/finetuneJob';
 import { trainBaseJobKind } from '../train/trainBaseJob';
+import { datasetExportJobKind } from '../train/datasetExportJob';
 
 /** What a job kind may use: the open project, the worker threads, the event bus, the compute engine. */
 export interface JobKindDeps {
@@ -28,5 +29,5 @@ export interface JobKindDeps {
  * here: one import and one entry (estimate, train, sample, ...).
  */
 export function jobKinds(deps: JobKindDeps): JobKind<never>[] {
-  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: deps.edit }), sweepJobKind({ ...deps, engine: deps.edit }), finetuneJobKind(deps), trainBaseJobKind(deps)] as JobKind<never>[];
+  return [importJobKind(deps), modelImportJobKind(deps), estimateJobKind(deps), editJobKind({ ...deps, engine: deps.edit }), sweepJobKind({ ...deps, engine: deps.edit }), finetuneJobKind(deps), trainBaseJobKind(deps), datasetExportJobKind(deps)] as JobKind<never>[];
 }

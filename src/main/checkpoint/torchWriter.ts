@@ -20,8 +20,8 @@ const storageTypes: Partial<Record<DType, string>> = {
   bool: 'BoolStorage',
 };
 
-/** Minimal protocol-2 pickle emitter. */
-class PickleWriter {
+/** Minimal pickle emitter (protocol 2 opcodes, plus BINBYTES of protocol 3). */
+export class PickleWriter {
   private readonly bytes: number[] = [];
 
   private raw(...values: number[]): void {
@@ -32,8 +32,8 @@ class PickleWriter {
     for (let i = 0; i < text.length; i++) this.bytes.push(text.charCodeAt(i));
   }
 
-  proto(): void {
-    this.raw(0x80, 2);
+  proto(version = 2): void {
+    this.raw(0x80, version);
   }
 
   global(module: string, name: string): void {
@@ -62,7 +62,28 @@ class PickleWriter {
     this.raw(0x8a, out.length, ...out);
   }
 
+  /** The opcode and length of BINBYTES (protocol 3); the caller appends the `length` bytes themselves. */
+  binBytesHeader(length: number): void {
+    this.raw(0x42, length & 0xff, (length >> 8) & 0xff, (length >> 16) & 0xff, (length >>> 24) & 0xff);
+  }
+
+  /** LONG1 of any integer (e.g. torch's 80-bit legacy magic number). */
+  long(value: bigint): void {
+    const out: number[] = [];
+    let v = value;
+    do {
+      out.push(Number(v & 0xffn));
+      v >>= 8n;
+    } while (!(v === 0n && (out[out.length - 1] & 0x80) === 0) && !(v === -1n && (out[out.length - 1] & 0x80) !== 0));
+    this.raw(0x8a, out.length, ...out);
+  }
+
   mark(): void { this.raw(0x28); }
+  none(): void { this.raw(0x4e); }
+  trueValue(): void { this.raw(0x88); }
+  emptyDict(): void { this.raw(0x7d); }
+  emptyList(): void { this.raw(0x5d); }
+  appends(): void { this.raw(0x65); }
   tuple(): void { this.raw(0x74); }
   emptyTuple(): void { this.raw(0x29); }
   reduce(): void { this.raw(0x52); }

@@ -15,6 +15,7 @@ import { transferCommand } from './commands/transfer';
 import { exportHeadCommand } from './commands/exportHead';
 import { photoInfoCommand, photoListCommand } from './commands/photo';
 import { demoCreateCommand, demoDatasetCommand } from './commands/demo';
+import { datasetExportCommand, datasetImportCommand, datasetListCommand } from './commands/dataset';
 
 // Every command module registers here, one import and one array entry each.
 
@@ -41,4 +42,7 @@ export const commands: Command[] = [
   photoInfoCommand,
   demoCreateCommand,
   demoDatasetCommand,
+  datasetExportCommand,
+  datasetImportCommand,
+  datasetListCommand,
 ];

@@ -85,7 +85,7 @@ export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>
       await runCells(settling, summary, () =>
         editor.generate(
           prepared,
-          { modelId: params.modelId, imageSize: params.imageSize, sampler: params.sampler, batchSize: params.batchSize, jobId, scores: params.scores },
+          { modelId: params.modelId, imageSize: params.imageSize, sampler: params.sampler, batchSize: params.batchSize, jobId, scores: params.scores, expressionEstimator: params.expressionEstimator ?? 'target' },
           {
             signal: ctx.signal,
             cellIndex: (position) => indexOf[position],

@@ -29,6 +29,9 @@ import { transferables } from '../engine/protocol';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
 import type { Scorer } from './scores';
+import type { ExpressionEstimatorChoice, ExpressionRequest } from './expression';
+import { expressionEstimatorSpec, expressionVector } from './expression';
+import type { ModelAssetPaths } from '../../common/contract/flame';
 import { EditStore } from './store';
 import type { FaceConditionValues } from './faceCondition';
 import { faceConditionValues, trainedMeanShape } from './faceCondition';
@@ -44,6 +47,8 @@ export interface EditEngineDeps {
   headModelKey?: () => string;
   /** Scores results; null turns scoring off (e.g. no face models). */
   scorer: Scorer | null;
+  /** The FLAME files in Settings (the estimator that scores expressions needs them); without it expression error is not scored. */
+  assets?: () => ModelAssetPaths;
 }
 
 /** A photo as editing needs it. */
@@ -83,6 +88,8 @@ export interface GenerateSettings {
   /** The edit job the results belong to (null outside jobs). */
   jobId: number | null;
   scores: boolean;
+  /** Which estimator scores the expression (default: the one that made the target's codes). */
+  expressionEstimator?: ExpressionEstimatorChoice;
 }
 
 /** What a caller hears while cells are generated (positions index the cells passed in). */
@@ -327,7 +334,7 @@ export class ProjectEditor {
         results.push(result);
         hooks.onResult?.(position, result);
         if (settings.scores && this.engine.deps.scorer) {
-          const scored = await this.score(png, landmarks, cell.source, cell.target);
+          const scored = await this.score(png, landmarks, cell, settings.expressionEstimator ?? 'target');
           this.store.setScores(result.id, scored);
           result.scores = scored;
           hooks.onResult?.(position, result);
@@ -337,13 +344,24 @@ export class ProjectEditor {
     return results;
   }
 
-  private async score(png: Buffer, landmarks: Float64Array, source: PhotoRef, target: PhotoRef | null): Promise<EditScores> {
+  /** What the expression error of a cell re-estimates with and against (explicit edits too: they ask for codes). */
+  private expressionRequest(cell: PreparedCell, choice: ExpressionEstimatorChoice): ExpressionRequest | undefined {
+    if (choice === 'none') return undefined;
+    const assets = this.engine.deps.assets;
+    if (!assets) return { unavailable: 'expression: no FLAME estimator is configured for scoring' };
+    const chosen = expressionEstimatorSpec(this.project.db, assets(), choice, cell.target?.id ?? null);
+    return 'unavailable' in chosen ? chosen : { ...chosen, requested: expressionVector(cell.codes) };
+  }
+
+  private async score(png: Buffer, landmarks: Float64Array, cell: PreparedCell, expressionEstimator: ExpressionEstimatorChoice): Promise<EditScores> {
+    const { source, target } = cell;
     try {
       return await this.engine.deps.scorer!.score({
         generated: await decodeRgb(png),
         sourcePath: this.file(source.imageFile),
         targetPath: target ? this.file(target.imageFile) : null,
         editedLandmarks: landmarks,
+        expression: this.expressionRequest(cell, expressionEstimator),
       });
     } catch (error) {
       return { identity: null, emotion: null, landmarkError: null, notes: [`scoring failed: ${(error as Error).message}`] };

@@ -33,6 +33,7 @@ export function editHandlers({ projects, engine, pool }: EditHandlerDeps) {
     'edit.exportGrid': ({ jobId }) => service().grid(jobId),
     'edit.exportResults': ({ jobId, dir }) => service().exportResults(jobId, dir),
     'edit.scoresCsv': ({ jobId }) => service().scoresCsv(jobId),
+    'edit.comparison': ({ jobId }) => service().comparison(jobId),
     'edit.sweep': (params) => service().startSweep(params),
     'edit.sweepView': ({ jobId, media }) => service().sweepView(jobId, media),
   } satisfies Handlers<typeof editContract>;

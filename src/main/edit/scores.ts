@@ -8,6 +8,10 @@
  * - identity similarity: cosine of the face embeddings (faceres, src/main/face/embedding.ts) of
  *   the source image and the generated image, each on its own FFHQ-aligned crop (1 = same
  *   direction; different people score about 0.3–0.45, the same photo re-cropped above 0.95).
+ * - sharpness and wavelet noise σ (imageMeasures.ts): the lab's image measures, on the whole
+ *   generated image, with or without a face;
+ * - expression error (expression.ts): RMSE of the expression and jaw an estimator finds in the
+ *   generated image against the edit's, and the same for the unedited source (the floor).
  * A score is null with a note whenever a face is not found.
  */
 import sharp from 'sharp';
@@ -20,6 +24,10 @@ import { cosineSimilarity, FaceEmbedder } from '../face/embedding';
 import type { RgbImage } from '../face/image';
 import { loadImage } from '../face/image';
 import type { OnnxBackend } from '../nn/backend';
+import { imageMeasures } from './imageMeasures';
+import type { ExpressionRequest } from './expression';
+import { expressionOfCode, rmse } from './expression';
+import type { EstimatorSpec } from '../estimate/task';
 
 /** What scoring one result needs. */
 export interface ScoreInput {
@@ -30,7 +38,12 @@ export interface ScoreInput {
   targetPath: string | null;
   /** 68 × 2 landmark pixels of the edited head at the generated image's size (empty when unknown). */
   editedLandmarks: Float64Array;
+  /** Re-estimate the expression with this estimator against what the edit asked for (absent: not scored). */
+  expression?: ExpressionRequest;
 }
+
+/** Re-estimates an image's packed DECA code (236) with an estimator; throws when no face is found. */
+export type CodeEstimator = (spec: EstimatorSpec, image: RgbImage) => Promise<Float32Array>;
 
 /** Computes scores of results. */
 export interface Scorer {
@@ -75,10 +88,58 @@ export class FaceScorer implements Scorer {
   private readonly embedder: FaceEmbedder;
   private readonly targetEmotion = new Map<string, Promise<EmotionProbabilities | null>>();
   private readonly sourceEmbedding = new Map<string, Promise<Float32Array | null>>();
+  private readonly sourceExpression = new Map<string, Promise<number[]>>();
+  private readonly estimateCode: CodeEstimator | null;
 
-  constructor(backend: OnnxBackend, options: { cacheDir?: string } = {}) {
+  constructor(backend: OnnxBackend, options: { cacheDir?: string; estimateCode?: CodeEstimator } = {}) {
     this.analyser = new FaceAnalyser(backend, { cacheDir: options.cacheDir, maxFaces: 1 });
     this.embedder = new FaceEmbedder(backend, options.cacheDir);
+    this.estimateCode = options.estimateCode ?? null;
+  }
+
+  /** Expression and jaw re-estimated from an image (small results upscaled for detection first). */
+  private async reestimate(spec: EstimatorSpec, image: RgbImage): Promise<number[]> {
+    return expressionOfCode(await this.estimateCode!(spec, (await forDetection(image)).image));
+  }
+
+  private expressionOfSource(spec: EstimatorSpec, path: string): Promise<number[]> {
+    const key = `${JSON.stringify(spec)}\n${path}`;
+    let pending = this.sourceExpression.get(key);
+    if (!pending) {
+      pending = loadImage(path).then((image) => this.reestimate(spec, image));
+      pending.catch(() => this.sourceExpression.delete(key));
+      this.sourceExpression.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The expression errors of the generated image and of the unedited source, with notes for what failed. */
+  private async expressionScores(input: ScoreInput, notes: string[]): Promise<Pick<EditScores, 'expressionError' | 'sourceExpressionError' | 'expressionEstimator'>> {
+    const request = input.expression;
+    if (!request) return {};
+    if ('unavailable' in request) {
+      notes.push(request.unavailable);
+      return { expressionError: null, sourceExpressionError: null, expressionEstimator: null };
+    }
+    if (!this.estimateCode) {
+      notes.push('expression: this scorer has no FLAME estimator');
+      return { expressionError: null, sourceExpressionError: null, expressionEstimator: request.estimator };
+    }
+    let expressionError: number | null = null;
+    let sourceExpressionError: number | null = null;
+    try {
+      expressionError = rmse(await this.reestimate(request.spec, input.generated), request.requested);
+    } catch (error) {
+      notes.push(`expression: ${(error as Error).message}`);
+    }
+    if (input.sourcePath) {
+      try {
+        sourceExpressionError = rmse(await this.expressionOfSource(request.spec, input.sourcePath), request.requested);
+      } catch (error) {
+        notes.push(`source expression: ${(error as Error).message}`);
+      }
+    } else notes.push('source expression: no source image');
+    return { expressionError, sourceExpressionError, expressionEstimator: request.estimator };
   }
 
   private embed(analysis: FaceAnalysis): Promise<Float32Array> {
@@ -108,9 +169,10 @@ export class FaceScorer implements Scorer {
 
   async score(input: ScoreInput): Promise<EditScores> {
     const notes: string[] = [];
+    const measures = { ...imageMeasures(input.generated), ...(await this.expressionScores(input, notes)) };
     const { image, scale } = await forDetection(input.generated);
     const analysis = (await this.analyser.analyse(image))[0];
-    if (!analysis) return { identity: null, emotion: null, landmarkError: null, notes: ['no face detected in the generated image'] };
+    if (!analysis) return { identity: null, emotion: null, landmarkError: null, ...measures, notes: ['no face detected in the generated image', ...notes] };
     let identity: number | null = null;
     if (input.sourcePath) {
       const source = await this.embeddingOfSource(input.sourcePath);
@@ -127,17 +189,30 @@ export class FaceScorer implements Scorer {
     if (input.editedLandmarks.length === 136) {
       landmarkError = meanLandmarkDistance(input.editedLandmarks, analysis.face.landmarks68.map(([x, y]) => [x / scale, y / scale]));
     } else notes.push('landmarks: the head model has no landmark embedding');
-    return { identity, emotion, landmarkError, notes };
+    return { identity, emotion, landmarkError, ...measures, notes };
   }
 }
 
-/** Scores as CSV: one row per result with its photos, modes and the three scores. */
-export function scoresCsv(rows: readonly { id: number; sourcePhotoId: number | null; targetPhotoId: number | null; modes: string; scores: EditScores | null }[]): string {
+/** Scores as CSV: one row per result with its photos, modes, model and sampler, and every measure (blank: not computed; the notes say why). */
+export function scoresCsv(
+  rows: readonly {
+    id: number;
+    sourcePhotoId: number | null;
+    targetPhotoId: number | null;
+    modes: string;
+    scores: EditScores | null;
+    /** What made the result: its model, sampler (unnamed: DDIM) and time per edit. */
+    provenance?: { model: { name: string }; sampler: { steps: number; name?: string }; timing: { totalMs: number } };
+  }[],
+): string {
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6));
   const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,identity,emotionAgreement,landmarkErrorPx,notes'];
+  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,model,sampler,steps,secondsPerEdit,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes'];
   for (const r of rows) {
-    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, cell(r.scores?.identity), cell(r.scores?.emotion), cell(r.scores?.landmarkError), quote((r.scores?.notes ?? ['not scored']).join('; '))].join(','));
+    const s = r.scores;
+    const p = r.provenance;
+    const made = p ? [quote(p.model.name), p.sampler.name ?? 'ddim', p.sampler.steps, cell(p.timing.totalMs / 1000)] : ['', '', '', ''];
+    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, ...made, cell(s?.identity), cell(s?.emotion), cell(s?.landmarkError), cell(s?.expressionError), cell(s?.sourceExpressionError), s?.expressionEstimator ?? '', cell(s?.sharpness), cell(s?.waveletNoise), quote((s?.notes ?? ['not scored']).join('; '))].join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
+import type { EditComparison, EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
@@ -24,6 +24,7 @@ import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/ima
 import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
 import { scoresCsv } from './scores';
+import { jobComparison } from './comparison';
 import { sweepCells, sweepJobKindName, sweepMedia } from './sweepJob';
 
 /** Written last by exportResults: its presence says the export in that folder is complete. */
@@ -199,9 +200,15 @@ export class EditService {
     return { csv: scoresCsv(this.job(jobId).results) };
   }
 
+  /** The job's comparison table per model and sampler, its CSV and its plot. */
+  comparison(jobId: number): EditComparison {
+    return jobComparison(this.job(jobId).results);
+  }
+
   /**
-   * Writes grid.png, every result (generated + buffers + provenance JSON) and scores.csv into
-   * `dir`, each file atomically, then export.json (the files written) to record it complete.
+   * Writes grid.png, every result (generated + buffers + provenance JSON), scores.csv and the
+   * comparison (CSV and SVG plot) into `dir`, each file atomically, then export.json (the files
+   * written) to record it complete.
    */
   async exportResults(jobId: number, dirInput: string): Promise<{ dir: string; files: string[] }> {
     const dir = resolve(dirInput);
@@ -223,6 +230,9 @@ export class EditService {
       await write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
     }
     await write('scores.csv', this.scoresCsv(jobId).csv);
+    const comparison = this.comparison(jobId);
+    await write('comparison.csv', comparison.csv);
+    await write('comparison.svg', comparison.svg);
     await writeFileAtomic(join(dir, exportManifestName), `${JSON.stringify({ jobId, complete: true, files }, null, 2)}\n`);
     return { dir, files };
   }

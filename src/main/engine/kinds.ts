@@ -15,7 +15,8 @@ import { ModelKit } from '../diffusion/kit';
 import { FaceScorer } from '../edit/scores';
 import { FaceAnalyser } from '../face/analyse';
 import { loadImage } from '../face/image';
-import { photoEstimation } from '../estimate/task';
+import type { EstimatorCache } from '../estimate/task';
+import { estimatorCache, photoEstimation } from '../estimate/task';
 import { loadDiffusionRig } from '../models/diffusionrig';
 import { parameterCount } from '../models/infer';
 import { OnnxBackend } from '../nn/backend';
@@ -42,6 +43,8 @@ export class EngineState {
   readonly kit: ModelKit;
   private scorer: FaceScorer | null = null;
   private estimate: ReturnType<typeof photoEstimation> | null = null;
+  /** One set of FLAME estimators for estimation and for scoring expressions. */
+  private readonly estimators: EstimatorCache;
 
   constructor(options: HostOptions = {}) {
     // No provider list unless the host was given one: the backend then reads RIG_STUDIO_PROVIDERS
@@ -51,15 +54,16 @@ export class EngineState {
     this.backend = new OnnxBackend({ ...options.backend });
     this.trainBackend = new OnnxBackend({ ...options.trainBackend, float16: 'never' });
     this.kit = new ModelKit(this.backend);
+    this.estimators = estimatorCache(this.backend);
   }
 
   faceScorer(): FaceScorer {
-    this.scorer ??= new FaceScorer(this.backend);
+    this.scorer ??= new FaceScorer(this.backend, { estimateCode: async (spec, image) => (await (await this.estimators(spec)).estimate(image)).code });
     return this.scorer;
   }
 
   estimatePhoto(): ReturnType<typeof photoEstimation> {
-    this.estimate ??= photoEstimation(this.backend);
+    this.estimate ??= photoEstimation(this.estimators);
     return this.estimate;
   }
 

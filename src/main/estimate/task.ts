@@ -48,18 +48,27 @@ async function makeEstimator(backend: OnnxBackend, spec: EstimatorSpec, cacheDir
   return new PhotoEstimator(backend, { kind: 'fit', head: await loadFittingHead(files) }, options);
 }
 
-/** Photo estimation on `backend`: the returned function estimates one photo; estimators are cached per spec. */
-export function photoEstimation(backend: OnnxBackend): (input: EstimatePhotoInput) => Promise<EstimatePhotoOutput> {
+/** The estimator of a spec on `backend`, built once per spec (a failed build is not kept). */
+export type EstimatorCache = (spec: EstimatorSpec, cacheDir?: string) => Promise<PhotoEstimator>;
+
+export function estimatorCache(backend: OnnxBackend): EstimatorCache {
   const estimators = new Map<string, Promise<PhotoEstimator>>();
-  return async (input) => {
-    const key = JSON.stringify(input.spec);
+  return (spec, cacheDir) => {
+    const key = JSON.stringify(spec);
     let pending = estimators.get(key);
     if (!pending) {
-      pending = makeEstimator(backend, input.spec, input.cacheDir);
+      pending = makeEstimator(backend, spec, cacheDir);
       pending.catch(() => estimators.delete(key));
       estimators.set(key, pending);
     }
-    const estimator = await pending;
+    return pending;
+  };
+}
+
+/** Photo estimation with `estimators`: the returned function estimates one photo. */
+export function photoEstimation(estimators: EstimatorCache): (input: EstimatePhotoInput) => Promise<EstimatePhotoOutput> {
+  return async (input) => {
+    const estimator = await estimators(input.spec, input.cacheDir);
     const image = await loadImage(input.imagePath);
     try {
       const { aligned, decaCrop, ...estimate } = await estimator.estimate(image, input.faceIndex);

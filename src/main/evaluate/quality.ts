@@ -11,7 +11,9 @@
  * Scores: PSNR and SSIM inside the expected face mask, and through the app's face scorer (the
  * same detector as Edit's scores) the landmark error in pixels between the image's detected 68
  * landmarks and the expected render's, the identity similarity to the source and the emotion
- * agreement with the target. Used by bench/quality and its test.
+ * agreement with the target; with `expression`, the expression error (exp + jaw re-estimated by
+ * landmark fitting on the demo head, RMSE against the edit's exact codes; the unedited source's
+ * is the floor). Used by bench/quality and its test.
  */
 import sharp from 'sharp';
 import type { EditMode, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
@@ -24,6 +26,7 @@ import type { FlameRenderService } from '../flame/renderTask';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { expectedEditScene } from './expected';
 import { maskedPsnr, maskedSsim, type Rgb8 } from './metrics';
+import { expressionVector } from '../edit/expression';
 
 /** The mode sets bench/quality reports: each field alone and all three together. */
 export const qualityModeSets: readonly (readonly EditMode[])[] = [['exp'], ['pose'], ['light'], ['exp', 'pose', 'light']];
@@ -44,6 +47,8 @@ export interface QualityScores {
   landmarkError: number | null;
   identity: number | null;
   emotion: number | null;
+  /** RMSE of the expression and jaw landmark fitting (demo head) finds in the image against the edit's exact codes; absent unless asked for. */
+  expressionError?: number | null;
 }
 
 /** One cell: the mode set, the pair and each method's scores. */
@@ -66,11 +71,15 @@ export interface QualityRow {
   noFace: number;
   identity: number | null;
   emotion: number | null;
+  /** Mean expression error (null: not measured, or no cell had it). */
+  expressionError: number | null;
 }
 
 export interface QualityReport {
   jobId: number;
   imageSize: number;
+  /** The sampler the edits ran with ('ddim' until samplers have names). */
+  sampler: { name: string; steps: number };
   cells: QualityCell[];
   rows: QualityRow[];
 }
@@ -112,7 +121,17 @@ function flat(points: readonly (readonly [number, number])[]): Float64Array {
  */
 export async function measureEditQuality(
   deps: QualityDeps,
-  params: { modelId: number; sources: QualityPhoto[]; targets: QualityPhoto[]; modeSets?: readonly (readonly EditMode[])[]; sampler: SamplerSettings; imageSize?: number; batchSize?: number },
+  params: {
+    modelId: number;
+    sources: QualityPhoto[];
+    targets: QualityPhoto[];
+    modeSets?: readonly (readonly EditMode[])[];
+    sampler: SamplerSettings;
+    imageSize?: number;
+    batchSize?: number;
+    /** Also the expression error of each image (landmark fitting, about a second per image on a CPU). */
+    expression?: boolean;
+  },
 ): Promise<QualityReport> {
   const modeSets = params.modeSets ?? qualityModeSets;
   const scenes = new Map([...params.sources, ...params.targets].map((p) => [p.photoId, p.scene]));
@@ -126,6 +145,8 @@ export async function measureEditQuality(
     imageSize: params.imageSize,
     batchSize: params.batchSize ?? 4,
     scores: true,
+    // measured below (when asked) on every method's image, with the demo head's fitting
+    expressionEstimator: 'none',
   });
   const info = await deps.waitJob(jobId);
   const view = deps.edit.job(jobId);
@@ -153,21 +174,27 @@ export async function measureEditQuality(
     const scores = {} as Record<QualityMethod, QualityScores>;
     for (const method of ['edit', 'source', 'buffer'] as const) {
       const image = images[method];
-      const faces = await score(deps, result, image, flat(expected.landmarks));
+      const faces = await score(deps, result, image, flat(expected.landmarks), params.expression ?? false);
       scores[method] = { psnr: maskedPsnr(image, expectedImage, expected.mask), ssim: maskedSsim(image, expectedImage, expected.mask), landmarkError: faces.landmarkError, identity: faces.identity, emotion: faces.emotion };
+      if (params.expression) scores[method].expressionError = faces.expressionError ?? null;
     }
     cells.push({ modes: result.modes, sourcePhotoId: result.sourcePhotoId!, targetPhotoId: result.targetPhotoId!, scores });
   }
-  return { jobId, imageSize, cells, rows: summarise(cells) };
+  const sampler = params.sampler as SamplerSettings & { name?: string };
+  return { jobId, imageSize, sampler: { name: sampler.name ?? 'ddim', steps: sampler.steps }, cells, rows: summarise(cells) };
 }
 
-function score(deps: QualityDeps, result: EditResultInfo, image: Rgb8, expectedLandmarks: Float64Array): Promise<EditScores> {
+/** The demo photos are renders of the demo head: landmark fitting on it recovers their codes. */
+const demoFitting = { kind: 'fit' as const, flameModel: null, decaDataDir: null };
+
+function score(deps: QualityDeps, result: EditResultInfo, image: Rgb8, expectedLandmarks: Float64Array, expression: boolean): Promise<EditScores> {
   const p = result.provenance;
   return deps.engine.request('score', {
     generated: image,
     sourcePath: deps.file(p.sourceImage.file),
     targetPath: p.targetImage ? deps.file(p.targetImage.file) : null,
     editedLandmarks: expectedLandmarks,
+    ...(expression ? { expression: { spec: demoFitting, estimator: 'fit', requested: expressionVector(p.codes) } } : {}),
   });
 }
 
@@ -194,6 +221,7 @@ export function summarise(cells: QualityCell[]): QualityRow[] {
         noFace: s.filter((x) => x.landmarkError === null).length,
         identity: mean(s.map((x) => x.identity)),
         emotion: mean(s.map((x) => x.emotion)),
+        expressionError: mean(s.map((x) => x.expressionError ?? null)),
       });
     }
   }
@@ -202,9 +230,9 @@ export function summarise(cells: QualityCell[]): QualityRow[] {
 
 /** The report as a fixed-width table. */
 export function formatQualityTable(report: QualityReport): string {
-  const head = ['modes', 'method', 'cells', 'PSNR dB', 'SSIM', 'landmarks px', 'no face', 'identity', 'emotion'];
+  const head = ['modes', 'method', 'cells', 'PSNR dB', 'SSIM', 'landmarks px', 'no face', 'identity', 'emotion', 'exp error'];
   const fmt = (v: number | null, digits: number) => (v === null ? '–' : v.toFixed(digits));
-  const lines = report.rows.map((r) => [r.modes, r.method, String(r.cells), fmt(r.psnr, 2), fmt(r.ssim, 3), fmt(r.landmarkError, 2), String(r.noFace), fmt(r.identity, 3), fmt(r.emotion, 3)]);
+  const lines = report.rows.map((r) => [r.modes, r.method, String(r.cells), fmt(r.psnr, 2), fmt(r.ssim, 3), fmt(r.landmarkError, 2), String(r.noFace), fmt(r.identity, 3), fmt(r.emotion, 3), fmt(r.expressionError, 3)]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [row(head), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');

@@ -27,6 +27,7 @@ import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activ
 import type { ActiveHeadModel } from '../head/activeModel';
 import { albumTrainingPairs, trainingEstimator } from './album';
 import { EstimateStore } from '../estimate/store';
+import { trainingSetPairs } from './trainingSets';
 import { finetuneSettings } from './finetune';
 import { followTrainingRun } from './runProgress';
 
@@ -67,7 +68,9 @@ export function finetuneJobKind(deps: {
         signal: ctx.signal,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
-      ctx.log('info', `${album.pairs.length} training pairs at ${size} px (attempt ${ctx.attempt})`);
+      const sets = p.trainingSets ?? [];
+      album.pairs.push(...(await trainingSetPairs(project.db, sets, size, { signal: ctx.signal, onRecord: (name, done, total) => ctx.progress(null, `reading training set "${name}" ${done}/${total}`) })));
+      ctx.log('info', `${album.pairs.length} training pairs at ${size} px${sets.length ? ` (album ${p.albumId} and training set${sets.length > 1 ? 's' : ''} ${sets.join(', ')})` : ''} (attempt ${ctx.attempt})`);
 
       // the whole run is one request to the compute host: the checkpoint is read, trained and the
       // personalised model written there; this side hears a few numbers per step

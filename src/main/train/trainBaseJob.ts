@@ -10,6 +10,7 @@
  * an imported checkpoint.
  */
 import { join } from 'node:path';
+import { AppError } from '../core/errors';
 import type { TrainBaseJobResult, TrainBaseParams } from '../../common/contract/trainBase';
 import { trainBaseParamsSchema } from '../../common/contract/trainBase';
 import type { Engine } from '../engine/client';
@@ -26,6 +27,7 @@ import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activ
 import type { ActiveHeadModel } from '../head/activeModel';
 import { albumsTrainingPairs, trainingEstimator } from './album';
 import { EstimateStore } from '../estimate/store';
+import { trainingSetByName, trainingSetPairs } from './trainingSets';
 import { stage1Config } from './base';
 import type { FinetuneSettings } from './finetune';
 import { followTrainingRun } from './runProgress';
@@ -62,17 +64,22 @@ export function trainBaseJobKind(deps: {
     kind: 'train-base',
     lane: 'train',
     params: trainBaseParamsSchema,
-    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on album${p.albumIds.length > 1 ? 's' : ''} ${p.albumIds.join(', ')} (${p.steps} steps)`,
+    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on ${[p.albumIds.length ? `album${p.albumIds.length > 1 ? 's' : ''} ${p.albumIds.join(', ')}` : '', p.trainingSets.length ? `training set${p.trainingSets.length > 1 ? 's' : ''} ${p.trainingSets.join(', ')}` : ''].filter(Boolean).join(' and ')} (${p.steps} steps)`,
     async run(ctx): Promise<TrainBaseJobResult> {
       const { project } = deps;
       const p = ctx.params;
+      if (p.albumIds.length + p.trainingSets.length === 0) throw new AppError('invalid-params', 'train on at least one album or training set');
       const config = stage1Config(p); // a configuration that cannot be built fails here, before any rendering
       ctx.progress(null, 'rendering the albums\' buffers from each photo\'s own codes');
-      const data = await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
-        signal: ctx.signal,
-        onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
-      });
-      ctx.log('info', `${data.pairs.length} training pairs at ${p.imageSize} px from album(s) ${p.albumIds.join(', ')} (attempt ${ctx.attempt})`);
+      const data = p.albumIds.length
+        ? await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
+            signal: ctx.signal,
+            onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
+          })
+        : { pairs: [], photoIds: [] };
+      const fromSets = await trainingSetPairs(project.db, p.trainingSets, p.imageSize, { signal: ctx.signal, onRecord: (name, done, total) => ctx.progress(null, `reading training set "${name}" ${done}/${total}`) });
+      data.pairs.push(...fromSets);
+      ctx.log('info', `${data.pairs.length} training pairs at ${p.imageSize} px from ${[p.albumIds.length ? `album(s) ${p.albumIds.join(', ')}` : '', p.trainingSets.length ? `training set(s) ${p.trainingSets.join(', ')}` : ''].filter(Boolean).join(' and ')} (attempt ${ctx.attempt})`);
 
       const settings = trainBaseSettings(p);
       const follow = followTrainingRun(ctx, p.steps);
@@ -110,6 +117,7 @@ export function trainBaseJobKind(deps: {
           encoder: encoderName(config.encoder),
           albumIds: p.albumIds,
           photoIds: data.photoIds,
+          trainingSets: p.trainingSets.map((name) => trainingSetByName(project.db, name)).map(({ name, path, length }) => ({ name, path, length })),
           buffers: 'each photo\'s own FLAME codes',
           imageSize: p.imageSize,
           steps: run.step,

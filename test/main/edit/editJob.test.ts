@@ -1,3 +1,4 @@
+import { expressionVector } from '../../../src/main/edit/expression';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -196,6 +197,9 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(exported.files.filter((f) => f.endsWith('.json'))).toHaveLength(12);
     const csv = readFileSync(join(out, 'scores.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(13);
+    // one model and sampler: one row of the comparison, and its plot
+    expect(readFileSync(join(out, 'comparison.csv'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(out, 'comparison.svg'), 'utf8')).toMatch(/^<svg[\s\S]*ddim \d+ — 12 results[\s\S]*<\/svg>$/);
     const albumId = t.library.listAlbums()[0].id;
     const before = service.results(albumId).length;
     const victim = service.job(job.jobId).results[0];
@@ -208,6 +212,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
     const seen: ScoreInput[] = [];
     const scorer: Scorer = { score: async (input) => (seen.push(input), { identity: null, emotion: 0.5, landmarkError: 1.25, notes: ['test'] }) };
     (engine.deps as { scorer: Scorer | null }).scorer = scorer;
+    (engine.deps as { assets?: () => { modelPath: null; decaDataDir: null } }).assets = () => ({ modelPath: null, decaDataDir: null });
     try {
       const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], scores: true }));
       expect((await t.runner.wait(jobId)).state).toBe('done');
@@ -218,9 +223,12 @@ describe('edit job on a tiny model and a synthetic album', () => {
       expect(seen[0].targetPath).toContain(t.library.getPhoto(photoIds[1]).hash);
       expect(seen[0].sourcePath).toContain(t.library.getPhoto(photoIds[0]).hash);
       expect(seen[0].editedLandmarks).toHaveLength(136);
-      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,,0.5,1.25,"test"`);
+      // the expression is re-estimated by landmark fitting (the project's estimator) against the edit's exp + jaw
+      expect(seen[0].expression).toEqual({ spec: { kind: 'fit', flameModel: null, decaDataDir: null }, estimator: 'fit', requested: expressionVector(result.provenance.codes) });
+      expect(service.scoresCsv(jobId).csv).toContain(`${result.id},${photoIds[0]},${photoIds[1]},exp,"${result.provenance.model.name}",ddim,${result.provenance.sampler.steps},${Math.round(result.provenance.timing.totalMs) / 1000},,0.5,1.25,,,,,,"test"`);
     } finally {
       (engine.deps as { scorer: Scorer | null }).scorer = null;
+      delete (engine.deps as { assets?: unknown }).assets;
     }
   }, 60_000);
 

@@ -39,10 +39,11 @@ export const finetuneCommand: Command = {
   summary:
     'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model; --export-pt also writes it as an upstream PyTorch checkpoint.',
   usage:
-    '--project DIR --album ID --model ID [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--checkpoint-minutes 10] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--recompute] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
+    '--project DIR --album ID --model ID [--training-set NAME …] [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--checkpoint-minutes 10] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--recompute] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string' },
+    'training-set': { type: 'string', multiple: true },
     model: { type: 'string' },
     steps: { type: 'string' },
     'batch-size': { type: 'string' },
@@ -83,6 +84,7 @@ export const finetuneCommand: Command = {
         name: values.name as string | undefined,
         precision: precisionFlag(values.precision),
         recompute: values.recompute === true ? true : undefined,
+        trainingSets: (values['training-set'] as string[] | undefined) ?? undefined,
       };
     }
     return withProject(values.project, async (backend) => {

@@ -40,7 +40,8 @@ function eta(seconds: number | null): string {
 /** The job's parameters from the command's flags (defaults left to the contract's schema). */
 export function trainBaseParamsFromFlags(values: Record<string, unknown>): Partial<TrainBaseParams> {
   const albums = (values.album as string[] | undefined) ?? [];
-  if (albums.length === 0) throw new UsageError('give at least one --album ID (repeat it for several albums), or --resume JOB');
+  const trainingSets = (values['training-set'] as string[] | undefined) ?? [];
+  if (albums.length === 0 && trainingSets.length === 0) throw new UsageError('give at least one --album ID or --training-set NAME (repeat them for several), or --resume JOB');
   const albumIds = albums.flatMap((a) => a.split(',')).map((a) => {
     const n = Number(a.trim());
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--album must be an album id (a positive integer), got '${a}'`);
@@ -51,6 +52,7 @@ export function trainBaseParamsFromFlags(values: Record<string, unknown>): Parti
   if (typeof parsed === 'string') throw new UsageError(`--encoder: ${parsed}`);
   return {
     albumIds,
+    trainingSets,
     imageSize: integer(values, 'image-size', 16),
     channels: integer(values, 'channels', 8),
     channelMult: list(values, 'channel-mult', false),
@@ -73,12 +75,13 @@ export function trainBaseParamsFromFlags(values: Record<string, unknown>): Parti
 export const trainBaseCommand: Command = {
   name: ['train-base'],
   summary:
-    'Stage-1 training of a fresh DiffusionRig model (UNet and encoder jointly, upstream\'s loss) on one or more albums (runs the train-base job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a base model.',
+    'Stage-1 training of a fresh DiffusionRig model (UNet and encoder jointly, upstream\'s loss) on one or more albums and imported LMDB training sets (runs the train-base job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a base model.',
   usage:
-    '--project DIR --album ID [--album ID …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50|resnet10-w16] [--latent-dim 64] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
+    '--project DIR --album ID [--album ID …] [--training-set NAME …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50|resnet10-w16] [--latent-dim 64] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string', multiple: true },
+    'training-set': { type: 'string', multiple: true },
     'image-size': { type: 'string' },
     channels: { type: 'string' },
     'channel-mult': { type: 'string' },

@@ -39,7 +39,7 @@ export const transferCommand: Command = {
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr. ' +
     'Ctrl-C (or a kill) leaves the job interrupted; --resume JOB continues it (or, for a finished job, writes its grid and results again). Every file is written atomically; --results DIR gets export.json last, when complete.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--expression-estimator target|fit|deca|emoca|none] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -58,6 +58,7 @@ export const transferCommand: Command = {
     batch: { type: 'string' },
     'image-size': { type: 'string' },
     'no-scores': { type: 'boolean' },
+    'expression-estimator': { type: 'string' },
     results: { type: 'string' },
     resume: { type: 'string' },
     json: { type: 'boolean' },
@@ -116,6 +117,7 @@ export const transferCommand: Command = {
           imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
           batchSize: integer(values.batch, '--batch', 4),
           scores: !values['no-scores'],
+          expressionEstimator: values['expression-estimator'],
         });
       } catch (e) {
         if (e instanceof UsageError) throw e;

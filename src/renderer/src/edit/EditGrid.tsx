@@ -10,6 +10,7 @@ import { useJobs } from '../jobs/JobsProvider';
 import { downloadBytes, fromBase64 } from '../components/download';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
+import { ComparisonPanel } from './ComparisonPanel';
 
 export interface EditGridProps {
   view: EditJobView;
@@ -126,6 +127,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
           )),
         )}
       </div>
+      <ComparisonPanel view={view} />
       {zoomed && (
         <ZoomDialog
           result={zoomed}

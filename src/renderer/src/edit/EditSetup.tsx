@@ -41,7 +41,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   const [setup, setSetup] = useState<EditSetupState>(() => loadSetup(project.dir));
   useEffect(() => saveSetup(project.dir, setup), [project.dir, setup]);
   const set = (patch: Partial<EditSetupState>) => setSetup((s) => ({ ...s, ...patch }));
-  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores } = setup;
+  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores, expressionEstimator } = setup;
   const setModelId = (modelId: number | null) => set({ modelId });
   const setSourceAlbum = (sourceAlbum: number | null) => set({ sourceAlbum });
   const setTargetAlbum = (targetAlbum: number | null) => set({ targetAlbum });
@@ -91,7 +91,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
     setError(null);
     try {
       const size = await imageSize.commit();
-      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, imageSize: size });
+      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, expressionEstimator, imageSize: size });
       set({ lastJobId: jobId });
       onStarted(jobId);
     } catch (e) {
@@ -139,6 +139,16 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
         </label>
         <label className="check">
           <input type="checkbox" checked={scores} onChange={(e) => setScores(e.target.checked)} /> Scores
+        </label>
+        <label title="The FLAME estimator that re-estimates each result's expression for its expression error">
+          Expression by
+          <select value={expressionEstimator} disabled={!scores} onChange={(e) => set({ expressionEstimator: e.target.value as typeof expressionEstimator })} data-testid="expression-estimator">
+            <option value="target">target&apos;s estimator</option>
+            <option value="fit">landmark fitting</option>
+            <option value="deca">DECA</option>
+            <option value="emoca">EMOCA</option>
+            <option value="none">off</option>
+          </select>
         </label>
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}

@@ -53,7 +53,14 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
         <span className="edit-tile-scores" title={s.identity === null || s.emotion === null || s.landmarkError === null ? `— : ${scoreBlankReason(s)}` : undefined}>
           {score(s.identity, 'id', 2)} {score(s.emotion, 'emo', 2)} {score(s.landmarkError, 'lmk', 1, 'px')}
         </span>
-      ) : (
+      ) : null}
+      {s && (s.expressionError !== undefined || s.sharpness !== undefined) ? (
+        <span className="edit-tile-measures" data-testid="tile-measures" title={s.expressionError === null ? `exp — : ${scoreBlankReason(s)}` : 'expression error (the unedited source\'s in brackets), sharpness, wavelet noise σ'}>
+          {s.expressionError !== undefined ? `${score(s.expressionError, 'exp', 3)}${typeof s.sourceExpressionError === 'number' ? ` (${s.sourceExpressionError.toFixed(3)})` : ''} ` : ''}
+          {score(s.sharpness ?? null, 'sharp', 0)} {score(s.waveletNoise ?? null, 'σ', 2)}
+        </span>
+      ) : null}
+      {s ? null : (
         <span className="edit-tile-scores" title={scoreBlankReason(null)}>
           no scores
         </span>

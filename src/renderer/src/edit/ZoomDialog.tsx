@@ -34,7 +34,7 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
     const [source, target] = await Promise.all([name(p.sourcePhotoId), name(p.targetPhotoId)]);
     return { source, target };
   }, `${p.sourcePhotoId}:${p.targetPhotoId ?? ''}`);
-  const blank = !result.scores || result.scores.identity === null || result.scores.emotion === null || result.scores.landmarkError === null;
+  const blank = !result.scores || result.scores.identity === null || result.scores.emotion === null || result.scores.landmarkError === null || result.scores.expressionError === null;
   const size = Math.max(p.imageSize, 256);
   const views: [EditImageKind | 'wipe', string][] = [['generated', 'Generated'], ['wipe', 'A/B wipe'], ['source', 'Source'], ...(p.targetHash ? [['target', 'Target'] as [EditImageKind, string]] : []), ['rendered', 'Rendered'], ['normal', 'Normal'], ['albedo', 'Albedo']];
   return (
@@ -93,6 +93,17 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
         <dt>Scores</dt>
         <dd>
           identity {formatScore(result.scores?.identity)}, emotion {formatScore(result.scores?.emotion)}, landmarks {formatScore(result.scores?.landmarkError, 2)} px
+          {result.scores?.expressionError !== undefined && (
+            <span data-testid="zoom-expression">
+              ; expression error {formatScore(result.scores.expressionError)} (unedited source {formatScore(result.scores.sourceExpressionError)}
+              {result.scores.expressionEstimator ? `, ${result.scores.expressionEstimator}` : ''})
+            </span>
+          )}
+          {result.scores?.sharpness !== undefined && (
+            <span data-testid="zoom-image-measures">
+              ; sharpness {formatScore(result.scores.sharpness, 1)}, wavelet noise σ {formatScore(result.scores.waveletNoise, 2)}
+            </span>
+          )}
           {blank && (
             <span className="muted small" data-testid="score-blank-reason">
               {' '}

@@ -13,6 +13,8 @@ export interface EditSetupState {
   sampler: SamplerSettings;
   batchSize: number;
   scores: boolean;
+  /** Which FLAME estimator scores the expression error ('target': the one that made the target's codes). */
+  expressionEstimator: 'target' | 'deca' | 'emoca' | 'fit' | 'none';
   /** The job the grid showed last (the Edit view opens it again). */
   lastJobId: number | null;
 }
@@ -29,6 +31,7 @@ export const defaultSetup: EditSetupState = {
   sampler: { ...defaultSampler },
   batchSize: 4,
   scores: true,
+  expressionEstimator: 'target',
   lastJobId: null,
 };
 

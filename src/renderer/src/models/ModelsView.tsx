@@ -13,6 +13,7 @@ import { ModelImportControls } from './ModelImportControls';
 import { ModelImportJobs } from './ModelImportJobs';
 import { ModelTable } from './ModelTable';
 import { TrainBaseDialog } from '../train/TrainBaseDialog';
+import { ExportTrainingSetDialog, ImportTrainingSetDialog } from '../train/TrainingSetDialogs';
 import './models.css';
 
 /**
@@ -27,6 +28,7 @@ export function ModelsView({ path, navigate }: ViewProps) {
   const [checking, setChecking] = useState<string[] | null>(null);
   const [started, setStarted] = useState<ReadonlySet<number>>(new Set());
   const [training, setTraining] = useState(false);
+  const [setDialog, setSetDialog] = useState<'export' | 'import' | null>(null);
 
   // a finished job may have registered a model: an import (from here, the CLI or another
   // window) or a fine-tuning run (a personalised model)
@@ -58,6 +60,12 @@ export function ModelsView({ path, navigate }: ViewProps) {
         <span className="spacer" />
         <button type="button" onClick={() => setTraining(true)}>
           Train a base model…
+        </button>
+        <button type="button" onClick={() => setSetDialog('export')}>
+          Export training set…
+        </button>
+        <button type="button" onClick={() => setSetDialog('import')}>
+          Import training set…
         </button>
         <ModelImportControls onPaths={setChecking} />
       </header>
@@ -95,6 +103,8 @@ export function ModelsView({ path, navigate }: ViewProps) {
       </div>
       <EnginePanel />
       {training && <TrainBaseDialog onClose={() => setTraining(false)} />}
+      {setDialog === 'export' && <ExportTrainingSetDialog onClose={() => setSetDialog(null)} />}
+      {setDialog === 'import' && <ImportTrainingSetDialog onClose={() => setSetDialog(null)} />}
       {checking && (
         <ImportModelDialog
           paths={checking}

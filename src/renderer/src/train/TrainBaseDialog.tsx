@@ -11,7 +11,7 @@ export interface TrainBaseDialogProps {
   onClose: () => void;
 }
 
-type TextField = Exclude<keyof TrainBaseForm, 'albumIds' | 'encoder'>;
+type TextField = Exclude<keyof TrainBaseForm, 'albumIds' | 'trainingSets' | 'encoder'>;
 
 /**
  * Starts stage-1 training of a fresh DiffusionRig model on one or more albums (a 'train-base'
@@ -22,6 +22,7 @@ export function TrainBaseDialog({ onClose }: TrainBaseDialogProps) {
   const api = useApi();
   const notify = useNotify();
   const albums = useQuery(() => api['album.list'](), 'albums');
+  const sets = useQuery(() => api['dataset.list'](), 'training-sets');
   const [form, setForm] = useState<TrainBaseForm>(defaultTrainBaseForm);
   // hints sit outside the labels, so each control's accessible name is its label alone
   const field = (key: TextField, label: string, hint?: string) => (
@@ -62,6 +63,21 @@ export function TrainBaseDialog({ onClose }: TrainBaseDialogProps) {
           Every photo needs FLAME codes (run estimation first); buffers use each photo’s own codes, as upstream’s stage 1.
         </small>
       </fieldset>
+      {(sets.data ?? []).length > 0 && (
+        <fieldset className="field">
+          <legend>Training sets (LMDB, read in place)</legend>
+          {(sets.data ?? []).map((set) => (
+            <label key={set.name}>
+              <input
+                type="checkbox"
+                checked={form.trainingSets.includes(set.name)}
+                onChange={(e) => setForm({ ...form, trainingSets: e.target.checked ? [...form.trainingSets, set.name] : form.trainingSets.filter((x) => x !== set.name) })}
+              />{' '}
+              {set.name} ({set.length} records, {set.imageSize} px)
+            </label>
+          ))}
+        </fieldset>
+      )}
       {/* two columns: sixteen settings in one column would not fit a laptop screen */}
       <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '0 16px' }}>
       {field('imageSize', 'Image size (px)')}

@@ -3,6 +3,8 @@ import type { TrainBaseParams } from '../../../common/contract';
 /** The stage-1 form's fields as typed (strings); defaults are the contract's (upstream's stage 1 where it fits a small model). */
 export interface TrainBaseForm {
   albumIds: number[];
+  /** Imported LMDB training sets by name. */
+  trainingSets: string[];
   imageSize: string;
   channels: string;
   /** Comma-separated; empty = upstream's for the image size. */
@@ -24,7 +26,7 @@ export interface TrainBaseForm {
 }
 
 export const defaultTrainBaseForm: TrainBaseForm = {
-  albumIds: [], imageSize: '64', channels: '32', channelMult: '', resBlocks: '2', attention: '16', heads: '1', dropout: '0.1', encoder: 'resnet18',
+  albumIds: [], trainingSets: [], imageSize: '64', channels: '32', channelMult: '', resBlocks: '2', attention: '16', heads: '1', dropout: '0.1', encoder: 'resnet18',
   latentDim: '64', steps: '50000', batchSize: '8', learningRate: '1e-4', seed: '0', checkpointInterval: '1000', name: '',
 };
 
@@ -36,7 +38,7 @@ type Request = Omit<TrainBaseParams, 'checkpointMinutes' | 'channelMult' | 'name
  * GroupNorm's multiples of 32) the job checks when it starts; the dialog shows that failure too.
  */
 export function trainBaseRequest(form: TrainBaseForm): { params: Request } | { error: string } {
-  if (form.albumIds.length === 0) return { error: 'Choose at least one album to train on.' };
+  if (form.albumIds.length === 0 && form.trainingSets.length === 0) return { error: 'Choose at least one album to train on.' };
   const integer = (text: string, label: string, min: number, max: number): number | string => {
     const n = Number(text);
     return Number.isInteger(n) && n >= min && n <= max && text.trim() !== '' ? n : `${label} must be a whole number from ${min} to ${max}.`;
@@ -70,6 +72,7 @@ export function trainBaseRequest(form: TrainBaseForm): { params: Request } | { e
   return {
     params: {
       albumIds: form.albumIds,
+      trainingSets: form.trainingSets,
       ...(fields as { [K in keyof typeof fields]: number }),
       ...(channelMult ? { channelMult } : {}),
       attentionResolutions: attention,
