@@ -24,6 +24,7 @@ import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
+import { albumName } from '../library/lookup';
 import { albumsTrainingPairs } from './album';
 import { stage1Config } from './base';
 import type { FinetuneSettings } from './finetune';
@@ -61,13 +62,14 @@ export function trainBaseJobKind(deps: {
     kind: 'train-base',
     lane: 'train',
     params: trainBaseParamsSchema,
-    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on album${p.albumIds.length > 1 ? 's' : ''} ${p.albumIds.join(', ')} (${p.steps} steps)`,
+    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on ${p.albumIds.map((id) => albumName(deps.project.db, id)).join(', ')} (${p.steps} steps)`,
     async run(ctx): Promise<TrainBaseJobResult> {
       const { project } = deps;
       const p = ctx.params;
       const config = stage1Config(p); // a configuration that cannot be built fails here, before any rendering
       ctx.progress(null, 'rendering the albums\' buffers from each photo\'s own codes');
-      const data = await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
+      const head = await headModel();
+      const data = await albumsTrainingPairs({ project, pool: deps.pool, head }, p.albumIds, p.imageSize, {
         signal: ctx.signal,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
@@ -86,10 +88,12 @@ export function trainBaseJobKind(deps: {
         },
       );
       const { model: written, curve } = follow.finish(run);
+      ctx.complete(); // the run is done: a late cancel must not leave a registered model under a 'cancelled' job
       ctx.progress(1, 'registering the base model');
       const finalLoss = run.losses.at(-1) ?? null;
-      const model = new ModelRegistry(project.db).add({
-        name: p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`,
+      const registry = new ModelRegistry(project.db);
+      const model = registry.add({
+        name: registry.uniqueName(p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`),
         kind: 'base',
         sourcePath: written.path,
         filePath: written.path,
@@ -107,6 +111,8 @@ export function trainBaseJobKind(deps: {
           albumIds: p.albumIds,
           photoIds: data.photoIds,
           buffers: 'each photo\'s own FLAME codes',
+          // which head rendered the buffers: a model only edits well with buffers of the same head
+          head: head.source,
           imageSize: p.imageSize,
           steps: run.step,
           batchSize: p.batchSize,
