@@ -27,37 +27,46 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
   const state = cell?.state ?? 'pending';
   const label = cell?.modes ?? '';
   const caption = targetName ? `${label} ← ${targetName}` : label;
+  // captions and scores sit under the tile, never over the face
   if (!result) {
     const notRun = state === 'pending' && jobEnded ? jobEnded : null;
     const reason = state === 'failed' ? (cell?.error ?? jobEnded ?? 'failed; see the job’s log') : notRun;
     return (
-      <div className={`edit-tile edit-tile-${notRun ? 'failed' : state}`} data-testid="edit-cell" data-state={notRun ? 'not-run' : state} title={reason ?? state}>
-        <span className="edit-tile-mode">{caption}</span>
-        {reason ? (
-          <span className="edit-tile-error" data-testid="cell-reason">
-            <strong>{state === 'failed' ? 'Failed' : 'Not run'}:</strong> {reason}
-          </span>
-        ) : (
-          <span className="edit-tile-state">{state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : state === 'failed' ? 'failed' : '…'}</span>
-        )}
-      </div>
+      <figure className="edit-cell" data-testid="edit-cell" data-state={notRun ? 'not-run' : state}>
+        <div className={`edit-tile edit-tile-${notRun ? 'failed' : state}`} title={reason ?? state}>
+          {reason ? (
+            <span className="edit-tile-error" data-testid="cell-reason">
+              <strong>{state === 'failed' ? 'Failed' : 'Not run'}:</strong> {reason}
+            </span>
+          ) : (
+            <span className="edit-tile-state">{state === 'cancelled' ? 'cancelled' : state === 'done' ? 'deleted' : state === 'failed' ? 'failed' : '…'}</span>
+          )}
+        </div>
+        <figcaption className="edit-cell-caption">
+          <span className="edit-tile-mode" title={caption}>{caption}</span>
+        </figcaption>
+      </figure>
     );
   }
   const s = result.scores;
   const score = (value: number | null, name: string, digits: number, unit = '') => (value === null ? `${name} —` : `${name} ${value.toFixed(digits)}${unit}`);
   return (
-    <button type="button" className="edit-tile edit-tile-done" data-testid="edit-cell" data-state="done" data-result-id={result.id} onClick={() => onOpen(result)} title={`Open result ${result.id} (${label})`}>
-      {url ? <img src={url} alt={`${show} ${label}`} className="pixelated" /> : <span className="edit-tile-state">…</span>}
-      <span className="edit-tile-mode">{caption}</span>
-      {s ? (
-        <span className="edit-tile-scores" title={s.identity === null || s.emotion === null || s.landmarkError === null ? `— : ${scoreBlankReason(s)}` : undefined}>
-          {score(s.identity, 'id', 2)} {score(s.emotion, 'emo', 2)} {score(s.landmarkError, 'lmk', 1, 'px')}
-        </span>
-      ) : (
-        <span className="edit-tile-scores" title={scoreBlankReason(null)}>
-          no scores
-        </span>
-      )}
-    </button>
+    <figure className="edit-cell" data-testid="edit-cell" data-state="done" data-result-id={result.id}>
+      <button type="button" className="edit-tile edit-tile-done" onClick={() => onOpen(result)} title={`Open result ${result.id} (${label})`}>
+        {url ? <img src={url} alt={`${show} ${label}`} className="pixelated" /> : <span className="edit-tile-state">…</span>}
+      </button>
+      <figcaption className="edit-cell-caption">
+        <span className="edit-tile-mode" title={caption}>{caption}</span>
+        {s ? (
+          <span className="edit-tile-scores" title={s.identity === null || s.emotion === null || s.landmarkError === null ? `— : ${scoreBlankReason(s)}` : undefined}>
+            {score(s.identity, 'id', 2)} {score(s.emotion, 'emo', 2)} {score(s.landmarkError, 'lmk', 1, 'px')}
+          </span>
+        ) : (
+          <span className="edit-tile-scores" title={scoreBlankReason(null)}>
+            no scores
+          </span>
+        )}
+      </figcaption>
+    </figure>
   );
 }
