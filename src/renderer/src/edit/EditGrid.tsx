@@ -33,6 +33,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const paneWidth = useElementWidth(scroller);
   const [askingFolder, setAskingFolder] = useState(false);
+  const [gridScores, setGridScores] = useState(false);
   const job = useJobs().jobs.find((j) => j.id === view.jobId);
   const ended = ['failed', 'cancelled', 'interrupted'].includes(view.state) ? (job ? failureReason(job) : view.state) : null;
   const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
@@ -56,7 +57,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   };
   const exportGrid = async () => {
     try {
-      const grid = await api['edit.exportGrid']({ jobId: view.jobId });
+      const grid = await api['edit.exportGrid']({ jobId: view.jobId, scores: gridScores });
       downloadBytes(`edit-${view.jobId}-grid.png`, fromBase64(grid.base64), 'image/png');
       setExported(`Grid ${grid.width}×${grid.height} px`);
     } catch (e) {
@@ -111,6 +112,9 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         <button type="button" className="small" onClick={() => void exportGrid()}>
           Export grid PNG
         </button>
+        <label className="check small" title="Print each result's scores under its tile in the exported PNG">
+          <input type="checkbox" checked={gridScores} onChange={(e) => setGridScores(e.target.checked)} /> with scores
+        </label>
         <button type="button" className="small" onClick={() => void exportCsv()}>
           Scores CSV
         </button>
