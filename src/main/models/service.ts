@@ -21,6 +21,7 @@ import type { ArchitectureOverrides } from './infer';
 import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
 import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
+import { isInside, nameUploadedFile, uploadedDir } from './uploads';
 
 /** What the service needs of the open project. */
 export interface ModelServiceDeps {
@@ -29,13 +30,6 @@ export interface ModelServiceDeps {
   pool: Pick<TaskPool<InspectTasks>, 'run'>;
 }
 
-/** Where uploaded checkpoints are kept once imported (relative to derived/). */
-const uploadedDir = join('models', 'uploaded');
-
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel);
-}
 
 /** A path the user gave, checked before any job starts: it must be an existing file. */
 export function checkCheckpointPath(path: string): string {
@@ -57,6 +51,8 @@ export async function inspectCheckpointFile(
   path: string,
   overrides: ArchitectureOverrides | undefined,
   registry: ModelRegistry | null,
+  /** Folders of uploaded files (uploadFolders): a file there is named by its uploaded name in errors. */
+  uploads: readonly string[] = [],
 ): Promise<CheckpointInspection> {
   const full = checkCheckpointPath(path);
   let facts;
@@ -65,7 +61,7 @@ export async function inspectCheckpointFile(
   } catch (error) {
     // the readers' messages already name the file and the problem; they are the user's to fix
     const message = error instanceof Error ? error.message : String(error);
-    throw new AppError('invalid-params', message.includes(full) ? message : `${full}: ${message}`);
+    throw new AppError('invalid-params', nameUploadedFile(message.includes(full) ? message : `${full}: ${message}`, full, uploads));
   }
   const registered = registry?.findBySha256(facts.sha256);
   return {

@@ -80,7 +80,7 @@ export function EditView({ path, navigate }: ViewProps) {
           ))}
         {tab === 'sliders' && (
           <div className="edit-tab-body">
-            <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />
+            <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sourceCount={context.sourceIds.length} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />
           </div>
         )}
         {tab === 'sweep' && (
