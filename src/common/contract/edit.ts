@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import type { FlameCodes } from '../flame/codes';
+import type { HeadCheck } from './models';
 
 // The Edit studio: expression / pose / light / appearance transfer between photos
 // with a DiffusionRig model, as a job over sources × targets × modes; results keep their
@@ -48,6 +49,8 @@ export interface EditModelInfo {
   /** Image size the model runs at (from its lineage or its channel multipliers), null when unknown. */
   imageSize: number | null;
   createdAt: string;
+  /** The head its buffers came from against the head in use (a mismatch makes noise, not faces). */
+  head: HeadCheck;
 }
 
 /** Which photos of an album have FLAME codes (the ones that can be edited). */

@@ -12,6 +12,7 @@ import type { TaskPool } from '../jobs/pool';
 import type { JobRunner } from '../jobs/runner';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
+import { activeBufferHead, headCheck, modelBufferHead } from '../models/bufferHead';
 import { ModelAssetStore } from '../flame/assets';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { parseModeSet } from './codes';
@@ -51,13 +52,16 @@ export class EditService {
   }
 
   models(): EditModelInfo[] {
-    return new ModelRegistry(this.project.db).list().map((m) => ({
+    const all = new ModelRegistry(this.project.db).list();
+    const active = activeBufferHead();
+    return all.map((m) => ({
       id: m.id,
       name: m.name,
       kind: m.kind,
       parameterCount: m.parameterCount,
       imageSize: modelImageSize(m),
       createdAt: m.createdAt,
+      head: headCheck(modelBufferHead(m, (id) => all.find((r) => r.id === id)), active),
     }));
   }
 

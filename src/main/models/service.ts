@@ -22,12 +22,15 @@ import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
 import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
 import { isInside, nameUploadedFile, uploadedDir } from './uploads';
+import { activeBufferHead, headCheck, modelBufferHead, type BufferHead } from './bufferHead';
 
 /** What the service needs of the open project. */
 export interface ModelServiceDeps {
   project: Project;
   jobs: Pick<JobRunner, 'start' | 'wait'>;
   pool: Pick<TaskPool<InspectTasks>, 'run'>;
+  /** The head buffers are rendered with now (default: Settings' FLAME files, else the demo head). */
+  activeHead?: () => BufferHead;
 }
 
 
@@ -117,6 +120,7 @@ export function attentionProblem(config: DiffusionRigConfig): string | null {
 /** The open project's models. */
 export class ModelService {
   private readonly registry: ModelRegistry;
+  private active: BufferHead | undefined;
 
   constructor(private readonly deps: ModelServiceDeps) {
     this.registry = new ModelRegistry(deps.project.db);
@@ -251,8 +255,15 @@ export class ModelService {
       fileStatus,
       baseModel: record.baseModelId !== null && baseName !== undefined ? { id: record.baseModelId, name: baseName } : null,
       lineage: record.lineage,
+      head: headCheck(modelBufferHead(record, (id) => this.registry.list().find((r) => r.id === id)), this.activeHead()),
       importedAt: record.createdAt,
     };
+  }
+
+  /** The head in use, read once per service (one request). */
+  private activeHead(): BufferHead {
+    this.active ??= (this.deps.activeHead ?? activeBufferHead)();
+    return this.active;
   }
 
   private isUploadedCopy(path: string): boolean {

@@ -6,6 +6,7 @@ import { useProject } from '../providers/ProjectProvider';
 import { useQuery } from '../hooks/useQuery';
 import { useJobs } from '../jobs/JobsProvider';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
+import { HeadWarning } from '../models/HeadWarning';
 import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
@@ -117,6 +118,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
         </select>
       </label>
       {models.data?.length === 0 && <NoModelNote onAdded={models.reload} />}
+      <HeadWarning head={model?.head} />
       <ImageSizeField state={imageSize} />
       <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); }} />
       <PhotoPicker label="Targets" albums={albumList} albumId={targetAlbum ?? firstAlbum} onAlbum={(id) => { setTargetAlbum(id); setTargets([]); }} selected={targets} onSelected={setTargets} />

@@ -10,6 +10,7 @@ import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { useJobs } from '../jobs/JobsProvider';
 import { failureReason } from '../jobs/format';
 import { useResultImage } from './images';
+import { HeadWarning } from '../models/HeadWarning';
 import { NoModelNote } from './NoModelNote';
 import { scoreBlankReason } from './ResultTile';
 
@@ -73,6 +74,7 @@ export function GenerateEdit({ photoId, currentCodes }: GenerateEditProps) {
               </option>
             ))}
           </select>
+          <HeadWarning head={models.data?.find((m) => m.id === chosen)?.head} />
           <label>
             DDIM steps <input type="number" min={2} max={1000} value={steps} onChange={(e) => setSteps(Math.max(2, Number(e.target.value) || 2))} />
           </label>

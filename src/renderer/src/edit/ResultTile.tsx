@@ -14,10 +14,20 @@ export interface ResultTileProps {
   jobEnded?: string | null;
 }
 
-/** What a score blank means: the notes the scorer left, or that scoring was off. */
+/** What no face in a generated image likely means, and what to check. */
+export const noFaceMeaning =
+  'No face in the result usually means the model does not match the buffers it was given: a FLAME-trained checkpoint needs your FLAME files (Settings → FLAME files), the Demo base model needs the demo head (no FLAME files). Too few DDIM steps or a wrong image size give noise too.';
+
+/** Whether the scorer found no face in the generated image. */
+export function foundNoFace(scores: EditResultInfo['scores']): boolean {
+  return scores !== null && scores.identity === null && scores.landmarkError === null && scores.notes.some((n) => /no face/i.test(n));
+}
+
+/** What a score blank means: the notes the scorer left (with what no face likely means), or that scoring was off. */
 export function scoreBlankReason(scores: EditResultInfo['scores']): string {
   if (!scores) return 'No scores: this edit ran with Scores off.';
-  return scores.notes.length ? scores.notes.join('; ') : 'A score is blank when the model that computes it is missing or found no face.';
+  const notes = scores.notes.length ? scores.notes.join('; ') : 'A score is blank when the model that computes it is missing or found no face.';
+  return foundNoFace(scores) ? `${notes}. ${noFaceMeaning}` : notes;
 }
 
 /** A generated cell of the grid: the image (or the chosen buffer), its state and scores; click to zoom. */
@@ -57,7 +67,11 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
       </button>
       <figcaption className="edit-cell-caption">
         <span className="edit-tile-mode" title={caption}>{caption}</span>
-        {s ? (
+        {s && foundNoFace(s) ? (
+          <span className="edit-tile-scores edit-tile-noface" title={scoreBlankReason(s)}>
+            no face found ⓘ
+          </span>
+        ) : s ? (
           <span className="edit-tile-scores" title={s.identity === null || s.emotion === null || s.landmarkError === null ? `— : ${scoreBlankReason(s)}` : undefined}>
             {score(s.identity, 'id', 2)} {score(s.emotion, 'emo', 2)} {score(s.landmarkError, 'lmk', 1, 'px')}
           </span>
