@@ -25,6 +25,7 @@ interface Slider {
   /** Shown value per code value: 180/π for rotations, stored in radians and shown in degrees as in the 3D view. */
   scale?: number;
   unit?: string;
+  digits?: number;
   get: (c: FlameCodes) => number;
   set: (c: FlameCodes, v: number) => void;
 }
@@ -42,7 +43,8 @@ const degrees = 180 / Math.PI;
 
 const sliders: Slider[] = [
   ...Array.from({ length: 10 }, (_, i): Slider => ({ label: `Expression ${i + 1}`, min: -3, max: 3, get: (c) => c.expression[i], set: setAt('expression', i) })),
-  { label: 'Jaw open', min: 0, max: 35, scale: degrees, unit: '°', get: (c) => c.pose[3], set: setAt('pose', 3) },
+  // the jaw in radians, global rotation in degrees: as the 3D view's sliders show them
+  { label: 'Jaw open', min: 0, max: 0.6, digits: 3, get: (c) => c.pose[3], set: setAt('pose', 3) },
   { label: 'Pitch', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[0], set: setAt('pose', 0) },
   { label: 'Yaw', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[1], set: setAt('pose', 1) },
   { label: 'Roll', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[2], set: setAt('pose', 2) },
@@ -96,7 +98,7 @@ export function SliderEdit({ modelId, sourceId, sourceCount = 1, sampler, meanSh
           <label key={s.label}>
             <span>{s.label}</span>
             <input type="range" min={min} max={max} step={(s.max - s.min) / 100} value={shown} onChange={(e) => change(s, Number(e.target.value) / scale)} />
-            <output>{s.unit ? `${shown.toFixed(1)}${s.unit}` : shown.toFixed(2)}</output>
+            <output>{s.unit ? `${shown.toFixed(1)}${s.unit}` : shown.toFixed(s.digits ?? 2)}</output>
           </label>
         );
       })}
