@@ -63,9 +63,14 @@ function legendHeight(shape: GridShape): number {
   return shape.legend ? blockGap + (shape.sources + shape.targets) * labelBand(shape.tile) : 0;
 }
 
-/** The grid's pixel size for a job's shape. */
-export function gridSize(sources: number, targets: number, modeSets: number, tile: number, options: { scores?: boolean; legend?: boolean } = {}): { width: number; height: number } {
-  const shape: GridShape = { sources, targets, modeSets, tile, ...options };
+/**
+ * The exported grid's pixel size for a job's shape and its results' `imageSize`: tiles of
+ * displayTile(imageSize), the legend (unless `legend` is false: a grid composed without labels)
+ * and score lines when asked.
+ */
+export function gridSize(sources: number, targets: number, modeSets: number, imageSize: number, options: { scores?: boolean; legend?: boolean } = {}): { width: number; height: number } {
+  const tile = displayTile(imageSize);
+  const shape: GridShape = { sources, targets, modeSets, tile, legend: options.legend ?? true, scores: options.scores ?? false };
   const blockWidth = (2 + modeSets) * tile + (1 + modeSets) * tileGap;
   return {
     width: targets * blockWidth + (targets - 1) * blockGap,
@@ -94,7 +99,7 @@ export async function composeGrid(
   labels?: GridLabels,
 ): Promise<{ png: Buffer; width: number; height: number }> {
   const full: GridShape = { ...shape, legend: labels !== undefined, scores: labels !== undefined && shape.scores === true };
-  const { width, height } = gridSize(full.sources, full.targets, full.modeSets, full.tile, full);
+  const { width, height } = gridSize(full.sources, full.targets, full.modeSets, full.tile, { legend: full.legend, scores: full.scores });
   const layers: OverlayOptions[] = [];
   const missing = await sharp({ create: { width: shape.tile, height: shape.tile, channels: 3, background: { r: 48, g: 48, b: 52 } } }).png().toBuffer();
   for (let row = 0; row < shape.sources; row++) {

@@ -45,7 +45,9 @@ describe('grid labels', () => {
     const bare = await composeGrid(shape, tiles);
     expect({ width: labelled.width, height: labelled.height }).toEqual(gridSize(2, 1, 2, tile, { legend: true }));
     expect({ width: scored.width, height: scored.height }).toEqual(gridSize(2, 1, 2, tile, { legend: true, scores: true }));
-    expect({ width: bare.width, height: bare.height }).toEqual(gridSize(2, 1, 2, tile));
+    expect({ width: bare.width, height: bare.height }).toEqual(gridSize(2, 1, 2, tile, { legend: false }));
+    // what the exported PNG of 64-px results measures: 128-px tiles and the legend
+    expect(gridSize(2, 1, 2, 64)).toEqual({ width: labelled.width, height: labelled.height });
     expect(legendLines(labels)).toEqual(['S1 = alice-with-a-very-long-generated-file-name-01.png', 'S2 = bob.png', 'T1 = carol.png']);
     const raw = async (png: Buffer) => sharp(png).removeAlpha().raw().toBuffer();
     const [a, b, c] = [await raw(labelled.png), await raw(bare.png), await raw(scored.png)];

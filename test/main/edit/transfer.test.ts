@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayTile, gridSize } from '../../../src/main/edit/grid';
+import { gridSize } from '../../../src/main/edit/grid';
 import { ModelRegistry } from '../../../src/main/models/registry';
 import { runCli } from '../cli/run';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -45,8 +45,8 @@ describe('rig-studio transfer', () => {
     expect(run.stderr).toMatch(/cell 4 .* done/);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ cells: 4, done: 4, ...gridSize(2, 1, 2, displayTile(32), { legend: true }) });
-    expect(await sharp(out).metadata()).toMatchObject(gridSize(2, 1, 2, displayTile(32), { legend: true }));
+    expect(summary).toMatchObject({ cells: 4, done: 4, ...gridSize(2, 1, 2, 32) });
+    expect(await sharp(out).metadata()).toMatchObject(gridSize(2, 1, 2, 32));
     expect(readFileSync(join(t.root, 'results', 'scores.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
   }, 120_000);
 
@@ -54,7 +54,7 @@ describe('rig-studio transfer', () => {
     const out = join(t.root, 'album-grid.png');
     const ok = await runCli(['transfer', '--project', projectDir, '--model', '1', '--sources', 'Person', '--targets', '1', '--modes', 'light', '--steps', '2', '--no-scores', '--out', out], t.root);
     expect(ok.code).toBe(0);
-    expect(await sharp(out).metadata()).toMatchObject(gridSize(3, 1, 1, displayTile(32), { legend: true }));
+    expect(await sharp(out).metadata()).toMatchObject(gridSize(3, 1, 1, 32));
     const badAlbum = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', 'Nobody', '--targets', '1', '--out', out], t.root);
     expect(badAlbum.code).toBe(2);
     expect(badAlbum.stderr).toMatch(/'Nobody' is neither a photo id nor an album/);
