@@ -19,9 +19,9 @@ export function uploadFolders(paths: { uploads: string; derived: string }): stri
   return [paths.uploads, join(paths.derived, uploadedDir)];
 }
 
-/** `message` with an uploaded file's internal path replaced by its name ("model.pt (uploaded)"); other paths unchanged. */
+/** `message` with an uploaded file's internal path replaced by the name it was uploaded as; other paths unchanged. */
 export function nameUploadedFile(message: string, path: string, folders: readonly string[]): string {
   const full = resolve(path);
   if (!folders.some((folder) => isInside(full, folder))) return message;
-  return message.split(full).join(`${basename(full)} (uploaded)`);
+  return message.split(full).join(basename(full));
 }
