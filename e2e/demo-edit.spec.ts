@@ -42,6 +42,9 @@ test('on the demo, a 2 × 2 × exp edit with the Demo base model generates 4 fac
     await expect(panel.getByLabel('Edit model').locator('option:checked')).toHaveText(/^Demo base model/, { timeout: 60_000 });
     await panel.getByRole('button', { name: 'Generate this edit' }).click();
     await expect(panel).toContainText(/Started edit job \d+/);
+    // the result shows in the viewport itself when its job is done
+    await expect(panel.getByRole('img', { name: 'Generated edit' })).toBeVisible({ timeout: 240_000 });
+    await expect(panel.getByRole('button', { name: 'Generate this edit' })).toBeEnabled();
     await panel.getByRole('link', { name: 'open it in Edit' }).click();
     await expect(page.locator('[data-testid="edit-cell"][data-state="done"]')).toHaveCount(1, { timeout: 240_000 });
     await expect(page.locator('[data-testid="edit-cell"][data-state="done"] .edit-tile-scores')).toHaveText(/lmk \d+\.\dpx/);

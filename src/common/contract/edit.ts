@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import type { FlameCodes } from '../flame/codes';
+import type { HeadCheck } from './models';
 
 // The Edit studio: expression / pose / light / appearance transfer between photos
 // with a DiffusionRig model, as a job over sources × targets × modes; results keep their
@@ -81,6 +82,8 @@ export interface EditModelInfo {
   /** Image size the model runs at (from its lineage or its channel multipliers), null when unknown. */
   imageSize: number | null;
   createdAt: string;
+  /** The head its buffers came from against the head in use (a mismatch makes noise, not faces). */
+  head: HeadCheck;
 }
 
 /** Which photos of an album have FLAME codes (the ones that can be edited). */
@@ -354,8 +357,8 @@ export const editContract = {
   'edit.delete': channel<{ deleted: number }>()(z.object({ resultIds: z.array(id).min(1).max(10_000) })),
   /** Regenerates a result from its provenance and compares pixels. */
   'edit.rerun': channel<RerunReport>()(z.object({ resultId: id })),
-  /** The comparison grid of a job as one PNG (rows sources, columns targets; per cell source | target | generated per mode). */
-  'edit.exportGrid': channel<EncodedImage>()(z.object({ jobId: id })),
+  /** The comparison grid of a job as one PNG (rows sources, columns targets; per cell source | target | generated per mode), tiles ≥ 128 px, numbered with a legend; scores under the tiles when asked. */
+  'edit.exportGrid': channel<EncodedImage>()(z.object({ jobId: id, scores: z.boolean().default(false) })),
   /** Writes every result of a job (PNG + provenance JSON + buffers) and scores.csv into a folder on the backend. */
   'edit.exportResults': channel<{ dir: string; files: string[] }>()(z.object({ jobId: id, dir: z.string().min(1).max(4096) })),
   /** Scores of a job's results as CSV text. */

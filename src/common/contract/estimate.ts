@@ -46,6 +46,8 @@ export interface AlbumEstimates {
   estimatedCount: number;
   /** Estimated photos per estimator ('deca', 'emoca', 'fit'). */
   byEstimator: Record<string, number>;
+  /** Photos whose codes belong to the demo head, not FLAME (fitted with the demo head, or the demo's ground truth). */
+  demoHeadCount: number;
   /**
    * Photos with FLAME codes but no estimate record (codes known from elsewhere, e.g. the demo's
    * ground truth), per source: editing and training use them like estimates.

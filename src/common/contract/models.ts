@@ -82,6 +82,19 @@ export const albedoBasisLabels: Readonly<Record<AlbedoBasis, string>> = Object.f
 /** 'base': an imported (stage-1) checkpoint; 'personalized': the result of stage-2 fine-tuning. */
 export type ModelKind = 'base' | 'personalized';
 
+/** The head that rendered buffers: the researcher's FLAME, or the app's demo head (not FLAME). */
+export type BufferHead = 'flame' | 'demo';
+
+/** Which head a model's training buffers came from against the head in use now (Settings → FLAME files). */
+export interface HeadCheck {
+  /** The head the model was trained with; null when unknown. */
+  model: BufferHead | null;
+  /** The head buffers are rendered with now. */
+  active: BufferHead;
+  /** Why results cannot be good and how to fix it, when the two differ; null otherwise. */
+  warning: string | null;
+}
+
 export type CheckpointFormat = 'torch-zip' | 'safetensors' | 'npz';
 
 /** Parameter counts (BatchNorm running statistics excluded). */
@@ -127,6 +140,8 @@ export interface ModelInfo {
   baseModel: { id: number; name: string } | null;
   /** Training lineage of personalised models (album, settings, steps, ...). */
   lineage: Record<string, unknown> | null;
+  /** The head its buffers came from against the head in use. */
+  head: HeadCheck;
   importedAt: string;
 }
 

@@ -21,7 +21,7 @@ export const finetuneParamsSchema = z.object({
   checkpointMinutes: z.number().positive().max(24 * 60).default(10),
   /** Training size when the model's own cannot be told from its channel multipliers. */
   imageSize: z.number().int().positive().max(1024).optional(),
-  /** Name of the personalised model (default: "<base> · album <id>"). */
+  /** Name of the personalised model (default: "<base> · <album>"; "(2)", "(3)", … when that name is taken). */
   name: z.string().trim().min(1).max(200).optional(),
   /** 'mixed-float16': float16 UNet, float32 master weights, loss scaling (for GPU providers). */
   precision: z.enum(['float32', 'mixed-float16']).default('float32'),

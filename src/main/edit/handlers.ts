@@ -30,7 +30,7 @@ export function editHandlers({ projects, engine, pool }: EditHandlerDeps) {
     'edit.image': ({ resultId, kind }) => service().image(resultId, kind),
     'edit.delete': ({ resultIds }) => service().delete(resultIds),
     'edit.rerun': ({ resultId }) => service().rerun(resultId),
-    'edit.exportGrid': ({ jobId }) => service().grid(jobId),
+    'edit.exportGrid': ({ jobId, scores }) => service().grid(jobId, { scores }),
     'edit.exportResults': ({ jobId, dir }) => service().exportResults(jobId, dir),
     'edit.scoresCsv': ({ jobId }) => service().scoresCsv(jobId),
     'edit.comparison': ({ jobId }) => service().comparison(jobId),

@@ -13,13 +13,14 @@ import type { JobRunner } from '../jobs/runner';
 import { removeStrayPartials, writeFileAtomic } from '../library/atomicFile';
 import type { Project } from '../library/project';
 import { ModelRegistry } from '../models/registry';
+import { activeBufferHead, headCheck, modelBufferHead } from '../models/bufferHead';
 import { ModelAssetStore } from '../flame/assets';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import { parseModeSet } from './codes';
 import type { EditEngineDeps } from './engine';
 import type { EditEngine } from './engine';
 import { ProjectEditor } from './engine';
-import { composeGrid, type GridLabels } from './grid';
+import { composeGrid, displayTile, type GridLabels } from './grid';
 import { decodeRgb, encodePng, loadModelImage, quantise } from '../diffusion/images';
 import { modelImageSize } from '../diffusion/kit';
 import { spaceTimesteps } from '../diffusion/schedule';
@@ -56,13 +57,16 @@ export class EditService {
   }
 
   models(): EditModelInfo[] {
-    return new ModelRegistry(this.project.db).list().map((m) => ({
+    const all = new ModelRegistry(this.project.db).list();
+    const active = activeBufferHead();
+    return all.map((m) => ({
       id: m.id,
       name: m.name,
       kind: m.kind,
       parameterCount: m.parameterCount,
       imageSize: modelImageSize(m),
       createdAt: m.createdAt,
+      head: headCheck(modelBufferHead(m, (id) => all.find((r) => r.id === id)), active),
     }));
   }
 
@@ -167,7 +171,8 @@ export class EditService {
   }
 
   /** The grid of a job as one PNG. */
-  async grid(jobId: number): Promise<EncodedImage> {
+  /** The grid PNG: tiles of at least 128 px, numbered sources and targets with a legend, score lines under the generated tiles when asked. */
+  async grid(jobId: number, options: { scores?: boolean } = {}): Promise<EncodedImage> {
     const view = this.job(jobId);
     const results = new Map(view.results.map((r) => [r.id, r]));
     let size = view.results[0]?.provenance.imageSize;
@@ -177,16 +182,20 @@ export class EditService {
     }
     const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
     const imageOf = (photoId: number) => this.editor.photo(photoId).imageFile;
-    const grid = await composeGrid({ sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: size }, async (row, block, slot) => {
+    const resultOf = (row: number, block: number, modeIndex: number) => {
+      const cell = view.cells.find((c) => c.sourcePhotoId === view.sourcePhotoIds[row] && c.targetPhotoId === targets[block] && c.modes === view.modes[modeIndex]);
+      return cell?.resultId ? results.get(cell.resultId) : undefined;
+    };
+    const labels: GridLabels = { ...this.gridLabels(view.sourcePhotoIds, targets, view.modes), scores: (row, block, k) => gridScoreLines(resultOf(row, block, k)) };
+    const shape = { sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: displayTile(size), scores: options.scores === true };
+    const grid = await composeGrid(shape, async (row, block, slot) => {
       const source = view.sourcePhotoIds[row];
       const target = targets[block];
       if (slot === 0) return this.photoTile(imageOf(source), size);
       if (slot === 1) return target === null ? null : this.photoTile(imageOf(target), size);
-      const modes = view.modes[slot - 2];
-      const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
-      const result = cell?.resultId ? results.get(cell.resultId) : undefined;
+      const result = resultOf(row, block, slot - 2);
       return result ? this.editor.store.readImage(result.imageHash) : null;
-    }, this.gridLabels(view.sourcePhotoIds, targets, view.modes));
+    }, labels);
     return { mime: 'image/png', base64: grid.png.toString('base64'), width: grid.width, height: grid.height };
   }
 
@@ -257,4 +266,13 @@ export class EditService {
     const images = media && done.length > 0 ? await sweepMedia(done.map((r) => this.editor.store.readImage(r.imageHash)), done[0].provenance.imageSize, params.frameMs) : null;
     return { jobId, title: job.title, state: job.state, frames: cells.length || params.frames, cells, results, strip: images?.strip ?? null, animation: images?.animation ?? null };
   }
+}
+
+/** A result's scores as the grid PNG prints them under its tile (ASCII: '-' for a blank). */
+export function gridScoreLines(result: EditResultInfo | undefined): string[] | null {
+  const s = result?.scores;
+  if (!s) return result ? ['no scores'] : null;
+  const value = (v: number | null, digits: number, unit = '') => (v === null ? '-' : `${v.toFixed(digits)}${unit}`);
+  if (s.landmarkError === null && s.identity === null) return ['no face found', `emo ${value(s.emotion, 2)}`];
+  return [`id ${value(s.identity, 2)}`, `emo ${value(s.emotion, 2)}`, `lmk ${value(s.landmarkError, 1, 'px')}`];
 }

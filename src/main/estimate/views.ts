@@ -39,6 +39,8 @@ export class EstimateViews {
     const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const stored = this.estimates.listAlbum(albumId);
     const inUse = new Map(this.estimates.listAlbumCodes(albumId).map((e) => [e.photoId, e]));
+    // codes of the demo head are not FLAME codes: the demo's ground truth, or a fit to the demo head ("landmark-fit-1/Demo head (not FLAME)")
+    const demoHeadCount = [...inUse.values()].filter((c) => c.estimator === 'demo-ground-truth' || /demo head/i.test(c.version)).length;
     const byEstimator: Record<string, number> = {};
     let editedCount = 0;
     for (const estimate of stored) {
@@ -68,7 +70,7 @@ export class EstimateViews {
     const last = db
       .prepare(`SELECT id, state FROM jobs WHERE kind = 'estimate' AND json_extract(params, '$.albumId') = @albumId ORDER BY id DESC LIMIT 1`)
       .get({ albumId }) as { id: number; state: string } | undefined;
-    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, codesOnly, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
+    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, demoHeadCount, codesOnly, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
   }
 
   /** A photo's estimate with its aligned and DECA crops, or null when it has none. */

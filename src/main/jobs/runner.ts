@@ -310,6 +310,7 @@ export class JobRunner {
     let lastWrite = 0;
     let baseline: { at: number; fraction: number } | null = null;
     let eta: number | null = null;
+    let completed = false;
     const write = (force: boolean) => {
       if (this.closed && !force) return;
       const t = Date.now();
@@ -339,17 +340,21 @@ export class JobRunner {
         write(false);
       },
       log: (level, text) => this.store.addLog(id, level, text),
+      complete: () => {
+        completed = true;
+      },
     };
 
     try {
       const result = await kind.run(ctx);
       if (last.result !== undefined) write(true);
-      if (signal.aborted) throw signal.reason ?? new Error('aborted');
+      if (signal.aborted && !completed) throw signal.reason ?? new Error('aborted');
+      if (signal.aborted) this.store.addLog(id, 'info', 'the cancel came after the work was complete: the job is done');
       this.store.saveProgress(id, { progress: 1, etaSeconds: null, message: last.message, result });
       this.finish(id, 'done', last.message || 'done');
     } catch (e) {
       if (last.result !== undefined) write(true);
-      if (signal.aborted) {
+      if (signal.aborted && !completed) {
         const shutdown = signal.reason === shutdownReason;
         this.finish(id, shutdown ? 'interrupted' : 'cancelled', shutdown ? 'interrupted: the app closed; resume to continue' : 'cancelled; resume to continue');
       } else {

@@ -17,6 +17,12 @@ export interface JobContext<P> {
   /** Kind-specific summary shown while running and kept at the end (JobInfo.result). */
   setResult(result: unknown): void;
   log(level: JobLogLine['level'], text: string): void;
+  /**
+   * Says the work is complete and about to take effect (e.g. a trained model about to be
+   * registered): a cancel that arrives after this no longer ends the job 'cancelled', so the
+   * job's state never contradicts what it left behind.
+   */
+  complete(): void;
 }
 
 /**

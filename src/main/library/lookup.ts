@@ -35,3 +35,9 @@ export function albumExists(db: Database, albumId: number): boolean {
 export function requireAlbum(db: Database, albumId: number): void {
   if (!albumExists(db, albumId)) throw new AppError('not-found', `album ${albumId} does not exist`);
 }
+
+/** The album's name, or `album <id>` when there is none with this id (titles, default names). */
+export function albumName(db: Database, albumId: number): string {
+  const row = db.prepare('SELECT name FROM albums WHERE id = @albumId').get({ albumId }) as { name: string } | undefined;
+  return row?.name ?? `album ${albumId}`;
+}

@@ -62,6 +62,7 @@ export async function ensureDemoModel(project: Project, deps: { pool: TaskPool<I
     lineage: {
       stage: 1,
       trainedBy: 'Rig Studio (npm run demo-model), on renders of its own demo head: it knows the demo head only',
+      head: 'demo', // its buffers came from the demo head (models/bufferHead.ts)
       // the recipe's summary; its loss curve stays in recipe.json
       ...Object.fromEntries(Object.entries(recipe ?? {}).filter(([key]) => key !== 'lossCurve')),
     },

@@ -6,6 +6,7 @@ import { ensureDemoModel } from './demoModel';
 import type { InspectTasks } from './inspectTask';
 import { ModelRegistry } from './registry';
 import { inspectCheckpointFile, ModelService } from './service';
+import { uploadFolders } from './uploads';
 
 /** What the model channels need: the open project (if any) and the worker pool. */
 export interface ModelHandlerDeps {
@@ -36,7 +37,7 @@ export function modelHandlers({ projects, pool }: ModelHandlerDeps) {
     // inspecting needs no project; with one open it also says whether the file is registered
     'model.inspect': ({ path, overrides }) => {
       const open = projects.current;
-      return inspectCheckpointFile(pool, path, overrides, open ? new ModelRegistry(open.project.db) : null);
+      return inspectCheckpointFile(pool, path, overrides, open ? new ModelRegistry(open.project.db) : null, open ? uploadFolders(open.project.paths) : []);
     },
   } satisfies Omit<Handlers<typeof modelsContract>, 'engine.info'>;
 }

@@ -12,6 +12,7 @@ import { defineJobKind } from '../jobs/types';
 import type { Project } from '../library/project';
 import type { ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
+import { nameUploadedFile, uploadFolders } from './uploads';
 
 export const modelImportParams = z.object({
   path: z.string().min(1),
@@ -39,8 +40,14 @@ export function modelImportJobKind(deps: { project: Project; pool: TaskPool<Insp
     title: (params) => `Import model ${params.name ?? params.path}`,
     async run(ctx): Promise<ModelImportResult> {
       const path = resolve(ctx.params.path);
-      ctx.progress(0, `reading ${path}`);
-      const facts = await deps.pool.run('inspectCheckpoint', { path, overrides: ctx.params.overrides });
+      ctx.progress(0, nameUploadedFile(`reading ${path}`, path, uploadFolders(deps.project.paths)));
+      let facts;
+      try {
+        facts = await deps.pool.run('inspectCheckpoint', { path, overrides: ctx.params.overrides });
+      } catch (error) {
+        // an uploaded file is named as the researcher knows it, not by the app's copy of it
+        throw new Error(nameUploadedFile(error instanceof Error ? error.message : String(error), path, uploadFolders(deps.project.paths)));
+      }
       if (ctx.signal.aborted) throw new Error('cancelled');
       ctx.progress(0.9, 'registering');
       const registry = new ModelRegistry(deps.project.db);

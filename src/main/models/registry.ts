@@ -148,6 +148,18 @@ export class ModelRegistry {
     return this.get(id);
   }
 
+  /**
+   * `name`, or `name (2)`, `name (3)`, … when another model already has it: models a job
+   * registers (fine-tunes, base models) stay distinguishable in every list and picker.
+   */
+  uniqueName(name: string): string {
+    const taken = new Set((this.db.prepare('SELECT name FROM models').all() as { name: string }[]).map((r) => r.name));
+    if (!taken.has(name)) return name;
+    let n = 2;
+    while (taken.has(`${name} (${n})`)) n++;
+    return `${name} (${n})`;
+  }
+
   /** All models, oldest first. */
   list(): ModelRecord[] {
     return (this.db.prepare('SELECT * FROM models ORDER BY id').all() as Row[]).map(fromRow);

@@ -21,21 +21,18 @@ import type { ArchitectureOverrides } from './infer';
 import type { ModelPrecision, ModelRecord } from './registry';
 import { ModelRegistry, modelNameFromFile } from './registry';
 import { architectureParameters, architectureSummary, inferredImageSize } from './summary';
+import { isInside, nameUploadedFile, uploadedDir } from './uploads';
+import { activeBufferHead, headCheck, modelBufferHead, type BufferHead } from './bufferHead';
 
 /** What the service needs of the open project. */
 export interface ModelServiceDeps {
   project: Project;
   jobs: Pick<JobRunner, 'start' | 'wait'>;
   pool: Pick<TaskPool<InspectTasks>, 'run'>;
+  /** The head buffers are rendered with now (default: Settings' FLAME files, else the demo head). */
+  activeHead?: () => BufferHead;
 }
 
-/** Where uploaded checkpoints are kept once imported (relative to derived/). */
-const uploadedDir = join('models', 'uploaded');
-
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel);
-}
 
 /** A path the user gave, checked before any job starts: it must be an existing file. */
 export function checkCheckpointPath(path: string): string {
@@ -57,6 +54,8 @@ export async function inspectCheckpointFile(
   path: string,
   overrides: ArchitectureOverrides | undefined,
   registry: ModelRegistry | null,
+  /** Folders of uploaded files (uploadFolders): a file there is named by its uploaded name in errors. */
+  uploads: readonly string[] = [],
 ): Promise<CheckpointInspection> {
   const full = checkCheckpointPath(path);
   let facts;
@@ -65,7 +64,7 @@ export async function inspectCheckpointFile(
   } catch (error) {
     // the readers' messages already name the file and the problem; they are the user's to fix
     const message = error instanceof Error ? error.message : String(error);
-    throw new AppError('invalid-params', message.includes(full) ? message : `${full}: ${message}`);
+    throw new AppError('invalid-params', nameUploadedFile(message.includes(full) ? message : `${full}: ${message}`, full, uploads));
   }
   const registered = registry?.findBySha256(facts.sha256);
   return {
@@ -121,6 +120,7 @@ export function attentionProblem(config: DiffusionRigConfig): string | null {
 /** The open project's models. */
 export class ModelService {
   private readonly registry: ModelRegistry;
+  private active: BufferHead | undefined;
 
   constructor(private readonly deps: ModelServiceDeps) {
     this.registry = new ModelRegistry(deps.project.db);
@@ -268,8 +268,15 @@ export class ModelService {
       fileStatus,
       baseModel: record.baseModelId !== null && baseName !== undefined ? { id: record.baseModelId, name: baseName } : null,
       lineage: record.lineage,
+      head: headCheck(modelBufferHead(record, (id) => this.registry.list().find((r) => r.id === id)), this.activeHead()),
       importedAt: record.createdAt,
     };
+  }
+
+  /** The head in use, read once per service (one request). */
+  private activeHead(): BufferHead {
+    this.active ??= (this.deps.activeHead ?? activeBufferHead)();
+    return this.active;
   }
 
   private isUploadedCopy(path: string): boolean {

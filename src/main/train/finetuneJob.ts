@@ -25,6 +25,7 @@ import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
+import { albumName } from '../library/lookup';
 import { albumTrainingPairs, trainingEstimator } from './album';
 import { EstimateStore } from '../estimate/store';
 import { trainingSetPairs } from './trainingSets';
@@ -36,6 +37,15 @@ export const finetuneParams = finetuneParamsSchema;
 export type { FinetuneJobResult, FinetuneParams };
 
 export { lossCurve } from './runProgress';
+
+/** A model's name for a job title (`model <id>` when it is gone). */
+function modelLabel(project: Project, modelId: number): string {
+  try {
+    return new ModelRegistry(project.db).get(modelId).name;
+  } catch {
+    return `model ${modelId}`;
+  }
+}
 
 /** The job kind, for one open project. */
 export function finetuneJobKind(deps: {
@@ -51,7 +61,7 @@ export function finetuneJobKind(deps: {
     kind: 'finetune',
     lane: 'train',
     params: finetuneParams,
-    title: (p) => `Fine-tune model ${p.modelId} on album ${p.albumId} (${p.steps} steps)`,
+    title: (p) => `Fine-tune ${modelLabel(deps.project, p.modelId)} on ${albumName(deps.project.db, p.albumId)} (${p.steps} steps)`,
     async run(ctx): Promise<FinetuneJobResult> {
       const { project } = deps;
       const p = ctx.params;
@@ -64,7 +74,8 @@ export function finetuneJobKind(deps: {
       const size = modelImageSize(base, p.imageSize);
       if (!size) throw new Error(`the weights of model ${p.modelId} (${base.name}) do not tell the image size it was trained at: enter it in the Fine-tune dialog's Image size field (or on the model's details in Models), e.g. 64, 128 or 256`);
       ctx.progress(null, 'rendering the album\'s buffers with its mean shape');
-      const album = await albumTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumId, size, {
+      const head = await headModel();
+      const album = await albumTrainingPairs({ project, pool: deps.pool, head }, p.albumId, size, {
         signal: ctx.signal,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
@@ -87,12 +98,14 @@ export function finetuneJobKind(deps: {
         },
       );
       const { model: written, curve } = follow.finish(run);
+      ctx.complete(); // the run is done: a late cancel must not leave a registered model under a 'cancelled' job
       ctx.progress(1, 'registering the personalised model');
       // the album's codes tell which estimator made the buffers; mixed or unknown keeps the base's
       const used = trainingEstimator(new EstimateStore(project.db), album.photoIds);
       const estimator = used.estimator ?? base.estimator;
-      const model = new ModelRegistry(project.db).add({
-        name: p.name ?? `${base.name} · album ${p.albumId}`,
+      const registry = new ModelRegistry(project.db);
+      const model = registry.add({
+        name: registry.uniqueName(p.name ?? `${base.name} · ${albumName(project.db, p.albumId)}`),
         kind: 'personalized',
         sourcePath: written.path,
         filePath: written.path,
@@ -111,6 +124,8 @@ export function finetuneJobKind(deps: {
           albumId: p.albumId,
           photoIds: album.photoIds,
           meanShape: album.meanShape,
+          // which head rendered the buffers: a model only edits well with buffers of the same head
+          head: head.source,
           imageSize: size,
           steps: run.step,
           batchSize: p.batchSize,

@@ -25,6 +25,7 @@ import { ModelRegistry } from '../models/registry';
 import { resolveDataDir } from '../settings/dataDir';
 import { defaultDemoHeadDir, flameFilesFrom, headModelDeps } from '../head/activeModel';
 import type { ActiveHeadModel } from '../head/activeModel';
+import { albumName } from '../library/lookup';
 import { albumsTrainingPairs, trainingEstimator } from './album';
 import { EstimateStore } from '../estimate/store';
 import { trainingSetByName, trainingSetPairs } from './trainingSets';
@@ -64,15 +65,16 @@ export function trainBaseJobKind(deps: {
     kind: 'train-base',
     lane: 'train',
     params: trainBaseParamsSchema,
-    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on ${[p.albumIds.length ? `album${p.albumIds.length > 1 ? 's' : ''} ${p.albumIds.join(', ')}` : '', p.trainingSets.length ? `training set${p.trainingSets.length > 1 ? 's' : ''} ${p.trainingSets.join(', ')}` : ''].filter(Boolean).join(' and ')} (${p.steps} steps)`,
+    title: (p) => `Train a base model (${p.imageSize} px, ${p.channels} ch) on ${[p.albumIds.length ? p.albumIds.map((id) => albumName(deps.project.db, id)).join(', ') : '', p.trainingSets.length ? `training set${p.trainingSets.length > 1 ? 's' : ''} ${p.trainingSets.join(', ')}` : ''].filter(Boolean).join(' and ')} (${p.steps} steps)`,
     async run(ctx): Promise<TrainBaseJobResult> {
       const { project } = deps;
       const p = ctx.params;
       if (p.albumIds.length + p.trainingSets.length === 0) throw new AppError('invalid-params', 'train on at least one album or training set');
       const config = stage1Config(p); // a configuration that cannot be built fails here, before any rendering
       ctx.progress(null, 'rendering the albums\' buffers from each photo\'s own codes');
+      const head = await headModel();
       const data = p.albumIds.length
-        ? await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
+        ? await albumsTrainingPairs({ project, pool: deps.pool, head }, p.albumIds, p.imageSize, {
             signal: ctx.signal,
             onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
           })
@@ -94,11 +96,13 @@ export function trainBaseJobKind(deps: {
         },
       );
       const { model: written, curve } = follow.finish(run);
+      ctx.complete(); // the run is done: a late cancel must not leave a registered model under a 'cancelled' job
       ctx.progress(1, 'registering the base model');
       const finalLoss = run.losses.at(-1) ?? null;
       const used = trainingEstimator(new EstimateStore(project.db), data.photoIds);
-      const model = new ModelRegistry(project.db).add({
-        name: p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`,
+      const registry = new ModelRegistry(project.db);
+      const model = registry.add({
+        name: registry.uniqueName(p.name ?? `Base ${p.imageSize} px · ${p.channels} ch · ${run.step} steps`),
         kind: 'base',
         sourcePath: written.path,
         filePath: written.path,
@@ -119,6 +123,8 @@ export function trainBaseJobKind(deps: {
           photoIds: data.photoIds,
           trainingSets: p.trainingSets.map((name) => trainingSetByName(project.db, name)).map(({ name, path, length }) => ({ name, path, length })),
           buffers: 'each photo\'s own FLAME codes',
+          // which head rendered the buffers: a model only edits well with buffers of the same head
+          head: head.source,
           imageSize: p.imageSize,
           steps: run.step,
           batchSize: p.batchSize,

@@ -19,7 +19,7 @@ import { openTestProject, type TestProject } from '../library/harness';
 import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { tinyEmoV2Config } from '../../helpers/tinyDiffusionRig';
 import { codeLayout, packCode } from '../../../src/common/flame/codes';
-import { gridSize } from '../../../src/main/edit/grid';
+import { displayTile, gridSize } from '../../../src/main/edit/grid';
 
 const size = 32;
 
@@ -93,10 +93,13 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(exp.sampler).toEqual({ method: 'ddim', steps: 3, eta: 0, seed: 11, clip: true, inversion: true }); // inversion of the source is the default; provenance names the sampler
     const png = Buffer.from((await service.image(pair[0].id, 'generated')).base64, 'base64');
     expect(await sharp(png).metadata()).toMatchObject({ width: size, height: size });
-    // the grid PNG has the grid's size
+    // the grid PNG has the grid's size: tiles upscaled to at least 128 px, a legend under it, score lines when asked
     const grid = await service.grid(jobId);
+    expect(displayTile(size)).toBeGreaterThanOrEqual(128);
     expect({ width: grid.width, height: grid.height }).toEqual(gridSize(2, 2, 3, size));
     expect(await sharp(Buffer.from(grid.base64, 'base64')).metadata()).toMatchObject(gridSize(2, 2, 3, size));
+    const scored = await service.grid(jobId, { scores: true });
+    expect({ width: scored.width, height: scored.height }).toEqual(gridSize(2, 2, 3, size, { scores: true }));
   }, 120_000);
 
   it('re-running a stored result reproduces its pixels exactly on CPU', async () => {

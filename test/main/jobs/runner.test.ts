@@ -126,6 +126,32 @@ describe('JobRunner', () => {
     expect(runner.get(job.id).log.map((l) => l.text)).toContain('resumed');
   });
 
+  it('ends a job done, not cancelled, when the cancel comes after it said its work was complete', async () => {
+    const { runner } = setup();
+    let release = () => {};
+    runner.register(defineJobKind({
+      kind: 'register',
+      params: z.object({ complete: z.boolean() }),
+      title: () => 'Register',
+      async run(ctx) {
+        if (ctx.params.complete) ctx.complete();
+        await new Promise<void>((r) => (release = r)); // a cancel lands here: after the work (complete) or during it (not)
+        return { registered: ctx.params.complete };
+      },
+    }));
+    const completed = runner.start('register', { complete: true });
+    await expect.poll(() => runner.get(completed.id).state).toBe('running');
+    runner.cancel(completed.id);
+    release();
+    expect(await runner.wait(completed.id)).toMatchObject({ state: 'done', result: { registered: true } });
+
+    const unfinished = runner.start('register', { complete: false });
+    await expect.poll(() => runner.get(unfinished.id).state).toBe('running');
+    runner.cancel(unfinished.id);
+    release();
+    expect((await runner.wait(unfinished.id)).state).toBe('cancelled');
+  });
+
   it('cancels a queued job without running it', async () => {
     const { runner, progressOf } = setup();
     const first = runner.start('count', { n: 20 });

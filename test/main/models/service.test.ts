@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { uploadFolders } from '../../../src/main/models/uploads';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../src/main/checkpoint';
@@ -116,6 +117,14 @@ describe('ModelService', () => {
 
     await expect(inspectCheckpointFile(pool, join(tmp.dir, 'nowhere.pt'), undefined, null)).rejects.toMatchObject({ code: 'not-found', message: `${join(tmp.dir, 'nowhere.pt')}: no such file` });
     await expect(inspectCheckpointFile(pool, tmp.dir, undefined, null)).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/is a folder/) });
+
+    // an uploaded file is named as uploaded, not by the app's staged copy
+    const staged = join(tmp.dir, 'uploads', 'batch-1', '3');
+    mkdirSync(staged, { recursive: true });
+    copyFileSync(truncated, join(staged, 'my-model.pt'));
+    const uploaded = inspectCheckpointFile(pool, join(staged, 'my-model.pt'), undefined, null, uploadFolders({ uploads: join(tmp.dir, 'uploads'), derived: join(tmp.dir, 'derived') }));
+    await expect(uploaded).rejects.toThrow(/^my-model\.pt: the zip archive is damaged or truncated/);
+    await expect(uploaded).rejects.not.toThrow(/batch-1/);
   });
 
   it('refuses missing files before starting any job, and a name for several files', async () => {

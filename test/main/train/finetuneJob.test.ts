@@ -57,8 +57,10 @@ describe('finetune job on a synthetic album', () => {
     expect(finished.step).toBe(6);
     expect(finished.lossCurve.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
     const model = new ModelRegistry(t.project.db).get(finished.model!.id);
-    expect(model).toMatchObject({ kind: 'personalized', baseModelId: modelId, format: 'safetensors', filePath: finished.model!.filePath });
-    expect(model.lineage).toMatchObject({ albumId, steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id });
+    expect(model).toMatchObject({ name: 'tiny · Person', kind: 'personalized', baseModelId: modelId, format: 'safetensors', filePath: finished.model!.filePath });
+    expect(t.runner.get(job.id).title).toBe('Fine-tune tiny on Person (6 steps)');
+    // the head that rendered its buffers (no FLAME files here: the demo head)
+    expect(model.lineage).toMatchObject({ head: 'demo', albumId, steps: 6, batchSize: 2, learningRate: 1e-3, seed: 3, imageSize: 16, jobId: job.id });
     expect(new ModelRegistry(t.project.db).list().map((m) => m.id)).toContain(model.id);
     expect(existsSync(model.filePath)).toBe(true);
 

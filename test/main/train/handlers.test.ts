@@ -50,3 +50,15 @@ describe('dataset channels', () => {
     }
   });
 });
+
+describe('trainBase.start channel', () => {
+  it('refuses an architecture that cannot be built before any job exists', async () => {
+    const started: unknown[] = [];
+    const backend = { require: () => ({ jobs: { start: (_kind: string, params: unknown) => (started.push(params), { id: 9 }) } }) } as unknown as Backend;
+    const start = (patch: Record<string, unknown>) => trainHandlers(backend)['trainBase.start'](...contract['trainBase.start'].params.parse([{ albumIds: [1], ...patch }]));
+    expect(() => start({ channels: 30 })).toThrow(/channels 30 × multiplier 1 = 30: GroupNorm's 32 groups need a multiple of 32/);
+    expect(() => start({ attentionResolutions: [12] })).toThrow(/attention at 12 px/);
+    expect(started).toHaveLength(0);
+    expect(await start({ channels: 64 })).toEqual({ jobId: 9 });
+  });
+});

@@ -11,6 +11,8 @@ describe('generateBlocker', () => {
     expect(generateBlocker({ ...ready, sources: 0 })).toMatch(/source photo/);
     expect(generateBlocker({ ...ready, targets: 0 })).toMatch(/target photo/);
     expect(generateBlocker({ ...ready, modeSets: 0 })).toMatch(/mode/);
+    expect(generateBlocker({ ...ready, runningJobId: 7 })).toMatch(/^Generating \(edit job 7\)/);
+    expect(generateBlocker({ ...ready, runningJobId: null })).toBeNull();
   });
 });
 

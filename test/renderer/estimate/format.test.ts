@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codesOnlySummary, emotionRows, estimatedSummary, estimatorNote, headMismatch, norm, outcomeText, reestimateLosses } from '../../../src/renderer/src/estimate/format';
+import { codesOnlySummary, codesTitle, emotionRows, estimatedSummary, estimatorNote, headMismatch, norm, outcomeText, reestimateLosses } from '../../../src/renderer/src/estimate/format';
 
 describe('estimation UI text', () => {
   it('says what each per-photo problem is and what to do', () => {
@@ -61,5 +61,13 @@ describe('reestimateLosses', () => {
   it('says the estimator note is about new estimates', () => {
     expect(estimatorNote('Landmark fitting on the demo head (not FLAME)', true)).toBe('New estimates: Landmark fitting on the demo head (not FLAME)');
     expect(estimatorNote('DECA', false)).toMatch(/cannot run/);
+  });
+});
+
+describe('codesTitle', () => {
+  it('names demo-head codes as such, not FLAME codes', () => {
+    expect(codesTitle(12, 0)).toBe('FLAME codes');
+    expect(codesTitle(12, 12)).toBe('Demo-head codes (not FLAME)');
+    expect(codesTitle(12, 3)).toBe('Codes (FLAME and demo head)');
   });
 });

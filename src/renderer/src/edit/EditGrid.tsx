@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { EditJobView, EditResultInfo } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useTransport } from '../providers/BackendProvider';
@@ -8,6 +8,8 @@ import { useQuery } from '../hooks/useQuery';
 import { failureReason } from '../jobs/format';
 import { useJobs } from '../jobs/JobsProvider';
 import { downloadBytes, fromBase64 } from '../components/download';
+import { useElementWidth } from '../hooks/useElementWidth';
+import { blocksPerRow, fitTile, tileLimits } from './gridLayout';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
 import { ComparisonPanel } from './ComparisonPanel';
@@ -27,14 +29,21 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const [show, setShow] = useState<Show>('generated');
   const [zoomed, setZoomed] = useState<EditResultInfo | null>(null);
   const [exported, setExported] = useState<string | null>(null);
-  const [tile, setTile] = useState(112);
+  // null: tiles sized to the pane (fitTile); a number: the size the researcher chose
+  const [chosenTile, setChosenTile] = useState<number | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const paneWidth = useElementWidth(scroller);
   const [askingFolder, setAskingFolder] = useState(false);
+  const [gridScores, setGridScores] = useState(false);
   const job = useJobs().jobs.find((j) => j.id === view.jobId);
   const ended = ['failed', 'cancelled', 'interrupted'].includes(view.state) ? (job ? failureReason(job) : view.state) : null;
   const photoIds = [...new Set([...view.sourcePhotoIds, ...view.targetPhotoIds])];
   const photos = useQuery(async () => new Map((await Promise.all(photoIds.map((id) => api['photo.get']({ photoId: id })))).map((p) => [p.id, p])), photoIds.join(','));
   const results = new Map(view.results.map((r) => [r.id, r]));
   const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
+  const tilesPerBlock = 2 + view.modes.length;
+  const tile = chosenTile ?? (paneWidth > 0 ? fitTile(paneWidth, tilesPerBlock, targets.length) : 112);
+  const perRow = paneWidth > 0 ? blocksPerRow(paneWidth, tile, tilesPerBlock, targets.length) : targets.length;
   const counts = { done: view.cells.filter((c) => c.state === 'done').length, total: view.cells.length };
   const thumb = (photoId: number | null, role: string) => {
     const photo = photoId === null ? undefined : photos.data?.get(photoId);
@@ -49,7 +58,7 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   };
   const exportGrid = async () => {
     try {
-      const grid = await api['edit.exportGrid']({ jobId: view.jobId });
+      const grid = await api['edit.exportGrid']({ jobId: view.jobId, scores: gridScores });
       downloadBytes(`edit-${view.jobId}-grid.png`, fromBase64(grid.base64), 'image/png');
       setExported(`Grid ${grid.width}×${grid.height} px`);
     } catch (e) {
@@ -89,8 +98,13 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         </span>
         <label className="edit-tile-size">
           Tiles
-          <input type="range" min={48} max={256} step={16} value={tile} aria-label="Tile size" onChange={(e) => setTile(Number(e.target.value))} />
+          <input type="range" min={tileLimits.min} max={256} step={8} value={tile} aria-label="Tile size" onChange={(e) => setChosenTile(Number(e.target.value))} />
         </label>
+        {chosenTile !== null && (
+          <button type="button" className="small" onClick={() => setChosenTile(null)} title="Size the tiles to the pane again">
+            Fit
+          </button>
+        )}
         {(view.state === 'running' || view.state === 'queued') && (
           <button type="button" className="small" onClick={() => api['job.cancel']({ jobId: view.jobId }).catch((e: unknown) => notify.error(e, 'Could not cancel'))}>
             Cancel
@@ -99,6 +113,9 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
         <button type="button" className="small" onClick={() => void exportGrid()}>
           Export grid PNG
         </button>
+        <label className="check small" title="Print each result's scores under its tile in the exported PNG">
+          <input type="checkbox" checked={gridScores} onChange={(e) => setGridScores(e.target.checked)} /> with scores
+        </label>
         <button type="button" className="small" onClick={() => void exportCsv()}>
           Scores CSV
         </button>
@@ -112,20 +129,24 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
           This edit job failed: {ended}
         </p>
       )}
-      <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${targets.length}, auto)`, ['--edit-tile' as string]: `${tile}px` }}>
-        {view.sourcePhotoIds.map((source) =>
-          targets.map((target) => (
-            <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block">
-              {thumb(source, 'Source')}
-              {thumb(target, 'Target')}
-              {view.modes.map((modes) => {
-                const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
-                const targetName = target === null ? 'slider codes' : (photos.data?.get(target)?.fileName ?? `photo ${target}`);
-                return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} targetName={targetName} jobEnded={ended} />;
-              })}
-            </div>
-          )),
-        )}
+      {/* only the grid scrolls: tabs and toolbar stay put; target blocks wrap to the pane's width */}
+      <div ref={scroller} className="edit-grid-scroll">
+        <div className="edit-grid" style={{ gridTemplateColumns: `repeat(${perRow}, max-content)`, ['--edit-tile' as string]: `${tile}px` }}>
+          {view.sourcePhotoIds.map((source) =>
+            targets.map((target, k) => (
+              // a source's first block starts a new row, so each source's targets stay together
+              <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block" style={k === 0 ? { gridColumnStart: 1 } : undefined}>
+                {thumb(source, 'Source')}
+                {thumb(target, 'Target')}
+                {view.modes.map((modes) => {
+                  const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
+                  const targetName = target === null ? 'slider codes' : (photos.data?.get(target)?.fileName ?? `photo ${target}`);
+                  return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} targetName={targetName} jobEnded={ended} />;
+                })}
+              </div>
+            )),
+          )}
+        </div>
       </div>
       <ComparisonPanel view={view} />
       {zoomed && (

@@ -4,7 +4,9 @@ import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { useProject } from '../providers/ProjectProvider';
 import { useQuery } from '../hooks/useQuery';
+import { useJobs } from '../jobs/JobsProvider';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
+import { HeadWarning } from '../models/HeadWarning';
 import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
@@ -83,7 +85,9 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
     onContext({ modelId: chosenModel, sourceIds: sources, sampler, meanShape, imageSize: commitSize });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [commitSize, chosenModel, sources, sampler, meanShape]);
-  const blocker = models.data === undefined ? 'Loading models…' : generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error });
+  const { jobs } = useJobs();
+  const runningJobId = jobs.find((j) => j.id === setup.lastJobId && (j.state === 'queued' || j.state === 'running'))?.id ?? null;
+  const blocker = models.data === undefined ? 'Loading models…' : generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error, runningJobId });
 
   const start = async () => {
     if (chosenModel === null) return;
@@ -114,6 +118,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
         </select>
       </label>
       {models.data?.length === 0 && <NoModelNote onAdded={models.reload} />}
+      <HeadWarning head={model?.head} />
       <ImageSizeField state={imageSize} />
       <PhotoPicker label="Sources" albums={albumList} albumId={sourceAlbum ?? firstAlbum} onAlbum={(id) => { setSourceAlbum(id); setSources([]); }} selected={sources} onSelected={(ids) => { setSources(ids); }} />
       <PhotoPicker label="Targets" albums={albumList} albumId={targetAlbum ?? firstAlbum} onAlbum={(id) => { setTargetAlbum(id); setTargets([]); }} selected={targets} onSelected={setTargets} />

@@ -78,10 +78,18 @@ export function EditView({ path, navigate }: ViewProps) {
           ) : (
             <p className="muted edit-empty">Choose sources, targets and modes, then Generate. Results appear here as they finish.</p>
           ))}
-        {tab === 'sliders' && <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />}
-        {tab === 'sweep' && <SweepPanel {...context} />}
+        {tab === 'sliders' && (
+          <div className="edit-tab-body">
+            <SliderEdit modelId={context.modelId} sourceId={context.sourceIds[0] ?? null} sourceCount={context.sourceIds.length} sampler={context.sampler} meanShape={context.meanShape} imageSize={context.imageSize} onStarted={open} />
+          </div>
+        )}
+        {tab === 'sweep' && (
+          <div className="edit-tab-body">
+            <SweepPanel {...context} />
+          </div>
+        )}
         {tab === 'results' && (
-          <>
+          <div className="edit-tab-body">
             <select aria-label="Results album" value={resultsAlbum ?? albums.data?.[0]?.id ?? ''} onChange={(e) => setResultsAlbum(Number(e.target.value))}>
               {(albums.data ?? []).map((a) => (
                 <option key={a.id} value={a.id}>
@@ -90,7 +98,7 @@ export function EditView({ path, navigate }: ViewProps) {
               ))}
             </select>
             <ResultsBrowser albumId={resultsAlbum ?? albums.data?.[0]?.id ?? null} />
-          </>
+          </div>
         )}
       </main>
     </div>

@@ -4,6 +4,7 @@ import { errorMessage } from '../api';
 import { useApi, useEvent } from '../providers/BackendProvider';
 import { downloadBytes, fromBase64 } from '../components/download';
 import { dataUrl } from './images';
+import { SourceNote } from './SourceNote';
 
 export interface SweepPanelProps {
   modelId: number | null;
@@ -94,6 +95,14 @@ export function SweepPanel({ modelId, sourceIds, sampler, meanShape, imageSize }
   const doneResults = view ? view.cells.map((c) => (c.resultId ? view.results.find((r) => r.id === c.resultId) : undefined)) : [];
   return (
     <div className="edit-sweep">
+      {source !== null && (kind === 'expression' && sourceIds.length >= 2 ? (
+        <>
+          <SourceNote photoId={source} sourceCount={1} action="Sweep of" />
+          <SourceNote photoId={sourceIds[1]} sourceCount={1} action="towards the expression of" />
+        </>
+      ) : (
+        <SourceNote photoId={source} sourceCount={sourceIds.length} action="Sweep of" />
+      ))}
       <div className="edit-run-options">
         <select aria-label="Sweep" value={kind} onChange={(e) => setKind(e.target.value as 'light' | 'expression')}>
           <option value="light">Light rotation</option>

@@ -33,6 +33,12 @@ export function estimatedSummary(estimatedCount: number, photoCount: number, byE
   return `${estimatedCount} of ${photoCount} ${photoCount === 1 ? 'photo' : 'photos'} estimated${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
+/** What an album's codes are: FLAME codes, demo-head codes (not FLAME), or a mix of both. */
+export function codesTitle(codesCount: number, demoHeadCount: number): string {
+  if (demoHeadCount === 0) return 'FLAME codes';
+  return demoHeadCount >= codesCount ? 'Demo-head codes (not FLAME)' : 'Codes (FLAME and demo head)';
+}
+
 /** "12 with known codes (demo ground truth 12)" for photos with codes but no estimate record; '' for none. */
 export function codesOnlySummary(codesOnly: Record<string, number>): string {
   const entries = Object.entries(codesOnly).filter(([, n]) => n > 0);

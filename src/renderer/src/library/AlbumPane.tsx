@@ -114,7 +114,7 @@ export function AlbumPane({ album }: AlbumPaneProps) {
         )}
         <ImportControls importer={importer} disabled={busy} />
       </header>
-      {showsGuide(project) && <FirstStartGuide projectDir={project.dir} />}
+      {showsGuide(project, album) && <FirstStartGuide projectDir={project.dir} />}
       <ImportStatus state={importer.state} onDismiss={importer.dismiss} />
       {total > 0 && <AlbumEstimatePanel album={album} />}
       {total === 0 && importer.state.phase === 'idle' ? (

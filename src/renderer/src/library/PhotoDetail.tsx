@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { PhotoSummary } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi, useTransport } from '../providers/BackendProvider';
@@ -6,6 +6,7 @@ import { Modal } from '../components/Modal';
 import { PhotoEstimatePanel } from '../estimate/PhotoEstimatePanel';
 import { PhotoOverlay } from '../estimate/PhotoOverlay';
 import { useQuery } from '../hooks/useQuery';
+import { useElementSize } from '../hooks/useElementSize';
 
 export interface PhotoDetailProps {
   photo: PhotoSummary;
@@ -31,6 +32,15 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
   // Browsers do not decode every stored format (TIFF): then the thumbnail stands in.
   const [failedId, setFailedId] = useState<number | null>(null);
   const failed = failedId === photo.id;
+  // the photo fills the stage at any size: a small one is scaled up, not left at native size in
+  // an empty pane (its box is the shown image, so the landmark overlay stays on it)
+  const stage = useRef<HTMLElement>(null);
+  const room = useElementSize(stage);
+  const [natural, setNatural] = useState<{ id: number; width: number; height: number } | null>(null);
+  const caption = 32;
+  const fit = natural && natural.id === photo.id && room.width > 0 ? Math.min(room.width / natural.width, (room.height - caption) / natural.height) : null;
+  const fitted = fit && fit > 0 ? { width: Math.floor(natural!.width * fit), height: Math.floor(natural!.height * fit), maxWidth: 'none', maxHeight: 'none' } : undefined;
+  const loaded = (event: React.SyntheticEvent<HTMLImageElement>) => setNatural({ id: photo.id, width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight });
 
   // ←/→ belong to this viewer only while it is the topmost dialog and no form control has the
   // focus: a dialog opened over it (Fitted head & codes…) keeps its arrow keys to itself.
@@ -59,11 +69,11 @@ export function PhotoDetail({ photo, index, total, onPrevious, onNext, onClose }
   return (
     <Modal title={photo.fileName} onClose={onClose} className="photo-detail" onKey={onKey}>
       <div className="photo-detail-body">
-        <figure className="photo-stage">
+        <figure className="photo-stage" ref={stage}>
           {failed ? (
-            <img src={transport.blobUrl(photo.hash, 'thumb')} alt={photo.fileName} />
+            <img src={transport.blobUrl(photo.hash, 'thumb')} alt={photo.fileName} onLoad={loaded} style={fitted} />
           ) : (
-            <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} onError={() => setFailedId(photo.id)} />
+            <img src={transport.blobUrl(photo.hash, 'original')} alt={photo.fileName} onError={() => setFailedId(photo.id)} onLoad={loaded} style={fitted} />
           )}
           <PhotoOverlay photoId={photo.id} />
           <figcaption className="muted small">

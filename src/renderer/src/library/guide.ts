@@ -6,7 +6,10 @@ export function guideDismissedKey(projectDir: string): string {
   return `rig-studio.guide-dismissed:${projectDir}`;
 }
 
-/** Whether a project gets the first-start guide (the demo, where a newcomer starts). */
-export function showsGuide(project: { name: string }): boolean {
-  return project.name === demoProjectName;
+/** The demo project's album of demo photos (src/main/app/demo/photos.ts): the guide's steps are about it. */
+export const demoAlbumName = 'Demo';
+
+/** Whether an album gets the first-start guide: the demo album of the demo project, where a newcomer starts, not the albums they add. */
+export function showsGuide(project: { name: string }, album: { name: string }): boolean {
+  return project.name === demoProjectName && album.name === demoAlbumName;
 }

@@ -30,11 +30,11 @@ export function ModelsView({ path, navigate }: ViewProps) {
   const [training, setTraining] = useState(false);
   const [setDialog, setSetDialog] = useState<'export' | 'import' | null>(null);
 
-  // a finished job may have registered a model: an import (from here, the CLI or another
-  // window) or a fine-tuning run (a personalised model)
+  // an ended job may have registered a model: an import (from here, the CLI or another
+  // window) or a training run (a late cancel still ends 'done' with its model registered)
   useEvent('job.updated', (job) => {
-    if (job.state !== 'done') return;
-    const id = job.kind === 'model-import' && started.has(job.id) ? importedModelId(job) : null;
+    if (job.state === 'queued' || job.state === 'running') return;
+    const id = job.state === 'done' && job.kind === 'model-import' && started.has(job.id) ? importedModelId(job) : null;
     if (id === null) return refresh();
     // not coalesced: the list must be loading before the route names the new model
     models.reload();

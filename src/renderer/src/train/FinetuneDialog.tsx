@@ -3,6 +3,7 @@ import type { ModelInfo } from '../../../common/contract';
 import { useApi } from '../providers/BackendProvider';
 import { useNotify } from '../providers/NoticesProvider';
 import { FormDialog } from '../components/FormDialog';
+import { HeadWarning } from '../models/HeadWarning';
 import { useQuery } from '../hooks/useQuery';
 import { failureReason, firstMoments } from '../jobs/format';
 import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
@@ -51,6 +52,7 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   };
   return (
     <FormDialog title={`Fine-tune ${model.name}`} confirmLabel="Start fine-tuning" validate={check} onSubmit={submit} onClose={onClose}>
+      <HeadWarning head={model.head} />
       <div className="field">
         <label htmlFor="finetune-album">Album</label>
         <select id="finetune-album" value={form.albumId ?? ''} onChange={(e) => setForm({ ...form, albumId: e.target.value ? Number(e.target.value) : null })} aria-describedby="finetune-album-hint" data-autofocus>

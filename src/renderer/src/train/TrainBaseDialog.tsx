@@ -79,7 +79,7 @@ export function TrainBaseDialog({ onClose }: TrainBaseDialogProps) {
         </fieldset>
       )}
       {/* two columns: sixteen settings in one column would not fit a laptop screen */}
-      <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '0 16px' }}>
+      <div className="form-grid">
       {field('imageSize', 'Image size (px)')}
       {field('channels', 'Base channels', 'Upstream: 128; a multiple of 32 at every level')}
       {field('channelMult', 'Channel multipliers', 'Empty: upstream’s for the size (64 px: 1,2,3,4; 32 px: 1,2,2)')}

@@ -27,12 +27,17 @@ export function CodeSlider({ store, label, read, write, min = -3, max = 3, step 
   useEffect(() => {
     const sync = () => {
       const value = read(store);
-      if (input.current) input.current.value = String(value);
+      if (input.current) {
+        // the range always holds the value the estimator or the file gave: a thumb is never pinned at an end
+        input.current.min = String(Math.min(min, value));
+        input.current.max = String(Math.max(max, value));
+        input.current.value = String(value);
+      }
       if (readout.current) readout.current.textContent = value.toFixed(digits);
     };
     sync();
     return store.onReplace(sync);
-  }, [store, read, digits]);
+  }, [store, read, digits, min, max]);
 
   return (
     <label className="code-slider">
