@@ -54,10 +54,12 @@ export function ComparisonPanel({ view }: { view: EditJobView }) {
               <td>
                 {row.model} · {row.sampler} {row.steps}
               </td>
-              <td>{row.results}</td>
-              <td>{format(row.secondsPerEdit)}</td>
-              {columns.map(([key]) => (
-                <td key={key}>{format(row.measures[key])}</td>
+              <td data-label="Results">{row.results}</td>
+              <td data-label="s / edit">{format(row.secondsPerEdit)}</td>
+              {columns.map(([key, label]) => (
+                <td key={key} data-label={label}>
+                  {format(row.measures[key])}
+                </td>
               ))}
             </tr>
           ))}
