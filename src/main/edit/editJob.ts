@@ -56,7 +56,7 @@ export interface EditJobSummary {
 export function editJobTitle(params: EditJobParams): string {
   if (params.explicitCodes) return `Slider edit of ${params.sourcePhotoIds.length} photo${params.sourcePhotoIds.length === 1 ? '' : 's'}`;
   const runs = modelRuns(params).length;
-  return `Edit ${params.sourcePhotoIds.length} × ${params.targetPhotoIds.length} × ${params.modes.join(', ')}${runs > 1 ? ` × ${runs} models` : ''}`;
+  return `Edit ${params.sourcePhotoIds.length} × ${params.targetPhotoIds.length} × ${params.modes.join(', ')}${runs > 1 ? ` × ${runs} model runs` : ''}`;
 }
 
 /** The job kind for one open project. */
@@ -68,7 +68,8 @@ export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>
     async run(ctx) {
       const { params, jobId } = ctx;
       const editor = new ProjectEditor(deps.engine, deps.project, deps.pool);
-      const announce = (cell: EditCellInfo) => deps.emit('edit.cell', { jobId, cell });
+      const runs = modelRuns(params);
+      const announce = (cell: EditCellInfo) => deps.emit('edit.cell', { jobId, cell: { ...cell, run: cellRun(cell.idx, runs.length) } });
       const settling: CellSettling = { store: editor.store, jobId, ctx, announce, noun: 'cell' };
       if (editor.store.cells(jobId).length === 0) {
         const cells = cellsOf(params);
@@ -83,7 +84,6 @@ export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>
         return { cells: cells.length, done: cells.filter((c) => c.state === 'done').length, failed: cells.filter((c) => c.state === 'failed').length, cancelled: cells.filter((c) => c.state === 'cancelled').length };
       };
       const pending = all.filter((c) => c.state === 'pending');
-      const runs = modelRuns(params);
       // one model and sampler at a time: a batch runs on one model
       const byRun = runs.map(() => ({ prepared: [] as PreparedCell[], indexOf: [] as number[] }));
       for (const cell of pending) {

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EditCellEvent } from '../../../src/common/contract/edit';
 import { editJobParamsSchema, modelRuns } from '../../../src/common/contract/edit';
 import { EditEngine } from '../../../src/main/edit/engine';
 import { cellsOf, editJobKind } from '../../../src/main/edit/editJob';
@@ -42,7 +43,7 @@ describe('edit jobs over several model runs', () => {
   beforeAll(async () => {
     t = openTestProject();
     const pool = new InlinePool(workerTasks);
-    t.runner.register(editJobKind({ project: t.project, pool, emit: () => undefined, engine }));
+    t.runner.register(editJobKind({ project: t.project, pool, emit: (name, payload) => t.events.push({ name, payload } as never), engine }));
     const album = t.library.createAlbum('Person');
     const faces = await writeSyntheticFaces(t.root, 2, 32);
     await t.importPaths(album.id, faces.map((f) => f.path));
@@ -80,6 +81,10 @@ describe('edit jobs over several model runs', () => {
     const { jobId } = service.start(params());
     expect((await t.runner.wait(jobId)).state).toBe('done');
     const view = service.job(jobId);
+    expect(view.title).toBe('Edit 1 × 1 × exp, light × 3 model runs');
+    // each announced cell names its run
+    const announced = t.events.filter((e) => e.name === 'edit.cell').map((e) => (e.payload as EditCellEvent).cell);
+    expect(announced.filter((c) => c.state === 'done').map((c) => [c.idx, c.run]).sort()).toEqual([[0, 0], [1, 1], [2, 2], [3, 0], [4, 1], [5, 2]]);
     expect(view.runs.map((r) => r.label)).toEqual(['tiny A · DDIM 2', 'tiny A · DPM-Solver++ 2', 'tiny B · DDIM 2']);
     expect(view.cells.map((c) => [c.modes, c.run, c.state])).toEqual([['exp', 0, 'done'], ['exp', 1, 'done'], ['exp', 2, 'done'], ['light', 0, 'done'], ['light', 1, 'done'], ['light', 2, 'done']]);
     const made = view.cells.map((c) => view.results.find((r) => r.id === c.resultId)!.provenance);
