@@ -1,9 +1,10 @@
 // Layouts that fit, in Chromium against serve mode, at 1440×900 and 1024×700: every view (Library
-// with the photo viewer, 3D head, Models, Edit with a finished 3 × 3 × 3 grid and its other
-// tabs, Settings) and the dialogs (Train a base model, Fine-tune, Import from disk, New album,
-// Keyboard shortcuts) keep their content inside their pane horizontally, and the page never
-// scrolls sideways. A screenshot of each is attached. The grid is made beforehand on a tiny
-// 16-px model (2 DDIM steps, no scores), so the spec spends its time on layout, not sampling.
+// with the photo viewer, 3D head, Models, Edit with a finished 3 × 3 × 3 grid, a grid over three
+// model runs whose blocks wrap, and its other tabs, Settings) and the dialogs (Train a base model,
+// Fine-tune, Import from disk, New album, Keyboard shortcuts) keep their content inside their
+// pane horizontally, and the page never scrolls sideways. A screenshot of each is attached. The
+// grids are made beforehand on a tiny 16-px model (2 or 3 steps, no scores), so the spec spends
+// its time on layout, not sampling.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,6 +108,13 @@ test('every view and dialog fits its pane at 1440×900 and 1024×700, a finished
       sampler: { steps: 2, eta: 0, seed: 0, clip: true, inversion: false }, batchSize: 16, scores: false,
     });
     await expect.poll(async () => (await callApi<JobInfo>(request, server, 'job.get', { jobId })).state, { timeout: 150_000 }).toBe('done');
+    // the model axis: 4 modes × 3 model runs make blocks of 14 tiles, wider than a 1024-px window's pane even at the smallest tile
+    const sampler = { eta: 0, seed: 0, clip: true, inversion: false };
+    const { jobId: runsJob } = await callApi<{ jobId: number }>(request, server, 'edit.start', {
+      runs: [{ modelId, sampler: { ...sampler, method: 'ddim', steps: 2 } }, { modelId, sampler: { ...sampler, method: 'dpm++', steps: 2 } }, { modelId, sampler: { ...sampler, method: 'ddim', steps: 3 } }],
+      sourcePhotoIds: photoIds.slice(0, 1), targetPhotoIds: photoIds.slice(3, 4), modes: ['exp', 'pose', 'light', 'latent'], batchSize: 16, scores: false,
+    });
+    await expect.poll(async () => (await callApi<JobInfo>(request, server, 'job.get', { jobId: runsJob })).state, { timeout: 150_000 }).toBe('done');
 
     for (const [width, height] of [[1440, 900], [1024, 700]]) {
       const at = `${width}x${height}`;
@@ -127,6 +135,11 @@ test('every view and dialog fits its pane at 1440×900 and 1024×700, a finished
         // slider edits and sweeps say which photo they work on
         if (tab !== 'Results') await expect(page.getByTestId('edit-source-note').first()).toContainText('face-0.png');
       }
+      await page.goto(`${server.url}#/edit/${runsJob}`);
+      const runCells = page.locator('[data-testid="edit-cell"][data-state="done"]');
+      await expect(runCells).toHaveCount(12);
+      await expect(runCells.getByTestId('tile-run')).toHaveText(Array.from({ length: 4 }, () => ['tiny-layout · DDIM 2', 'tiny-layout · DPM-Solver++ 2', 'tiny-layout · DDIM 3']).flat());
+      await checkFits(page, testInfo, `${at}-edit-grid-model-runs`, page.getByRole('region', { name: 'Comparison grid' }));
 
       await page.goto(`${server.url}#/library`);
       const grid = page.getByRole('listbox').first();

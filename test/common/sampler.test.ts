@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSampler, parseSamplerSpec, samplerLabel, samplerSchema } from '../../src/common/contract/edit';
-import { samplerFlag } from '../../src/main/cli/commands/transfer';
+import { pairRuns, samplerFlags } from '../../src/main/cli/commands/transfer';
 
 describe('sampler settings', () => {
   it('parses NAME:STEPS specs and says what is wrong with a bad one', () => {
@@ -21,10 +21,20 @@ describe('sampler settings', () => {
   });
 
   it('the CLI takes --sampler, or --steps alone as DDIM, never both', () => {
-    expect(samplerFlag({ sampler: 'dpm++:10' })).toEqual({ method: 'dpm++', steps: 10 });
-    expect(samplerFlag({ steps: '7' })).toEqual({ method: 'ddim', steps: 7 });
-    expect(samplerFlag({})).toEqual({ method: 'ddim', steps: 20 });
-    expect(() => samplerFlag({ sampler: 'dpm++:10', steps: '5' })).toThrow(/not also --steps/);
-    expect(() => samplerFlag({ sampler: 'euler:10' })).toThrow(/--sampler: 'euler:10' is not a sampler/);
+    expect(samplerFlags({ sampler: 'dpm++:10' })).toEqual([{ method: 'dpm++', steps: 10 }]);
+    expect(samplerFlags({ sampler: ['ddim:20', 'dpm++:10'] })).toEqual([{ method: 'ddim', steps: 20 }, { method: 'dpm++', steps: 10 }]);
+    expect(samplerFlags({ steps: '7' })).toEqual([{ method: 'ddim', steps: 7 }]);
+    expect(samplerFlags({})).toEqual([{ method: 'ddim', steps: 20 }]);
+    expect(() => samplerFlags({ sampler: 'dpm++:10', steps: '5' })).toThrow(/not also --steps/);
+    expect(() => samplerFlags({ sampler: ['ddim:4', 'euler:10'] })).toThrow(/--sampler: 'euler:10' is not a sampler/);
+  });
+
+  it('pairs --model and --sampler in order; one of either goes with every one of the other', () => {
+    const ddim = { method: 'ddim' as const, steps: 20 };
+    const dpm = { method: 'dpm++' as const, steps: 10 };
+    expect(pairRuns(['A', 'B'], [ddim, dpm])).toEqual([{ model: 'A', sampler: ddim }, { model: 'B', sampler: dpm }]);
+    expect(pairRuns(['A'], [ddim, dpm])).toEqual([{ model: 'A', sampler: ddim }, { model: 'A', sampler: dpm }]);
+    expect(pairRuns(['A', 'B'], [dpm])).toEqual([{ model: 'A', sampler: dpm }, { model: 'B', sampler: dpm }]);
+    expect(() => pairRuns(['A', 'B', 'C'], [ddim, dpm])).toThrow(/3 --model and 2 --sampler: give one --sampler per --model/);
   });
 });

@@ -204,6 +204,18 @@ export interface EditCellInfo {
   state: EditCellState;
   resultId: number | null;
   error: string | null;
+  /** Index of the cell's model run in EditJobView.runs (edit jobs; absent: the job's only run). */
+  run?: number;
+}
+
+/** A model run of an edit job as the grid shows it. */
+export interface EditRunInfo {
+  modelId: number;
+  /** The model's name ('model N' once it is no longer registered). */
+  model: string;
+  sampler: SamplerSettings;
+  /** The model and sampler, e.g. 'Demo base model · DDIM 20'. */
+  label: string;
 }
 
 /** An edit job with its cells and finished results (what the grid shows). */
@@ -214,6 +226,8 @@ export interface EditJobView {
   sourcePhotoIds: number[];
   targetPhotoIds: number[];
   modes: ModeSet[];
+  /** The model axis: one generated tile per run for every source, target and mode set. */
+  runs: EditRunInfo[];
   cells: EditCellInfo[];
   results: EditResultInfo[];
 }
@@ -299,25 +313,57 @@ export const flameCodesSchema = z.object({
   light: codeArray(27),
 });
 
-export const editJobParamsSchema = z.object({
+/**
+ * One model run of an edit job: a model with its sampler settings (and, where the weights do not
+ * tell it, its image size). A job over several runs makes one cell per run for every source,
+ * target and mode; the same model may run twice (e.g. DDIM 20 and DPM-Solver++ 10).
+ */
+export const modelRunSchema = z.object({
   modelId: id,
-  sourcePhotoIds: z.array(id).min(1).max(200),
-  /** Targets of transfer cells. */
-  targetPhotoIds: z.array(id).max(200).default([]),
-  modes: z.array(modeSetSchema).max(16).default([]),
-  /** Explicit edits (slider edits): each source is rendered with these codes instead of a target's. */
-  explicitCodes: flameCodesSchema.optional(),
-  meanShape: z.boolean().default(true),
   sampler: samplerSchema.default({ ...defaultSampler }),
-  /** Overrides the model's image size (needed when it cannot be told from the model). */
   imageSize: z.number().int().min(16).max(1024).optional(),
-  batchSize: z.number().int().min(1).max(16).default(4),
-  /** Compute scores (face detection on each result). */
-  scores: z.boolean().default(true),
-  /** Which FLAME estimator re-estimates each result's expression for its expression error ('target': the one that made the target's codes; 'none': not measured). */
-  expressionEstimator: z.enum(['target', 'deca', 'emoca', 'fit', 'none']).optional(),
 });
+export type ModelRun = z.infer<typeof modelRunSchema>;
+
+/** The most model runs one job takes. */
+export const maxModelRuns = 8;
+
+export const editJobParamsSchema = z
+  .object({
+    /** The one model of a job (jobs from before the model axis, slider edits); `runs` lists several instead. */
+    modelId: id.optional(),
+    /** The model axis: each run's model and sampler (give `runs` or `modelId`, not both). */
+    runs: z.array(modelRunSchema).min(1).max(maxModelRuns).optional(),
+    sourcePhotoIds: z.array(id).min(1).max(200),
+    /** Targets of transfer cells. */
+    targetPhotoIds: z.array(id).max(200).default([]),
+    modes: z.array(modeSetSchema).max(16).default([]),
+    /** Explicit edits (slider edits): each source is rendered with these codes instead of a target's. */
+    explicitCodes: flameCodesSchema.optional(),
+    meanShape: z.boolean().default(true),
+    /** The one model's sampler (with `runs`, each run carries its own). */
+    sampler: samplerSchema.default({ ...defaultSampler }),
+    /** Overrides the one model's image size (needed when it cannot be told from the model). */
+    imageSize: z.number().int().min(16).max(1024).optional(),
+    batchSize: z.number().int().min(1).max(16).default(4),
+    /** Compute scores (face detection on each result). */
+    scores: z.boolean().default(true),
+    /** Which FLAME estimator re-estimates each result's expression for its expression error ('target': the one that made the target's codes; 'none': not measured). */
+    expressionEstimator: z.enum(['target', 'deca', 'emoca', 'fit', 'none']).optional(),
+  })
+  .refine((p) => (p.modelId === undefined) !== (p.runs === undefined), { message: 'give modelId (one model) or runs (several models or samplers), not both', path: ['runs'] })
+  .refine((p) => p.runs === undefined || p.imageSize === undefined, { message: 'with runs, each run gives its own imageSize', path: ['imageSize'] });
 export type EditJobParams = z.infer<typeof editJobParamsSchema>;
+
+/**
+ * The model runs of a job's parameters: `runs` as given, or the one model of a job from before
+ * the model axis (or a slider edit) with the job's sampler and image size.
+ */
+export function modelRuns(params: Pick<EditJobParams, 'modelId' | 'runs' | 'sampler' | 'imageSize'>): ModelRun[] {
+  if (params.runs) return params.runs;
+  if (params.modelId === undefined) throw new Error('an edit job names no model');
+  return [{ modelId: params.modelId, sampler: params.sampler, ...(params.imageSize === undefined ? {} : { imageSize: params.imageSize }) }];
+}
 
 export const sweepParamsSchema = z.object({
   modelId: id,

@@ -17,10 +17,10 @@ export const comparedMeasures = [
   { key: 'waveletNoise', label: 'wavelet noise σ', lowerIsBetter: true },
 ] as const satisfies readonly { key: keyof EditScores; label: string; lowerIsBetter: boolean }[];
 
-/** The sampler a result was made with; results from before samplers had names are DDIM. */
+/** The sampler a result was made with; results from before DPM-Solver++ name none and are DDIM. */
 function samplerOf(result: EditResultInfo): { name: string; steps: number } {
-  const sampler = result.provenance.sampler as { name?: string; steps: number };
-  return { name: sampler.name ?? 'ddim', steps: sampler.steps };
+  const sampler = result.provenance.sampler;
+  return { name: sampler.method ?? 'ddim', steps: sampler.steps };
 }
 
 /** Mean and sample standard deviation (0 for a single value); null without values. */

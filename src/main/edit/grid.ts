@@ -1,23 +1,27 @@
 /**
  * The comparison grid as one image: a row per source, and per target a block of tiles
- * source | target | generated (one generated tile per mode set, in the job's order). Tiles are
+ * source | target | generated (one generated tile per mode set, in the job's order, and per
+ * model run within each mode set when the job compares several models or samplers). Tiles are
  * at least 128 px (a 64-px model's images are upscaled by whole pixels, so nothing is blurred or
  * invented); missing results (failed, cancelled, pending) are dark grey. Sources and targets are
  * numbered: a header band names each block's target (T1, T2, …) and each generated column's
- * mode, a band under each row names its source (S1, S2, …), optional score lines sit under the
+ * mode (with several runs also its run's model, R1, R2, …, and sampler), a band under each row
+ * names its source (S1, S2, …), optional score lines sit under the
  * generated tiles, and a legend at the bottom gives every number's full file name, so the PNG
  * reads on its own even when a name is too long for its column (gridLabels.ts draws the text).
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { drawLabel, fitLabel, glyphHeight } from './gridLabels';
 
-/** What the labels say: the source of each row, the target of each block (null: slider codes), the mode sets, and optionally up to three score lines per generated tile. */
+/** What the labels say: the source of each row, the target of each block (null: slider codes), the mode sets, the model runs, and optionally up to three score lines per generated tile. */
 export interface GridLabels {
   sources: string[];
   targets: (string | null)[];
   modes: string[];
-  /** Score lines under generated tile `modeIndex` of (row, block); null: none. Only drawn when the shape asks for scores. */
-  scores?: (row: number, block: number, modeIndex: number) => string[] | null;
+  /** The model runs (model name, sampler such as 'DDIM 20'), when the job has several: each mode's column has a tile per run. */
+  runs?: { model: string; sampler: string }[];
+  /** Score lines under generated tile `column` (mode set × runs + run) of (row, block); null: none. Only drawn when the shape asks for scores. */
+  scores?: (row: number, block: number, column: number) => string[] | null;
 }
 
 /** The grid's shape: counts, the tile size in the PNG, and whether score lines and the legend are drawn. */
@@ -25,6 +29,8 @@ export interface GridShape {
   sources: number;
   targets: number;
   modeSets: number;
+  /** Model runs: a generated tile per run for each mode set (default 1). */
+  runs?: number;
   tile: number;
   scores?: boolean;
   legend?: boolean;
@@ -54,13 +60,29 @@ export const blockGap = 8;
 /** Score lines under each generated tile. */
 export const scoreLines = 3;
 
+/** Generated tiles per block: one per mode set and model run. */
+function columns(shape: Pick<GridShape, 'modeSets' | 'runs'>): number {
+  return shape.modeSets * (shape.runs ?? 1);
+}
+
+/** The header band: the mode line, and with several runs the model and sampler lines under it. */
+function headerHeight(shape: Pick<GridShape, 'runs' | 'tile'>): number {
+  return labelBand(shape.tile) * ((shape.runs ?? 1) > 1 ? 3 : 1);
+}
+
 function rowHeight(shape: GridShape): number {
   const band = labelBand(shape.tile);
   return shape.tile + (shape.scores ? scoreLines * band : 0) + band;
 }
 
 function legendHeight(shape: GridShape): number {
-  return shape.legend ? blockGap + (shape.sources + shape.targets) * labelBand(shape.tile) : 0;
+  return shape.legend ? blockGap + legendCount(shape) * labelBand(shape.tile) : 0;
+}
+
+/** Lines of the legend: sources, targets, and the runs when there are several. */
+function legendCount(shape: GridShape): number {
+  const runs = shape.runs ?? 1;
+  return shape.sources + shape.targets + (runs > 1 ? runs : 0);
 }
 
 /**
@@ -68,21 +90,23 @@ function legendHeight(shape: GridShape): number {
  * displayTile(imageSize), the legend (unless `legend` is false: a grid composed without labels)
  * and score lines when asked.
  */
-export function gridSize(sources: number, targets: number, modeSets: number, imageSize: number, options: { scores?: boolean; legend?: boolean } = {}): { width: number; height: number } {
+export function gridSize(sources: number, targets: number, modeSets: number, imageSize: number, options: { scores?: boolean; legend?: boolean; runs?: number } = {}): { width: number; height: number } {
   const tile = displayTile(imageSize);
-  const shape: GridShape = { sources, targets, modeSets, tile, legend: options.legend ?? true, scores: options.scores ?? false };
-  const blockWidth = (2 + modeSets) * tile + (1 + modeSets) * tileGap;
+  const shape: GridShape = { sources, targets, modeSets, runs: options.runs ?? 1, tile, legend: options.legend ?? true, scores: options.scores ?? false };
+  const generated = columns(shape);
+  const blockWidth = (2 + generated) * tile + (1 + generated) * tileGap;
   return {
     width: targets * blockWidth + (targets - 1) * blockGap,
-    height: labelBand(tile) + sources * rowHeight(shape) + (sources - 1) * blockGap + legendHeight(shape),
+    height: headerHeight(shape) + sources * rowHeight(shape) + (sources - 1) * blockGap + legendHeight(shape),
   };
 }
 
-/** Where a tile goes: row = source index, block = target index, slot 0 source, 1 target, 2+k mode set k. */
-export function tileOrigin(row: number, block: number, slot: number, modeSets: number, tile: number, options: { scores?: boolean } = {}): { left: number; top: number } {
-  const blockWidth = (2 + modeSets) * tile + (1 + modeSets) * tileGap;
+/** Where a tile goes: row = source index, block = target index, slot 0 source, 1 target, 2+k generated tile k (mode set k / runs, run k % runs). */
+export function tileOrigin(row: number, block: number, slot: number, modeSets: number, tile: number, options: { scores?: boolean; runs?: number } = {}): { left: number; top: number } {
   const shape: GridShape = { sources: 0, targets: 0, modeSets, tile, ...options };
-  return { left: block * (blockWidth + blockGap) + slot * (tile + tileGap), top: labelBand(tile) + row * (rowHeight(shape) + blockGap) };
+  const generated = columns(shape);
+  const blockWidth = (2 + generated) * tile + (1 + generated) * tileGap;
+  return { left: block * (blockWidth + blockGap) + slot * (tile + tileGap), top: headerHeight(shape) + row * (rowHeight(shape) + blockGap) };
 }
 
 /** One tile at the grid's size: whole-pixel upscaling when the size is a multiple, else a resize. */
@@ -99,12 +123,12 @@ export async function composeGrid(
   labels?: GridLabels,
 ): Promise<{ png: Buffer; width: number; height: number }> {
   const full: GridShape = { ...shape, legend: labels !== undefined, scores: labels !== undefined && shape.scores === true };
-  const { width, height } = gridSize(full.sources, full.targets, full.modeSets, full.tile, { legend: full.legend, scores: full.scores });
+  const { width, height } = gridSize(full.sources, full.targets, full.modeSets, full.tile, { legend: full.legend, scores: full.scores, runs: full.runs });
   const layers: OverlayOptions[] = [];
   const missing = await sharp({ create: { width: shape.tile, height: shape.tile, channels: 3, background: { r: 48, g: 48, b: 52 } } }).png().toBuffer();
   for (let row = 0; row < shape.sources; row++) {
     for (let block = 0; block < shape.targets; block++) {
-      for (let slot = 0; slot < 2 + shape.modeSets; slot++) {
+      for (let slot = 0; slot < 2 + columns(shape); slot++) {
         const input = (await tiles(row, block, slot)) ?? missing;
         layers.push({ input: await fitTile(input, shape.tile), ...tileOrigin(row, block, slot, shape.modeSets, shape.tile, full) });
       }
@@ -118,9 +142,10 @@ export async function composeGrid(
   return { png, width, height };
 }
 
-/** The legend's lines: every source and target number with its full name. */
+/** The legend's lines: every source and target number with its full name, and with several model runs each run's model and sampler. */
 export function legendLines(labels: GridLabels): string[] {
-  return [...labels.sources.map((name, k) => `S${k + 1} = ${name}`), ...labels.targets.map((name, k) => `T${k + 1} = ${name ?? 'slider codes'}`)];
+  const runs = labels.runs && labels.runs.length > 1 ? labels.runs.map((run, k) => `R${k + 1} = ${run.model}, ${run.sampler}`) : [];
+  return [...labels.sources.map((name, k) => `S${k + 1} = ${name}`), ...labels.targets.map((name, k) => `T${k + 1} = ${name ?? 'slider codes'}`), ...runs];
 }
 
 /** Header: over each block's source/target tiles its target's number and name, over each generated tile its mode; under each row its source; score lines; the legend. */
@@ -134,9 +159,15 @@ function drawGridLabels(rgb: Buffer, width: number, height: number, shape: GridS
     const origin = tileOrigin(0, block, 0, shape.modeSets, tile, shape);
     const target = labels.targets[block];
     drawLabel(rgb, width, height, fitLabel(`T${block + 1} ${target ?? 'slider codes'}`, 2 * tile + tileGap, scale), origin.left, 3, muted, scale);
-    for (let k = 0; k < shape.modeSets; k++) {
+    const runs = shape.runs ?? 1;
+    for (let k = 0; k < columns(shape); k++) {
       const at = tileOrigin(0, block, 2 + k, shape.modeSets, tile, shape);
-      drawLabel(rgb, width, height, fitLabel(labels.modes[k] ?? '', tile, scale), at.left, 3, text, scale);
+      drawLabel(rgb, width, height, fitLabel(labels.modes[Math.floor(k / runs)] ?? '', tile, scale), at.left, 3, text, scale);
+      const run = runs > 1 ? labels.runs?.[k % runs] : undefined;
+      if (run) {
+        drawLabel(rgb, width, height, fitLabel(`R${(k % runs) + 1} ${run.model}`, tile, scale), at.left, band + 3, muted, scale);
+        drawLabel(rgb, width, height, fitLabel(run.sampler, tile, scale), at.left, 2 * band + 3, muted, scale);
+      }
     }
   }
   for (let row = 0; row < shape.sources; row++) {
@@ -144,7 +175,7 @@ function drawGridLabels(rgb: Buffer, width: number, height: number, shape: GridS
     let top = at.top + tile + 3;
     if (shape.scores) {
       for (let block = 0; block < shape.targets; block++) {
-        for (let k = 0; k < shape.modeSets; k++) {
+        for (let k = 0; k < columns(shape); k++) {
           const cell = tileOrigin(row, block, 2 + k, shape.modeSets, tile, shape);
           (labels.scores?.(row, block, k) ?? []).slice(0, scoreLines).forEach((line, n) => drawLabel(rgb, width, height, fitLabel(line, tile, scale), cell.left, top + n * band, muted, scale));
         }
@@ -153,6 +184,6 @@ function drawGridLabels(rgb: Buffer, width: number, height: number, shape: GridS
     }
     drawLabel(rgb, width, height, fitLabel(`S${row + 1} ${labels.sources[row] ?? ''}`, width, scale), at.left, top, text, scale);
   }
-  const legendTop = height - (shape.sources + shape.targets) * band;
+  const legendTop = height - legendCount(shape) * band;
   legendLines(labels).forEach((line, n) => drawLabel(rgb, width, height, fitLabel(line, width, scale), 0, legendTop + n * band + 3, muted, scale));
 }

@@ -193,26 +193,51 @@ export class FaceScorer implements Scorer {
   }
 }
 
-/** Scores as CSV: one row per result with its photos, modes, model and sampler, and every measure (blank: not computed; the notes say why). */
-export function scoresCsv(
-  rows: readonly {
-    id: number;
-    sourcePhotoId: number | null;
-    targetPhotoId: number | null;
-    modes: string;
-    scores: EditScores | null;
-    /** What made the result: its model, sampler (unnamed: DDIM) and time per edit. */
-    provenance?: { model: { name: string }; sampler: { steps: number; name?: string }; timing: { totalMs: number } };
-  }[],
-): string {
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6));
-  const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-  const lines = ['resultId,sourcePhotoId,targetPhotoId,modes,model,sampler,steps,secondsPerEdit,identity,emotionAgreement,landmarkErrorPx,expressionError,sourceExpressionError,expressionEstimator,sharpness,waveletNoise,notes'];
-  for (const r of rows) {
-    const s = r.scores;
-    const p = r.provenance;
-    const made = p ? [quote(p.model.name), p.sampler.name ?? 'ddim', p.sampler.steps, cell(p.timing.totalMs / 1000)] : ['', '', '', ''];
-    lines.push([r.id, r.sourcePhotoId ?? '', r.targetPhotoId ?? '', r.modes, ...made, cell(s?.identity), cell(s?.emotion), cell(s?.landmarkError), cell(s?.expressionError), cell(s?.sourceExpressionError), s?.expressionEstimator ?? '', cell(s?.sharpness), cell(s?.waveletNoise), quote((s?.notes ?? ['not scored']).join('; '))].join(','));
-  }
+/** A result as the scores CSV reads it. */
+export interface ScoresCsvRow {
+  id: number;
+  sourcePhotoId: number | null;
+  targetPhotoId: number | null;
+  modes: string;
+  scores: EditScores | null;
+  /** What made the result: its model, sampler (unnamed: DDIM) and time per edit. */
+  provenance?: { model: { name: string }; sampler: { steps: number; method?: string }; timing: { totalMs: number } };
+}
+
+const csvNumber = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1e6) / 1e6));
+const csvText = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The columns of the scores CSV: the app's camelCase header and the snake_case one of the
+ * command line's --scores-csv (the file format the lab's scripts read), in one order.
+ */
+const scoreColumns: readonly { camel: string; snake: string; value: (r: ScoresCsvRow) => string | number }[] = [
+  { camel: 'resultId', snake: 'result_id', value: (r) => r.id },
+  { camel: 'sourcePhotoId', snake: 'source_photo_id', value: (r) => r.sourcePhotoId ?? '' },
+  { camel: 'targetPhotoId', snake: 'target_photo_id', value: (r) => r.targetPhotoId ?? '' },
+  { camel: 'modes', snake: 'modes', value: (r) => r.modes },
+  { camel: 'model', snake: 'model', value: (r) => (r.provenance ? csvText(r.provenance.model.name) : '') },
+  { camel: 'sampler', snake: 'sampler', value: (r) => (r.provenance ? (r.provenance.sampler.method ?? 'ddim') : '') },
+  { camel: 'steps', snake: 'steps', value: (r) => r.provenance?.sampler.steps ?? '' },
+  { camel: 'secondsPerEdit', snake: 'seconds_per_edit', value: (r) => (r.provenance ? csvNumber(r.provenance.timing.totalMs / 1000) : '') },
+  { camel: 'identity', snake: 'identity', value: (r) => csvNumber(r.scores?.identity) },
+  { camel: 'emotionAgreement', snake: 'emotion_agreement', value: (r) => csvNumber(r.scores?.emotion) },
+  { camel: 'landmarkErrorPx', snake: 'landmark_error', value: (r) => csvNumber(r.scores?.landmarkError) },
+  { camel: 'expressionError', snake: 'expression_error', value: (r) => csvNumber(r.scores?.expressionError) },
+  { camel: 'sourceExpressionError', snake: 'source_expression_error', value: (r) => csvNumber(r.scores?.sourceExpressionError) },
+  { camel: 'expressionEstimator', snake: 'expression_estimator', value: (r) => r.scores?.expressionEstimator ?? '' },
+  { camel: 'sharpness', snake: 'sharpness', value: (r) => csvNumber(r.scores?.sharpness) },
+  { camel: 'waveletNoise', snake: 'wavelet_noise', value: (r) => csvNumber(r.scores?.waveletNoise) },
+  { camel: 'notes', snake: 'notes', value: (r) => csvText((r.scores?.notes ?? ['not scored']).join('; ')) },
+];
+
+/**
+ * Scores as CSV: one row per result with its photos, modes, model and sampler, and every measure
+ * (blank: not computed; the notes say why). `header` 'snake' writes the command line's names
+ * (model, sampler, steps, expression_error, identity, landmark_error, sharpness, wavelet_noise, …).
+ */
+export function scoresCsv(rows: readonly ScoresCsvRow[], header: 'camel' | 'snake' = 'camel'): string {
+  const lines = [scoreColumns.map((c) => c[header]).join(',')];
+  for (const r of rows) lines.push(scoreColumns.map((c) => c.value(r)).join(','));
   return `${lines.join('\n')}\n`;
 }

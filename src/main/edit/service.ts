@@ -4,7 +4,9 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EditComparison, EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
+import type { EditComparison, EditImageKind, EditJobParams, EditJobView, EditModelInfo, EditResultInfo, EditRunInfo, EncodedImage, PhotoEstimateInfo, RerunReport, SweepParams, SweepView } from '../../common/contract/edit';
+import { modelRuns, samplerLabel, type SamplerSettings } from '../../common/contract/edit';
+import { cellRun } from './editJob';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import type { FlameTasks } from '../flame/renderTask';
@@ -92,16 +94,31 @@ export class EditService {
     }
   }
 
-  /** Checks what can be checked now (model, photos, codes), then queues the job. */
+  /** Checks what can be checked now (each run's model, size and sampler, photos, codes), then queues the job. */
   start(params: EditJobParams): { jobId: number } {
-    this.checkModel(params.modelId);
+    const runs = modelRuns(params);
+    const seen = new Map<string, number>();
+    runs.forEach((run, k) => {
+      const which = runs.length > 1 ? `model run ${k + 1}: ` : '';
+      try {
+        this.checkModel(run.modelId);
+        this.editor.model(run.modelId, run.imageSize);
+        this.checkSampler(run.sampler);
+      } catch (error) {
+        if (error instanceof AppError && which) throw new AppError(error.code, `${which}${error.message}`);
+        throw error;
+      }
+      const key = JSON.stringify([run.modelId, run.sampler, run.imageSize ?? null]);
+      const twin = seen.get(key);
+      if (twin !== undefined) throw new AppError('invalid-params', `${which}it repeats model run ${twin + 1} (the same model with the same sampler settings)`);
+      seen.set(key, k);
+    });
     for (const id of [...params.sourcePhotoIds, ...params.targetPhotoIds]) {
       this.editor.photo(id);
       this.editor.estimates.requireCodes(id);
     }
     if (!params.explicitCodes && (params.targetPhotoIds.length === 0 || params.modes.length === 0)) throw new AppError('invalid-params', 'choose at least one target photo and one mode');
     for (const m of params.modes) parseModeSet(m);
-    this.checkSampler(params.sampler);
     return { jobId: this.jobs.start('edit', params).id };
   }
 
@@ -122,6 +139,7 @@ export class EditService {
   job(jobId: number): EditJobView {
     const params = this.jobParams(jobId);
     const explicit = Boolean(params.explicitCodes);
+    const runs = this.runsOf(params);
     return {
       jobId,
       title: params.title,
@@ -129,9 +147,21 @@ export class EditService {
       sourcePhotoIds: params.sourcePhotoIds,
       targetPhotoIds: explicit ? [] : params.targetPhotoIds,
       modes: explicit ? ['explicit'] : params.modes,
-      cells: this.editor.store.cells(jobId),
+      runs,
+      cells: this.editor.store.cells(jobId).map((cell) => ({ ...cell, run: cellRun(cell.idx, runs.length) })),
       results: this.editor.store.jobResults(jobId),
     };
+  }
+
+  /** A job's model runs with their models' names (as registered now; 'model N' once removed). */
+  private runsOf(params: EditJobParams): EditRunInfo[] {
+    const registry = new ModelRegistry(this.project.db);
+    const names = new Map(registry.list().map((m) => [m.id, m.name]));
+    return modelRuns(params).map((run) => {
+      const model = names.get(run.modelId) ?? `model ${run.modelId}`;
+      const sampler = { ...run.sampler, method: run.sampler.method ?? 'ddim' };
+      return { modelId: run.modelId, model, sampler, label: runLabel(model, sampler) };
+    });
   }
 
   results(albumId: number): EditResultInfo[] {
@@ -175,19 +205,27 @@ export class EditService {
   async grid(jobId: number, options: { scores?: boolean } = {}): Promise<EncodedImage> {
     const view = this.job(jobId);
     const results = new Map(view.results.map((r) => [r.id, r]));
-    let size = view.results[0]?.provenance.imageSize;
-    if (size === undefined) {
+    const runs = view.runs.length;
+    // the largest size of the runs (models may differ): smaller results are scaled up to it
+    const sizes = view.results.map((r) => r.provenance.imageSize);
+    if (sizes.length === 0) {
       const params = this.jobParams(jobId);
-      size = this.editor.model(params.modelId, params.imageSize).size;
+      for (const run of modelRuns(params)) sizes.push(this.editor.model(run.modelId, run.imageSize).size);
     }
+    const size = Math.max(...sizes);
     const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
     const imageOf = (photoId: number) => this.editor.photo(photoId).imageFile;
-    const resultOf = (row: number, block: number, modeIndex: number) => {
-      const cell = view.cells.find((c) => c.sourcePhotoId === view.sourcePhotoIds[row] && c.targetPhotoId === targets[block] && c.modes === view.modes[modeIndex]);
+    // generated column k of a block: mode set k / runs, model run k % runs
+    const resultOf = (row: number, block: number, column: number) => {
+      const cell = view.cells.find((c) => c.sourcePhotoId === view.sourcePhotoIds[row] && c.targetPhotoId === targets[block] && c.modes === view.modes[Math.floor(column / runs)] && c.run === column % runs);
       return cell?.resultId ? results.get(cell.resultId) : undefined;
     };
-    const labels: GridLabels = { ...this.gridLabels(view.sourcePhotoIds, targets, view.modes), scores: (row, block, k) => gridScoreLines(resultOf(row, block, k)) };
-    const shape = { sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, tile: displayTile(size), scores: options.scores === true };
+    const labels: GridLabels = {
+      ...this.gridLabels(view.sourcePhotoIds, targets, view.modes),
+      runs: view.runs.map((run) => ({ model: run.model, sampler: samplerLabel(run.sampler) })),
+      scores: (row, block, k) => gridScoreLines(resultOf(row, block, k)),
+    };
+    const shape = { sources: view.sourcePhotoIds.length, targets: targets.length, modeSets: view.modes.length, runs, tile: displayTile(size), scores: options.scores === true };
     const grid = await composeGrid(shape, async (row, block, slot) => {
       const source = view.sourcePhotoIds[row];
       const target = targets[block];
@@ -232,11 +270,17 @@ export class EditService {
       files.push(name);
     };
     await write('grid.png', Buffer.from((await this.grid(jobId)).base64, 'base64'));
-    for (const r of this.job(jobId).results) {
-      const stem = `result-${r.id}-s${r.sourcePhotoId ?? 'x'}-t${r.targetPhotoId ?? 'x'}-${r.modes}`;
+    const view = this.job(jobId);
+    const runOf = new Map(view.cells.filter((c) => c.resultId !== null).map((c) => [c.resultId!, c.run ?? 0]));
+    for (const r of view.results) {
+      // with several model runs, each file names its run (R1, R2, … as in the grid PNG), model and sampler
+      const k = runOf.get(r.id);
+      const run = view.runs.length > 1 && k !== undefined ? `-R${k + 1}-${fileSafe(view.runs[k].model)}-${fileSafe(samplerLabel(view.runs[k].sampler))}` : '';
+      const stem = `result-${r.id}-s${r.sourcePhotoId ?? 'x'}-t${r.targetPhotoId ?? 'x'}-${r.modes}${run}`;
       await write(`${stem}.png`, this.editor.store.readImage(r.imageHash));
       for (const kind of ['rendered', 'normal', 'albedo'] as const) await write(`${stem}-${kind}.png`, this.editor.store.readImage(r.provenance.bufferImages[kind]));
-      await write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
+      const label = runLabel(r.provenance.model.name, r.provenance.sampler);
+      await write(`${stem}.json`, `${JSON.stringify({ id: r.id, modes: r.modes, ...(k === undefined ? {} : { run: k + 1 }), label, scores: r.scores, provenance: r.provenance }, null, 2)}\n`);
     }
     await write('scores.csv', this.scoresCsv(jobId).csv);
     const comparison = this.comparison(jobId);
@@ -266,6 +310,16 @@ export class EditService {
     const images = media && done.length > 0 ? await sweepMedia(done.map((r) => this.editor.store.readImage(r.imageHash)), done[0].provenance.imageSize, params.frameMs) : null;
     return { jobId, title: job.title, state: job.state, frames: cells.length || params.frames, cells, results, strip: images?.strip ?? null, animation: images?.animation ?? null };
   }
+}
+
+/** A model run's label: its model and sampler, e.g. 'Demo base model · DDIM 20'. */
+export function runLabel(model: string, sampler: Pick<SamplerSettings, 'method' | 'steps'>): string {
+  return `${model} · ${samplerLabel(sampler)}`;
+}
+
+/** A name as a part of a file name: letters, digits, '+', '.' and '-' only. */
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9+.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 }
 
 /** A result's scores as the grid PNG prints them under its tile (ASCII: '-' for a blank). */

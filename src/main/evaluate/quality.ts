@@ -180,8 +180,8 @@ export async function measureEditQuality(
     }
     cells.push({ modes: result.modes, sourcePhotoId: result.sourcePhotoId!, targetPhotoId: result.targetPhotoId!, scores });
   }
-  const sampler = params.sampler as SamplerSettings & { name?: string };
-  return { jobId, imageSize, sampler: { name: sampler.name ?? 'ddim', steps: sampler.steps }, cells, rows: summarise(cells) };
+  const sampler: SamplerSettings = params.sampler;
+  return { jobId, imageSize, sampler: { name: sampler.method ?? 'ddim', steps: sampler.steps }, cells, rows: summarise(cells) };
 }
 
 /** The demo photos are renders of the demo head: landmark fitting on it recovers their codes. */

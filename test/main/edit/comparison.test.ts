@@ -3,7 +3,7 @@ import type { EditResultInfo, EditScores } from '../../../src/common/contract/ed
 import { comparisonCsv, comparisonRows, comparisonSvg, jobComparison } from '../../../src/main/edit/comparison';
 
 /** A stored result with only what the comparison reads. */
-function result(model: string, sampler: { name?: string; steps: number }, totalMs: number, scores: Partial<EditScores> | null): EditResultInfo {
+function result(model: string, sampler: { method?: 'ddim' | 'dpm++'; steps: number }, totalMs: number, scores: Partial<EditScores> | null): EditResultInfo {
   return {
     provenance: { model: { id: model === 'A' ? 1 : 2, name: model, sha256: `sha-${model}`, kind: 'base' }, sampler: { eta: 0, seed: 0, clip: true, inversion: true, ...sampler }, timing: { totalMs } },
     scores: scores ? { identity: null, emotion: null, landmarkError: null, notes: [], ...scores } : null,
@@ -13,7 +13,7 @@ function result(model: string, sampler: { name?: string; steps: number }, totalM
 describe('a job\'s comparison per model and sampler', () => {
   const results = [
     result('A', { steps: 20 }, 1000, { expressionError: 0.1, identity: 0.9, sharpness: 10 }),
-    result('A', { name: 'dpm++', steps: 10 }, 500, { expressionError: 0.3, identity: 0.8 }),
+    result('A', { method: 'dpm++', steps: 10 }, 500, { expressionError: 0.3, identity: 0.8 }),
     result('A', { steps: 20 }, 3000, { expressionError: 0.3, identity: 0.7, sharpness: 30 }),
     result('B', { steps: 20 }, 2000, null),
   ];

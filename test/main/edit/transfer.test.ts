@@ -51,6 +51,27 @@ describe('rig-studio transfer', () => {
     expect(readFileSync(join(t.root, 'results', 'scores.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
   }, 120_000);
 
+  it('compares model runs: --model and --sampler paired in order, a tile per run, --scores-csv with one snake_case row per result', async () => {
+    const out = join(t.root, 'runs.png');
+    const csvFile = join(t.root, 'runs-scores.csv');
+    const run = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sampler', 'ddim:2', '--model', 'tiny', '--sampler', 'dpm++:2', '--sources', '1', '--targets', '2', '--modes', 'exp,light', '--no-scores', '--out', out, '--scores-csv', csvFile, '--json'], t.root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/cell 4 \(photo 1 ← 2, light, tiny · DPM-Solver\+\+ 2\) done/);
+    const summary = JSON.parse(run.stdout) as { cells: number; done: number; runs: string[]; width: number; height: number };
+    expect(summary).toMatchObject({ cells: 4, done: 4, runs: ['tiny · DDIM 2', 'tiny · DPM-Solver++ 2'], ...gridSize(1, 1, 2, 32, { runs: 2 }) });
+    expect(await sharp(out).metadata()).toMatchObject(gridSize(1, 1, 2, 32, { runs: 2 }));
+    const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    for (const name of ['model', 'sampler', 'steps', 'expression_error', 'identity', 'landmark_error', 'sharpness', 'wavelet_noise']) expect(columns).toContain(name);
+    const at = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
+    expect(rows.map((row) => [at(row, 'modes'), at(row, 'model'), at(row, 'sampler'), at(row, 'steps')]).sort()).toEqual([['exp', '"tiny"', 'ddim', '2'], ['exp', '"tiny"', 'dpm++', '2'], ['light', '"tiny"', 'ddim', '2'], ['light', '"tiny"', 'dpm++', '2']]);
+    const unpaired = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--model', '1', '--model', 'tiny', '--sampler', 'ddim:2', '--sampler', 'dpm++:2', '--sources', '1', '--targets', '2', '--out', out], t.root);
+    expect(unpaired.code).toBe(2);
+    expect(unpaired.stderr).toMatch(/3 --model and 2 --sampler/);
+    const twice = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--model', '1', '--sampler', 'ddim:2', '--sources', '1', '--targets', '2', '--no-scores', '--out', out], t.root);
+    expect(twice.stderr).toMatch(/model run 2: it repeats model run 1/);
+  }, 120_000);
+
   it('albums as sources, and clear errors for unknown names', async () => {
     const out = join(t.root, 'album-grid.png');
     const ok = await runCli(['transfer', '--project', projectDir, '--model', '1', '--sources', 'Person', '--targets', '1', '--modes', 'light', '--steps', '2', '--no-scores', '--out', out], t.root);

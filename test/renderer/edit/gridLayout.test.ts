@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockWidth, blocksPerRow, fitTile, tileLimits } from '../../../src/renderer/src/edit/gridLayout';
+import { blockWidth, blocksPerRow, fitTile, tileLimits, tilesPerLine } from '../../../src/renderer/src/edit/gridLayout';
 
 describe('the comparison grid fits its pane', () => {
   // 3 × 3 × 3: per target block source, target and three modes = 5 tiles
@@ -27,5 +27,18 @@ describe('the comparison grid fits its pane', () => {
     expect(blocksPerRow(986, 112, 5, 3)).toBe(1);
     expect(blocksPerRow(986, 64, 5, 3)).toBe(2);
     expect(blocksPerRow(100, 256, 5, 3)).toBe(1);
+  });
+
+  it('wraps the tiles of a block wider than the pane (many mode sets × model runs)', () => {
+    // 4 modes × 4 runs: 2 + 16 tiles, too many for a 568-px pane even at the smallest tile
+    const tile = fitTile(568, 18, 1);
+    expect(tile).toBe(tileLimits.min);
+    const perLine = tilesPerLine(568, tile, 18);
+    expect(perLine).toBeLessThan(18);
+    expect(blockWidth(tile, perLine)).toBeLessThanOrEqual(568);
+    expect(blockWidth(tile, perLine + 1)).toBeGreaterThan(568);
+    // a block that fits keeps its tiles on one line
+    expect(tilesPerLine(1200, 96, 7)).toBe(7);
+    expect(tilesPerLine(40, 96, 7)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateBlocker } from '../../../src/renderer/src/edit/setup';
+import { generateBlocker, runsProblem } from '../../../src/renderer/src/edit/setup';
 import { scoreBlankReason } from '../../../src/renderer/src/edit/ResultTile';
 
 describe('generateBlocker', () => {
@@ -21,5 +21,18 @@ describe('scoreBlankReason', () => {
     expect(scoreBlankReason(null)).toMatch(/Scores off/);
     expect(scoreBlankReason({ identity: null, emotion: 0.5, landmarkError: 1, notes: ['identity: no face embedding model (Settings → Models)'] })).toBe('identity: no face embedding model (Settings → Models)');
     expect(scoreBlankReason({ identity: null, emotion: null, landmarkError: null, notes: [] })).toMatch(/missing or found no face/);
+  });
+});
+
+describe('runsProblem', () => {
+  const models = [{ id: 1, name: 'a', imageSize: 64 }, { id: 2, name: 'b', imageSize: null }];
+  const first = { modelId: 1, method: 'ddim' as const, steps: 20 };
+  it('accepts the same model with another sampler, and says what is wrong with a run', () => {
+    expect(runsProblem(first, [], models)).toBeNull();
+    expect(runsProblem(first, [{ modelId: 1, method: 'dpm++', steps: 10 }], models)).toBeNull();
+    expect(runsProblem(first, [{ modelId: 1, method: 'ddim', steps: 20 }], models)).toBe('Model run 2 repeats model run 1 (same model, sampler and steps).');
+    expect(runsProblem(first, [{ modelId: null, method: 'ddim', steps: 20 }], models)).toBe('Model run 2: choose its model.');
+    expect(runsProblem(first, [{ modelId: 1, method: 'dpm++', steps: 10 }, { modelId: 2, method: 'ddim', steps: 20 }], models)).toMatch(/^Model run 3: the image size of b is not known yet/);
+    expect(runsProblem({ ...first, modelId: 2 }, [{ modelId: 2, method: 'ddim', steps: 10 }], models)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EditJobView, EditResultInfo } from '../../../src/common/contract';
 import { defaultSetup, loadSetup, saveSetup, setupFromJob } from '../../../src/renderer/src/edit/setupStore';
 
-const view = (patch: Partial<EditJobView>): EditJobView => ({ jobId: 7, title: 'Edit', state: 'done', sourcePhotoIds: [1, 2], targetPhotoIds: [3, 4], modes: ['exp'], cells: [], results: [], ...patch });
+const view = (patch: Partial<EditJobView>): EditJobView => ({ jobId: 7, title: 'Edit', state: 'done', sourcePhotoIds: [1, 2], targetPhotoIds: [3, 4], modes: ['exp'], runs: [], cells: [], results: [], ...patch });
 
 describe('edit setup store', () => {
   it('keeps the setup per project', () => {
@@ -16,6 +16,17 @@ describe('edit setup store', () => {
     const restored = setupFromJob(defaultSetup, view({ modes: ['exp', 'pose', 'exp+pose'], results: [{ provenance } as EditResultInfo] }), { source: 11, target: 12 });
     expect(restored).toMatchObject({ sources: [1, 2], targets: [3, 4], modes: ['exp', 'pose'], combined: true, modelId: 9, meanShape: false, sourceAlbum: 11, targetAlbum: 12, lastJobId: 7 });
     expect(restored.sampler).toEqual({ steps: 5, eta: 0, seed: 3, clip: true, inversion: false });
+  });
+
+  it('restores the model runs of a job over several models and samplers', () => {
+    const sampler = { method: 'ddim' as const, steps: 4, eta: 0, seed: 2, clip: true, inversion: true };
+    const runs = [
+      { modelId: 3, model: 'a', sampler, label: 'a · DDIM 4' },
+      { modelId: 3, model: 'a', sampler: { ...sampler, method: 'dpm++' as const, steps: 6 }, label: 'a · DPM-Solver++ 6' },
+      { modelId: 5, model: 'b', sampler, label: 'b · DDIM 4' },
+    ];
+    const restored = setupFromJob({ ...defaultSetup, extraRuns: [{ modelId: 1, method: 'ddim', steps: 9 }] }, view({ runs }), { source: null, target: null });
+    expect(restored).toMatchObject({ modelId: 3, sampler, extraRuns: [{ modelId: 3, method: 'dpm++', steps: 6 }, { modelId: 5, method: 'ddim', steps: 4 }] });
   });
 
   it('keeps the current model and sampler when the job has no result to tell them', () => {

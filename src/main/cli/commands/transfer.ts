@@ -1,6 +1,8 @@
 import type { EditCellEvent, EditJobParams, JobInfo, SamplerMethod } from '../../../common/contract';
 import { editJobParamsSchema, parseSamplerSpec } from '../../../common/contract';
 import { parseModeSet } from '../../edit/codes';
+import { cellRun } from '../../edit/editJob';
+import { scoresCsv } from '../../edit/scores';
 import { EditService } from '../../edit/service';
 import { writeFileAtomic } from '../../library/atomicFile';
 import { ModelRegistry } from '../../models/registry';
@@ -23,13 +25,36 @@ function integer(value: unknown, flag: string, fallback: number): number {
   return n;
 }
 
-/** --sampler NAME:STEPS (ddim:20, dpm++:10); --steps N alone is DDIM's steps, as before the sampler flag. */
-export function samplerFlag(values: Record<string, unknown>): { method: SamplerMethod; steps: number } {
-  if (values.sampler === undefined) return { method: 'ddim', steps: integer(values.steps, '--steps', 20) };
+/** A flag's values, given once or more. */
+function all(value: unknown): string[] {
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/**
+ * Each --sampler NAME:STEPS (ddim:20, dpm++:10) in order; --steps N alone is DDIM's steps, as
+ * before the sampler flag, and without either DDIM 20.
+ */
+export function samplerFlags(values: Record<string, unknown>): { method: SamplerMethod; steps: number }[] {
+  const specs = all(values.sampler);
+  if (specs.length === 0) return [{ method: 'ddim', steps: integer(values.steps, '--steps', 20) }];
   if (values.steps !== undefined) throw new UsageError('give the steps in --sampler (e.g. --sampler dpm++:10), not also --steps');
-  const parsed = parseSamplerSpec(String(values.sampler));
-  if (typeof parsed === 'string') throw new UsageError(`--sampler: ${parsed}`);
-  return parsed;
+  return specs.map((spec) => {
+    const parsed = parseSamplerSpec(spec);
+    if (typeof parsed === 'string') throw new UsageError(`--sampler: ${parsed}`);
+    return parsed;
+  });
+}
+
+/**
+ * The model axis from the command line: --model and --sampler paired in order (`--model A
+ * --sampler ddim:20 --model A --sampler dpm++:10`); one --model with several --sampler runs that
+ * model with each, and one --sampler with several --model runs each model with it.
+ */
+export function pairRuns<M>(models: readonly M[], samplers: readonly { method: SamplerMethod; steps: number }[]): { model: M; sampler: { method: SamplerMethod; steps: number } }[] {
+  if (models.length === samplers.length) return models.map((model, k) => ({ model, sampler: samplers[k] }));
+  if (models.length === 1) return samplers.map((sampler) => ({ model: models[0], sampler }));
+  if (samplers.length === 1) return models.map((model) => ({ model, sampler: samplers[0] }));
+  throw new UsageError(`${models.length} --model and ${samplers.length} --sampler: give one --sampler per --model (paired in order), or one for every model`);
 }
 
 /** `rig-studio transfer`: the Edit studio's job, headless, writing the comparison grid. */
@@ -39,15 +64,15 @@ export const transferCommand: Command = {
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr. ' +
     'Ctrl-C (or a kill) leaves the job interrupted; --resume JOB continues it (or, for a finished job, writes its grid and results again). Every file is written atomically; --results DIR gets export.json last, when complete.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--expression-estimator target|fit|deca|emoca|none] [--results DIR] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE [--sampler ddim:20|dpm++:10] [--model ... --sampler ...]... --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--expression-estimator target|fit|deca|emoca|none] [--results DIR] [--scores-csv FILE] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--scores-csv FILE] [--json]',
   options: {
     project: { type: 'string' },
-    model: { type: 'string' },
+    model: { type: 'string', multiple: true },
     sources: { type: 'string', multiple: true },
     targets: { type: 'string', multiple: true },
     modes: { type: 'string', default: 'exp,pose,light' },
     out: { type: 'string' },
-    sampler: { type: 'string' },
+    sampler: { type: 'string', multiple: true },
     steps: { type: 'string' },
     eta: { type: 'string' },
     seed: { type: 'string' },
@@ -60,6 +85,7 @@ export const transferCommand: Command = {
     'no-scores': { type: 'boolean' },
     'expression-estimator': { type: 'string' },
     results: { type: 'string' },
+    'scores-csv': { type: 'string' },
     resume: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -79,20 +105,28 @@ export const transferCommand: Command = {
     const eta = values.eta === undefined ? 0 : Number(values.eta);
     if (!(eta >= 0 && eta <= 1)) throw new UsageError('--eta must be a number in [0, 1]');
     if (values.inversion && values['no-inversion']) throw new UsageError('--inversion and --no-inversion contradict each other');
-    const sampler = samplerFlag(values);
-    if (sampler.method === 'dpm++' && eta !== 0) throw new UsageError('--eta: DPM-Solver++ is deterministic (η must be 0)');
+    const samplers = samplerFlags(values);
+    if (samplers.some((s) => s.method === 'dpm++') && eta !== 0) throw new UsageError('--eta: DPM-Solver++ is deterministic (η must be 0)');
     return withProject(values.project, async (backend) => {
       const open = backend.require();
       const service = new EditService(backend.edit, open.project, backend.pool, open.jobs);
       const models = service.models();
-      let found;
-      try {
-        found = new ModelRegistry(open.project.db).find(String(values.model));
-      } catch (e) {
-        throw new UsageError(`--model: ${(e as Error).message}`);
-      }
-      const model = found && models.find((m) => m.id === found.id);
-      if (!model) throw new UsageError(`no model '${String(values.model)}' in this project (registered: ${models.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'}; use rig-studio model import)`);
+      const registry = new ModelRegistry(open.project.db);
+      const chosen = all(values.model).map((name) => {
+        let found;
+        try {
+          found = registry.find(name);
+        } catch (e) {
+          throw new UsageError(`--model: ${(e as Error).message}`);
+        }
+        const model = found && models.find((m) => m.id === found.id);
+        if (!model) throw new UsageError(`no model '${name}' in this project (registered: ${models.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'}; use rig-studio model import)`);
+        return model;
+      });
+      const pairs = pairRuns(chosen, samplers);
+      const imageSize = values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0);
+      if (imageSize !== undefined && new Set(pairs.map((p) => p.model.id)).size > 1) throw new UsageError('--image-size gives one model\'s size: with several models, run each once alone with --image-size (the Edit view keeps the size with the model) and leave it out here');
+      const shared = { eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) };
       const resolve = (list: string[], flag: string): number[] => {
         if (list.length === 0) throw new UsageError(`${flag} is required`);
         const albums = open.library.listAlbums();
@@ -107,14 +141,16 @@ export const transferCommand: Command = {
       };
       let params: EditJobParams;
       try {
+        const axis =
+          pairs.length === 1
+            ? { modelId: pairs[0].model.id, sampler: { ...pairs[0].sampler, ...shared }, imageSize }
+            : { runs: pairs.map(({ model, sampler }) => ({ modelId: model.id, sampler: { ...sampler, ...shared }, imageSize })) };
         params = editJobParamsSchema.parse({
-          modelId: model.id,
+          ...axis,
           sourcePhotoIds: resolve(tokens(values.sources), '--sources'),
           targetPhotoIds: resolve(tokens(values.targets), '--targets'),
           modes,
           meanShape: !values['no-mean-shape'],
-          sampler: { ...sampler, eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) },
-          imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
           batchSize: integer(values.batch, '--batch', 4),
           scores: !values['no-scores'],
           expressionEstimator: values['expression-estimator'],
@@ -150,10 +186,12 @@ async function resumeTransfer(values: Record<string, unknown>, io: CliIo): Promi
  */
 async function finishTransfer(backend: Backend, service: EditService, jobId: number, values: Record<string, unknown>, io: CliIo): Promise<number> {
   const open = backend.require();
+  const runs = service.job(jobId).runs;
   const unsubscribe = backend.events.on((name, payload) => {
     if (name === 'edit.cell') {
       const { cell } = payload as EditCellEvent;
-      if ((payload as EditCellEvent).jobId === jobId) io.err(`transfer: cell ${cell.idx + 1} (photo ${cell.sourcePhotoId} ← ${cell.targetPhotoId ?? '-'}, ${cell.modes}) ${cell.state}${cell.error ? `: ${cell.error}` : ''}`);
+      const run = runs.length > 1 ? `, ${runs[cellRun(cell.idx, runs.length)].label}` : '';
+      if ((payload as EditCellEvent).jobId === jobId) io.err(`transfer: cell ${cell.idx + 1} (photo ${cell.sourcePhotoId} ← ${cell.targetPhotoId ?? '-'}, ${cell.modes}${run}) ${cell.state}${cell.error ? `: ${cell.error}` : ''}`);
     }
   });
   let info: JobInfo;
@@ -162,7 +200,7 @@ async function finishTransfer(backend: Backend, service: EditService, jobId: num
   } finally {
     unsubscribe();
   }
-  const resumeHint = `continue it with: rig-studio transfer --project ${open.project.dir} --resume ${jobId} --out ${String(values.out)}${values.results ? ` --results ${String(values.results)}` : ''}`;
+  const resumeHint = `continue it with: rig-studio transfer --project ${open.project.dir} --resume ${jobId} --out ${String(values.out)}${values.results ? ` --results ${String(values.results)}` : ''}${values['scores-csv'] ? ` --scores-csv ${String(values['scores-csv'])}` : ''}`;
   const view = service.job(jobId);
   const done = view.cells.filter((c) => c.state === 'done').length;
   if (info.state === 'interrupted' || info.state === 'cancelled') {
@@ -178,7 +216,21 @@ async function finishTransfer(backend: Backend, service: EditService, jobId: num
   const grid = await service.grid(jobId);
   await writeFileAtomic(String(values.out), Buffer.from(grid.base64, 'base64'));
   const exported = values.results ? await service.exportResults(jobId, String(values.results)) : null;
-  const summary = { jobId, state: info.state, out: String(values.out), width: grid.width, height: grid.height, cells: view.cells.length, done, results: exported?.dir ?? null, scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, ...r.scores })) };
+  // the lab's scripts read this file: one row per result, snake_case columns (model, sampler, steps, expression_error, …)
+  if (values['scores-csv']) await writeFileAtomic(String(values['scores-csv']), scoresCsv(view.results, 'snake'));
+  const summary = {
+    jobId,
+    state: info.state,
+    out: String(values.out),
+    width: grid.width,
+    height: grid.height,
+    cells: view.cells.length,
+    done,
+    runs: view.runs.map((r) => r.label),
+    results: exported?.dir ?? null,
+    scoresCsv: values['scores-csv'] ? String(values['scores-csv']) : null,
+    scores: view.results.map((r) => ({ id: r.id, source: r.sourcePhotoId, target: r.targetPhotoId, modes: r.modes, model: r.provenance.model.name, sampler: r.provenance.sampler.method ?? 'ddim', steps: r.provenance.sampler.steps, ...r.scores })),
+  };
   if (values.json) io.out(JSON.stringify(summary, null, 2));
   else io.out(`wrote ${summary.out} (${grid.width}×${grid.height}): ${done} of ${summary.cells} edits${exported ? `; results in ${exported.dir}` : ''}`);
   if (info.state !== 'done') io.err(`transfer ${info.state}: ${info.message}; ${resumeHint}`);

@@ -9,7 +9,7 @@ import { failureReason } from '../jobs/format';
 import { useJobs } from '../jobs/JobsProvider';
 import { downloadBytes, fromBase64 } from '../components/download';
 import { useElementWidth } from '../hooks/useElementWidth';
-import { blocksPerRow, fitTile, tileLimits } from './gridLayout';
+import { blocksPerRow, blockWidth, fitTile, tileLimits, tilesPerLine } from './gridLayout';
 import { ResultTile } from './ResultTile';
 import { ZoomDialog } from './ZoomDialog';
 import { ComparisonPanel } from './ComparisonPanel';
@@ -21,7 +21,7 @@ export interface EditGridProps {
 
 type Show = 'generated' | 'rendered' | 'normal' | 'albedo';
 
-/** The comparison grid: a row per source; per target, source | target | one generated tile per mode set. */
+/** The comparison grid: a row per source; per target, source | target | one generated tile per mode set and model run. */
 export function EditGrid({ view, onChanged }: EditGridProps) {
   const api = useApi();
   const transport = useTransport();
@@ -41,9 +41,13 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
   const photos = useQuery(async () => new Map((await Promise.all(photoIds.map((id) => api['photo.get']({ photoId: id })))).map((p) => [p.id, p])), photoIds.join(','));
   const results = new Map(view.results.map((r) => [r.id, r]));
   const targets: (number | null)[] = view.targetPhotoIds.length ? view.targetPhotoIds : [null];
-  const tilesPerBlock = 2 + view.modes.length;
+  // the model axis: each mode set has a tile per model run (model and sampler), labelled when there are several
+  const runs = Math.max(1, view.runs.length);
+  const tilesPerBlock = 2 + view.modes.length * runs;
   const tile = chosenTile ?? (paneWidth > 0 ? fitTile(paneWidth, tilesPerBlock, targets.length) : 112);
   const perRow = paneWidth > 0 ? blocksPerRow(paneWidth, tile, tilesPerBlock, targets.length) : targets.length;
+  const perLine = paneWidth > 0 ? tilesPerLine(paneWidth, tile, tilesPerBlock) : tilesPerBlock;
+  const wrapped = perLine < tilesPerBlock ? { width: blockWidth(tile, perLine), flexWrap: 'wrap' as const } : {};
   const counts = { done: view.cells.filter((c) => c.state === 'done').length, total: view.cells.length };
   const thumb = (photoId: number | null, role: string) => {
     const photo = photoId === null ? undefined : photos.data?.get(photoId);
@@ -135,14 +139,17 @@ export function EditGrid({ view, onChanged }: EditGridProps) {
           {view.sourcePhotoIds.map((source) =>
             targets.map((target, k) => (
               // a source's first block starts a new row, so each source's targets stay together
-              <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block" style={k === 0 ? { gridColumnStart: 1 } : undefined}>
+              <div key={`${source}:${target}`} className="edit-block" data-testid="edit-block" style={{ ...wrapped, ...(k === 0 ? { gridColumnStart: 1 } : {}) }}>
                 {thumb(source, 'Source')}
                 {thumb(target, 'Target')}
-                {view.modes.map((modes) => {
-                  const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes);
-                  const targetName = target === null ? 'slider codes' : (photos.data?.get(target)?.fileName ?? `photo ${target}`);
-                  return <ResultTile key={modes} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} targetName={targetName} jobEnded={ended} />;
-                })}
+                {view.modes.flatMap((modes) =>
+                  Array.from({ length: runs }, (_, run) => {
+                    const cell = view.cells.find((c) => c.sourcePhotoId === source && c.targetPhotoId === target && c.modes === modes && (c.run ?? 0) === run);
+                    const targetName = target === null ? 'slider codes' : (photos.data?.get(target)?.fileName ?? `photo ${target}`);
+                    const runLabel = runs > 1 ? view.runs[run]?.label : undefined;
+                    return <ResultTile key={`${modes}:${run}`} cell={cell} result={cell?.resultId ? results.get(cell.resultId) : undefined} show={show} onOpen={setZoomed} targetName={targetName} runLabel={runLabel} jobEnded={ended} />;
+                  }),
+                )}
               </div>
             )),
           )}

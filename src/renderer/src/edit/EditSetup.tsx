@@ -10,7 +10,8 @@ import { HeadWarning } from '../models/HeadWarning';
 import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
-import { generateBlocker } from './setup';
+import { ModelRuns } from './ModelRuns';
+import { generateBlocker, runsProblem } from './setup';
 import { loadSetup, saveSetup, setupFromJob, type EditSetupState } from './setupStore';
 
 const modeLabels: Record<EditMode, string> = { exp: 'Expression (+ jaw)', pose: 'Pose (global rotation)', light: 'Light (27 SH)', latent: 'Appearance (global latent)' };
@@ -43,7 +44,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   const [setup, setSetup] = useState<EditSetupState>(() => loadSetup(project.dir));
   useEffect(() => saveSetup(project.dir, setup), [project.dir, setup]);
   const set = (patch: Partial<EditSetupState>) => setSetup((s) => ({ ...s, ...patch }));
-  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores, expressionEstimator } = setup;
+  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, extraRuns, batchSize, scores, expressionEstimator } = setup;
   const setModelId = (modelId: number | null) => set({ modelId });
   const setSourceAlbum = (sourceAlbum: number | null) => set({ sourceAlbum });
   const setTargetAlbum = (targetAlbum: number | null) => set({ targetAlbum });
@@ -87,7 +88,10 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   }, [commitSize, chosenModel, sources, sampler, meanShape]);
   const { jobs } = useJobs();
   const runningJobId = jobs.find((j) => j.id === setup.lastJobId && (j.state === 'queued' || j.state === 'running'))?.id ?? null;
-  const blocker = models.data === undefined ? 'Loading models…' : generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error, runningJobId });
+  const firstRun = { modelId: chosenModel, method: sampler.method ?? 'ddim', steps: sampler.steps };
+  const runsError = models.data === undefined ? null : runsProblem(firstRun, extraRuns, models.data);
+  const blocker = models.data === undefined ? 'Loading models…' : (generateBlocker({ models: models.data.length, sources: sources.length, targets: targets.length, modeSets: modeSets.length, imageSizeError: imageSize.error, runningJobId }) ?? runsError);
+  const edits = sources.length * targets.length * modeSets.length * (1 + extraRuns.length);
 
   const start = async () => {
     if (chosenModel === null) return;
@@ -95,7 +99,10 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
     setError(null);
     try {
       const size = await imageSize.commit();
-      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, expressionEstimator, imageSize: size });
+      const common = { sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, expressionEstimator };
+      // the model axis: the first run, then the others with their own sampler and steps (η, seed, clip and inversion shared)
+      const runs = [{ modelId: chosenModel, sampler, imageSize: size }, ...extraRuns.map((run) => ({ modelId: run.modelId!, sampler: { ...sampler, method: run.method, steps: run.steps, eta: run.method === 'dpm++' ? 0 : sampler.eta }, imageSize: run.modelId === chosenModel ? size : undefined }))];
+      const { jobId } = await api['edit.start'](extraRuns.length === 0 ? { ...common, modelId: chosenModel, imageSize: size } : { ...common, runs });
       set({ lastJobId: jobId });
       onStarted(jobId);
     } catch (e) {
@@ -137,6 +144,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
         </label>
       </fieldset>
       <SamplerFields value={sampler} onChange={(s) => { setSampler(s); }} />
+      {(models.data?.length ?? 0) > 0 && <ModelRuns models={models.data ?? []} first={firstRun} runs={extraRuns} onChange={(runs) => set({ extraRuns: runs })} />}
       <div className="edit-run-options">
         <label>
           Batch
@@ -158,7 +166,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
       </div>
       {error && <p className="form-error" role="alert">{error}</p>}
       <button type="submit" className="primary" disabled={busy || chosenModel === null || blocker !== null} aria-describedby={blocker ? 'edit-generate-why' : undefined}>
-        Generate {sources.length * targets.length * modeSets.length} edit{sources.length * targets.length * modeSets.length === 1 ? '' : 's'}
+        Generate {edits} edit{edits === 1 ? '' : 's'}
       </button>
       {blocker && !busy && (
         <p id="edit-generate-why" className="muted small" data-testid="generate-why">

@@ -10,6 +10,8 @@ export interface ResultTileProps {
   onOpen: (result: EditResultInfo) => void;
   /** The target photo's name (the tile's column, with the mode). */
   targetName?: string;
+  /** The tile's model run (model and sampler), when the job compares several. */
+  runLabel?: string;
   /** Why the job ended, when it ended without running this cell (shown on cells still pending). */
   jobEnded?: string | null;
 }
@@ -31,12 +33,17 @@ export function scoreBlankReason(scores: EditResultInfo['scores']): string {
 }
 
 /** A generated cell of the grid: the image (or the chosen buffer), its state and scores; click to zoom. */
-export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = null }: ResultTileProps) {
+export function ResultTile({ cell, result, show, onOpen, targetName, runLabel, jobEnded = null }: ResultTileProps) {
   const api = useApi();
   const url = useResultImage(api, result?.id ?? null, show);
   const state = cell?.state ?? 'pending';
   const label = cell?.modes ?? '';
   const caption = targetName ? `${label} ← ${targetName}` : label;
+  const run = runLabel ? (
+    <span className="edit-tile-mode edit-tile-run" title={runLabel} data-testid="tile-run">
+      {runLabel}
+    </span>
+  ) : null;
   // captions and scores sit under the tile, never over the face
   if (!result) {
     const notRun = state === 'pending' && jobEnded ? jobEnded : null;
@@ -54,6 +61,7 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
         </div>
         <figcaption className="edit-cell-caption">
           <span className="edit-tile-mode" title={caption}>{caption}</span>
+          {run}
         </figcaption>
       </figure>
     );
@@ -62,11 +70,12 @@ export function ResultTile({ cell, result, show, onOpen, targetName, jobEnded = 
   const score = (value: number | null, name: string, digits: number, unit = '') => (value === null ? `${name} —` : `${name} ${value.toFixed(digits)}${unit}`);
   return (
     <figure className="edit-cell" data-testid="edit-cell" data-state="done" data-result-id={result.id}>
-      <button type="button" className="edit-tile edit-tile-done" onClick={() => onOpen(result)} title={`Open result ${result.id} (${label})`}>
+      <button type="button" className="edit-tile edit-tile-done" onClick={() => onOpen(result)} title={`Open result ${result.id} (${label}${runLabel ? `, ${runLabel}` : ''})`}>
         {url ? <img src={url} alt={`${show} ${label}`} className="pixelated" /> : <span className="edit-tile-state">…</span>}
       </button>
       <figcaption className="edit-cell-caption">
         <span className="edit-tile-mode" title={caption}>{caption}</span>
+        {run}
         {s && foundNoFace(s) ? (
           <span className="edit-tile-scores edit-tile-noface" title={scoreBlankReason(s)}>
             no face found ⓘ

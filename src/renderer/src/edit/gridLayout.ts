@@ -2,7 +2,8 @@
  * How the comparison grid fits its pane: the tile size that shows as many target blocks of a
  * source side by side as the width allows (all of them when tiles can stay readable), and how
  * many blocks of a given tile size fit in a row. Blocks that do not fit wrap under the first
- * ones; the pane never scrolls sideways unless a single block is wider than it.
+ * ones, and a block wider than the pane wraps its own tiles (tilesPerLine): the pane never
+ * scrolls sideways.
  */
 
 /** A target block's frame in edit.css: 4 px padding and a 1 px border each side, 2 px between tiles, 8 px between blocks. */
@@ -33,4 +34,13 @@ export function fitTile(width: number, tiles: number, targets: number): number {
     if (tile >= tileLimits.readable) return Math.min(tileLimits.max, tile);
   }
   return Math.max(tileLimits.min, Math.min(tileLimits.max, largest(1)));
+}
+
+/**
+ * Tiles per line of one block: all of them when the block fits `width` at `tile` px, else as
+ * many as fit (at least 1) and the block's tiles wrap, so a block with many mode sets and model
+ * runs stays inside the pane too.
+ */
+export function tilesPerLine(width: number, tile: number, tiles: number): number {
+  return Math.max(1, Math.min(tiles, Math.floor((width - blockFrame.padding + blockFrame.tileGap) / (tile + blockFrame.tileGap))));
 }

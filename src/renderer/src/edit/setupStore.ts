@@ -1,4 +1,11 @@
-import { defaultSampler, type EditMode, type EditJobView, type SamplerSettings } from '../../../common/contract';
+import { defaultSampler, type EditMode, type EditJobView, type SamplerMethod, type SamplerSettings } from '../../../common/contract';
+
+/** A model run compared with the first (the model axis): its model, sampler and steps; η, seed, clip and inversion are the first run's. */
+export interface ExtraRun {
+  modelId: number | null;
+  method: SamplerMethod;
+  steps: number;
+}
 
 /** What the Edit setup holds, kept per project while the app runs (navigating away and back keeps it). */
 export interface EditSetupState {
@@ -11,6 +18,8 @@ export interface EditSetupState {
   combined: boolean;
   meanShape: boolean;
   sampler: SamplerSettings;
+  /** More model runs after the first (model and sampler above): each makes its own tile for every source, target and mode. */
+  extraRuns: ExtraRun[];
   batchSize: number;
   scores: boolean;
   /** Which FLAME estimator scores the expression error ('target': the one that made the target's codes). */
@@ -29,6 +38,7 @@ export const defaultSetup: EditSetupState = {
   combined: false,
   meanShape: true,
   sampler: { ...defaultSampler },
+  extraRuns: [],
   batchSize: 4,
   scores: true,
   expressionEstimator: 'target',
@@ -39,7 +49,7 @@ const byProject = new Map<string, EditSetupState>();
 
 /** The setup last used in this project (defaults the first time). */
 export function loadSetup(projectDir: string): EditSetupState {
-  return byProject.get(projectDir) ?? { ...defaultSetup, sampler: { ...defaultSampler } };
+  return byProject.get(projectDir) ?? { ...defaultSetup, sampler: { ...defaultSampler }, extraRuns: [] };
 }
 
 /** Keeps the setup of a project. */
@@ -48,8 +58,9 @@ export function saveSetup(projectDir: string, state: EditSetupState): void {
 }
 
 /**
- * The setup that reproduces a job: its sources, targets and modes, and — from its first
- * result's provenance — model, sampler and mean-shape choice. Single modes stay checked; a
+ * The setup that reproduces a job: its sources, targets, modes and model runs (the first run's
+ * model and sampler, the others as extra runs), and — from its first result's provenance —
+ * the mean-shape choice (and model and sampler for a view from before runs were listed). Single modes stay checked; a
  * combined set ('exp+pose') turns on "all checked modes combined".
  */
 export function setupFromJob(current: EditSetupState, view: EditJobView, albums: { source: number | null; target: number | null }): EditSetupState {
@@ -57,6 +68,23 @@ export function setupFromJob(current: EditSetupState, view: EditJobView, albums:
   const combined = view.modes.some((m) => m.includes('+'));
   const modes = single.length > 0 ? single : combined ? (view.modes.find((m) => m.includes('+'))!.split('+') as EditMode[]) : current.modes;
   const provenance = view.results[0]?.provenance;
+  const [first, ...others] = view.runs;
+  if (first) {
+    return {
+      ...current,
+      sources: [...view.sourcePhotoIds],
+      targets: [...view.targetPhotoIds],
+      sourceAlbum: albums.source ?? current.sourceAlbum,
+      targetAlbum: albums.target ?? current.targetAlbum,
+      modes,
+      combined,
+      modelId: first.modelId,
+      sampler: { ...first.sampler },
+      extraRuns: others.map((run) => ({ modelId: run.modelId, method: run.sampler.method ?? 'ddim', steps: run.sampler.steps })),
+      meanShape: provenance?.meanShape ?? current.meanShape,
+      lastJobId: view.jobId,
+    };
+  }
   return {
     ...current,
     sources: [...view.sourcePhotoIds],
@@ -67,6 +95,7 @@ export function setupFromJob(current: EditSetupState, view: EditJobView, albums:
     combined,
     modelId: provenance?.model.id ?? current.modelId,
     sampler: provenance ? { ...provenance.sampler } : current.sampler,
+    extraRuns: provenance ? [] : current.extraRuns,
     meanShape: provenance?.meanShape ?? current.meanShape,
     lastJobId: view.jobId,
   };
