@@ -1,6 +1,7 @@
 // The server-side file browser keeps what the user types: a listing that arrives after the user
 // started typing (a slow first listing on a busy machine) never overwrites the field; only a
-// listing the user asked for (Go, a folder, the parent) moves it.
+// listing the user asked for (Go, a folder, the parent) moves it. And it keeps what the user
+// selected when the folder changes, so files of two folders import together.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Route } from '@playwright/test';
@@ -11,6 +12,8 @@ test('a slow first listing does not overwrite the path being typed', async ({ pa
   const runs = join(scratch, 'runs');
   mkdirSync(runs);
   writeFileSync(join(runs, 'model000100.pt'), 'not read by this test');
+  mkdirSync(join(scratch, 'more'));
+  writeFileSync(join(scratch, 'more', 'model000200.pt'), 'not read by this test');
   await callApi(request, server, 'project.create', { dir: join(scratch, 'project'), name: 'Browser' });
 
   // Hold the dialog's first listing until the path has been typed.
@@ -49,4 +52,16 @@ test('a slow first listing does not overwrite the path being typed', async ({ pa
   await browser.getByRole('button', { name: 'Parent folder' }).click();
   await expect(browser.getByRole('button', { name: 'Open folder runs' })).toBeVisible();
   await expect(field).toHaveValue(scratch);
+
+  // a selection made in one folder stays when another folder is opened
+  await browser.getByRole('button', { name: 'Open folder runs' }).click();
+  await browser.getByRole('button', { name: 'model000100.pt' }).click();
+  await expect(browser).toContainText('1 selected');
+  await browser.getByRole('button', { name: 'Parent folder' }).click();
+  await browser.getByRole('button', { name: 'Open folder more' }).click();
+  await browser.getByRole('button', { name: 'model000200.pt' }).click();
+  await expect(browser).toContainText('2 selected (1 in other folders)');
+  await browser.getByRole('button', { name: 'Parent folder' }).click();
+  await browser.getByRole('button', { name: 'Open folder runs' }).click();
+  await expect(browser.getByRole('checkbox', { name: 'Select model000100.pt' })).toBeChecked();
 });

@@ -23,6 +23,13 @@ function store(key: string, value: string): void {
   }
 }
 
+/** "3 selected", or "3 selected (2 in other folders)" when the selection spans folders. */
+function selectionSummary(selected: ReadonlySet<string>, shown: readonly DirEntry[]): string {
+  const here = shown.filter((e) => selected.has(e.path)).length;
+  const elsewhere = selected.size - here;
+  return elsewhere > 0 ? `${selected.size} selected (${elsewhere} in other folders)` : `${selected.size} selected`;
+}
+
 export interface FileBrowserDialogProps {
   title: string;
   /** 'pick' selects files and/or folders to import; 'folder' chooses the folder being shown. */
@@ -73,9 +80,9 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
     if (!typedSinceAsked.current) setTyped(listedDir);
   }, [listedDir, purpose]);
 
+  // The selection is kept across folders: files picked in two folders import together.
   const open = (path: string) => {
     typedSinceAsked.current = false;
-    setSelected(new Set());
     setDir(path);
   };
   const toggle = (entry: DirEntry) =>
@@ -100,7 +107,7 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
       className="file-browser"
       actions={
         <>
-          <span className="muted">{mode === 'pick' ? `${selected.size} selected` : current}</span>
+          <span className="muted">{mode === 'pick' ? selectionSummary(selected, entries) : current}</span>
           <button type="button" onClick={onClose}>
             Cancel
           </button>
@@ -134,10 +141,10 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
       <div className="file-browser-tools">
         {mode === 'pick' && !single && entries.length > 0 && (
           <>
-            <button type="button" className="link-button" onClick={() => setSelected(new Set(entries.map((e) => e.path)))}>
+            <button type="button" className="link-button" onClick={() => setSelected((current) => new Set([...current, ...entries.map((e) => e.path)]))}>
               Select all
             </button>
-            <button type="button" className="link-button" onClick={() => setSelected(new Set())}>
+            <button type="button" className="link-button" onClick={() => setSelected((current) => new Set([...current].filter((path) => !entries.some((e) => e.path === path))))}>
               Select none
             </button>
           </>
