@@ -9,8 +9,10 @@ that `pickle.dump(tensor)` references and nothing else, and reads the storage by
 legacy `torch.save` format the way torch.serialization._legacy_load does (magic number,
 protocol 1001, system info, the object with ('storage', type, key, location, numel, view)
 persistent ids, the key list, then each storage's int64 count and bytes). Any other global,
-layout or size fails. Prints one JSON line: length, size, v2, and per record the sums of the
-image (0..255) and of each tensor, for the caller to compare with what it wrote.
+layout or size fails. Where torch is installed, torch's own `pickle.load` (what
+image_datasets.py calls) must give the same float32 tensors. Prints one JSON line: length, size,
+v2, torch's version (null without it), and per record the sums of the image (0..255) and of each
+tensor, for the caller to compare with what it wrote.
 """
 import collections
 import io
@@ -97,10 +99,21 @@ class TensorUnpickler(pickle.Unpickler):
         return ALLOWED[(module, name)]
 
 
+try:
+    import torch  # optional: where python3-torch is installed, torch's own pickle.load must agree
+except ImportError:
+    torch = None
+
+
 def tensor(data, what, shape):
     value = TensorUnpickler(io.BytesIO(data)).load()
     if not isinstance(value, np.ndarray) or value.shape != shape or not np.all(np.isfinite(value)):
         raise ValueError(f"{what}: expected a finite tensor {shape}, got {getattr(value, 'shape', type(value))}")
+    if torch is not None:
+        # exactly image_datasets.py's decoding: pickle.load with torch importable
+        loaded = pickle.load(io.BytesIO(data))
+        if not isinstance(loaded, torch.Tensor) or loaded.dtype != torch.float32 or tuple(loaded.shape) != shape or not np.array_equal(loaded.numpy(), value):
+            raise ValueError(f"{what}: torch's pickle.load gives {type(loaded)} {getattr(loaded, 'shape', '')}, not the tensor")
     return value
 
 
@@ -139,10 +152,11 @@ def main():
     if entries != expected:
         raise ValueError(f"{entries} keys, expected {expected}")
     with open(f"{path}/mean_shape.pkl", "rb") as f:
-        mean_shape = TensorUnpickler(f).load()
+        data = f.read()
+    mean_shape = tensor(data, "mean_shape.pkl", (1, 100))
     if not isinstance(mean_shape, np.ndarray) or mean_shape.shape != (1, 100):
         raise ValueError("mean_shape.pkl is not a [1, 100] tensor")
-    print(json.dumps({"length": length, "size": size, "v2": v2, "meanShape": float(mean_shape.astype(np.float64).sum()), "records": records}))
+    print(json.dumps({"length": length, "size": size, "v2": v2, "torch": torch.__version__ if torch is not None else None, "meanShape": float(mean_shape.astype(np.float64).sum()), "records": records}))
 
 
 if __name__ == "__main__":
