@@ -11,17 +11,18 @@ import { inspectTrainingLmdb, readTrainingLmdb, writeTrainingLmdb, type DatasetR
 /**
  * Standard LMDB (liblmdb 0.9 through Debian's python3-lmdb) must open what the app writes, and
  * the app must open what it writes: the check reads every record the way upstream's
- * utils/image_datasets.py does (test/python/check_training_lmdb.py). It needs Debian's
- * python3-lmdb, python3-numpy and python3-pil, and fails (never skips) without them.
+ * utils/image_datasets.py does (test/python/check_training_lmdb.py), torch's own pickle.load
+ * included. It needs Debian's python3-lmdb, python3-numpy, python3-pil and python3-torch, and
+ * fails (never skips) without them.
  */
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const checker = resolve(__dirname, '../../python/check_training_lmdb.py');
 
 function runPython(args: string[]): string {
   try {
-    execFileSync(python, ['-c', 'import lmdb, numpy, PIL'], { stdio: 'pipe' });
+    execFileSync(python, ['-c', 'import lmdb, numpy, PIL, torch'], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`${python} cannot import lmdb, numpy and PIL: install Debian's python3-lmdb python3-numpy python3-pil (${(error as Error).message})`);
+    throw new Error(`${python} cannot import lmdb, numpy, PIL and torch: install Debian's python3-lmdb python3-numpy python3-pil python3-torch (${(error as Error).message})`);
   }
   return execFileSync(python, [checker, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -84,6 +85,8 @@ describe('LMDB training sets in upstream\'s layout', () => {
 
       const report = JSON.parse(runPython([dir, String(size)])) as { length: number; v2: boolean; meanShape: number; records: Record<string, number>[] };
       expect(report).toMatchObject({ length: 3, v2 });
+      // torch's own pickle.load (what image_datasets.py calls) decoded every tensor too
+      expect((report as { torch?: string | null }).torch).toMatch(/^1\./);
       expect(report.meanShape).toBeCloseTo(sum(meanShape), 4);
       report.records.forEach((record, i) => {
         expect(record.image).toBe(sum(rgb[i]));
