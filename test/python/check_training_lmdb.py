@@ -99,10 +99,7 @@ class TensorUnpickler(pickle.Unpickler):
         return ALLOWED[(module, name)]
 
 
-try:
-    import torch  # optional: where python3-torch is installed, torch's own pickle.load must agree
-except ImportError:
-    torch = None
+torch = None  # imported by the check itself (not by --copy): torch's own pickle.load must agree
 
 
 def tensor(data, what, shape):
@@ -128,6 +125,12 @@ def main():
     if sys.argv[1] == "--copy":
         copy(sys.argv[2], sys.argv[3])
         return
+    global torch
+    try:
+        import torch as found
+        torch = found
+    except ImportError:
+        torch = None
     path, size = sys.argv[1], int(sys.argv[2])
     # image_datasets.ImageDataset's arguments
     env = lmdb.open(path, max_readers=32, readonly=True, lock=False, readahead=False, meminit=False)

@@ -104,7 +104,7 @@ describe('LMDB training sets in upstream\'s layout', () => {
         });
       }
     }
-  }, 30_000);
+  }, 120_000); // torch's import takes seconds on a busy 2-core machine
 
   it('refuses an occupied folder, a folder without data.mdb, a set of another size, and damaged records, naming them', async () => {
     const { records: written } = await records(2, false);
