@@ -57,6 +57,7 @@ export class EditService {
       kind: m.kind,
       parameterCount: m.parameterCount,
       imageSize: modelImageSize(m),
+      estimator: m.estimator ?? null,
       createdAt: m.createdAt,
     }));
   }

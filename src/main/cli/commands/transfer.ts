@@ -36,7 +36,7 @@ export const transferCommand: Command = {
   summary:
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr.',
   usage:
-    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
+    '--project DIR --model ID|NAME|FILE --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--sampler ddim:20|dpm++:10] [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--source-estimator deca|emoca|fit] [--target-estimator deca|emoca|fit] [--batch 4] [--image-size N] [--no-scores] [--results DIR] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string' },
@@ -52,6 +52,8 @@ export const transferCommand: Command = {
     inversion: { type: 'boolean' },
     'no-inversion': { type: 'boolean' },
     'no-mean-shape': { type: 'boolean' },
+    'source-estimator': { type: 'string' },
+    'target-estimator': { type: 'string' },
     batch: { type: 'string' },
     'image-size': { type: 'string' },
     'no-scores': { type: 'boolean' },
@@ -107,6 +109,9 @@ export const transferCommand: Command = {
           targetPhotoIds: resolve(tokens(values.targets), '--targets'),
           modes,
           meanShape: !values['no-mean-shape'],
+          // whose codes (default: the model's estimator, else each photo's codes in use)
+          sourceEstimator: values['source-estimator'],
+          targetEstimator: values['target-estimator'],
           sampler: { ...sampler, eta, seed: integer(values.seed, '--seed', 0), clip: !values['no-clip'], inversion: inversionFlag(values, eta) },
           imageSize: values['image-size'] === undefined ? undefined : integer(values['image-size'], '--image-size', 0),
           batchSize: integer(values.batch, '--batch', 4),

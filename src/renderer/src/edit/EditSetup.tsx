@@ -8,6 +8,7 @@ import { ImageSizeField, useImageSize } from '../models/ImageSizeField';
 import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
+import { EstimatorFields } from './EstimatorFields';
 import { generateBlocker } from './setup';
 import { loadSetup, saveSetup, setupFromJob, type EditSetupState } from './setupStore';
 
@@ -41,7 +42,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   const [setup, setSetup] = useState<EditSetupState>(() => loadSetup(project.dir));
   useEffect(() => saveSetup(project.dir, setup), [project.dir, setup]);
   const set = (patch: Partial<EditSetupState>) => setSetup((s) => ({ ...s, ...patch }));
-  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores } = setup;
+  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, batchSize, scores, sourceEstimator, targetEstimator } = setup;
   const setModelId = (modelId: number | null) => set({ modelId });
   const setSourceAlbum = (sourceAlbum: number | null) => set({ sourceAlbum });
   const setTargetAlbum = (targetAlbum: number | null) => set({ targetAlbum });
@@ -91,7 +92,11 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
     setError(null);
     try {
       const size = await imageSize.commit();
-      const { jobId } = await api['edit.start']({ modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, imageSize: size });
+      const { jobId } = await api['edit.start']({
+        modelId: chosenModel, sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, imageSize: size,
+        ...(sourceEstimator ? { sourceEstimator } : {}),
+        ...(targetEstimator ? { targetEstimator } : {}),
+      });
       set({ lastJobId: jobId });
       onStarted(jobId);
     } catch (e) {
@@ -131,6 +136,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
           <input type="checkbox" checked={meanShape} onChange={(e) => { setMeanShape(e.target.checked); }} /> Album mean shape
         </label>
       </fieldset>
+      <EstimatorFields model={model ?? null} source={sourceEstimator ?? null} target={targetEstimator ?? null} onChange={(patch) => set(patch)} />
       <SamplerFields value={sampler} onChange={(s) => { setSampler(s); }} />
       <div className="edit-run-options">
         <label>

@@ -1,4 +1,4 @@
-import { defaultSampler, type EditMode, type EditJobView, type SamplerSettings } from '../../../common/contract';
+import { defaultSampler, type CodeEstimator, type EditMode, type EditJobView, type SamplerSettings } from '../../../common/contract';
 
 /** What the Edit setup holds, kept per project while the app runs (navigating away and back keeps it). */
 export interface EditSetupState {
@@ -10,6 +10,9 @@ export interface EditSetupState {
   modes: EditMode[];
   combined: boolean;
   meanShape: boolean;
+  /** Whose codes the sources and targets are edited with; null: the model's estimator. */
+  sourceEstimator: CodeEstimator | null;
+  targetEstimator: CodeEstimator | null;
   sampler: SamplerSettings;
   batchSize: number;
   scores: boolean;
@@ -26,6 +29,8 @@ export const defaultSetup: EditSetupState = {
   modes: ['exp', 'pose', 'light'],
   combined: false,
   meanShape: true,
+  sourceEstimator: null,
+  targetEstimator: null,
   sampler: { ...defaultSampler },
   batchSize: 4,
   scores: true,
