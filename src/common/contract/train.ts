@@ -27,6 +27,11 @@ export const finetuneParamsSchema = z.object({
   precision: z.enum(['float32', 'mixed-float16']).default('float32'),
   /** Recompute each UNet block's activations in the backward pass (upstream's use_checkpoint): about half the memory, ~1.3× the step time, same result. */
   recompute: z.boolean().default(false),
+  /**
+   * Train the encoder too (and its BatchNorm statistics), as DiffusionRig-EMO v2's trainer does
+   * in both stages; upstream's stage 2 freezes it. Absent: on for v2 models, off for others.
+   */
+  trainEncoder: z.boolean().optional(),
 });
 export type FinetuneParams = z.infer<typeof finetuneParamsSchema>;
 
@@ -57,5 +62,5 @@ export interface FinetuneJobResult {
 
 export const trainContract = {
   /** Starts stage-2 fine-tuning of a model on an album as a 'finetune' job. */
-  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true, recompute: true })),
+  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true, recompute: true, trainEncoder: true })),
 };

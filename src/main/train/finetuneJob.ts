@@ -65,13 +65,14 @@ export function finetuneJobKind(deps: {
       ctx.progress(null, 'rendering the album\'s buffers with its mean shape');
       const album = await albumTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumId, size, {
         signal: ctx.signal,
+        faceCondition: base.config.unet.faceCondition,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
       ctx.log('info', `${album.pairs.length} training pairs at ${size} px (attempt ${ctx.attempt})`);
 
       // the whole run is one request to the compute host: the checkpoint is read, trained and the
       // personalised model written there; this side hears a few numbers per step
-      const settings = finetuneSettings(p, size);
+      const settings = finetuneSettings(p, size, base.config);
       const follow = followTrainingRun(ctx, p.steps);
       ctx.progress(null, `training ${base.name} in the compute engine`);
       const run = await deps.engine.request(
@@ -114,6 +115,7 @@ export function finetuneJobKind(deps: {
           learningRate: p.learningRate,
           seed: p.seed,
           precision: p.precision,
+          trainedEncoder: settings.trainable === 'all',
           optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
           jobId: ctx.jobId,
           finalLoss: run.losses.at(-1) ?? null,

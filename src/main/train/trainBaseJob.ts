@@ -70,6 +70,7 @@ export function trainBaseJobKind(deps: {
       ctx.progress(null, 'rendering the albums\' buffers from each photo\'s own codes');
       const data = await albumsTrainingPairs({ project, pool: deps.pool, head: await headModel() }, p.albumIds, p.imageSize, {
         signal: ctx.signal,
+        faceCondition: config.unet.faceCondition,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
       ctx.log('info', `${data.pairs.length} training pairs at ${p.imageSize} px from album(s) ${p.albumIds.join(', ')} (attempt ${ctx.attempt})`);
@@ -105,6 +106,7 @@ export function trainBaseJobKind(deps: {
         estimator: used.estimator,
         lineage: {
           stage: 1,
+          variant: p.variant,
           estimators: used.counts,
           architecture: describeConfig(config, p.imageSize),
           encoder: encoderName(config.encoder),
