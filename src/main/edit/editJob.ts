@@ -5,8 +5,6 @@
  * finished cells and marks the rest cancelled; resume retries those.
  */
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
-import type { CodeEstimator } from '../../common/contract/models';
-import { ModelRegistry } from '../models/registry';
 import { editJobParamsSchema } from '../../common/contract/edit';
 import type { EmitEvent } from '../core/events';
 import type { FlameTasks } from '../flame/renderTask';
@@ -18,15 +16,6 @@ import type { EditEngine, PreparedCell } from './engine';
 import { failCell, runCells, type CellSettling } from './cells';
 import { ProjectEditor } from './engine';
 import type { NewCell } from './store';
-
-/** The estimator a model records, if any (an unknown model fails later, where generating reports it). */
-function modelEstimatorOf(editor: ProjectEditor, modelId: number): CodeEstimator | undefined {
-  try {
-    return new ModelRegistry(editor.project.db).get(modelId).estimator ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The cells of a job's parameters, in grid order: source, then target, then mode set. */
 export function cellsOf(params: EditJobParams): NewCell[] {
@@ -82,7 +71,7 @@ export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>
       const prepared: PreparedCell[] = [];
       const indexOf: number[] = [];
       // whose codes: as chosen, else the model's estimator (a model that records none: each photo's codes in use)
-      const modelEstimator = pending.length > 0 ? modelEstimatorOf(editor, params.modelId) : undefined;
+      const modelEstimator = pending.length > 0 ? editor.modelEstimator(params.modelId) : undefined;
       const estimators = { sourceEstimator: params.sourceEstimator ?? modelEstimator, targetEstimator: params.targetEstimator ?? modelEstimator };
       for (const cell of pending) {
         try {

@@ -187,6 +187,15 @@ export class ProjectEditor {
     return { record, size };
   }
 
+  /** The estimator a model records, if any (an unknown model fails later, where generating reports it). */
+  modelEstimator(modelId: number): CodeEstimator | undefined {
+    try {
+      return new ModelRegistry(this.project.db).get(modelId).estimator ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * A photo's codes from `estimator` (kept beside the others since migration 0012), or with
    * none given the codes the photo uses; a clear error when the photo has no such codes.
