@@ -10,13 +10,17 @@
  *
  * Knobs: QUALITY_SOURCES (default 4), QUALITY_TARGETS (4), QUALITY_SEED (dataset seed, 101),
  * QUALITY_STEPS (DDIM steps, 20), QUALITY_INVERSION (1: invert the source first, the default;
- * 0: upstream's released sampling from shared noise). Prints the table; asserts nothing.
+ * 0: upstream's released sampling from shared noise), QUALITY_SAMPLERS (the sampler row: samplers
+ * measured in the same run over the same edits, default 'ddim:20,dpm++:10,dpm++:20'; '' skips
+ * it). Prints the tables; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
+import { parseSamplerSpec, samplerLabel } from '../../src/common/contract/edit';
 import { formatQualityTable, measureEditQuality } from '../../src/main/evaluate/quality';
+import { passesPerEdit } from '../../src/main/diffusion/generate';
 import { heldOutDemo } from '../../test/helpers/heldOutDemo';
 
 const sources = Number(process.env.QUALITY_SOURCES ?? 4);
@@ -24,6 +28,14 @@ const targets = Number(process.env.QUALITY_TARGETS ?? 4);
 const seed = Number(process.env.QUALITY_SEED ?? 101);
 const steps = Number(process.env.QUALITY_STEPS ?? 20);
 const inversion = process.env.QUALITY_INVERSION !== '0';
+const samplers = (process.env.QUALITY_SAMPLERS ?? 'ddim:20,dpm++:10,dpm++:20')
+  .split(',')
+  .filter((t) => t.trim() !== '')
+  .map((text) => {
+    const parsed = parseSamplerSpec(text);
+    if (typeof parsed === 'string') throw new Error(`QUALITY_SAMPLERS: ${parsed}`);
+    return parsed;
+  });
 
 it('edit quality of the Demo base model against ground truth', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rig-quality-'));
@@ -52,6 +64,22 @@ it('edit quality of the Demo base model against ground truth', async () => {
       `quality ${report.imageSize}px exp+pose+light: landmarks ${px(all('edit').landmarkError)} (unedited source ${px(all('source').landmarkError)}, buffer ${px(all('buffer').landmarkError)}), ` +
         `face found in ${all('edit').cells - all('edit').noFace}/${all('edit').cells}, PSNR ${all('edit').psnr.toFixed(2)} dB (source ${all('source').psnr.toFixed(2)} dB)`,
     );
+
+    // the sampler row: the same edits with each sampler, from the same noise (inversion or seed)
+    if (samplers.length > 0) {
+      const lines = [`\nsamplers (exp+pose+light and all mode sets, ${inversion ? 'from the inversion of the source' : 'from shared noise'}):`, 'sampler | passes/edit | s/edit | PSNR all | SSIM all | landmarks all | PSNR mean over modes'];
+      for (const choice of samplers) {
+        const sampler = { ...choice, eta: 0, seed: 0, clip: true, inversion };
+        const t0 = performance.now();
+        const measured = await measureEditQuality(demo.deps, { modelId: demo.model.id, sources: demo.photos.slice(0, sources), targets: demo.photos.slice(sources, sources + targets), sampler });
+        const perEdit = (performance.now() - t0) / 1000 / measured.cells.length;
+        const edits = measured.rows.filter((r) => r.method === 'edit');
+        const combined = edits.find((r) => r.modes === 'exp+pose+light')!;
+        const meanPsnr = edits.reduce((a, r) => a + r.psnr, 0) / edits.length;
+        lines.push(`${samplerLabel(sampler)} | ${passesPerEdit(sampler)} | ${perEdit.toFixed(2)} | ${combined.psnr.toFixed(2)} dB | ${combined.ssim.toFixed(3)} | ${px(combined.landmarkError)} | ${meanPsnr.toFixed(2)} dB`);
+      }
+      console.log(lines.join('\n'));
+    }
   } finally {
     await demo.backend.close();
     rmSync(dir, { recursive: true, force: true });

@@ -81,6 +81,8 @@ export interface EditModelInfo {
   parameterCount: number;
   /** Image size the model runs at (from its lineage or its channel multipliers), null when unknown. */
   imageSize: number | null;
+  /** The estimator of its training buffers (edits take the photos' codes from it by default); null when not known. */
+  estimator: 'deca' | 'emoca' | 'fit' | null;
   createdAt: string;
   /** The head its buffers came from against the head in use (a mismatch makes noise, not faces). */
   head: HeadCheck;
@@ -157,6 +159,8 @@ export interface EditProvenance {
   targetImage: { file: string; sha256: string } | null;
   modes: EditMode[];
   meanShape: boolean;
+  /** Whose codes the source and the target were taken from ('deca', 'emoca', 'fit', or the codes the photo used, named by their estimator); absent in results from before the choice. */
+  estimators?: { source: string; target: string | null };
   /** DiffusionRig-EMO v2 models only: the shape and identity ([shape, albedo code]) the UNet was conditioned on, from the source. */
   faceCondition?: { shape: number[]; identity: number[] };
   /** The exact codes the buffers were rendered from, and the source's own codes. */
@@ -313,6 +317,9 @@ export const flameCodesSchema = z.object({
   light: codeArray(27),
 });
 
+/** An estimator of FLAME codes (contract/models.ts CodeEstimator). */
+export const codeEstimatorSchema = z.enum(['deca', 'emoca', 'fit']);
+
 /**
  * One model run of an edit job: a model with its sampler settings (and, where the weights do not
  * tell it, its image size). A job over several runs makes one cell per run for every source,
@@ -341,6 +348,13 @@ export const editJobParamsSchema = z
     /** Explicit edits (slider edits): each source is rendered with these codes instead of a target's. */
     explicitCodes: flameCodesSchema.optional(),
     meanShape: z.boolean().default(true),
+    /**
+     * Whose codes the sources and the targets are edited with: DECA's, EMOCA's or landmark
+     * fitting's (each photo keeps every estimator's codes). Absent: each run's model's estimator
+     * when it has one, else the codes each photo uses.
+     */
+    sourceEstimator: codeEstimatorSchema.optional(),
+    targetEstimator: codeEstimatorSchema.optional(),
     /** The one model's sampler (with `runs`, each run carries its own). */
     sampler: samplerSchema.default({ ...defaultSampler }),
     /** Overrides the one model's image size (needed when it cannot be told from the model). */

@@ -29,6 +29,11 @@ export const finetuneParamsSchema = z.object({
   recompute: z.boolean().default(false),
   /** Imported LMDB training sets by name ('rig-studio dataset import'), read in place and trained on with the album. */
   trainingSets: z.array(z.string().min(1)).max(16).optional(),
+  /**
+   * Train the encoder too (and its BatchNorm statistics), as DiffusionRig-EMO v2's trainer does
+   * in both stages; upstream's stage 2 freezes it. Absent: on for v2 models, off for others.
+   */
+  trainEncoder: z.boolean().optional(),
 });
 export type FinetuneParams = z.infer<typeof finetuneParamsSchema>;
 
@@ -59,5 +64,5 @@ export interface FinetuneJobResult {
 
 export const trainContract = {
   /** Starts stage-2 fine-tuning of a model on an album as a 'finetune' job. */
-  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true, recompute: true })),
+  'finetune.start': channel<{ jobId: number }>()(finetuneParamsSchema.partial({ steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true, precision: true, recompute: true, trainEncoder: true })),
 };

@@ -33,6 +33,8 @@ export const trainBaseParamsSchema = z.object({
   /** 'resnet18' (upstream), 'resnet50', or a narrowed one such as 'resnet10-w16' (common/encoderNames.ts). */
   encoder: z.string().refine((name) => typeof parseEncoderName(name) !== 'string', { error: (issue) => String(parseEncoderName(String(issue.input))) }).default('resnet18'),
   latentDim: z.number().int().min(1).max(1024).default(64),
+  /** 'upstream' DiffusionRig, or 'emo-v2': DiffusionRig-EMO v2, the UNet also conditioned on FLAME shape (100) and identity ([shape, albedo code], 150). */
+  variant: z.enum(['upstream', 'emo-v2']).default('upstream'),
   steps: z.number().int().positive().max(10_000_000).default(50_000),
   batchSize: z.number().int().min(2).max(256).default(8),
   learningRate: z.number().positive().max(1).default(1e-4),
@@ -65,6 +67,6 @@ export const trainBaseContract = {
   /** Starts stage-1 training of a fresh model on albums as a 'train-base' job. */
   'trainBase.start': channel<{ jobId: number }>()(trainBaseParamsSchema.partial({
     imageSize: true, channels: true, resBlocks: true, attentionResolutions: true, heads: true, dropout: true, encoder: true,
-    latentDim: true, steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true,
+    latentDim: true, variant: true, steps: true, batchSize: true, learningRate: true, seed: true, checkpointInterval: true, checkpointMinutes: true,
   })),
 };

@@ -172,6 +172,12 @@ export function dpmSolverPlan(settings: DiffusionSettings, steps: number, option
 
 /** Options of a DPM-Solver++ loop. */
 export interface DpmSolverLoopOptions {
+  /**
+   * Clamp each data prediction x̂0 to [−1, 1] (as DDIM's clip_denoised does). Off in the
+   * library's setting (no thresholding, what the fixture checks); an edit that starts from a
+   * DDIM inversion needs it: x̂0 = (x − σ·ε̂)/α divides the network's error by α_1 ≈ 0.006.
+   */
+  clipDenoised?: boolean;
   onStep?: (progress: StepProgress) => void;
   signal?: AbortSignal;
 }
@@ -195,7 +201,8 @@ export async function dpmSolverSample(plan: DpmSolverPlan, denoiser: Denoiser, n
     const data = new Float32Array(x.length);
     const next = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
-      const d = f(f(x[i] - f(eps[i] * step.sigma)) / step.alpha);
+      let d = f(f(x[i] - f(eps[i] * step.sigma)) / step.alpha);
+      if (options.clipDenoised) d = Math.min(1, Math.max(-1, d));
       data[i] = d;
       let v = f(f(x[i] * step.ratio) - f(d * step.dataScale));
       if (step.correction !== 0) v = f(v - f(f(d - previous![i]) * step.correction));

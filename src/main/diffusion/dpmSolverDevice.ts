@@ -24,19 +24,21 @@ export const dpmStepIo = Object.freeze({ x: 'x', eps: 'eps', previous: 'previous
  * One DPM-Solver++ update as a graph: x [N,3,S,S], eps [N,E,S,S] (ε is channels 0–2),
  * previous [N,3,S,S] (the last step's data prediction; any values when correction is 0),
  * coefficients [5] = (alpha, sigma, ratio, dataScale, correction); outputs x_next and data
- * (this step's x̂0, the next step's `previous`). The batch is symbolic.
+ * (this step's x̂0, clamped to [−1, 1] with `clip`; the next step's `previous`). The batch is
+ * symbolic.
  */
-export function dpmStepGraph(options: { imageSize: number; epsChannels: number }): Graph {
+export function dpmStepGraph(options: { imageSize: number; epsChannels: number; clip?: boolean }): Graph {
   const { imageSize: s, epsChannels } = options;
   const b = new GraphBuilder();
-  b.graph.name = 'dpm-solver-step';
+  b.graph.name = `dpm-solver-step${options.clip ? '-clip' : ''}`;
   const x = b.input(dpmStepIo.x, 'float32', [1, 3, s, s]);
   let eps = b.input(dpmStepIo.eps, 'float32', [1, epsChannels, s, s]);
   const previous = b.input(dpmStepIo.previous, 'float32', [1, 3, s, s]);
   const coefficients = b.input(dpmStepIo.coefficients, 'float32', [5]);
   if (epsChannels !== 3) eps = b.split(eps, [3, epsChannels - 3], 1)[0];
   const [alpha, sigma, ratio, dataScale, correction] = b.split(coefficients, 5, 0);
-  const data = b.div(b.sub(x, b.mul(eps, sigma)), alpha);
+  let data = b.div(b.sub(x, b.mul(eps, sigma)), alpha);
+  if (options.clip) data = b.clip(data, -1, 1);
   const next = b.sub(b.sub(b.mul(x, ratio), b.mul(data, dataScale)), b.mul(b.sub(data, previous), correction));
   b.output(next, dpmStepIo.next);
   b.output(data, dpmStepIo.data);

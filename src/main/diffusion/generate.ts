@@ -12,6 +12,7 @@ import type { StepProgress } from '../diffusion/ddim';
 import { SeededRandom } from '../diffusion/rng';
 import { seededNoise, type DiffusionRigRunner } from '../diffusion/runner';
 import type { DiffusionSettings } from '../diffusion/schedule';
+import { createDiffusion } from '../diffusion/schedule';
 
 /** One item to generate. */
 export interface EditItem {
@@ -113,6 +114,8 @@ export async function generateBatch(
     const started = performance.now();
     noise = await runner.invert(sources, { batch, imageSize: size, physical: concat(items.map((i) => i.sourcePhysical)), latent: sourceLatent, ...face }, settings, {
       clipDenoised: sampler.clip,
+      // DPM-Solver++ starts at t = 1 (ᾱ of the schedule's last step), not at DDIM's ᾱ = 0
+      ...(method === 'dpm++' ? { finalAlphaCumprod: createDiffusion({ steps: settings.steps, schedule: settings.schedule }).alphasCumprod.at(-1)! } : {}),
       signal: options.signal,
       onStep: (p) => options.onStep?.('inversion', p),
     });
@@ -125,7 +128,7 @@ export async function generateBatch(
   const onStep = (p: StepProgress) => options.onStep?.('sampling', p);
   const out =
     method === 'dpm++'
-      ? await runner.sampleDpmSolver(noise, conditioning, settings, sampler.steps, { signal: options.signal, onStep })
+      ? await runner.sampleDpmSolver(noise, conditioning, settings, sampler.steps, { clipDenoised: sampler.clip, signal: options.signal, onStep })
       : await runner.sample(noise, conditioning, settings, {
           eta: sampler.eta,
           clipDenoised: sampler.clip,

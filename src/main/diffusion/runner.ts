@@ -229,13 +229,15 @@ export class DiffusionRigRunner {
 
   /**
    * DPM-Solver++ (multistep, order 2) in `steps` steps from `noise` (x_T) over the model's
-   * unrespaced schedule (`settings.respacing` is ignored); the sample is clamped to [−1, 1].
+   * unrespaced schedule (`settings.respacing` is ignored); the sample is clamped to [−1, 1],
+   * and with `clipDenoised` every x̂0 too.
    */
   sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, steps: number, options: DpmSolverLoopOptions & DpmSolverOptions = {}): Promise<Float32Array> {
     const { batch, imageSize } = conditioning;
     const plan = dpmSolverPlan(settings, steps, options);
     const epsChannels = this.weights.config.unet.outChannels;
-    const step = { key: `dpm-step:${imageSize}:${epsChannels}`, graph: () => dpmStepGraph({ imageSize, epsChannels }), deviceOutputs: [dpmStepIo.next, dpmStepIo.data] };
+    const clip = options.clipDenoised ?? false;
+    const step = { key: `dpm-step:${imageSize}:${epsChannels}${clip ? ':clip' : ''}`, graph: () => dpmStepGraph({ imageSize, epsChannels, clip }), deviceOutputs: [dpmStepIo.next, dpmStepIo.data] };
     return this.deviceLoop(conditioning, step, () => dpmSolverSample(plan, this.denoiser(conditioning), noise, batch, options), (parts) =>
       dpmSolverSampleOnDevice(plan, parts, noise, batch, imageSize, options),
     );

@@ -5,6 +5,7 @@
  * finished cells and marks the rest cancelled; resume retries those.
  */
 import type { EditCellInfo, EditJobParams } from '../../common/contract/edit';
+import type { CodeEstimator } from '../../common/contract/models';
 import { editJobParamsSchema, modelRuns } from '../../common/contract/edit';
 import { CancelledError } from '../core/cancellation';
 import type { EmitEvent } from '../core/events';
@@ -86,11 +87,23 @@ export function editJobKind(deps: { project: Project; pool: TaskPool<FlameTasks>
       const pending = all.filter((c) => c.state === 'pending');
       // one model and sampler at a time: a batch runs on one model
       const byRun = runs.map(() => ({ prepared: [] as PreparedCell[], indexOf: [] as number[] }));
+      // whose codes: as chosen, else the run's model's estimator (a model that records none: each photo's codes in use)
+      const estimatorsByModel = new Map<number, { sourceEstimator?: CodeEstimator; targetEstimator?: CodeEstimator }>();
+      const estimatorsOf = (modelId: number) => {
+        let found = estimatorsByModel.get(modelId);
+        if (!found) {
+          const modelEstimator = editor.modelEstimator(modelId);
+          found = { sourceEstimator: params.sourceEstimator ?? modelEstimator, targetEstimator: params.targetEstimator ?? modelEstimator };
+          estimatorsByModel.set(modelId, found);
+        }
+        return found;
+      };
       for (const cell of pending) {
         try {
           const modes = cell.modes === 'explicit' ? [] : parseModeSet(cell.modes);
-          const group = byRun[cellRun(cell.idx, runs.length)];
-          group.prepared.push(editor.prepare({ sourcePhotoId: cell.sourcePhotoId, targetPhotoId: cell.targetPhotoId, modes }, { meanShape: params.meanShape, explicitCodes: params.explicitCodes }));
+          const r = cellRun(cell.idx, runs.length);
+          const group = byRun[r];
+          group.prepared.push(editor.prepare({ sourcePhotoId: cell.sourcePhotoId, targetPhotoId: cell.targetPhotoId, modes }, { meanShape: params.meanShape, explicitCodes: params.explicitCodes, ...estimatorsOf(runs[r].modelId) }));
           group.indexOf.push(cell.idx);
         } catch (error) {
           failCell(settling, cell.idx, error as Error);

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EditMode, EditProvenance, EditResultInfo, EditScores, SamplerSettings } from '../../common/contract/edit';
+import type { CodeEstimator } from '../../common/contract/models';
+import { codeEstimatorLabels } from '../../common/contract/models';
 import type { FlameCodes } from '../../common/flame/codes';
 import { AppError } from '../core/errors';
 import { version as appVersion } from '../core/version';
@@ -68,6 +70,10 @@ export interface PreparedCell {
   meanShape: boolean;
   codes: FlameCodes;
   sourceCodes: FlameCodes;
+  /** Whose codes the source's and the target's are (an estimator's name). */
+  estimators?: { source: string; target: string | null };
+  /** The source estimator's packed code (its albedo code conditions DiffusionRig-EMO v2 models). */
+  sourcePacked?: { estimator: string; code: Float32Array } | null;
   /** Stored as the result's modes instead of the mode set (sweep frames: 'sweep-light'). */
   label?: string;
 }
@@ -189,29 +195,65 @@ export class ProjectEditor {
     return { record, size };
   }
 
-  /** Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider edit). */
-  prepare(request: CellRequest, options: { meanShape: boolean; explicitCodes?: FlameCodes }): PreparedCell {
+  /** The estimator a model records, if any (an unknown model fails later, where generating reports it). */
+  modelEstimator(modelId: number): CodeEstimator | undefined {
+    try {
+      return new ModelRegistry(this.project.db).get(modelId).estimator ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A photo's codes from `estimator` (kept beside the others since migration 0012), or with
+   * none given the codes the photo uses; a clear error when the photo has no such codes.
+   */
+  photoCodes(photoId: number, estimator?: CodeEstimator): { codes: FlameCodes; estimator: string; packed: { estimator: string; code: Float32Array } | null } {
+    if (estimator) {
+      const found = this.estimates.estimatorCodes(photoId, estimator);
+      if (!found) {
+        const have = this.estimates.estimatorsOf(photoId);
+        throw new AppError('not-found', `photo ${photoId} has no ${codeEstimatorLabels[estimator]} codes (it has ${have.length > 0 ? have.join(', ') : 'none'}); run ${codeEstimatorLabels[estimator]} on its album in Faces, or choose another estimator`);
+      }
+      return { codes: found.codes, estimator, packed: { estimator, code: found.code } };
+    }
+    const used = this.estimates.requireCodes(photoId);
+    // the estimator record whose codes these are (hand edits keep the estimator's name)
+    const packed = this.estimates.estimatorCodes(photoId, used.estimator);
+    return { codes: used.codes, estimator: used.estimator, packed: packed ? { estimator: used.estimator, code: packed.code } : null };
+  }
+
+  /**
+   * Decides a cell's codes from the photos' estimates (transfer) or explicit codes (slider
+   * edit). `sourceEstimator` / `targetEstimator` choose whose codes (default: each photo's codes
+   * in use).
+   */
+  prepare(request: CellRequest, options: { meanShape: boolean; explicitCodes?: FlameCodes; sourceEstimator?: CodeEstimator; targetEstimator?: CodeEstimator }): PreparedCell {
     const source = this.photo(request.sourcePhotoId);
-    const sourceEstimate = this.estimates.requireCodes(source.id).codes;
+    const sourceFound = this.photoCodes(source.id, options.sourceEstimator);
+    const sourceEstimate = sourceFound.codes;
     const meanShape = options.meanShape ? this.estimates.albumMeanShape(source.albumId) : null;
     const sourceCodes = editCodes(sourceEstimate, null, [], meanShape);
     const target = request.targetPhotoId === null ? null : this.photo(request.targetPhotoId);
+    const targetFound = target && !options.explicitCodes ? this.photoCodes(target.id, options.targetEstimator) : null;
     let codes: FlameCodes;
     if (options.explicitCodes) {
       // a slider edit keeps the source's camera and (mean) shape, as every edit does
       codes = { ...editCodes(options.explicitCodes, null, [], meanShape ?? sourceEstimate.shape), camera: [...sourceEstimate.camera] };
     } else {
-      codes = editCodes(sourceEstimate, target ? this.estimates.requireCodes(target.id).codes : null, request.modes, meanShape);
+      codes = editCodes(sourceEstimate, targetFound?.codes ?? null, request.modes, meanShape);
     }
-    return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes };
+    const estimators = { source: sourceFound.estimator, target: targetFound?.estimator ?? null };
+    return { source, target, modes: request.modes, meanShape: options.meanShape, codes, sourceCodes, estimators, sourcePacked: sourceFound.packed };
   }
 
   /** DiffusionRig-EMO v2's shape and identity of a cell's source for `model`; undefined for other models. */
   faceCondition(model: ModelRecord, cell: PreparedCell): FaceConditionValues | undefined {
     const condition = model.config.unet.faceCondition;
     if (!condition) return undefined;
-    const record = this.estimates.get(cell.source.id);
-    const source = { what: `photo ${cell.source.id}`, shape: cell.sourceCodes.shape, estimator: record?.estimator ?? null, packedCode: record?.code ?? null };
+    // the albedo code of the estimator whose codes the source was edited with
+    const packed = cell.sourcePacked ?? null;
+    const source = { what: `photo ${cell.source.id}`, shape: cell.sourceCodes.shape, estimator: packed?.estimator ?? null, packedCode: packed?.code ?? null };
     return faceConditionValues(condition, source, trainedMeanShape(model.lineage));
   }
 
@@ -292,6 +334,7 @@ export class ProjectEditor {
           targetImage: cell.target ? this.imageRecord(cell.target) : null,
           modes: cell.modes,
           meanShape: cell.meanShape,
+          ...(cell.estimators ? { estimators: cell.estimators } : {}),
           ...(condition ? { faceCondition: condition } : {}),
           codes: cell.codes,
           sourceCodes: cell.sourceCodes,

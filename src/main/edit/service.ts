@@ -67,6 +67,7 @@ export class EditService {
       kind: m.kind,
       parameterCount: m.parameterCount,
       imageSize: modelImageSize(m),
+      estimator: m.estimator ?? null,
       createdAt: m.createdAt,
       head: headCheck(modelBufferHead(m, (id) => all.find((r) => r.id === id)), active),
     }));

@@ -50,13 +50,15 @@ export function sweepTitle(params: SweepParams): string {
 
 /** The prepared cell of every frame; throws a clear error on missing photos or codes. */
 export function sweepCells(editor: ProjectEditor, params: SweepParams): PreparedCell[] {
-  const base = editor.prepare({ sourcePhotoId: params.sourcePhotoId, targetPhotoId: null, modes: [] }, { meanShape: params.meanShape });
+  // the photos' codes from the model's estimator when it records one, as in every edit
+  const estimator = editor.modelEstimator(params.modelId);
+  const base = editor.prepare({ sourcePhotoId: params.sourcePhotoId, targetPhotoId: null, modes: [] }, { meanShape: params.meanShape, sourceEstimator: estimator });
   let from: FlameCodes | undefined;
   let to: FlameCodes | undefined;
   if (params.kind === 'expression') {
     if (!params.fromPhotoId || !params.toPhotoId) throw new AppError('invalid-params', 'an expression sweep needs fromPhotoId and toPhotoId');
-    from = editor.estimates.requireCodes(params.fromPhotoId).codes;
-    to = editor.estimates.requireCodes(params.toPhotoId).codes;
+    from = editor.photoCodes(params.fromPhotoId, estimator).codes;
+    to = editor.photoCodes(params.toPhotoId, estimator).codes;
   }
   const label = sweepLabel(params);
   return sweepCodes(params, base.codes, from, to).map((codes) => ({ ...base, codes, label }));

@@ -7,8 +7,12 @@
  *   uses — the estimator's (camera in the frame of the aligned image: the photo's own frame when
  *   it already is an FFHQ crop) or the researcher's hand edits saved over them. Editing,
  *   training and the album mean shape read these; a fixture may store them without a record;
+ * - `estimatorCodes` (migration 0012): every estimator's codes of a photo side by side (packed
+ *   code with the albedo code, camera in the aligned frame), so one estimator's run keeps the
+ *   others'; an edit may take the source's and the target's codes from different estimators;
  * - `estimateItems`: the per-photo outcomes of estimation jobs.
- * Saving an estimate writes its record and its codes in one transaction.
+ * Saving an estimate writes its record, its estimator's codes and the codes in use in one
+ * transaction.
  */
 import type { Database } from 'better-sqlite3';
 import { now } from '../db/database';
@@ -76,6 +80,33 @@ function codesFromRow(row: CodesRow): PhotoCodes {
   return { ...row, codes: JSON.parse(row.codes) as FlameCodes };
 }
 
+/** One estimator's codes of a photo (estimatorCodes). */
+export interface EstimatorCodes {
+  photoId: number;
+  estimator: string;
+  version: string;
+  /** The packed 236-value code (DECA's layout, with the albedo code). */
+  code: Float32Array;
+  /** The codes with the camera in the aligned frame (as the estimator saved them into photoCodes). */
+  codes: FlameCodes;
+  createdAt: string;
+}
+
+interface EstimatorCodesRow {
+  photoId: number;
+  estimator: string;
+  version: string;
+  code: Buffer;
+  camAligned: string;
+  createdAt: string;
+}
+
+function estimatorCodesFromRow(row: EstimatorCodesRow): EstimatorCodes {
+  const code = new Float32Array(codeLength);
+  new Uint8Array(code.buffer).set(row.code);
+  return { photoId: row.photoId, estimator: row.estimator, version: row.version, code, codes: unpackCode(code, JSON.parse(row.camAligned) as number[]), createdAt: row.createdAt };
+}
+
 /** Reads and writes the estimates, codes in use and estimation job items of one project database. */
 export class EstimateStore {
   constructor(private readonly db: Database) {}
@@ -111,8 +142,25 @@ export class EstimateStore {
           details: JSON.stringify(details),
           createdAt: now(),
         });
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO estimatorCodes (photoId, estimator, version, code, camAligned, createdAt)
+           VALUES (@photoId, @estimator, @version, @code, @camAligned, @createdAt)`,
+        )
+        .run({ photoId, estimator: estimate.estimator, version: estimate.version, code, camAligned: JSON.stringify(Array.from(estimate.camAligned)), createdAt: now() });
       this.saveCodes(photoId, { name: estimate.estimator, version: estimate.version }, unpackCode(estimate.code, estimate.camAligned));
     })();
+  }
+
+  /** One estimator's codes of a photo (kept when another estimator runs later), or undefined. */
+  estimatorCodes(photoId: number, estimator: string): EstimatorCodes | undefined {
+    const row = this.db.prepare('SELECT * FROM estimatorCodes WHERE photoId = @photoId AND estimator = @estimator').get({ photoId, estimator }) as EstimatorCodesRow | undefined;
+    return row && estimatorCodesFromRow(row);
+  }
+
+  /** The estimators whose codes a photo has, oldest first. */
+  estimatorsOf(photoId: number): string[] {
+    return (this.db.prepare('SELECT estimator FROM estimatorCodes WHERE photoId = @photoId ORDER BY createdAt, estimator').all({ photoId }) as { estimator: string }[]).map((r) => r.estimator);
   }
 
   /** A photo's estimate, or undefined. */

@@ -4,7 +4,8 @@
  * for stage 2 with the album's mean shape in place of its own (shape 'mean'), for stage 1
  * (upstream's FFHQ training) with each photo's own codes (shape 'own').
  */
-import type { CodeEstimator } from '../../common/contract/models';
+import type { CodeEstimator, FaceCondition } from '../../common/contract/models';
+import { faceConditionValues } from '../edit/faceCondition';
 import { codeEstimators } from '../../common/contract/models';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { AppError } from '../core/errors';
@@ -50,7 +51,7 @@ export async function albumTrainingPairs(
   deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumId: number,
   size: number,
-  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; shape?: 'mean' | 'own' } = {},
+  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; shape?: 'mean' | 'own'; faceCondition?: FaceCondition } = {},
 ): Promise<AlbumPairs> {
   const { project } = deps;
   const photos = project.db.prepare('SELECT id, hash FROM photos WHERE albumId = @albumId ORDER BY id').all({ albumId }) as { id: number; hash: string }[];
@@ -65,10 +66,19 @@ export async function albumTrainingPairs(
   const pairs: TrainingPair[] = [];
   for (const [i, photo] of photos.entries()) {
     if (options.signal?.aborted) throw new Error('preparing the training pairs was cancelled');
-    const codes = editCodes(estimates.requireCodes(photo.id).codes, null, [], options.shape === 'own' ? null : meanShape);
+    const used = estimates.requireCodes(photo.id);
+    const codes = editCodes(used.codes, null, [], options.shape === 'own' ? null : meanShape);
     const { physical } = await renderer.render(codes, size);
     const image = await loadModelImage(readableBlob(project.paths, photo.hash), size);
-    pairs.push({ image, physical });
+    const pair: TrainingPair = { image, physical };
+    if (options.faceCondition) {
+      // EMO v2: shape and identity as its trainer feeds them (stage 2: the album mean shape)
+      const packed = estimates.estimatorCodes(photo.id, used.estimator);
+      const values = faceConditionValues(options.faceCondition, { what: `photo ${photo.id}`, shape: used.codes.shape, estimator: packed ? used.estimator : null, packedCode: packed?.code ?? null }, options.shape === 'own' ? null : meanShape);
+      pair.shape = Float32Array.from(values.shape);
+      pair.identity = Float32Array.from(values.identity);
+    }
+    pairs.push(pair);
     options.onPhoto?.(i + 1, photos.length);
   }
   return { pairs, photoIds: photos.map((p) => p.id), meanShape };
@@ -83,7 +93,7 @@ export async function albumsTrainingPairs(
   deps: { project: Project; pool: Pick<TaskPool<FlameTasks>, 'run'>; head: ActiveHeadModel },
   albumIds: readonly number[],
   size: number,
-  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onPhoto?: (done: number, total: number) => void; faceCondition?: FaceCondition } = {},
 ): Promise<{ pairs: TrainingPair[]; photoIds: number[] }> {
   const unique = [...new Set(albumIds)];
   const count = (id: number) => (deps.project.db.prepare('SELECT COUNT(*) AS n FROM photos WHERE albumId = @id').get({ id }) as { n: number }).n;
@@ -92,7 +102,7 @@ export async function albumsTrainingPairs(
   const photoIds: number[] = [];
   for (const id of unique) {
     const before = pairs.length;
-    const album = await albumTrainingPairs(deps, id, size, { signal: options.signal, shape: 'own', onPhoto: (done) => options.onPhoto?.(before + done, total) });
+    const album = await albumTrainingPairs(deps, id, size, { signal: options.signal, shape: 'own', faceCondition: options.faceCondition, onPhoto: (done) => options.onPhoto?.(before + done, total) });
     pairs.push(...album.pairs);
     photoIds.push(...album.photoIds);
   }

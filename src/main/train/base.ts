@@ -8,7 +8,7 @@
 import type { TrainBaseParams } from '../../common/contract/trainBase';
 import type { StateDict } from '../checkpoint/stateDict';
 import type { DiffusionRigConfig } from '../models/config';
-import { defaultChannelMult, encoderFromName } from '../models/config';
+import { defaultChannelMult, emoV2Condition, encoderFromName } from '../models/config';
 import { randomWeights } from './init';
 
 /**
@@ -25,7 +25,7 @@ export function stage1ChannelMult(imageSize: number): number[] {
 }
 
 /** The architecture of a stage-1 job's parameters; a configuration that cannot be built is refused with the reason. */
-export function stage1Config(p: Pick<TrainBaseParams, 'imageSize' | 'channels' | 'channelMult' | 'resBlocks' | 'attentionResolutions' | 'heads' | 'dropout' | 'encoder' | 'latentDim'>): DiffusionRigConfig {
+export function stage1Config(p: Pick<TrainBaseParams, 'imageSize' | 'channels' | 'channelMult' | 'resBlocks' | 'attentionResolutions' | 'heads' | 'dropout' | 'encoder' | 'latentDim'> & { variant?: TrainBaseParams['variant'] }): DiffusionRigConfig {
   const channelMult = p.channelMult ?? stage1ChannelMult(p.imageSize);
   const smallest = p.imageSize / 2 ** (channelMult.length - 1);
   if (!Number.isInteger(smallest) || smallest < 1) throw new Error(`${channelMult.length} levels (channel multipliers ${channelMult.join(',')}) halve ${p.imageSize} px below 1 px or to a fraction; use fewer levels or another image size`);
@@ -54,6 +54,8 @@ export function stage1Config(p: Pick<TrainBaseParams, 'imageSize' | 'channels' |
       convResample: true,
       useNewAttentionOrder: false,
       latentDim: p.latentDim,
+      // DiffusionRig-EMO v2: [latent, shape, identity] in every ResBlock's condition
+      ...(p.variant === 'emo-v2' ? { faceCondition: { ...emoV2Condition } } : {}),
       dropout: p.dropout,
     },
     encoder: encoderFromName(p.encoder, p.latentDim),

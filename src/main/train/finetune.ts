@@ -33,8 +33,12 @@ export const stage2Defaults = Object.freeze({ steps: 5000, batchSize: 4, learnin
  * schema) at the training size `imageSize`: one place, so a new setting reaches runFinetune
  * without the job having to know it.
  */
-export function finetuneSettings(params: FinetuneParams, imageSize: number): FinetuneSettings {
+export function finetuneSettings(params: FinetuneParams, imageSize: number, config?: DiffusionRigConfig): FinetuneSettings {
+  // the encoder trains as chosen, by default for DiffusionRig-EMO v2 (its trainer's way); left
+  // unset otherwise, so run states saved before the choice existed still resume
+  const trainEncoder = params.trainEncoder ?? Boolean(config?.unet.faceCondition);
   return {
+    ...(trainEncoder ? { trainable: 'all' as const } : {}),
     batchSize: params.batchSize,
     learningRate: params.learningRate,
     seed: params.seed,

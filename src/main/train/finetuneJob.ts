@@ -77,6 +77,7 @@ export function finetuneJobKind(deps: {
       const head = await headModel();
       const album = await albumTrainingPairs({ project, pool: deps.pool, head }, p.albumId, size, {
         signal: ctx.signal,
+        faceCondition: base.config.unet.faceCondition,
         onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
       });
       const sets = p.trainingSets ?? [];
@@ -85,7 +86,7 @@ export function finetuneJobKind(deps: {
 
       // the whole run is one request to the compute host: the checkpoint is read, trained and the
       // personalised model written there; this side hears a few numbers per step
-      const settings = finetuneSettings(p, size);
+      const settings = finetuneSettings(p, size, base.config);
       const follow = followTrainingRun(ctx, p.steps);
       ctx.progress(null, `training ${base.name} in the compute engine`);
       const run = await deps.engine.request(
@@ -132,6 +133,7 @@ export function finetuneJobKind(deps: {
           learningRate: p.learningRate,
           seed: p.seed,
           precision: p.precision,
+          trainedEncoder: settings.trainable === 'all',
           optimiser: 'Adam (0.9, 0.999, eps 1e-8), grad-norm clip 1.0, P2 k=1 γ=1',
           jobId: ctx.jobId,
           finalLoss: run.losses.at(-1) ?? null,

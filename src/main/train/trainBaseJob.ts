@@ -76,6 +76,7 @@ export function trainBaseJobKind(deps: {
       const data = p.albumIds.length
         ? await albumsTrainingPairs({ project, pool: deps.pool, head }, p.albumIds, p.imageSize, {
             signal: ctx.signal,
+            faceCondition: config.unet.faceCondition,
             onPhoto: (done, total) => ctx.progress(null, `rendering buffers ${done}/${total}`),
           })
         : { pairs: [], photoIds: [] };
@@ -116,6 +117,7 @@ export function trainBaseJobKind(deps: {
         estimator: used.estimator,
         lineage: {
           stage: 1,
+          variant: p.variant,
           estimators: used.counts,
           architecture: describeConfig(config, p.imageSize),
           encoder: encoderName(config.encoder),

@@ -27,6 +27,9 @@ export interface TrainingPair {
   image: Float32Array;
   /** [C−3, S, S]: rendered, normal, albedo. */
   physical: Float32Array;
+  /** DiffusionRig-EMO v2 models: the photo's FLAME shape and identity ([shape, albedo code]). */
+  shape?: Float32Array;
+  identity?: Float32Array;
 }
 
 /** Settings of a run (upstream stage 2: batch 4, lr 1e-5). */
@@ -115,6 +118,10 @@ export class Trainer {
     pairs.forEach((p, i) => {
       if (p.image.length !== 3 * size * size) throw new Error(`training pair ${i}: image has ${p.image.length} values, expected 3×${size}×${size}`);
       if (p.physical.length !== physicalLength) throw new Error(`training pair ${i}: buffers have ${p.physical.length} values, expected ${config.unet.inChannels - 3}×${size}×${size}`);
+      const face = config.unet.faceCondition;
+      if (face && (p.shape?.length !== face.shapeDim || p.identity?.length !== face.identityDim)) {
+        throw new Error(`training pair ${i}: a DiffusionRig-EMO v2 model trains on shape (${face.shapeDim}) and identity (${face.identityDim}) per photo; the pair has ${p.shape?.length ?? 'no'} and ${p.identity?.length ?? 'no'} values`);
+      }
     });
     // one graph per optimiser placement, built when a provider asks for it (Trainer.create's `optimizer`)
     const variants = new Map<'graph' | 'host', TrainStepGraph>();
@@ -195,6 +202,8 @@ export class Trainer {
     };
     const x0 = buffer(trainIo.x0, n * imageLength);
     const physical = buffer(trainIo.physical, n * physicalLength);
+    // EMO v2: shape and identity of each batch item, beside its buffers
+    const face = this.pairs[0].shape && this.pairs[0].identity ? { shape: buffer(trainIo.shape, n * this.pairs[0].shape.length), identity: buffer(trainIo.identity, n * this.pairs[0].identity.length) } : undefined;
     for (let i = 0; i < n; i++) {
       if (this.cursor >= this.order.length) {
         this.order = this.random.permutation(this.pairs.length);
@@ -203,6 +212,10 @@ export class Trainer {
       const pair = this.pairs[this.order[this.cursor++]];
       x0.set(pair.image, i * imageLength);
       physical.set(pair.physical, i * physicalLength);
+      if (face) {
+        face.shape.set(pair.shape!, i * pair.shape!.length);
+        face.identity.set(pair.identity!, i * pair.identity!.length);
+      }
     }
     const steps = this.settings.diffusionSteps ?? 1000;
     const timesteps = BigInt64Array.from({ length: n }, () => BigInt(this.random.integer(steps)));
@@ -220,7 +233,7 @@ export class Trainer {
       for (let i = 0; i < length; i++) mask[i] = this.random.nextUint32() < threshold ? 0 : 1;
       dropoutMasks.set(site.input, mask);
     }
-    return this.runner.step({ x0, physical, timesteps, noise, dropoutMasks }, this.settings.learningRate);
+    return this.runner.step({ x0, physical, ...face, timesteps, noise, dropoutMasks }, this.settings.learningRate);
   }
 
   /** The whole run state as safetensors bytes (one copy of every tensor; see writeState for files). */

@@ -146,7 +146,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
       for (let i = 0; i < codeLayout.tex[1]; i++) code[codeLayout.tex[0] + i] = 0.01 * (i + 1);
       const aligned = service.editor.photo(photoId).imageFile;
       const identity = [1, 0, 0, 0, 1, 0];
-      service.editor.estimates.save(photoId, null, { estimator, version: 'test', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: identity, decaTransform: identity, code, camAligned: Float64Array.from(codes.camera), emotion: {}, alreadyAligned: true, milliseconds: 0 } as never, aligned);
+      service.editor.estimates.save(photoId, null, { estimator, version: 'test', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: identity, decaTransform: identity, code, camAligned: codes.camera, emotion: {}, alreadyAligned: true, milliseconds: 0 } as never, aligned);
     };
     record(photoIds[0], 'deca');
     record(photoIds[2], 'fit');
@@ -163,6 +163,32 @@ describe('edit job on a tiny model and a synthetic album', () => {
     expect(refused.state).toBe('failed');
     expect(refused.error).toMatch(new RegExp(`photo ${photoIds[2]}: its codes come from landmark fitting, which estimates no albedo code`));
     expect(await service.rerun(done.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
+  }, 60_000);
+
+  it('codes of several estimators side by side: the source from one, the target from another, both in provenance', async () => {
+    const save = (photoId: number, estimator: 'deca' | 'emoca', expression: number) => {
+      const codes = service.editor.estimates.requireCodes(photoId).codes;
+      const code = packCode({ ...codes, expression: codes.expression.map(() => expression) });
+      const identity = [1, 0, 0, 0, 1, 0];
+      service.editor.estimates.save(photoId, null, { estimator, version: 'test', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: identity, decaTransform: identity, code, camAligned: codes.camera, emotion: {}, alreadyAligned: true, milliseconds: 0 } as never, service.editor.photo(photoId).imageFile);
+    };
+    save(photoIds[1], 'deca', 0.25);
+    save(photoIds[1], 'emoca', 0.5); // running EMOCA keeps the DECA codes
+    save(photoIds[3], 'deca', 0.75);
+    expect(service.editor.estimates.estimatorsOf(photoIds[1]).sort()).toEqual(['deca', 'emoca']);
+    const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[3], photoIds[2]], targetPhotoIds: [photoIds[1]], modes: ['exp'], sourceEstimator: 'deca', targetEstimator: 'deca', sampler: { steps: 2, seed: 1, inversion: false } }));
+    await t.runner.wait(jobId);
+    const [done] = service.job(jobId).results;
+    expect(done.provenance.estimators).toEqual({ source: 'deca', target: 'deca' });
+    expect(done.provenance.codes.expression[0]).toBeCloseTo(0.25, 6); // the target's DECA expression, not its EMOCA one
+    const missing = service.job(jobId).cells.find((c) => c.sourcePhotoId === photoIds[2])!;
+    expect(missing.state).toBe('failed');
+    expect(missing.error).toMatch(new RegExp(`photo ${photoIds[2]} has no DECA codes \\(it has fit\\); run DECA on its album in Faces`));
+    const emoca = service.start(params({ sourcePhotoIds: [photoIds[3]], targetPhotoIds: [photoIds[1]], modes: ['exp'], sourceEstimator: 'deca', targetEstimator: 'emoca', sampler: { steps: 2, seed: 1, inversion: false } }));
+    await t.runner.wait(emoca.jobId);
+    const [mixed] = service.job(emoca.jobId).results;
+    expect(mixed.provenance.estimators).toEqual({ source: 'deca', target: 'emoca' });
+    expect(mixed.provenance.codes.expression[0]).toBeCloseTo(0.5, 6);
   }, 60_000);
 
   it('cancel mid-job keeps the finished cells and marks the rest cancelled; resume finishes them', async () => {

@@ -88,6 +88,13 @@ describe('rig-studio transfer', () => {
     expect(badMode.stderr).toMatch(/unknown edit mode 'smile'/);
     const badSteps = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', '1', '--targets', '2', '--steps', '1', '--out', out], t.root);
     expect(badSteps.stderr).toMatch(/1 DDIM steps: cannot create exactly 1 steps/);
+    const dpm = await runCli(['transfer', '--project', projectDir, '--model', '1', '--sources', 'Person', '--targets', '1', '--modes', 'light', '--sampler', 'dpm++:2', '--no-scores', '--out', out], t.root);
+    expect(dpm.code, dpm.stderr).toBe(0);
+    const badSampler = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', '1', '--targets', '2', '--sampler', 'euler:3', '--out', out], t.root);
+    expect(badSampler.stderr).toMatch(/--sampler: 'euler:3' is not a sampler/);
+    const badEstimator = await runCli(['transfer', '--project', projectDir, '--model', 'tiny', '--sources', '1', '--targets', '2', '--source-estimator', 'mica', '--out', out], t.root);
+    expect(badEstimator.code).toBe(2);
+    expect(badEstimator.stderr).toMatch(/sourceEstimator/);
   }, 120_000);
 
   it('a killed transfer is interrupted counting the cells actually done; --resume finishes it and its export, atomically', async () => {

@@ -3,6 +3,8 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { worstRelativeError } from '../../../src/main/core/verifier';
 import { dpmSolverPlan, dpmSolverSample, linspace32 } from '../../../src/main/diffusion/dpmSolver';
+import { inversionCoefficients } from '../../../src/main/diffusion/ddim';
+import { createDiffusion } from '../../../src/main/diffusion/schedule';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { architectureSummary } from '../../../src/main/models/summary';
@@ -66,6 +68,25 @@ describe('DPM-Solver++', () => {
     expect(worstRelativeError(out, at(Math.sqrt(1 - 1e-4), 0.01))).toBeLessThan(1e-5);
   });
 
+  it('clipDenoised clamps each x̂0; an inversion for it ends at ᾱ of t = 1 instead of 0', async () => {
+    const x0 = Float32Array.of(3, -0.25);
+    const eps = Float32Array.of(-0.3, 1.2);
+    const plan = dpmSolverPlan({}, 4);
+    const start = Float32Array.from(x0, (v, i) => plan.steps[0].alpha * v + plan.steps[0].sigma * eps[i]);
+    const clipped = await dpmSolverSample(plan, async () => Float32Array.from(eps), start, 1, { clipDenoised: true });
+    const free = await dpmSolverSample(plan, async () => Float32Array.from(eps), start, 1);
+    // the sample is clamped either way; the path differs only where x̂0 left [−1, 1]
+    expect(free[0]).toBe(1);
+    expect(clipped[0]).toBeLessThan(1);
+    expect(clipped[1]).toBeCloseTo(free[1], 5);
+    const diffusion = createDiffusion({ respacing: 'ddim10' });
+    const last = diffusion.steps - 1;
+    expect(inversionCoefficients(diffusion, last).startScale).toBe(0);
+    const alphaOne = createDiffusion({}).alphasCumprod[999];
+    expect(inversionCoefficients(diffusion, last, alphaOne).startScale).toBeCloseTo(Math.sqrt(alphaOne), 7);
+    expect(inversionCoefficients(diffusion, last - 1, alphaOne)).toEqual(inversionCoefficients(diffusion, last - 1));
+  });
+
   it('the device loop equals the host loop on a tiny v2 model, with shape and identity fed', async () => {
     const backend = new OnnxBackend({ providers: ['cpu'] });
     const runner = new DiffusionRigRunner({ config: tinyEmoV2Config, stateDict: randomWeights(tinyEmoV2Config, 4), strippedPrefix: '' }, backend, 'tiny-v2');
@@ -76,6 +97,9 @@ describe('DPM-Solver++', () => {
       const device = await runner.sampleDpmSolver(noise, conditioning, {}, 4);
       const host = await dpmSolverSample(dpmSolverPlan({}, 4), runner.denoiser(conditioning), noise, 2);
       expect(worstRelativeError(device, host)).toBeLessThan(1e-5);
+      const deviceClipped = await runner.sampleDpmSolver(noise, conditioning, {}, 4, { clipDenoised: true });
+      const hostClipped = await dpmSolverSample(dpmSolverPlan({}, 4), runner.denoiser(conditioning), noise, 2, { clipDenoised: true });
+      expect(worstRelativeError(deviceClipped, hostClipped)).toBeLessThan(1e-5);
       expect(Math.max(...device.map(Math.abs))).toBeLessThanOrEqual(1);
       await expect(runner.sample(noise, { ...conditioning, shape: undefined }, { respacing: 'ddim2' })).rejects.toThrow(/needs shape and identity/);
     } finally {

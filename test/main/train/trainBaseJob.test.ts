@@ -15,6 +15,10 @@ import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/active
 import { writeSyntheticFaces } from '../../helpers/editFixture';
 import { openTestProject, type TestProject } from '../library/harness';
 import { EstimateStore } from '../../../src/main/estimate/store';
+import { codeLayout, packCode } from '../../../src/common/flame/codes';
+import { exportTorchCheckpoint } from '../../../src/main/train/personalised';
+import { finetuneSettings } from '../../../src/main/train/finetune';
+import { albumTrainingPairs } from '../../../src/main/train/album';
 
 describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
@@ -130,4 +134,41 @@ describe('train-base job on two synthetic albums', () => {
     expect(info.state).toBe('failed');
     expect(info.message).toMatch(/attention at 5 px: the UNet's levels are at 16, 8 px/);
   });
+
+  it('trains a DiffusionRig-EMO v2 base model on each photo\'s shape and identity; it exports as a .pt with the v2 keys; fine-tune pairs carry the album mean shape and the encoder trains by default', async () => {
+    // v2 needs each photo's albedo code: estimator records (DECA) with one
+    const estimates = new EstimateStore(t.project.db);
+    const photos = albums.flatMap((album) => t.library.listPhotos(album, 0, 10).items);
+    for (const photo of photos) {
+      const codes = estimates.requireCodes(photo.id).codes;
+      const code = packCode(codes);
+      code.fill(0.1, codeLayout.tex[0], codeLayout.tex[0] + codeLayout.tex[1]);
+      const identity = [1, 0, 0, 0, 1, 0];
+      estimates.save(photo.id, null, { estimator: 'deca', version: 'test', faceIndex: 0, faceBoxes: [], score: 1, landmarks: [], alignedLandmarks: [], alignTransform: identity, decaTransform: identity, code, camAligned: codes.camera, emotion: {}, alreadyAligned: true, milliseconds: 0 } as never, 'aligned.png');
+    }
+    const info = await t.runner.wait(t.runner.start('train-base', { albumIds: albums, ...params, steps: 2, variant: 'emo-v2', name: 'v2' }).id);
+    expect(info.state, info.message).toBe('done');
+    const model = new ModelRegistry(t.project.db).get((info.result as TrainBaseJobResult).model!.id);
+    expect(model.config.unet.faceCondition).toEqual({ shapeDim: 100, identityDim: 150 });
+    expect(model.lineage).toMatchObject({ variant: 'emo-v2', estimators: { deca: 3 } });
+    expect(model.estimator).toBe('deca');
+
+    // exported as upstream PyTorch: exactly the v2 keys, recognised as v2 from them alone
+    const pt = join(t.root, 'v2-export.pt');
+    exportTorchCheckpoint(model, pt);
+    const exported = readCheckpoint(pt).stateDict;
+    const saved = readCheckpoint(model.filePath).stateDict;
+    expect([...exported.keys()].sort()).toEqual([...saved.keys()].sort());
+    expect(exported.get('denoisingUNet.input_blocks.1.0.cond_emb_layers.1.weight')!.shape).toEqual([64, 16 + 250]);
+    expect(loadDiffusionRig(exported, pt).config.unet.faceCondition).toEqual({ shapeDim: 100, identityDim: 150 });
+
+    // fine-tuning it feeds shape and identity per item and trains the encoder (the v2 default)
+    const settings = finetuneSettings({ albumId: albums[1], modelId: model.id, steps: 1, batchSize: 2, learningRate: 1e-3, seed: 0, checkpointInterval: 1, checkpointMinutes: 10, precision: 'float32', recompute: false }, 16, model.config);
+    expect(settings.trainable).toBe('all');
+    const pairs = await albumTrainingPairs({ project: t.project, pool, head: await headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel() }, albums[1], 16, { faceCondition: model.config.unet.faceCondition });
+    expect(pairs.pairs[0].identity!.slice(100)).toEqual(new Float32Array(50).fill(0.1));
+    expect(Array.from(pairs.pairs[0].shape!)).toEqual(pairs.meanShape.map(Math.fround));
+    // (the step itself is stage 1's graph, shape and identity fed and the encoder trained, run above)
+    expect(finetuneSettings({ albumId: albums[1], modelId: model.id, steps: 1, batchSize: 2, learningRate: 1e-3, seed: 0, checkpointInterval: 1, checkpointMinutes: 10, precision: 'float32', recompute: false, trainEncoder: false }, 16, model.config).trainable).toBeUndefined();
+  }, 180_000);
 });

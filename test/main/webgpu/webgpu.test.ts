@@ -162,6 +162,10 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       // per step only the timesteps (4 bytes per item) and the 5 coefficients go up; nothing comes down
       expect(loop.perStep).toEqual({ hostToDevice: 2 * 4 + 5 * 4, deviceToHost: 0 });
       expect(loop.readback.deviceToHost).toBe(noise.byteLength);
+      // with each x̂0 clamped, as edits run it
+      const clipped = await gpu.sampleDpmSolver(noise, c, {}, 3, { clipDenoised: true });
+      expect(worstRelativeError(clipped, await host.sampleDpmSolver(noise, c, {}, 3, { clipDenoised: true }))).toBeLessThan(1e-3);
+      expect(gpu.lastLoop!.resident).toBe(true);
       await Promise.all([gpu.dispose(), host.dispose()]);
     });
 

@@ -8,7 +8,7 @@ describe('train-a-base-model form', () => {
     expect(request).toEqual({
       params: {
         albumIds: [2, 5], trainingSets: [], imageSize: 64, channels: 32, resBlocks: 2, heads: 1, latentDim: 64, steps: 50000, batchSize: 8, seed: 0, checkpointInterval: 1000,
-        attentionResolutions: [16], dropout: 0.1, encoder: 'resnet18', learningRate: 1e-4,
+        attentionResolutions: [16], dropout: 0.1, encoder: 'resnet18', variant: 'upstream', learningRate: 1e-4,
       },
     });
     expect(trainBaseParamsSchema.safeParse((request as { params: object }).params).success).toBe(true);

@@ -39,7 +39,7 @@ export const finetuneCommand: Command = {
   summary:
     'Stage-2 fine-tuning of a registered model on an album (runs the finetune job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a personalised model; --export-pt also writes it as an upstream PyTorch checkpoint.',
   usage:
-    '--project DIR --album ID --model ID [--training-set NAME …] [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--checkpoint-minutes 10] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--recompute] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
+    '--project DIR --album ID --model ID [--training-set NAME …] [--steps 5000] [--batch-size 4] [--lr 1e-5] [--seed 0] [--checkpoint-interval 500] [--checkpoint-minutes 10] [--image-size N] [--name NAME] [--precision float32|mixed-float16] [--recompute] [--train-encoder | --freeze-encoder] [--export-pt FILE] [--json]\n       --project DIR --resume JOB [--export-pt FILE] [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string' },
@@ -57,6 +57,8 @@ export const finetuneCommand: Command = {
     'export-pt': { type: 'string' },
     precision: { type: 'string' },
     recompute: { type: 'boolean' },
+    'train-encoder': { type: 'boolean' },
+    'freeze-encoder': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIo) {
@@ -85,7 +87,10 @@ export const finetuneCommand: Command = {
         precision: precisionFlag(values.precision),
         recompute: values.recompute === true ? true : undefined,
         trainingSets: (values['training-set'] as string[] | undefined) ?? undefined,
+        // default: the encoder trains for DiffusionRig-EMO v2 models, stays frozen for upstream ones
+        trainEncoder: values['train-encoder'] ? true : values['freeze-encoder'] ? false : undefined,
       };
+      if (values['train-encoder'] && values['freeze-encoder']) throw new UsageError('--train-encoder and --freeze-encoder contradict each other');
     }
     return withProject(values.project, async (backend) => {
       const open = backend.require();

@@ -37,6 +37,13 @@ function eta(seconds: number | null): string {
   return ` · ETA ${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** --variant upstream|emo-v2 (default upstream). */
+function variantFlag(value: unknown): TrainBaseParams['variant'] | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'upstream' && value !== 'emo-v2') throw new UsageError(`--variant must be upstream or emo-v2 (DiffusionRig-EMO v2), not '${String(value)}'`);
+  return value;
+}
+
 /** The job's parameters from the command's flags (defaults left to the contract's schema). */
 export function trainBaseParamsFromFlags(values: Record<string, unknown>): Partial<TrainBaseParams> {
   const albums = (values.album as string[] | undefined) ?? [];
@@ -62,6 +69,7 @@ export function trainBaseParamsFromFlags(values: Record<string, unknown>): Parti
     dropout: number(values, 'dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     encoder: encoder as TrainBaseParams['encoder'] | undefined,
     latentDim: integer(values, 'latent-dim'),
+    variant: variantFlag(values.variant),
     steps: integer(values, 'steps'),
     batchSize: integer(values, 'batch-size', 2),
     learningRate: number(values, 'lr', (n) => n > 0, 'a positive number'),
@@ -77,7 +85,7 @@ export const trainBaseCommand: Command = {
   summary:
     'Stage-1 training of a fresh DiffusionRig model (UNet and encoder jointly, upstream\'s loss) on one or more albums and imported LMDB training sets (runs the train-base job headless; progress on stderr). Ctrl-C cancels and keeps the run state; --resume JOB continues it. The result is registered as a base model.',
   usage:
-    '--project DIR --album ID [--album ID …] [--training-set NAME …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50|resnet10-w16] [--latent-dim 64] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
+    '--project DIR --album ID [--album ID …] [--training-set NAME …] [--image-size 64] [--channels 32] [--channel-mult 1,2,3,4] [--res-blocks 2] [--attention 16|none] [--heads 1] [--dropout 0.1] [--encoder resnet18|resnet50|resnet10-w16] [--latent-dim 64] [--variant upstream|emo-v2] [--steps 50000] [--batch-size 8] [--lr 1e-4] [--seed 0] [--checkpoint-interval 1000] [--checkpoint-minutes 10] [--name NAME] [--json]\n       --project DIR --resume JOB [--json]',
   options: {
     project: { type: 'string' },
     album: { type: 'string', multiple: true },
@@ -91,6 +99,7 @@ export const trainBaseCommand: Command = {
     dropout: { type: 'string' },
     encoder: { type: 'string' },
     'latent-dim': { type: 'string' },
+    variant: { type: 'string' },
     steps: { type: 'string' },
     'batch-size': { type: 'string' },
     lr: { type: 'string' },

@@ -64,7 +64,7 @@ export const transferCommand: Command = {
     'Transfer expression / pose / light / appearance from target photos to source photos with a DiffusionRig model (sources × targets × modes, as the Edit view) and write the comparison grid PNG. Sources and targets are photo ids or album names (an album means its photos with FLAME codes). Progress on stderr. ' +
     'Ctrl-C (or a kill) leaves the job interrupted; --resume JOB continues it (or, for a finished job, writes its grid and results again). Every file is written atomically; --results DIR gets export.json last, when complete.',
   usage:
-    '--project DIR --model ID|NAME|FILE [--sampler ddim:20|dpm++:10] [--model ... --sampler ...]... --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--batch 4] [--image-size N] [--no-scores] [--expression-estimator target|fit|deca|emoca|none] [--results DIR] [--scores-csv FILE] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--scores-csv FILE] [--json]',
+    '--project DIR --model ID|NAME|FILE [--sampler ddim:20|dpm++:10] [--model ... --sampler ...]... --sources LIST --targets LIST [--modes exp,pose,light,latent|exp+pose] --out grid.png [--steps 20] [--eta 0] [--seed 0] [--no-clip] [--no-inversion] [--no-mean-shape] [--source-estimator deca|emoca|fit] [--target-estimator deca|emoca|fit] [--batch 4] [--image-size N] [--no-scores] [--expression-estimator target|fit|deca|emoca|none] [--results DIR] [--scores-csv FILE] [--json]\n       --project DIR --resume JOB --out grid.png [--results DIR] [--scores-csv FILE] [--json]',
   options: {
     project: { type: 'string' },
     model: { type: 'string', multiple: true },
@@ -80,6 +80,8 @@ export const transferCommand: Command = {
     inversion: { type: 'boolean' },
     'no-inversion': { type: 'boolean' },
     'no-mean-shape': { type: 'boolean' },
+    'source-estimator': { type: 'string' },
+    'target-estimator': { type: 'string' },
     batch: { type: 'string' },
     'image-size': { type: 'string' },
     'no-scores': { type: 'boolean' },
@@ -151,6 +153,9 @@ export const transferCommand: Command = {
           targetPhotoIds: resolve(tokens(values.targets), '--targets'),
           modes,
           meanShape: !values['no-mean-shape'],
+          // whose codes (default: each run's model's estimator, else each photo's codes in use)
+          sourceEstimator: values['source-estimator'],
+          targetEstimator: values['target-estimator'],
           batchSize: integer(values.batch, '--batch', 4),
           scores: !values['no-scores'],
           expressionEstimator: values['expression-estimator'],

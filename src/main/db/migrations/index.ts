@@ -9,6 +9,7 @@ import { migration0008 } from './0008-model-settings';
 import { migration0009 } from './0009-model-precision';
 import { migration0010 } from './0010-photo-codes';
 import { migration0011 } from './0011-model-estimator';
+import { migration0012 } from './0012-estimator-codes';
 import type { Migration } from './types';
 
 /**
@@ -16,6 +17,6 @@ import type { Migration } from './types';
  * (`NNNN-what.ts`, the next number, exporting a `Migration`) and ONE entry here, plus a test
  * in test/main/db/migrations/. Never edit a migration that has shipped: add a new one.
  */
-export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011]);
+export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012]);
 
 export type { Migration };

@@ -10,6 +10,7 @@ import { HeadWarning } from '../models/HeadWarning';
 import { NoModelNote } from './NoModelNote';
 import { PhotoPicker } from './PhotoPicker';
 import { SamplerFields } from './SamplerFields';
+import { EstimatorFields } from './EstimatorFields';
 import { ModelRuns } from './ModelRuns';
 import { generateBlocker, runsProblem } from './setup';
 import { loadSetup, saveSetup, setupFromJob, type EditSetupState } from './setupStore';
@@ -44,7 +45,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
   const [setup, setSetup] = useState<EditSetupState>(() => loadSetup(project.dir));
   useEffect(() => saveSetup(project.dir, setup), [project.dir, setup]);
   const set = (patch: Partial<EditSetupState>) => setSetup((s) => ({ ...s, ...patch }));
-  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, extraRuns, batchSize, scores, expressionEstimator } = setup;
+  const { modelId, sourceAlbum, targetAlbum, sources, targets, modes, combined, meanShape, sampler, extraRuns, batchSize, scores, expressionEstimator, sourceEstimator, targetEstimator } = setup;
   const setModelId = (modelId: number | null) => set({ modelId });
   const setSourceAlbum = (sourceAlbum: number | null) => set({ sourceAlbum });
   const setTargetAlbum = (targetAlbum: number | null) => set({ targetAlbum });
@@ -99,7 +100,11 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
     setError(null);
     try {
       const size = await imageSize.commit();
-      const common = { sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, expressionEstimator };
+      const common = {
+        sourcePhotoIds: sources, targetPhotoIds: targets, modes: modeSets, meanShape, sampler, batchSize, scores, expressionEstimator,
+        ...(sourceEstimator ? { sourceEstimator } : {}),
+        ...(targetEstimator ? { targetEstimator } : {}),
+      };
       // the model axis: the first run, then the others with their own sampler and steps (η, seed, clip and inversion shared)
       const runs = [{ modelId: chosenModel, sampler, imageSize: size }, ...extraRuns.map((run) => ({ modelId: run.modelId!, sampler: { ...sampler, method: run.method, steps: run.steps, eta: run.method === 'dpm++' ? 0 : sampler.eta }, imageSize: run.modelId === chosenModel ? size : undefined }))];
       const { jobId } = await api['edit.start'](extraRuns.length === 0 ? { ...common, modelId: chosenModel, imageSize: size } : { ...common, runs });
@@ -143,6 +148,7 @@ export function EditSetup({ onStarted, onContext, restore }: EditSetupProps) {
           <input type="checkbox" checked={meanShape} onChange={(e) => { setMeanShape(e.target.checked); }} /> Album mean shape
         </label>
       </fieldset>
+      <EstimatorFields model={model ?? null} source={sourceEstimator ?? null} target={targetEstimator ?? null} onChange={(patch) => set(patch)} />
       <SamplerFields value={sampler} onChange={(s) => { setSampler(s); }} />
       {(models.data?.length ?? 0) > 0 && <ModelRuns models={models.data ?? []} first={firstRun} runs={extraRuns} onChange={(runs) => set({ extraRuns: runs })} />}
       <div className="edit-run-options">

@@ -1,4 +1,4 @@
-import { defaultSampler, type EditMode, type EditJobView, type SamplerMethod, type SamplerSettings } from '../../../common/contract';
+import { defaultSampler, type CodeEstimator, type EditMode, type EditJobView, type SamplerMethod, type SamplerSettings } from '../../../common/contract';
 
 /** A model run compared with the first (the model axis): its model, sampler and steps; η, seed, clip and inversion are the first run's. */
 export interface ExtraRun {
@@ -17,6 +17,9 @@ export interface EditSetupState {
   modes: EditMode[];
   combined: boolean;
   meanShape: boolean;
+  /** Whose codes the sources and targets are edited with; null: the model's estimator. */
+  sourceEstimator: CodeEstimator | null;
+  targetEstimator: CodeEstimator | null;
   sampler: SamplerSettings;
   /** More model runs after the first (model and sampler above): each makes its own tile for every source, target and mode. */
   extraRuns: ExtraRun[];
@@ -37,6 +40,8 @@ export const defaultSetup: EditSetupState = {
   modes: ['exp', 'pose', 'light'],
   combined: false,
   meanShape: true,
+  sourceEstimator: null,
+  targetEstimator: null,
   sampler: { ...defaultSampler },
   extraRuns: [],
   batchSize: 4,

@@ -25,7 +25,10 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
   const [form, setForm] = useState<FinetuneForm>(defaultFinetuneForm);
   const imageSize = useImageSize(model.id);
   // hints sit outside the labels, so each control's accessible name is its label alone
-  const field = (key: keyof Omit<FinetuneForm, 'albumId' | 'recompute'>, label: string, hint?: string) => (
+  // the encoder trains by default for DiffusionRig-EMO v2 (its trainer's way), not for upstream models
+  const v2 = Boolean(model.architecture.unet.faceCondition);
+  const trainEncoder = form.trainEncoder ?? v2;
+  const field = (key: keyof Omit<FinetuneForm, 'albumId' | 'recompute' | 'trainEncoder'>, label: string, hint?: string) => (
     <div className="field" key={key}>
       <label htmlFor={`finetune-${key}`}>{label}</label>
       <input id={`finetune-${key}`} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} aria-describedby={hint ? `finetune-${key}-hint` : undefined} />
@@ -80,6 +83,14 @@ export function FinetuneDialog({ model, onClose }: FinetuneDialogProps) {
         </label>
         <small id="finetune-recompute-hint" className="muted">
           Less memory, a slower step; the same model (upstream’s use_checkpoint)
+        </small>
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={trainEncoder} onChange={(e) => setForm({ ...form, trainEncoder: e.target.checked })} aria-describedby="finetune-encoder-hint" /> Train the encoder too
+        </label>
+        <small id="finetune-encoder-hint" className="muted">
+          {v2 ? 'On by default for DiffusionRig-EMO v2: its trainer trains UNet and encoder in both stages.' : 'Off by default: upstream’s stage 2 trains the UNet and keeps the encoder frozen.'}
         </small>
       </div>
     </FormDialog>

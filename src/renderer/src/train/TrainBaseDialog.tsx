@@ -96,6 +96,14 @@ export function TrainBaseDialog({ onClose }: TrainBaseDialogProps) {
         </select>
       </div>
       {field('latentDim', 'Latent size')}
+      <div className="field">
+        <label htmlFor="train-base-variant">Model</label>
+        <select id="train-base-variant" value={form.variant} onChange={(e) => setForm({ ...form, variant: e.target.value as TrainBaseForm['variant'] })} aria-describedby="train-base-variant-hint">
+          <option value="upstream">DiffusionRig (upstream)</option>
+          <option value="emo-v2">DiffusionRig-EMO v2 (shape and identity in the condition)</option>
+        </select>
+        <small id="train-base-variant-hint" className="muted">v2 needs each photo&apos;s albedo code: estimate the albums with DECA or EMOCA, not landmark fitting.</small>
+      </div>
       {field('steps', 'Steps')}
       {field('batchSize', 'Batch size', 'Upstream: 8')}
       {field('learningRate', 'Learning rate', 'Upstream stage 1: 1e-4 (constant)')}

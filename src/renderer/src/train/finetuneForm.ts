@@ -11,11 +11,13 @@ export interface FinetuneForm {
   name: string;
   /** Recompute activations in the backward pass (less memory, a slower step). */
   recompute: boolean;
+  /** Train the encoder too (DiffusionRig-EMO v2's trainer does; upstream freezes it); null: the model's default. */
+  trainEncoder: boolean | null;
 }
 
-export const defaultFinetuneForm: FinetuneForm = { albumId: null, steps: '5000', batchSize: '4', learningRate: '1e-5', seed: '0', checkpointInterval: '500', name: '', recompute: false };
+export const defaultFinetuneForm: FinetuneForm = { albumId: null, steps: '5000', batchSize: '4', learningRate: '1e-5', seed: '0', checkpointInterval: '500', name: '', recompute: false, trainEncoder: null };
 
-type Request = Omit<FinetuneParams, 'imageSize' | 'precision' | 'checkpointMinutes' | 'recompute'> & { name?: string; recompute?: boolean };
+type Request = Omit<FinetuneParams, 'imageSize' | 'precision' | 'checkpointMinutes' | 'recompute' | 'trainEncoder'> & { name?: string; recompute?: boolean; trainEncoder?: boolean };
 
 /** The job parameters, or a message naming the first field that is wrong. */
 export function finetuneRequest(modelId: number, form: FinetuneForm): { params: Request } | { error: string } {
@@ -35,5 +37,5 @@ export function finetuneRequest(modelId: number, form: FinetuneForm): { params: 
   const learningRate = Number(form.learningRate);
   if (!(learningRate > 0 && learningRate <= 1) || form.learningRate.trim() === '') return { error: 'Learning rate must be a number above 0 and at most 1 (upstream stage 2: 1e-5).' };
   const name = form.name.trim();
-  return { params: { albumId: form.albumId, modelId, steps, batchSize, learningRate, seed, checkpointInterval, ...(name ? { name } : {}), ...(form.recompute ? { recompute: true } : {}) } };
+  return { params: { albumId: form.albumId, modelId, steps, batchSize, learningRate, seed, checkpointInterval, ...(name ? { name } : {}), ...(form.recompute ? { recompute: true } : {}), ...(form.trainEncoder === null ? {} : { trainEncoder: form.trainEncoder }) } };
 }

@@ -17,6 +17,8 @@ export interface TrainBaseForm {
   /** An encoder name (common/encoderNames.ts), e.g. 'resnet18'. */
   encoder: string;
   latentDim: string;
+  /** 'upstream' DiffusionRig or 'emo-v2' (DiffusionRig-EMO v2: shape and identity in the condition). */
+  variant: TrainBaseParams['variant'];
   steps: string;
   batchSize: string;
   learningRate: string;
@@ -27,7 +29,7 @@ export interface TrainBaseForm {
 
 export const defaultTrainBaseForm: TrainBaseForm = {
   albumIds: [], trainingSets: [], imageSize: '64', channels: '32', channelMult: '', resBlocks: '2', attention: '16', heads: '1', dropout: '0.1', encoder: 'resnet18',
-  latentDim: '64', steps: '50000', batchSize: '8', learningRate: '1e-4', seed: '0', checkpointInterval: '1000', name: '',
+  latentDim: '64', variant: 'upstream', steps: '50000', batchSize: '8', learningRate: '1e-4', seed: '0', checkpointInterval: '1000', name: '',
 };
 
 type Request = Omit<TrainBaseParams, 'checkpointMinutes' | 'channelMult' | 'name'> & { channelMult?: number[]; name?: string };
@@ -78,6 +80,7 @@ export function trainBaseRequest(form: TrainBaseForm): { params: Request } | { e
       attentionResolutions: attention,
       dropout,
       encoder: form.encoder,
+      variant: form.variant,
       learningRate,
       ...(name ? { name } : {}),
     },
