@@ -15,7 +15,7 @@
 import { throwIfCancelled } from '../core/cancellation';
 import type { Denoiser, StepProgress } from './ddim';
 import type { DiffusionSettings } from './schedule';
-import { createDiffusion } from './schedule';
+import { createDiffusion, roundHalfEven } from './schedule';
 
 const f = Math.fround;
 
@@ -72,15 +72,6 @@ export function linspace32(start: number, end: number, count: number): number[] 
     const first = i - (i % vector);
     return f(scalar(first) + f(step * (i - first)));
   });
-}
-
-/** Python's round() (and torch.round): halves go to the even neighbour. */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction > 0.5) return floor + 1;
-  if (fraction < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /** The discrete VP schedule of the library: log α_t interpolated between knots t = (i+1)/N. */

@@ -73,8 +73,8 @@ export function spaceTimesteps(steps: number, spec: string | readonly number[]):
   return [...new Set(all)].sort((a, b) => a - b);
 }
 
-/** Python's round(): halves go to the even neighbour. */
-function roundHalfEven(value: number): number {
+/** Python's round() (and torch.round): halves go to the even neighbour. */
+export function roundHalfEven(value: number): number {
   const floor = Math.floor(value);
   const fraction = value - floor;
   if (fraction > 0.5) return floor + 1;

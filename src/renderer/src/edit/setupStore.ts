@@ -74,23 +74,7 @@ export function setupFromJob(current: EditSetupState, view: EditJobView, albums:
   const modes = single.length > 0 ? single : combined ? (view.modes.find((m) => m.includes('+'))!.split('+') as EditMode[]) : current.modes;
   const provenance = view.results[0]?.provenance;
   const [first, ...others] = view.runs;
-  if (first) {
-    return {
-      ...current,
-      sources: [...view.sourcePhotoIds],
-      targets: [...view.targetPhotoIds],
-      sourceAlbum: albums.source ?? current.sourceAlbum,
-      targetAlbum: albums.target ?? current.targetAlbum,
-      modes,
-      combined,
-      modelId: first.modelId,
-      sampler: { ...first.sampler },
-      extraRuns: others.map((run) => ({ modelId: run.modelId, method: run.sampler.method ?? 'ddim', steps: run.sampler.steps })),
-      meanShape: provenance?.meanShape ?? current.meanShape,
-      lastJobId: view.jobId,
-    };
-  }
-  return {
+  const common = {
     ...current,
     sources: [...view.sourcePhotoIds],
     targets: [...view.targetPhotoIds],
@@ -98,10 +82,21 @@ export function setupFromJob(current: EditSetupState, view: EditJobView, albums:
     targetAlbum: albums.target ?? current.targetAlbum,
     modes,
     combined,
+    meanShape: provenance?.meanShape ?? current.meanShape,
+    lastJobId: view.jobId,
+  };
+  if (first) {
+    return {
+      ...common,
+      modelId: first.modelId,
+      sampler: { ...first.sampler },
+      extraRuns: others.map((run) => ({ modelId: run.modelId, method: run.sampler.method ?? 'ddim', steps: run.sampler.steps })),
+    };
+  }
+  return {
+    ...common,
     modelId: provenance?.model.id ?? current.modelId,
     sampler: provenance ? { ...provenance.sampler } : current.sampler,
     extraRuns: provenance ? [] : current.extraRuns,
-    meanShape: provenance?.meanShape ?? current.meanShape,
-    lastJobId: view.jobId,
   };
 }
