@@ -16,7 +16,7 @@ import { ModelRegistry } from '../../../src/main/models/registry';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
-import { tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
+import { syntheticCodes, tinyConfig, writeSyntheticFaces, writeTinyCheckpoint } from '../../helpers/editFixture';
 import { tinyEmoV2Config } from '../../helpers/tinyDiffusionRig';
 import { codeLayout, packCode } from '../../../src/common/flame/codes';
 import { displayTile, gridSize } from '../../../src/main/edit/grid';
@@ -243,6 +243,8 @@ describe('edit job on a tiny model and a synthetic album', () => {
     (engine.deps as { scorer: Scorer | null }).scorer = scorer;
     (engine.deps as { assets?: () => { modelPath: null; decaDataDir: null } }).assets = () => ({ modelPath: null, decaDataDir: null });
     try {
+      // the target's codes in use are from elsewhere (an earlier test made them EMOCA's), so the project's estimator re-estimates
+      service.editor.estimates.saveCodes(photoIds[1], { name: 'synthetic', version: '1' }, syntheticCodes(1));
       const { jobId } = service.start(params({ sourcePhotoIds: [photoIds[0]], targetPhotoIds: [photoIds[1]], modes: ['exp'], scores: true }));
       expect((await t.runner.wait(jobId)).state).toBe('done');
       const [result] = service.job(jobId).results;
