@@ -37,9 +37,13 @@ test('a slow first listing does not overwrite the path being typed', async ({ pa
   const browser = page.getByRole('dialog', { name: 'Import checkpoints from disk' });
   const field = browser.getByLabel('Folder path');
   await expect.poll(() => listings).toBe(1);
-  await field.fill(runs);
+  // the user goes to the field and selects its text to type over it; the listing lands in between
+  await field.focus();
+  await field.selectText();
   releaseFirst();
   await firstDone;
+  await expect(browser.getByRole('list', { name: 'Folder contents' })).toHaveAttribute('aria-busy', 'false');
+  await page.keyboard.insertText(runs);
   // the late listing has rendered (its folder contents are on screen) and the field still holds the typed path
   await expect(browser.getByRole('list', { name: 'Folder contents' })).toHaveAttribute('aria-busy', 'false');
   await expect(field).toHaveValue(runs);

@@ -69,8 +69,9 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
     }
     return result;
   }, dir ?? '');
-  // The field shows the folder listed, unless the user has typed since asking for it: a listing
-  // that arrives late (a slow first listing) must never overwrite what is being typed.
+  // The field shows the folder listed, unless the user has gone to the field (focused or typed)
+  // since asking for it: a listing that arrives late (a slow first listing) must never overwrite
+  // what is being typed, not even between selecting the field's text and typing over it.
   const typedSinceAsked = useRef(false);
   const listedDir = listing.data?.dir;
   useEffect(() => {
@@ -127,10 +128,16 @@ export function FileBrowserDialog({ title, mode = 'pick', confirmLabel, initialD
         <button type="button" aria-label="Parent folder" disabled={!listing.data?.parent} onClick={() => listing.data?.parent && open(listing.data.parent)}>
           ↑
         </button>
-        <input aria-label="Folder path" value={typed} onChange={(e) => {
+        <input
+          aria-label="Folder path"
+          value={typed}
+          onFocus={() => (typedSinceAsked.current = true)}
+          onChange={(e) => {
             typedSinceAsked.current = true;
             setTyped(e.target.value);
-          }} spellCheck={false} />
+          }}
+          spellCheck={false}
+        />
         <button type="submit">Go</button>
       </form>
       {listing.error !== undefined && (
