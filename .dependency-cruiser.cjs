@@ -17,7 +17,8 @@ const mainFloors = [
   ['head'],
   ['models'],
   ['diffusion'],
-  ['engine', 'estimate', 'edit', 'train'],
+  ['engine'],
+  ['estimate', 'edit', 'train'],
   ['texture', 'viewport'],
   ['api', 'app', 'evaluate', 'server', 'electron', 'cli'],
 ];

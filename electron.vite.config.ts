@@ -12,7 +12,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           worker: resolve(__dirname, 'src/main/app/worker.ts'),
-          engine: resolve(__dirname, 'src/main/engine/host.ts'),
+          engine: resolve(__dirname, 'src/main/app/computeHost.ts'),
         },
       },
     },

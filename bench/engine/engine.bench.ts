@@ -18,8 +18,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { type Engine, InProcessEngine, WorkerEngine } from '../../src/main/engine/client';
-import { type HostOptions, transferables } from '../../src/main/engine/protocol';
+import { type AppEngine, type HostTasks, hostTasks } from '../../src/main/app/hostTasks';
+import { InProcessEngine, WorkerEngine } from '../../src/main/engine/client';
+import { transferables } from '../../src/main/engine/protocol';
+import type { HostOptions } from '../../src/main/engine/state';
 import { defaultConfig } from '../../src/main/models/config';
 import { parseProviderList } from '../../src/main/nn/backend';
 import { builtEngine, ensureBuilt } from '../../test/main/cli/built';
@@ -58,7 +60,7 @@ it('event-loop latency during sampling and training, compute host vs in process'
     const rows: string[] = [];
     const p99: Record<string, { sampling: number; training: number }> = {};
     for (const mode of ['host', 'in-process'] as const) {
-      const engine: Engine = mode === 'host' ? new WorkerEngine(builtEngine, options) : new InProcessEngine(options);
+      const engine: AppEngine = mode === 'host' ? new WorkerEngine<HostTasks>(builtEngine, options) : new InProcessEngine(hostTasks, options);
       try {
         // inputs are made before the probe starts and handed over (transferred), as the app does
         const sample = sampleInput(model, size, sampleSteps);

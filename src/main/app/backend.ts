@@ -4,9 +4,10 @@ import { AppError } from '../core/errors';
 import { EventHub } from '../core/events';
 import { EditEngine } from '../edit/engine';
 import { editHeadModelSource } from '../edit/service';
-import { type Engine, InProcessEngine, WorkerEngine } from '../engine/client';
-import type { HostOptions } from '../engine/protocol';
-import { EngineScorer } from '../engine/scorer';
+import { EngineScorer } from '../edit/hostTasks';
+import { InProcessEngine, WorkerEngine } from '../engine/client';
+import type { HostOptions } from '../engine/state';
+import { type AppEngine, hostTasks, type HostTasks } from './hostTasks';
 import { InlinePool, ThreadPool } from '../jobs/pool';
 import { type WorkerPool, type WorkerTasks, workerTasks } from './workerTasks';
 import { JobRunner } from '../jobs/runner';
@@ -49,7 +50,7 @@ export class Backend implements ProjectSlot {
   readonly dataDir: string;
   readonly pool: WorkerPool;
   /** The compute host's client, handed to the edit, training, estimation and scoring services. */
-  readonly engine: Engine;
+  readonly engine: AppEngine;
   /** The Edit studio's engine (on `engine`; buffers with the viewport's head from this data dir's Settings). */
   readonly edit: EditEngine;
   private openProject: OpenProject | null = null;
@@ -62,7 +63,7 @@ export class Backend implements ProjectSlot {
     const script = options.workerScript ?? bundlePaths().worker;
     this.pool = script === 'inline' ? new InlinePool(workerTasks) : new ThreadPool<WorkerTasks>(script);
     const engineScript = options.engineScript ?? (script === 'inline' ? 'inline' : bundlePaths().engine);
-    this.engine = engineScript === 'inline' ? new InProcessEngine(options.engineOptions) : new WorkerEngine(engineScript, options.engineOptions);
+    this.engine = engineScript === 'inline' ? new InProcessEngine(hostTasks, options.engineOptions) : new WorkerEngine<HostTasks>(engineScript, options.engineOptions);
     this.edit = new EditEngine({ engine: this.engine, ...editHeadModelSource(() => this.dataDir), scorer: new EngineScorer(this.engine), assets: () => new ModelAssetStore(this.dataDir).current() });
   }
 

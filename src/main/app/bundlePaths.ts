@@ -15,7 +15,7 @@ export function bundlePaths() {
   const dir = mainBundleDir();
   return {
     worker: join(dir, 'worker.js'),
-    /** The compute host (src/main/engine/host.ts). */
+    /** The compute host (src/main/app/computeHost.ts, its loop in src/main/engine/host.ts). */
     engine: join(dir, 'engine.js'),
     renderer: join(dir, '..', 'renderer'),
     preload: join(dir, '..', 'preload', 'index.js'),

@@ -1,9 +1,9 @@
 import type { EmitEvent } from '../core/events';
+import type { AppEngine } from './hostTasks';
 import type { WorkerPool } from './workerTasks';
 import type { JobKind } from '../jobs/types';
 import { editJobKind } from '../edit/editJob';
 import type { EditEngine } from '../edit/engine';
-import type { Engine } from '../engine/client';
 import { sweepJobKind } from '../edit/sweepJob';
 import { importJobKind } from '../library/import/importJob';
 import { modelImportJobKind } from '../models/modelImportJob';
@@ -19,7 +19,7 @@ export interface JobKindDeps {
   pool: WorkerPool;
   emit: EmitEvent;
   /** The compute host every onnxruntime session lives in. */
-  engine: Engine;
+  engine: AppEngine;
   /** The Edit studio's engine (on `engine`). */
   edit: EditEngine;
 }

@@ -27,6 +27,7 @@ import type { EditItem, GeneratedBatch } from '../diffusion/generate';
 import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from '../diffusion/images';
 import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
+import type { CoreTasks } from '../engine/coreTasks';
 import { transferables } from '../engine/protocol';
 import type { ModelRecord } from '../models/registry';
 import { ModelRegistry } from '../models/registry';
@@ -42,7 +43,7 @@ import { requirePhoto } from '../library/lookup';
 /** What the engine needs from the app. */
 export interface EditEngineDeps {
   /** The compute host: models are loaded and sampled there, never on this thread. */
-  engine: Engine;
+  engine: Engine<CoreTasks>;
   /** The head model buffers are rendered with (the viewport's). */
   headModel: () => Promise<ActiveHeadModel>;
   /** A cheap key of the head's files (path, size, time; see head/activeModel); without it the head is loaded on every use. */

@@ -5,31 +5,31 @@
  * composition root (app/backend.ts) and handed to the edit, training, estimation and scoring
  * services.
  *
- * `WorkerEngine` runs the host (host.ts, bundled as out/main/engine.js) in a worker thread,
+ * `WorkerEngine` runs the host (app/computeHost.ts, bundled as out/main/engine.js) in a worker thread,
  * started on the first request. When the host dies (process.exit, an uncaught error, a
  * terminated thread), every request in flight fails with "the compute engine stopped: …",
  * the app keeps running, and the next request starts a fresh host.
- * `InProcessEngine` runs the same handlers on the calling thread: for unit tests that run
+ * `InProcessEngine` runs a table's tasks on the calling thread: for unit tests that run
  * TypeScript sources (no bundle) and as the "host disabled" reference of bench/engine.
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineHostStatus } from '../../common/contract/models';
 import { CancelledError } from '../core/cancellation';
-import { EngineState, runRequest } from './kinds';
-import type { FromHost, HostOptions, RequestEvent, RequestInput, RequestKind, RequestOutput, ToHost } from './protocol';
-import { fromWire } from './protocol';
+import type { FromHost, HostTable, RequestEvent, RequestInput, RequestKind, RequestOutput, ToHost } from './protocol';
+import { fromWire, runRequest } from './protocol';
+import { HostState, type HostOptions } from './state';
 
 /** How a request is made. */
-export interface RequestOptions<K extends RequestKind> {
+export interface RequestOptions<T extends HostTable, K extends keyof T> {
   signal?: AbortSignal;
-  onEvent?: (event: RequestEvent<K>) => void;
+  onEvent?: (event: RequestEvent<T, K>) => void;
   /** Buffers of the input the caller hands over (they are detached here after sending). */
   transfer?: ArrayBuffer[];
 }
 
-/** The compute engine as services see it. */
-export interface Engine {
-  request<K extends RequestKind>(kind: K, input: RequestInput<K>, options?: RequestOptions<K>): Promise<RequestOutput<K>>;
+/** The compute engine as services see it: one serving at least the kinds of `T`. */
+export interface Engine<T extends HostTable> {
+  request<K extends RequestKind<T>>(kind: K, input: RequestInput<T, K>, options?: RequestOptions<T, K>): Promise<RequestOutput<T, K>>;
   /** What the engine is doing now (Engine panel, jobs). */
   status(): EngineHostStatus;
   /** Stops the host (in-flight requests fail) and frees its sessions. */
@@ -37,7 +37,7 @@ export interface Engine {
 }
 
 interface Pending {
-  kind: RequestKind;
+  kind: string;
   since: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -61,8 +61,8 @@ abstract class Tracked {
   }
 }
 
-/** The compute host in a worker thread (the product's engine). */
-export class WorkerEngine extends Tracked implements Engine {
+/** The compute host in a worker thread (the product's engine); `script` serves the kinds of `T`. */
+export class WorkerEngine<T extends HostTable> extends Tracked implements Engine<T> {
   protected readonly mode = 'worker' as const;
   private worker: Worker | null = null;
   private closed = false;
@@ -116,7 +116,7 @@ export class WorkerEngine extends Tracked implements Engine {
     else p.reject(fromWire(message.error));
   }
 
-  request<K extends RequestKind>(kind: K, input: RequestInput<K>, options: RequestOptions<K> = {}): Promise<RequestOutput<K>> {
+  request<K extends RequestKind<T>>(kind: K, input: RequestInput<T, K>, options: RequestOptions<T, K> = {}): Promise<RequestOutput<T, K>> {
     if (this.closed) return Promise.reject(new Error('the compute engine is closed'));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -127,7 +127,7 @@ export class WorkerEngine extends Tracked implements Engine {
       return Promise.reject(new Error(`the compute engine cannot start: ${(error as Error).message}`));
     }
     const id = this.nextId++;
-    return new Promise<RequestOutput<K>>((resolve, reject) => {
+    return new Promise<RequestOutput<T, K>>((resolve, reject) => {
       const cancel = () => this.worker?.postMessage({ type: 'cancel', id } satisfies ToHost);
       signal?.addEventListener('abort', cancel, { once: true });
       this.pending.set(id, {
@@ -152,14 +152,17 @@ export class WorkerEngine extends Tracked implements Engine {
 }
 
 /**
- * The engine on the calling thread: same handlers, no worker. Every session run blocks the
+ * The engine on the calling thread: `table`'s tasks, no worker. Every session run blocks the
  * caller's event loop; only for tests that run sources and as a bench reference.
  */
-export class InProcessEngine extends Tracked implements Engine {
+export class InProcessEngine<T extends HostTable> extends Tracked implements Engine<T> {
   protected readonly mode = 'in-process' as const;
-  private state: EngineState | null = null;
+  private state: HostState | null = null;
 
-  constructor(private readonly options: HostOptions = {}) {
+  constructor(
+    private readonly table: T,
+    private readonly options: HostOptions = {},
+  ) {
     super();
   }
 
@@ -167,16 +170,16 @@ export class InProcessEngine extends Tracked implements Engine {
     return this.state !== null;
   }
 
-  async request<K extends RequestKind>(kind: K, input: RequestInput<K>, options: RequestOptions<K> = {}): Promise<RequestOutput<K>> {
+  async request<K extends RequestKind<T>>(kind: K, input: RequestInput<T, K>, options: RequestOptions<T, K> = {}): Promise<RequestOutput<T, K>> {
     if (!this.state) {
-      this.state = new EngineState(this.options);
+      this.state = new HostState(this.options);
       this.started++;
     }
     const id = this.nextId++;
     this.pending.set(id, { kind, since: Date.now(), resolve: () => undefined, reject: () => undefined, cleanup: () => undefined });
     try {
       const signal = options.signal ?? new AbortController().signal;
-      return await runRequest(this.state, kind, input, { signal, inProcess: true, emit: (event) => options.onEvent?.(event) });
+      return await runRequest(this.table, this.state, kind, input, { signal, inProcess: true, emit: (event) => options.onEvent?.(event as RequestEvent<T, K>) });
     } finally {
       this.pending.delete(id);
     }

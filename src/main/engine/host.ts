@@ -1,7 +1,8 @@
 /**
- * The compute host (out/main/engine.js): a worker thread that owns every onnxruntime session
- * of the product and runs whole loops (a DDIM batch, a fine-tuning run, a photo's estimation,
- * a result's scores) as one request each; see client.ts for the main side.
+ * The compute host's loop: a worker thread that owns every onnxruntime session of the product
+ * and runs whole loops (a DDIM batch, a fine-tuning run, a photo's estimation, a result's
+ * scores) as one request each; see client.ts for the main side. The entry (out/main/engine.js)
+ * is the composition root's app/computeHost.ts, which gives this loop the product's table.
  *
  * Why a worker_threads worker, in Electron too, and not a utilityProcess: onnxruntime-node's
  * `session.run` is synchronous on the calling JS thread, so sessions must live on a thread
@@ -19,15 +20,9 @@
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { EngineState, runRequest } from './kinds';
-import type { FromHost, HostOptions, RequestKind, ToHost } from './protocol';
-import { toWire, transferables } from './protocol';
-
-const port = parentPort;
-if (!port) throw new Error('engine.js must run as a worker thread (the compute host)');
-
-/** Kinds whose outputs hold fresh buffers the host keeps no reference to: they are transferred, not copied. */
-const transferOutputs = new Set<RequestKind>(['sample']);
+import type { FromHost, HostTable, ToHost } from './protocol';
+import { runRequest, toWire, transferables } from './protocol';
+import { HostState, type HostOptions } from './state';
 
 /**
  * On Linux, scheduling priority is per thread and new threads inherit it: lowering this thread's
@@ -45,23 +40,31 @@ function lowerThreadPriority(): void {
   }
 }
 
-lowerThreadPriority();
-const state = new EngineState((workerData as HostOptions | undefined) ?? {});
-const running = new Map<number, AbortController>();
-const send = (message: FromHost, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+/**
+ * Serves `table` on this worker thread until it ends. Outputs of the kinds in `transferOutputs`
+ * hold fresh buffers the host keeps no reference to: they are transferred, not copied.
+ */
+export function serveHost(table: HostTable, transferOutputs: readonly string[] = []): void {
+  const port = parentPort;
+  if (!port) throw new Error('engine.js must run as a worker thread (the compute host)');
+  lowerThreadPriority();
+  const state = new HostState((workerData as HostOptions | undefined) ?? {});
+  const running = new Map<number, AbortController>();
+  const send = (message: FromHost, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-port.on('message', (message: ToHost) => {
-  if (message.type === 'cancel') {
-    running.get(message.id)?.abort();
-    return;
-  }
-  const { id, kind, input } = message;
-  const controller = new AbortController();
-  running.set(id, controller);
-  runRequest(state, kind, input as never, { signal: controller.signal, inProcess: false, emit: (event) => send({ type: 'event', id, event }) })
-    .then(
-      (output) => send({ type: 'result', id, output }, transferOutputs.has(kind) ? transferables(output) : []),
-      (error: unknown) => send({ type: 'error', id, error: toWire(error) }),
-    )
-    .finally(() => running.delete(id));
-});
+  port.on('message', (message: ToHost) => {
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort();
+      return;
+    }
+    const { id, kind, input } = message;
+    const controller = new AbortController();
+    running.set(id, controller);
+    runRequest(table, state, kind, input as never, { signal: controller.signal, inProcess: false, emit: (event) => send({ type: 'event', id, event }) })
+      .then(
+        (output) => send({ type: 'result', id, output }, transferOutputs.includes(kind) ? transferables(output) : []),
+        (error: unknown) => send({ type: 'error', id, error: toWire(error) }),
+      )
+      .finally(() => running.delete(id));
+  });
+}

@@ -8,11 +8,12 @@
 import type { EngineInfo } from '../../common/contract/models';
 import { engineInfo } from '../nn/engineInfo';
 import type { Engine } from './client';
+import type { CoreTasks } from './coreTasks';
 
-const last = new WeakMap<Engine, EngineInfo>();
+const last = new WeakMap<object, EngineInfo>();
 
 /** The Engine panel's data; `probe` waits for the host to run the one-op probe. */
-export async function engineInfoFromHost(engine: Engine, probe: boolean, waitMs = 300): Promise<EngineInfo> {
+export async function engineInfoFromHost(engine: Engine<CoreTasks>, probe: boolean, waitMs = 300): Promise<EngineInfo> {
   const host = engine.status();
   const asked = engine.request('info', { probe }).then((info) => {
     last.set(engine, info);

@@ -1,148 +1,54 @@
 /**
- * The compute host's protocol: the request kinds it serves, their inputs, events and outputs,
- * and the messages that carry them between the main side (client.ts) and the host (host.ts).
+ * The compute host's protocol: how a request kind is declared (a task of a HostTable), and the
+ * messages that carry requests, events and results between the main side (client.ts) and the host (host.ts).
  * Everything here crosses a worker_threads port, so it must be structured-cloneable; typed
  * arrays in inputs/outputs travel as transferable buffers where the sender no longer needs them.
  */
-import type { EditScores, SamplerSettings } from '../../common/contract/edit';
 import { AppError, type ErrorCode } from '../core/errors';
 import { CancelledError } from '../core/cancellation';
-import type { EngineInfo } from '../../common/contract/models';
-import type { EditItem, GeneratedBatch } from '../diffusion/generate';
-import type { KitModel } from '../diffusion/kit';
-import type { ScoreInput } from '../edit/scores';
-import type { EstimatePhotoInput, EstimatePhotoOutput } from '../estimate/task';
-import type { DiffusionRigConfig } from '../models/config';
-import type { BackendOptions } from '../nn/backend';
-import type { runFinetune } from '../train/finetune';
-import type { TrainingPair } from '../train/trainer';
+import type { HostState } from './state';
 
-/** Settings of a fine-tuning run, exactly as train/finetune.ts declares them (passed through unchanged). */
-export type FinetuneRunSettings = Parameters<typeof runFinetune>[0]['settings'];
-
-/** One DDIM batch: encoder latents, optional inversion, sampling; one request per batch. */
-export interface SampleInput {
-  model: KitModel;
-  imageSize: number;
-  sampler: SamplerSettings;
-  items: EditItem[];
-}
-
-/** A DDIM step finished (a few numbers per step). */
-export interface SampleEvent {
-  phase: 'inversion' | 'sampling';
-  step: number;
-  total: number;
-}
-
-/** A whole fine-tuning run (or its continuation from `stateDir`), one request. */
-export interface FinetuneInput {
-  /** The base model (checkpoint read and checked in the host). */
-  model: KitModel;
-  pairs: TrainingPair[];
-  settings: FinetuneRunSettings;
-  stateDir: string;
-  /** Where the personalised model's safetensors file is written when the run completes. */
-  outputDir: string;
+/** What a request can do besides its work (given to every host task). */
+export interface RequestContext<E> {
+  signal: AbortSignal;
+  /** Streams one event to the requester (its `onEvent`). */
+  emit(event: E): void;
+  /** True when the host is the calling thread (no worker). */
+  inProcess: boolean;
 }
 
 /**
- * A whole stage-1 run (or its continuation from `stateDir`), one request: the host makes the
- * fresh weights of `config` (train/base.ts, seeded by `settings.seed`), trains every parameter
- * of UNet and encoder (settings.trainable 'all'), streams the same events as 'finetune' and
- * writes the whole model to `outputDir` at the end. Resume, state files and cancel are
- * finetune's (train/finetune.ts runFinetune).
+ * One kind of request the host serves: its work on the host's thread, with the host's sessions
+ * (`state`), its input and its context. Input, streamed events and output must be
+ * structured-cloneable (they cross a worker_threads port).
  */
-export interface TrainBaseInput {
-  config: DiffusionRigConfig;
-  pairs: TrainingPair[];
-  settings: FinetuneRunSettings;
-  stateDir: string;
-  outputDir: string;
-}
+export type HostTask<I, O, E = never> = (state: HostState, input: I, ctx: RequestContext<E>) => Promise<O>;
 
-/** What a fine-tuning run streams: per-step numbers (the losses since the last event only) and checkpoints written. */
-export type FinetuneEvent =
-  | {
-      type: 'step';
-      step: number;
-      steps: number;
-      loss: number;
-      stepsPerSecond: number;
-      etaSeconds: number | null;
-      /** Loss of steps `lossOffset`, `lossOffset + 1`, … (the curve's new tail; the whole curve on the first event). */
-      losses: number[];
-      lossOffset: number;
-      /** The rest of the step's report (train/finetune.ts's FinetuneProgress minus the curve), as it comes. */
-      detail: Record<string, unknown>;
-    }
-  | { type: 'checkpoint'; step: number; path: string };
+/**
+ * The host's request kinds by name. This folder knows none of them: each feature declares its
+ * own (edit/hostTasks.ts, estimate/…, train/…), engine/coreTasks.ts the ones of the layers
+ * below, and the composition root joins them (app/hostTasks.ts), as it does the worker pool's
+ * table. A feature names the kinds it needs (`Engine<TrainHostTasks>`); any engine serving at
+ * least those fits.
+ */
+export type HostTable = { [kind: string]: HostTask<never, unknown, never> };
 
-/** The personalised model file the host wrote (the main side registers it). */
-export interface WrittenModel {
-  path: string;
-  sha256: string;
-  sizeBytes: number;
-  parameterCount: number;
-}
+export type RequestKind<T extends HostTable> = keyof T & string;
+export type RequestInput<T extends HostTable, K extends keyof T> = Parameters<T[K]>[1];
+export type RequestOutput<T extends HostTable, K extends keyof T> = Awaited<ReturnType<T[K]>>;
+export type RequestEvent<T extends HostTable, K extends keyof T> = Parameters<T[K]>[2] extends RequestContext<infer E> ? E : never;
 
-/** How a run ended; `model` when it completed. */
-export interface FinetuneOutput {
-  status: 'done' | 'cancelled';
-  step: number;
-  losses: number[];
-  model: WrittenModel | null;
-}
-
-/** Faces of one image file (`rig-studio detect`). */
-export interface DetectFacesInput {
-  imagePath: string;
-  minScore?: number;
-}
-
-/** A detected face: box [x, y, w, h] and 68 landmarks in image pixels, emotion probabilities. */
-export interface DetectedFaceSummary {
-  box: [number, number, number, number];
-  score: number;
-  landmarks68: [number, number][];
-  emotion: Record<string, number>;
-}
-
-/** Diagnostics of the host itself (tests and benches: a slow step, a crash). */
-export type DiagnosticInput = { action: 'ping' } | { action: 'block'; ms: number } | { action: 'exit'; code: number };
-
-/** Every request kind: input, streamed event, output. */
-export interface EngineRequests {
-  /** DDIM sampling (and inversion) of one batch with a DiffusionRig model. */
-  sample: { input: SampleInput; event: SampleEvent; output: GeneratedBatch };
-  /** Scores of one generated image (face detector, emotion, embedding). */
-  score: { input: ScoreInput; event: never; output: EditScores };
-  /** A fine-tuning run. */
-  finetune: { input: FinetuneInput; event: FinetuneEvent; output: FinetuneOutput };
-  /** A stage-1 run from fresh weights (the same events and output as 'finetune'). */
-  trainBase: { input: TrainBaseInput; event: FinetuneEvent; output: FinetuneOutput };
-  /** One photo through the estimation pipeline (detector, mesh, emotion, DECA/EMOCA or fitting). */
-  estimatePhoto: { input: EstimatePhotoInput; event: never; output: EstimatePhotoOutput };
-  /** Faces, landmarks and emotion of one image (detector, mesh, emotion). */
-  detectFaces: { input: DetectFacesInput; event: never; output: { width: number; height: number; faces: DetectedFaceSummary[] } };
-  /** The engine as the Engine panel shows it, from the host's own session log; `probe` runs the one-op probe there first. */
-  info: { input: { probe: boolean }; event: never; output: EngineInfo };
-  /** Frees the loaded DiffusionRig models' sessions. */
-  release: { input: Record<string, never>; event: never; output: { released: number } };
-  diagnostic: { input: DiagnosticInput; event: never; output: { at: number; threadId: number } };
-}
-
-export type RequestKind = keyof EngineRequests;
-export type RequestInput<K extends RequestKind> = EngineRequests[K]['input'];
-export type RequestEvent<K extends RequestKind> = EngineRequests[K]['event'];
-export type RequestOutput<K extends RequestKind> = EngineRequests[K]['output'];
-
-/** Sessions options of the host's two backends (default: the provider order in force). */
-export interface HostOptions {
-  /** Sampling, scoring, estimation. */
-  backend?: BackendOptions;
-  /** Training (float16 is the run's choice, so the backend never converts by itself). */
-  trainBackend?: BackendOptions;
+/** Runs one request of `table` on this thread. */
+export function runRequest<T extends HostTable, K extends keyof T & string>(
+  table: T,
+  state: HostState,
+  kind: K,
+  input: RequestInput<T, K>,
+  ctx: RequestContext<unknown>,
+): Promise<RequestOutput<T, K>> {
+  const task = Object.hasOwn(table, kind) ? table[kind] : undefined;
+  if (!task) return Promise.reject(new Error(`unknown compute engine request '${kind}'`));
+  return task(state, input as never, ctx) as Promise<RequestOutput<T, K>>;
 }
 
 /** An error as it crosses the port. */
@@ -154,7 +60,7 @@ export interface WireError {
 }
 
 /** Main → host. */
-export type ToHost = { type: 'request'; id: number; kind: RequestKind; input: unknown } | { type: 'cancel'; id: number };
+export type ToHost = { type: 'request'; id: number; kind: string; input: unknown } | { type: 'cancel'; id: number };
 
 /** Host → main. */
 export type FromHost = { type: 'event'; id: number; event: unknown } | { type: 'result'; id: number; output: unknown } | { type: 'error'; id: number; error: WireError };

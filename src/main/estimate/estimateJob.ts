@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { EmitEvent } from '../core/events';
 import type { Engine } from '../engine/client';
+import type { EstimateHostTasks } from './hostTasks';
 import { defineJobKind, type JobContext } from '../jobs/types';
 import { readableBlob } from '../library/confined';
 import type { Project } from '../library/project';
@@ -58,7 +59,7 @@ function fittingSummary(db: Project['db'], jobId: number): EstimateJobResult['fi
 }
 
 /** The 'estimate' job kind over one open project. */
-export function estimateJobKind(deps: { project: Project; engine: Engine; emit: EmitEvent }) {
+export function estimateJobKind(deps: { project: Project; engine: Engine<EstimateHostTasks>; emit: EmitEvent }) {
   const { project, engine, emit } = deps;
   const { db } = project;
   const table = new EstimateStore(db);

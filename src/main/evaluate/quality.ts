@@ -22,6 +22,7 @@ import type { DemoScene } from '../app/demo/scenes';
 import { headTexture, renderDemoScene } from '../app/demo/render';
 import type { EditService } from '../edit/service';
 import type { Engine } from '../engine/client';
+import type { EditHostTasks } from '../edit/hostTasks';
 import type { FlameRenderService } from '../flame/renderTask';
 import type { ActiveHeadModel } from '../head/activeModel';
 import { expectedEditScene } from './expected';
@@ -89,7 +90,7 @@ export interface QualityDeps {
   edit: EditService;
   waitJob: (jobId: number) => Promise<JobInfo>;
   /** The compute host (the face scorer runs there). */
-  engine: Engine;
+  engine: Engine<EditHostTasks>;
   render: FlameRenderService;
   /** The demo head the photos were rendered with. */
   head: ActiveHeadModel;

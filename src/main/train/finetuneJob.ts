@@ -14,6 +14,7 @@ import type { FinetuneJobResult, FinetuneParams } from '../../common/contract/tr
 import { finetuneParamsSchema } from '../../common/contract/train';
 import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
+import type { TrainHostTasks } from './hostTasks';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
 import type { FlameTasks } from '../flame/renderTask';
@@ -52,7 +53,7 @@ export function finetuneJobKind(deps: {
   project: Project;
   pool: TaskPool<FlameTasks>;
   /** The compute host the run goes to (its training backend never converts graphs to float16 by itself: precision is the run's choice). */
-  engine: Engine;
+  engine: Engine<TrainHostTasks>;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
   headModel?: () => Promise<ActiveHeadModel>;
 }) {

@@ -5,7 +5,7 @@
  * When the run ends, `finish` gives the written model and the whole curve, or records the
  * partial result and reports the cancel (the run state stays, so the job resumes).
  */
-import type { FinetuneEvent, FinetuneOutput, WrittenModel } from '../engine/protocol';
+import type { FinetuneEvent, FinetuneOutput, WrittenModel } from './hostTasks';
 import type { JobContext } from '../jobs/types';
 
 /** At most `points` (step, mean loss) points over the whole curve. */

@@ -14,6 +14,7 @@ import { AppError } from '../core/errors';
 import type { TrainBaseJobResult, TrainBaseParams } from '../../common/contract/trainBase';
 import { trainBaseParamsSchema } from '../../common/contract/trainBase';
 import type { Engine } from '../engine/client';
+import type { TrainHostTasks } from './hostTasks';
 import { transferables } from '../engine/protocol';
 import { ModelAssetStore } from '../flame/assets';
 import type { FlameTasks } from '../flame/renderTask';
@@ -56,7 +57,7 @@ export function trainBaseSettings(p: TrainBaseParams): FinetuneSettings {
 export function trainBaseJobKind(deps: {
   project: Project;
   pool: TaskPool<FlameTasks>;
-  engine: Engine;
+  engine: Engine<TrainHostTasks>;
   /** The head model buffers are rendered with (default: the researcher's FLAME from Settings, else the demo head). */
   headModel?: () => Promise<ActiveHeadModel>;
 }) {

@@ -13,6 +13,7 @@ import type { ScoreInput, Scorer } from '../../../src/main/edit/scores';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -29,7 +30,7 @@ describe('edit job on a tiny model and a synthetic album', () => {
   let photoIds: number[];
   let modelId: number;
   const engine = new EditEngine({
-    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
+    engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }),
     headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel,
     scorer: null,
   });

@@ -11,6 +11,7 @@ import { ModelAssetStore } from '../../../src/main/flame/assets';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { sharedPath } from '../../helpers/shared';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -25,7 +26,7 @@ describe('the edit engine renders with the viewport head chosen in Settings', ()
   let loads = 0;
   const source = editHeadModelSource(() => dataDir);
   const engine = new EditEngine({
-    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
+    engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }),
     headModel: () => (loads++, source.headModel()),
     headModelKey: source.headModelKey,
     scorer: null,

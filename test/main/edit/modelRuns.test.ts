@@ -15,6 +15,7 @@ import { EditService } from '../../../src/main/edit/service';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -27,7 +28,7 @@ describe('edit jobs over several model runs', () => {
   let a: number;
   let b: number;
   const engine = new EditEngine({
-    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
+    engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }),
     headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel,
     scorer: null,
   });

@@ -10,6 +10,7 @@ import { sweepCodes, sweepJobKind } from '../../../src/main/edit/sweepJob';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
 import { openTestProject, type TestProject } from '../library/harness';
@@ -23,7 +24,7 @@ describe('sweeps as jobs (light rotation, expression A→B)', () => {
   let photoIds: number[];
   let modelId: number;
   const engine = new EditEngine({
-    engine: new InProcessEngine({ backend: { providers: ['cpu'] } }),
+    engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }),
     headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel,
     scorer: null,
   });

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrate } from '../../../src/main/db/database';
+import type { HostTasks } from '../../../src/main/app/hostTasks';
 import { WorkerEngine } from '../../../src/main/engine/client';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { defineJobKind } from '../../../src/main/jobs/types';
@@ -20,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('a compute host crash during a job', () => {
   it('fails the job clearly; the next job runs on a new host', async () => {
     ensureBuilt();
-    const engine = new WorkerEngine(builtEngine, { backend: { providers: ['cpu'] } });
+    const engine = new WorkerEngine<HostTasks>(builtEngine, { backend: { providers: ['cpu'] } });
     const model = tinyModel(dir);
     const db = new BetterSqlite3(':memory:');
     migrate(db);

@@ -2,7 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { migrate } from '../../../src/main/db/database';
-import { type Engine, InProcessEngine, WorkerEngine } from '../../../src/main/engine/client';
+import { type AppEngine, type HostTasks, hostTasks } from '../../../src/main/app/hostTasks';
+import { InProcessEngine, WorkerEngine } from '../../../src/main/engine/client';
 import { JobRunner } from '../../../src/main/jobs/runner';
 import { defineJobKind } from '../../../src/main/jobs/types';
 import { builtEngine, ensureBuilt } from '../cli/built';
@@ -22,7 +23,7 @@ interface Seen {
   blockEnded: number;
 }
 
-function slowStepKind(engine: Engine, db: BetterSqlite3.Database, seen: Seen[]) {
+function slowStepKind(engine: AppEngine, db: BetterSqlite3.Database, seen: Seen[]) {
   const heartbeat = (id: number) => (db.prepare('SELECT heartbeatAt FROM jobs WHERE id = @id').get({ id }) as { heartbeatAt: string }).heartbeatAt;
   return defineJobKind({
     kind: 'slow-step',
@@ -37,7 +38,7 @@ function slowStepKind(engine: Engine, db: BetterSqlite3.Database, seen: Seen[]) 
   });
 }
 
-async function runOnce(engine: Engine) {
+async function runOnce(engine: AppEngine) {
   const db = new BetterSqlite3(':memory:');
   migrate(db);
   const runner = new JobRunner(db, () => undefined, { staleAfterMs });
@@ -57,10 +58,10 @@ async function runOnce(engine: Engine) {
 }
 
 describe('the job heartbeat during a long engine step', () => {
-  let host: WorkerEngine;
+  let host: WorkerEngine<HostTasks>;
   beforeAll(() => {
     ensureBuilt();
-    host = new WorkerEngine(builtEngine);
+    host = new WorkerEngine<HostTasks>(builtEngine);
   });
   afterAll(() => host.close());
 
@@ -74,7 +75,7 @@ describe('the job heartbeat during a long engine step', () => {
   }, 60_000);
 
   it('(control) stops beating when the same step runs on the job runner\'s thread', async () => {
-    const inline = new InProcessEngine();
+    const inline = new InProcessEngine(hostTasks);
     try {
       const { done, staleness } = await runOnce(inline);
       expect(done.state).toBe('done');

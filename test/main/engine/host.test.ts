@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/main/core/cancellation';
 import { generateBatch } from '../../../src/main/diffusion/generate';
 import { ModelKit } from '../../../src/main/diffusion/kit';
+import { type HostTasks, hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine, WorkerEngine } from '../../../src/main/engine/client';
 import { engineInfoFromHost } from '../../../src/main/engine/info';
-import type { SampleEvent } from '../../../src/main/engine/protocol';
+import type { SampleEvent } from '../../../src/main/engine/coreTasks';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { builtEngine, ensureBuilt } from '../cli/built';
 import { finetuneInput, sampleInput, tinyModel } from './workload';
@@ -17,10 +18,10 @@ import { finetuneInput, sampleInput, tinyModel } from './workload';
 const dir = mkdtempSync(join(tmpdir(), 'rig-engine-host-'));
 const model = tinyModel(dir);
 const options = { backend: { providers: ['cpu'] as const }, trainBackend: { providers: ['cpu'] as const, graphOptimizationLevel: 'basic' as const } };
-let engine: WorkerEngine;
+let engine: WorkerEngine<HostTasks>;
 beforeAll(() => {
   ensureBuilt();
-  engine = new WorkerEngine(builtEngine, options);
+  engine = new WorkerEngine<HostTasks>(builtEngine, options);
 });
 afterAll(async () => {
   await engine.close();
@@ -107,7 +108,7 @@ describe('the compute host', () => {
   }, 60_000);
 
   it('the in-process engine runs the same handlers on the calling thread, and refuses to exit', async () => {
-    const inline = new InProcessEngine(options);
+    const inline = new InProcessEngine(hostTasks, options);
     try {
       expect(inline.status().mode).toBe('in-process');
       await expect(inline.request('diagnostic', { action: 'exit', code: 1 })).rejects.toThrow(/cannot exit/);

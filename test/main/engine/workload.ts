@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { SamplerSettings } from '../../../src/common/contract/edit';
 import type { DiffusionRigConfig } from '../../../src/main/models/config';
 import type { KitModel } from '../../../src/main/diffusion/kit';
-import type { FinetuneInput, SampleInput } from '../../../src/main/engine/protocol';
+import type { SampleInput } from '../../../src/main/engine/coreTasks';
+import type { FinetuneInput } from '../../../src/main/train/hostTasks';
 import { tinyConfig, writeTinyCheckpoint } from '../../helpers/editFixture';
 
 /** A checkpoint written under `dir`, as the host loads it. */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { InlinePool } from '../../../src/main/jobs/pool';
@@ -17,7 +18,7 @@ describe("the 'estimate' job", () => {
   it('estimates an album: codes + landmarks + aligned crops stored, per-photo problems reported, estimated photos skipped on a new run, mean shape', async () => {
     const pool = new InlinePool(workerTasks);
     t = openTestProject(pool);
-    t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine({ backend: { providers: ['cpu'] } }), emit: () => undefined }));
+    t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }), emit: () => undefined }));
     const src = join(t.root, 'in');
     mkdirSync(src);
     copyFileSync(sharedPath('faces', 'expressions', '4.jpg'), join(src, 'a.jpg'));
@@ -67,7 +68,7 @@ describe("the 'estimate' job", () => {
   it('landmark fitting reports its errors, iterations and time in the job result', async () => {
     const pool = new InlinePool(workerTasks);
     t = openTestProject(pool);
-    t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine({ backend: { providers: ['cpu'] } }), emit: () => undefined }));
+    t.runner.register(estimateJobKind({ project: t.project, engine: new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] } }), emit: () => undefined }));
     const src = join(t.root, 'in');
     mkdirSync(src);
     copyFileSync(sharedPath('faces', 'expressions', '0.jpg'), join(src, 'a.jpg'));

@@ -8,6 +8,7 @@ import { packCode } from '../../../src/common/flame/codes';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { PhysicalRenderer } from '../../../src/main/diffusion/buffers';
 import { loadModelImage } from '../../../src/main/diffusion/images';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { EstimateStore } from '../../../src/main/estimate/store';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
@@ -28,7 +29,7 @@ describe('dataset export and import', () => {
   let t: TestProject;
   let albums: number[];
   const size = 16;
-  const engine = new InProcessEngine({ backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
+  const engine = new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
   const pool = new InlinePool(workerTasks);
   const headModel = headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel;
 

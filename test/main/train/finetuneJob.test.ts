@@ -7,6 +7,7 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
 import { ModelRegistry } from '../../../src/main/models/registry';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { finetuneJobKind, lossCurve, type FinetuneJobResult } from '../../../src/main/train/finetuneJob';
 import { defaultDemoHeadDir, headModelDeps } from '../../../src/main/head/activeModel';
@@ -19,7 +20,7 @@ describe('finetune job on a synthetic album', () => {
   let albumId: number;
   let modelId: number;
   let baseFile: string;
-  const engine = new InProcessEngine({ trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
+  const engine = new InProcessEngine(hostTasks, { trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
   const pool = new InlinePool(workerTasks);
   const wire = () =>
     t.runner.register(finetuneJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));

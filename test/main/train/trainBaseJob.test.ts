@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../src/common/contract';
 import { readCheckpoint } from '../../../src/main/checkpoint';
 import { kitModel, modelImageSize } from '../../../src/main/diffusion/kit';
+import { hostTasks } from '../../../src/main/app/hostTasks';
 import { InProcessEngine } from '../../../src/main/engine/client';
 import { InlinePool } from '../../../src/main/jobs/pool';
 import { workerTasks } from '../../../src/main/app/workerTasks';
@@ -23,7 +24,7 @@ import { albumTrainingPairs } from '../../../src/main/train/album';
 describe('train-base job on two synthetic albums', () => {
   let t: TestProject;
   let albums: number[];
-  const engine = new InProcessEngine({ backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
+  const engine = new InProcessEngine(hostTasks, { backend: { providers: ['cpu'] }, trainBackend: { providers: ['cpu'], graphOptimizationLevel: 'basic' } });
   const pool = new InlinePool(workerTasks);
   const wire = () =>
     t.runner.register(trainBaseJobKind({ project: t.project, pool, engine, headModel: headModelDeps({ flameFiles: () => null, demoHeadDir: defaultDemoHeadDir() }).loadActiveModel }));

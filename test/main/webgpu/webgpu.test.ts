@@ -17,7 +17,7 @@ import { fixtureTolerance, float16Tolerances } from '../../../src/main/diffusion
 import type { DiffusionRigWeights } from '../../../src/main/models/diffusionrig';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { describeAdapter, probeWebGpuAdapter } from '../../../src/main/nn/adapter';
-import { EngineState } from '../../../src/main/engine/kinds';
+import { HostState } from '../../../src/main/engine/state';
 import { OnnxBackend } from '../../../src/main/nn/backend';
 import { GraphBuilder } from '../../../src/main/nn/builder';
 import { DeviceIo } from '../../../src/main/nn/device';
@@ -217,13 +217,13 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
     try {
       const b = new GraphBuilder();
       b.output(b.mul(b.input('x', 'float32', [1]), b.scalar(2)), 'y');
-      const state = new EngineState();
+      const state = new HostState();
       const sample = await state.backend.load('software-skip', () => b.graph);
       const train = await state.trainBackend.load('software-skip', () => b.graph);
       expect(sample.provider).toBe('cpu');
       expect(train.provider).toBe('cpu');
       expect(sample.fallbacks.map((f) => f.error).join(' ')).toContain('only a software adapter');
-      const asked = await new EngineState({ backend: { providers: ['webgpu'] } }).backend.load('software-asked', () => b.graph);
+      const asked = await new HostState({ backend: { providers: ['webgpu'] } }).backend.load('software-asked', () => b.graph);
       expect(asked.provider).toBe('webgpu');
     } finally {
       if (saved !== undefined) process.env.RIG_STUDIO_PROVIDERS = saved;

@@ -1,4 +1,5 @@
 import { InProcessEngine } from '../../engine/client';
+import { coreTasks } from '../../engine/coreTasks';
 import type { CliIo, Command } from '../command';
 import { UsageError } from '../command';
 
@@ -16,7 +17,7 @@ export const detectCommand: Command = {
     if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be a number in [0, 1]');
     // the compute host's own handler, on this thread: a one-shot command has nothing else to keep
     // responsive, so a host thread would only add its start-up (CPU: the detector models are small)
-    const engine = new InProcessEngine({ backend: { providers: ['cpu'] } });
+    const engine = new InProcessEngine(coreTasks, { backend: { providers: ['cpu'] } });
     try {
       const image = await engine.request('detectFaces', { imagePath: positionals[0], minScore });
       const faces = image.faces.map(({ box, score, landmarks68, emotion }) => ({
