@@ -109,7 +109,7 @@ describe('landmark fitting: strong poses and priors', () => {
   const degreesOf = (pose: ArrayLike<number>) => eulerFromAxisAngle(pose[0], pose[1], pose[2]).map((r) => (r * 180) / Math.PI);
   // mean identity: this synthetic model's random identity components include asymmetric ones
   // that trade with the pose (a 0.3σ identity moves the fitted yaw by 2–3°)
-  const headAt = (yaw: number, pitch: number, jaw = 0.1, shape = new Float64Array(100)) => ({
+  const headAt = (yaw: number, pitch: number, jaw = 0.1, shape: Float64Array = new Float64Array(100)) => ({
     shape,
     expression: normals(50, 12, 0.3),
     pose: Float64Array.of(...axisAngleFromEuler(radians(yaw), radians(pitch), 0), jaw, 0, 0),
