@@ -39,6 +39,24 @@ export interface PhotoOutcome {
   faceBoxes: [number, number, number, number][];
 }
 
+/**
+ * What made a photo's codes in use, and for which head: a landmark fit of the demo head (not
+ * FLAME) or of the researcher's FLAME model, DECA's or EMOCA's encoder (FLAME codes), the demo's
+ * ground truth (demo head), or another source by its estimator name.
+ */
+export type CodeSource = 'demo-head-fit' | 'flame-fit' | 'deca' | 'emoca' | 'demo-ground-truth' | (string & {});
+
+/** The source of codes made by `estimator` with `version` (a fit's version ends in the head's label). */
+export function codeSource(estimator: string, version: string): CodeSource {
+  if (estimator === 'fit') return /demo head/i.test(version) ? 'demo-head-fit' : 'flame-fit';
+  return estimator;
+}
+
+/** Whether codes from `source` describe the demo head rather than FLAME. */
+export function isDemoHeadSource(source: CodeSource): boolean {
+  return source === 'demo-head-fit' || source === 'demo-ground-truth';
+}
+
 /** Estimation state of an album. */
 export interface AlbumEstimates {
   albumId: number;
@@ -46,8 +64,8 @@ export interface AlbumEstimates {
   estimatedCount: number;
   /** Estimated photos per estimator ('deca', 'emoca', 'fit'). */
   byEstimator: Record<string, number>;
-  /** Photos whose codes belong to the demo head, not FLAME (fitted with the demo head, or the demo's ground truth). */
-  demoHeadCount: number;
+  /** Photos per source of the codes in use (`codeSource`): what made them, and for which head. */
+  codeSources: Partial<Record<CodeSource, number>>;
   /**
    * Photos with FLAME codes but no estimate record (codes known from elsewhere, e.g. the demo's
    * ground truth), per source: editing and training use them like estimates.

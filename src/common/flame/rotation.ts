@@ -85,3 +85,10 @@ export function axisAngleFromMatrix(m: ArrayLike<number>): [number, number, numb
   }
   return [(x / norm) * angle, (y / norm) * angle, (z / norm) * angle];
 }
+
+/** Yaw, pitch and roll in radians of an axis-angle vector, for R = Ry(yaw) · Rx(pitch) · Rz(roll) (the inverse of axisAngleFromEuler). */
+export function eulerFromAxisAngle(x: number, y: number, z: number): [number, number, number] {
+  const m = new Float64Array(9);
+  rodrigues(x, y, z, m);
+  return [Math.atan2(m[2], m[8]), Math.asin(Math.max(-1, Math.min(1, -m[5]))), Math.atan2(m[3], m[4])];
+}

@@ -6,7 +6,8 @@
  * copy back and re-estimating replaces both.
  */
 import { readFile } from 'node:fs/promises';
-import type { AlbumEstimates, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
+import type { AlbumEstimates, CodeSource, EstimateOutcomeState, InlineImage, PhotoEstimateView, PhotoOutcome } from '../../common/contract/estimate';
+import { codeSource } from '../../common/contract/estimate';
 import type { FlameCodes } from '../../common/flame/codes';
 import { codesInUse, originalCodes, sameCodes } from './codesInUse';
 import { EstimateStore, type StoredEstimate } from './store';
@@ -39,8 +40,13 @@ export class EstimateViews {
     const photoCount = (db.prepare('SELECT count(*) AS n FROM photos WHERE albumId = @albumId').get({ albumId }) as { n: number }).n;
     const stored = this.estimates.listAlbum(albumId);
     const inUse = new Map(this.estimates.listAlbumCodes(albumId).map((e) => [e.photoId, e]));
-    // codes of the demo head are not FLAME codes: the demo's ground truth, or a fit to the demo head ("landmark-fit-1/Demo head (not FLAME)")
-    const demoHeadCount = [...inUse.values()].filter((c) => c.estimator === 'demo-ground-truth' || /demo head/i.test(c.version)).length;
+    // what made the codes in use (those of the demo head are not FLAME codes: the demo's ground
+    // truth, or a fit to the demo head, "landmark-fit-1/Demo head (not FLAME)")
+    const codeSources: Partial<Record<CodeSource, number>> = {};
+    for (const c of inUse.values()) {
+      const source = codeSource(c.estimator, c.version);
+      codeSources[source] = (codeSources[source] ?? 0) + 1;
+    }
     const byEstimator: Record<string, number> = {};
     let editedCount = 0;
     for (const estimate of stored) {
@@ -70,7 +76,7 @@ export class EstimateViews {
     const last = db
       .prepare(`SELECT id, state FROM jobs WHERE kind = 'estimate' AND json_extract(params, '$.albumId') = @albumId ORDER BY id DESC LIMIT 1`)
       .get({ albumId }) as { id: number; state: string } | undefined;
-    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, demoHeadCount, codesOnly, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
+    return { albumId, photoCount, estimatedCount: stored.length, byEstimator, codeSources, codesOnly, editedCount, meanShape, outcomes, lastJob: last ? { jobId: last.id, state: last.state } : null };
   }
 
   /** A photo's estimate with its aligned and DECA crops, or null when it has none. */

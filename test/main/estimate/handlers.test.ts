@@ -110,7 +110,7 @@ describe('estimation of an album', () => {
     const { jobId } = await call<{ jobId: number }>('estimate.start', { albumId });
     expect((await runJob(jobId)).state).toBe('done');
     let album = await call<AlbumEstimates>('estimate.album', { albumId });
-    expect(album).toMatchObject({ photoCount: 3, estimatedCount: 1, byEstimator: { fit: 1 }, demoHeadCount: 1, editedCount: 0, lastJob: { jobId, state: 'done' } });
+    expect(album).toMatchObject({ photoCount: 3, estimatedCount: 1, byEstimator: { fit: 1 }, codeSources: { 'demo-head-fit': 1 }, editedCount: 0, lastJob: { jobId, state: 'done' } });
     expect(album.meanShape).toHaveLength(100);
     const byFile = Object.fromEntries(album.outcomes.map((o) => [o.fileName, o]));
     expect(Object.keys(byFile).sort()).toEqual(['empty.png', 'two.png']);

@@ -58,6 +58,12 @@ describe('photo → code pipeline', () => {
     expect(Number.isFinite(result.code[209])).toBe(true);
     // a frontal face: small yaw
     expect(Math.abs(result.code[201])).toBeLessThan(0.3);
+    // plausible codes: the priors keep detection noise and the demo head's mismatch out of the
+    // expression (largest |component| 1.5 here; 2.7 with the earlier, weaker prior) and keep the
+    // jaw from closing past rest (−0.05 rad; −0.28 before)
+    const expression = Array.from(result.code.subarray(150, 200), Math.abs);
+    expect(Math.max(...expression)).toBeLessThan(2);
+    expect(result.code[203]).toBeGreaterThan(-0.1);
   });
 
   it('uses a photo that already is an FFHQ crop as it is (codes in its own frame), and aligns the others', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codesOnlySummary, codesTitle, emotionRows, estimatedSummary, estimatorNote, headMismatch, norm, outcomeText, reestimateLosses } from '../../../src/renderer/src/estimate/format';
+import { codesOnlySummary, codesTitle, codesTitleHint, emotionRows, estimatedSummary, estimatorNote, headMismatch, norm, outcomeText, reestimateLosses } from '../../../src/renderer/src/estimate/format';
+import { codeSource } from '../../../src/common/contract/estimate';
 
 describe('estimation UI text', () => {
   it('says what each per-photo problem is and what to do', () => {
@@ -65,9 +66,27 @@ describe('reestimateLosses', () => {
 });
 
 describe('codesTitle', () => {
-  it('names demo-head codes as such, not FLAME codes', () => {
-    expect(codesTitle(12, 0)).toBe('FLAME codes');
-    expect(codesTitle(12, 12)).toBe('Demo-head codes (not FLAME)');
-    expect(codesTitle(12, 3)).toBe('Codes (FLAME and demo head)');
+  it('names codes by what made them and for which head', () => {
+    expect(codesTitle({ 'demo-head-fit': 18 })).toBe('Demo-head fit codes (not FLAME)');
+    expect(codesTitle({ 'flame-fit': 18 })).toBe('FLAME fit codes');
+    expect(codesTitle({ deca: 5 })).toBe('DECA codes');
+    expect(codesTitle({ emoca: 5, deca: 0 })).toBe('EMOCA codes');
+    expect(codesTitle({ 'demo-ground-truth': 12 })).toBe('Demo ground-truth codes (demo head, not FLAME)');
+    expect(codesTitle({ 'my-tracker': 2 })).toBe('my tracker codes');
+    expect(codesTitle({})).toBe('Codes');
+  });
+
+  it('lists a mix with counts, most first, and says when some are the demo head’s', () => {
+    expect(codesTitle({ deca: 3, 'demo-head-fit': 9 })).toBe('Codes: demo-head fit 9, DECA 3 (demo head ones not FLAME)');
+    expect(codesTitle({ deca: 3, emoca: 4 })).toBe('Codes: EMOCA 4, DECA 3');
+    expect(codesTitleHint({ deca: 3, 'demo-head-fit': 9 })).toMatch(/demo head, not FLAME/);
+    expect(codesTitleHint({ emoca: 4 })).not.toMatch(/demo head/);
+  });
+
+  it('tells a fit of the demo head from a fit of a FLAME model by the head in its version', () => {
+    expect(codeSource('fit', 'landmark-fit-1/Demo head (not FLAME)')).toBe('demo-head-fit');
+    expect(codeSource('fit', 'landmark-fit-1/generic_model.pkl')).toBe('flame-fit');
+    expect(codeSource('deca', 'deca-1.0')).toBe('deca');
+    expect(codeSource('demo-ground-truth', 'demo-1')).toBe('demo-ground-truth');
   });
 });

@@ -6,7 +6,7 @@
  *
  * Residuals are pixels of the fitting image (so bounds read in pixels); the priors are
  * Gaussian on the coefficients (FLAME's components are unit-variance), as extra residuals
- * `prior · value`.
+ * `prior · value`; the jaw's opening prior is one-sided (`defaultPriors`).
  *
  * Cost: the Jacobian is taken by forward differences. For a fixed pose the landmarks are affine
  * in (shape, expression), so those 150 columns change only through the pose; they are reused
@@ -26,8 +26,12 @@ export interface FitOptions {
   /** Prior weights (pixels per unit coefficient): larger keeps codes nearer zero. */
   shapePrior?: number;
   expressionPrior?: number;
-  /** Pixels per radian of jaw rotation. */
+  /** Pixels per radian of jaw opening (rotation about x, positive opens the mouth). */
   jawPrior?: number;
+  /** Pixels per radian of jaw closing past the rest pose (negative x): a jaw cannot. */
+  jawClosePrior?: number;
+  /** Pixels per radian of the jaw's sideways and twisting rotations (y, z). */
+  jawSidePrior?: number;
   /** Components fitted (at most the model's; DECA uses 100 and 50). */
   shapeCount?: number;
   expressionCount?: number;
@@ -54,6 +58,23 @@ export interface FitResult {
   milliseconds: number;
 }
 
+/**
+ * Default prior weights, in pixels of the fitting image per unit coefficient (FLAME's components
+ * are unit-variance) or per radian. A Gaussian prior's weight is the landmark noise over the
+ * coefficient's spread: real detections sit ~5 px RMS off a fitted head in the aligned 256
+ * image, hence 5 for expression (2 let detection noise and head-model mismatch through as
+ * components of ±3.5 on real photos). The jaw's priors follow DECA's training, which penalises
+ * a jaw closing past rest and (strongly) its roll, and leaves the opening nearly free: a jaw
+ * cannot close past its rest pose (100) nor swing or twist much (40), and opens freely (5).
+ * Shape stays at 3 (weaker lets the size components trade against the camera scale).
+ */
+export const defaultPriors = Object.freeze({ shape: 3, expression: 5, jaw: 5, jawClose: 100, jawSide: 40 });
+
+/** A slot's prior weight at its current value. */
+function priorOf(slot: Slot): number {
+  return slot.belowZero !== undefined && slot.array[slot.index] < 0 ? slot.belowZero : slot.prior;
+}
+
 /** Pose change (radians) after which the cached shape/expression Jacobian columns are redone. */
 export const jacobianPoseTolerance = 0.02;
 
@@ -64,6 +85,8 @@ interface Slot {
   array: Float64Array;
   index: number;
   prior: number;
+  /** Prior weight used instead while the value is negative (one-sided priors). */
+  belowZero?: number;
   step: number;
   /** Affine for a fixed pose (shape/expression): its Jacobian column may be reused. */
   linear: boolean;
@@ -85,18 +108,21 @@ export function fitLandmarks(model: FlameModel | LandmarkModel, target: readonly
 
   const slots = (parts: Part[]): Slot[] => {
     const out: Slot[] = [];
-    const push = (array: Float64Array, from: number, to: number, prior: number, step: number, linear = false) => {
-      for (let i = from; i < to; i++) out.push({ array, index: i, prior, step, linear });
+    const push = (array: Float64Array, from: number, to: number, prior: number, step: number, linear = false, belowZero?: number) => {
+      for (let i = from; i < to; i++) out.push({ array, index: i, prior, step, linear, belowZero });
     };
     for (const part of parts) {
       if (part === 'global') push(params.pose, 0, 3, 0, 1e-5);
-      if (part === 'jaw') push(params.pose, 3, 6, options.jawPrior ?? 5, 1e-5);
+      if (part === 'jaw') {
+        push(params.pose, 3, 4, options.jawPrior ?? defaultPriors.jaw, 1e-5, false, options.jawClosePrior ?? defaultPriors.jawClose);
+        push(params.pose, 4, 6, options.jawSidePrior ?? defaultPriors.jawSide, 1e-5);
+      }
       if (part === 'cam') {
         push(params.cam, 0, 1, 0, Math.max(1e-6, Math.abs(params.cam[0]) * 1e-6));
         push(params.cam, 1, 3, 0, 1e-6);
       }
-      if (part === 'shape') push(params.shape, 0, nS, options.shapePrior ?? 3, 1, true);
-      if (part === 'expression') push(params.expression, 0, nE, options.expressionPrior ?? 2, 1, true);
+      if (part === 'shape') push(params.shape, 0, nS, options.shapePrior ?? defaultPriors.shape, 1, true);
+      if (part === 'expression') push(params.expression, 0, nE, options.expressionPrior ?? defaultPriors.expression, 1, true);
     }
     return out;
   };
@@ -131,7 +157,7 @@ export function fitLandmarks(model: FlameModel | LandmarkModel, target: readonly
       out[i] = weights[i] * (projected[i] - goal[i]);
       cost += out[i] * out[i];
     }
-    for (const v of vars) cost += (v.prior * v.array[v.index]) ** 2;
+    for (const v of vars) cost += (priorOf(v) * v.array[v.index]) ** 2;
     return cost;
   }
 
@@ -176,8 +202,9 @@ export function fitLandmarks(model: FlameModel | LandmarkModel, target: readonly
       for (let a = 0; a < n; a++) {
         for (let b = 0; b < a; b++) jtj[a * n + b] = jtj[b * n + a];
         const v = vars[a];
-        jtj[a * n + a] += v.prior * v.prior;
-        rhs[a] -= v.prior * v.prior * v.array[v.index];
+        const weight = priorOf(v) ** 2;
+        jtj[a * n + a] += weight;
+        rhs[a] -= weight * v.array[v.index];
         saved[a] = v.array[v.index];
       }
       let improved = false;

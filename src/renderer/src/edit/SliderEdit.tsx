@@ -4,6 +4,7 @@ import type { SamplerSettings } from '../../../common/contract';
 import { errorMessage } from '../api';
 import { useApi } from '../providers/BackendProvider';
 import { SourceNote } from './SourceNote';
+import { shownRange, sliders, type Slider } from './sliderTable';
 
 export interface SliderEditProps {
   modelId: number | null;
@@ -16,42 +17,6 @@ export interface SliderEditProps {
   imageSize: () => Promise<number | undefined>;
   onStarted: (jobId: number) => void;
 }
-
-interface Slider {
-  label: string;
-  /** The range in shown units (degrees for rotations); widened to hold any value the codes have. */
-  min: number;
-  max: number;
-  /** Shown value per code value: 180/π for rotations, stored in radians and shown in degrees as in the 3D view. */
-  scale?: number;
-  unit?: string;
-  digits?: number;
-  get: (c: FlameCodes) => number;
-  set: (c: FlameCodes, v: number) => void;
-}
-
-const setAt = (key: 'expression' | 'pose' | 'light', index: number) => (c: FlameCodes, v: number) => {
-  c[key][index] = v;
-};
-
-/** Light direction sliders move the first-order SH rows of every colour channel together. */
-const lightAxis = (row: number): Slider['set'] => (c, v) => {
-  for (let ch = 0; ch < 3; ch++) c.light[row * 3 + ch] = v;
-};
-
-const degrees = 180 / Math.PI;
-
-const sliders: Slider[] = [
-  ...Array.from({ length: 10 }, (_, i): Slider => ({ label: `Expression ${i + 1}`, min: -3, max: 3, get: (c) => c.expression[i], set: setAt('expression', i) })),
-  // the jaw in radians, global rotation in degrees: as the 3D view's sliders show them
-  { label: 'Jaw open', min: 0, max: 0.6, digits: 3, get: (c) => c.pose[3], set: setAt('pose', 3) },
-  { label: 'Pitch', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[0], set: setAt('pose', 0) },
-  { label: 'Yaw', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[1], set: setAt('pose', 1) },
-  { label: 'Roll', min: -45, max: 45, scale: degrees, unit: '°', get: (c) => c.pose[2], set: setAt('pose', 2) },
-  { label: 'Light x', min: -1.5, max: 1.5, get: (c) => c.light[3], set: lightAxis(1) },
-  { label: 'Light y', min: -1.5, max: 1.5, get: (c) => c.light[6], set: lightAxis(2) },
-  { label: 'Light z', min: -1.5, max: 1.5, get: (c) => c.light[9], set: lightAxis(3) },
-];
 
 /** Slider edits of one source's FLAME codes (expression, jaw, pose, light), generated as a single edit. */
 export function SliderEdit({ modelId, sourceId, sourceCount = 1, sampler, meanShape, imageSize, onStarted }: SliderEditProps) {
@@ -93,7 +58,7 @@ export function SliderEdit({ modelId, sourceId, sourceCount = 1, sampler, meanSh
         const scale = s.scale ?? 1;
         const shown = s.get(codes) * scale;
         // the range always holds the photo's own value: a thumb is never pinned at an end
-        const [min, max] = [Math.min(s.min, shown, (original ? s.get(original) : 0) * scale), Math.max(s.max, shown, (original ? s.get(original) : 0) * scale)];
+        const [min, max] = shownRange(s, codes, original);
         return (
           <label key={s.label}>
             <span>{s.label}</span>

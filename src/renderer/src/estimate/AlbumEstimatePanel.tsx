@@ -8,7 +8,7 @@ import { useCoalesced } from '../hooks/useCoalesced';
 import { useQuery } from '../hooks/useQuery';
 import { useJobs } from '../jobs/JobsProvider';
 import { FacePickerDialog } from './FacePickerDialog';
-import { codesOnlySummary, codesTitle, estimatedSummary, estimatorNote, outcomeText, reestimateLosses } from './format';
+import { codesOnlySummary, codesTitle, codesTitleHint, estimatedSummary, estimatorNote, outcomeText, reestimateLosses } from './format';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { MeanShapeBars } from './MeanShapeBars';
 import './estimate.css';
@@ -65,8 +65,8 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
   return (
     <section className="album-estimate" aria-label="FLAME estimation">
       <div className="album-estimate-bar">
-        <strong data-testid="codes-title" title="Codes fitted with the demo head (no FLAME files set) describe the demo head, not FLAME">
-          {data ? codesTitle(data.estimatedCount + Object.values(data.codesOnly).reduce((a, b) => a + b, 0), data.demoHeadCount) : 'FLAME codes'}
+        <strong data-testid="codes-title" title={data ? codesTitleHint(data.codeSources) : undefined}>
+          {data ? codesTitle(data.codeSources) : 'Codes'}
         </strong>
         <span className="muted" data-testid="estimate-summary">
           {data ? estimatedSummary(data.estimatedCount, data.photoCount, data.byEstimator) : 'Loading…'}

@@ -1,4 +1,5 @@
-import type { EstimateOutcomeState, PhotoOutcome } from '../../../common/contract';
+import type { CodeSource, EstimateOutcomeState, PhotoOutcome } from '../../../common/contract';
+import { isDemoHeadSource } from '../../../common/contract';
 
 // Words and numbers for the estimation UI, kept out of the components so they can be tested.
 
@@ -33,10 +34,37 @@ export function estimatedSummary(estimatedCount: number, photoCount: number, byE
   return `${estimatedCount} of ${photoCount} ${photoCount === 1 ? 'photo' : 'photos'} estimated${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
-/** What an album's codes are: FLAME codes, demo-head codes (not FLAME), or a mix of both. */
-export function codesTitle(codesCount: number, demoHeadCount: number): string {
-  if (demoHeadCount === 0) return 'FLAME codes';
-  return demoHeadCount >= codesCount ? 'Demo-head codes (not FLAME)' : 'Codes (FLAME and demo head)';
+/** Code sources in words (`codeSource` in the contract); other sources by their name. */
+const sourceNames: Record<string, string> = { 'demo-head-fit': 'demo-head fit', 'flame-fit': 'FLAME fit', deca: 'DECA', emoca: 'EMOCA', 'demo-ground-truth': 'demo ground truth' };
+/** The title for an album whose codes all come from one source. */
+const singleSourceTitles: Record<string, string> = {
+  'demo-head-fit': 'Demo-head fit codes (not FLAME)',
+  'flame-fit': 'FLAME fit codes',
+  deca: 'DECA codes',
+  emoca: 'EMOCA codes',
+  'demo-ground-truth': 'Demo ground-truth codes (demo head, not FLAME)',
+};
+
+/**
+ * What an album's codes are, named by what made them: "DECA codes", "Demo-head fit codes (not
+ * FLAME)", …; a mix lists its sources with counts, most first.
+ */
+export function codesTitle(codeSources: Partial<Record<CodeSource, number>>): string {
+  const entries = Object.entries(codeSources)
+    .filter((e): e is [string, number] => (e[1] ?? 0) > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (entries.length === 0) return 'Codes';
+  if (entries.length === 1) return singleSourceTitles[entries[0][0]] ?? `${entries[0][0].replace(/-/g, ' ')} codes`;
+  const list = entries.map(([source, n]) => `${sourceNames[source] ?? source.replace(/-/g, ' ')} ${n}`).join(', ');
+  return `Codes: ${list}${entries.some(([source]) => isDemoHeadSource(source)) ? ' (demo head ones not FLAME)' : ''}`;
+}
+
+/** The title's hover text: what the sources mean for the head they describe. */
+export function codesTitleHint(codeSources: Partial<Record<CodeSource, number>>): string {
+  const sources = Object.keys(codeSources).filter((k) => (codeSources[k] ?? 0) > 0);
+  if (sources.some(isDemoHeadSource)) return 'Codes fitted to the demo head (no FLAME files set) or the demo’s ground truth describe the demo head, not FLAME: set your FLAME files in Settings and re-estimate for FLAME codes';
+  if (sources.length === 0) return 'No photo of this album has codes yet';
+  return 'FLAME codes: DECA and EMOCA codes come from their encoders, FLAME fit codes from landmark fitting of your FLAME model';
 }
 
 /** "12 with known codes (demo ground truth 12)" for photos with codes but no estimate record; '' for none. */

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { RigStore } from '../rig/rigStore';
+import { rangeHolding } from '../../components/sliderRange';
 
 export interface CodeSliderProps {
   store: RigStore;
@@ -29,8 +30,9 @@ export function CodeSlider({ store, label, read, write, min = -3, max = 3, step 
       const value = read(store);
       if (input.current) {
         // the range always holds the value the estimator or the file gave: a thumb is never pinned at an end
-        input.current.min = String(Math.min(min, value));
-        input.current.max = String(Math.max(max, value));
+        const [low, high] = rangeHolding(min, max, value);
+        input.current.min = String(low);
+        input.current.max = String(high);
         input.current.value = String(value);
       }
       if (readout.current) readout.current.textContent = value.toFixed(digits);
