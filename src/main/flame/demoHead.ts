@@ -10,6 +10,7 @@
  * forehead, cheeks, eye spacing) + 10 random smooth fields; the other 280 columns are zero.
  * Expression: 0 jaw drop, 1 smile, 2 brow raise, 3 brow furrow, 4 pucker, 5 cheek puff,
  * 6 mouth sideways, 7 frown, 8 squint, 9 nose wrinkle; the other 90 columns are zero.
+ * The mouth interior (demoHeadMouth.ts) follows the lips in every basis and in the skinning.
  * Run: `rig-studio flame demo-head --out resources/demo-head`.
  */
 
@@ -68,6 +69,23 @@ export function jawWeight(g: DemoGeometry, v: number): number {
   return belowMouth * front * aboveNeck;
 }
 
+/**
+ * How much of the jaw-width identity mode a vertex takes: the profile the jaw's weights had
+ * before the lips stopped folding (see jawWeight). The mode moves vertices sideways only, so its
+ * crease below the slit folds nothing, and keeping it keeps every identity (and every demo photo
+ * rendered with one) as it was.
+ */
+function jawWidthWeight(g: DemoGeometry, v: number): number {
+  if (g.part[v] === 1) return 1;
+  if (eyeOf(g, v) >= 0) return 0;
+  const y = g.height[v];
+  if (Math.abs(y - head.mouthY) < 1e-9 && Math.abs(g.azimuth[v]) < head.mouthHalfAngle) return 0;
+  const belowMouth = 1 - smoothstep(head.mouthY - 0.014, head.mouthY + 0.001, y);
+  const front = 1 - smoothstep(1.0, 1.5, Math.abs(g.azimuth[v]));
+  const aboveNeck = smoothstep(-0.105, -0.075, y);
+  return belowMouth * front * aboveNeck;
+}
+
 function scaled(direction: Vec3, amount: number): Vec3 {
   return [direction[0] * amount, direction[1] * amount, direction[2] * amount];
 }
@@ -87,7 +105,7 @@ function identityFields(): Field[] {
     (v, g) => [anchor(g, v)[0] * 0.06, 0, 0], // width
     (v, g) => [0, (anchor(g, v)[1] - head.neckBase) * 0.03, 0], // height
     (v, g) => [0, 0, anchor(g, v)[2] * 0.05], // depth
-    (v, g) => [anchor(g, v)[0] * 0.08 * jawWeight(g, v), 0, 0], // jaw width
+    (v, g) => [anchor(g, v)[0] * 0.08 * jawWidthWeight(g, v), 0, 0], // jaw width
     (v, g) => scaled(outward(g, v), 0.004 * bump(g.azimuth[v], g.height[v], 0, -0.008, 0.14, 0.02)), // nose
     (v, g) => [0, -0.002 * bump(g.azimuth[v], g.height[v], 0, -0.078, 0.3, 0.016), 0.004 * bump(g.azimuth[v], g.height[v], 0, -0.078, 0.3, 0.016)], // chin
     (v, g) => [0, 0, 0.004 * smoothstep(0.035, 0.08, g.height[v]) * Math.max(0, Math.cos(g.azimuth[v]))], // forehead
@@ -247,6 +265,16 @@ Expression components: 0 jaw drop, 1 smile, 2 brow raise, 3 brow furrow, 4 pucke
 puff, 6 mouth sideways, 7 frown, 8 squint, 9 nose wrinkle (the rest are zero). Identity
 components 0–19 are smooth deformations (size, width, height, depth, jaw, nose, chin,
 forehead, cheeks, eye spacing, then random smooth fields); the rest are zero.
+
+The mouth is a slit whose lips part when the jaw opens (pose or expression 0). A mouth interior
+(a pocket behind the lips, darkening to the throat) closes the slit from inside, so an open
+mouth shows a mouth, not the inside of the skull, and a viewer that culls back faces (the 3D
+viewport) never sees through the head. Its vertices and faces come after the head's and the
+eyes' (the head's indices and landmark embedding are those of a head without it), its rim is a
+copy of the lips' slit vertices that moves exactly with them, and it is hidden behind closed
+lips: renders of a closed mouth are unchanged by it. The jaw carries the whole lower lip and
+shares the mouth corners with the upper lip, so opening the jaw (also with the head turned or
+the jaw swung sideways) folds no lip face.
 `;
 
 const licence = `Rig Studio demo head — not FLAME.

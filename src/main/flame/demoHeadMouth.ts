@@ -51,7 +51,10 @@ function smoothstep(edge0: number, edge1: number, x: number): number {
 /**
  * Builds the pocket into `sink` for the slit `slit` whose columns sit at `azimuth(column)`.
  * Faces wind so that their normals point into the mouth cavity, matching the lips' faces
- * (every slit edge is then shared by one head face and one pocket face, in opposite directions).
+ * (every slit edge then lies under one head face and one pocket face, in opposite directions).
+ * The pocket's rim is its own copy of the lips' slit vertices, at the same place and moving
+ * identically, so the lips' vertex normals (and with them the shading of a closed mouth) are
+ * exactly those of a head without a mouth interior.
  */
 export function buildMouthInterior(slit: MouthSlit, azimuth: (column: number) => number, mouthY: number, sink: MeshSink): MouthInterior {
   const { depth, height, segments } = mouthPocket;
@@ -76,14 +79,13 @@ export function buildMouthInterior(slit: MouthSlit, azimuth: (column: number) =>
       const side = i < segments ? 1 : -1; // upper pouch above the lip line, lower below
       uvLoop.push(sink.uvs.length / 2);
       sink.uvs.push(mouthUvArea.u0 + ((mouthUvArea.u1 - mouthUvArea.u0) * k) / (count - 1), mouthUvArea.v0 + (mouthUvArea.v1 - mouthUvArea.v0) * t);
-      if (i === 0) { loop.push(upper); continue; }
-      if (i === 2 * segments) { loop.push(lower); continue; }
-      if (corner) { loop.push(upper); continue; }
+      if (corner && i > 0) { loop.push(loop[0]); continue; }
       const inwards = depth * taper * t;
       const up = side * height * taper * Math.sin(Math.PI * t);
       const p: Vec3 = [lip[0] + inwards * inward[0], lip[1] + up, lip[2] + inwards * inward[2]];
       const vertex = sink.addVertex(p, a, mouthY);
-      // Upper pouch with the head, lower with the jaw, blending towards the throat.
+      // Upper pouch with the head, lower with the jaw, blending towards the throat; the rims
+      // (i = 0 and 2·segments) are copies of the lip vertices that move exactly with them.
       const jaw = i < segments ? 0.5 * smoothstep(0.4, 1, t) : 1 - 0.5 * smoothstep(0.4, 1, t);
       follows.push({ vertex, upper, lower, jaw });
       loop.push(vertex);

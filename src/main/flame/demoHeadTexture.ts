@@ -67,9 +67,12 @@ export function demoAlbedo(g: DemoGeometry, size: number): Uint8Array {
         // Eye discs centred at (0.125, 0.125) and (0.375, 0.125), radius 0.12 ↔ polar angle π.
         const centreU = u < 0.25 ? 0.125 : 0.375;
         const radius = Math.hypot(u - centreU, v - 0.125);
-        // The mouth interior: v runs from the lips (v0) to the throat (v1).
+        // The mouth interior: v runs from the lips (v0) to the throat (v1). Rows next to v = 0.25
+        // stay skin: the neck's lowest ring samples them there.
+        const mouth = u >= 0.5 && v < mouthUvArea.v1 + 0.015;
         const depth = smoothstep(mouthUvArea.v0, mouthUvArea.v1, v);
-        colour = u < 0.5 ? (radius <= 0.125 ? eyeColour((Math.min(radius, 0.12) / 0.12) * Math.PI) : skin) : mix(innerLip, throat, depth);
+        if (mouth) colour = mix(innerLip, throat, depth);
+        else colour = u < 0.5 && radius <= 0.125 ? eyeColour((Math.min(radius, 0.12) / 0.12) * Math.PI) : skin;
       }
       out.set(colour.map((c) => Math.round(Math.min(1, Math.max(0, c)) * 255)), (row * size + column) * 3);
     }
