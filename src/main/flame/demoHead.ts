@@ -48,10 +48,11 @@ function outward(g: DemoGeometry, v: number): Vec3 {
 
 /**
  * 1 on the lower face that the jaw carries, fading out towards the ears and the neck. Between
- * the lips the jaw's share jumps from 0 (upper lip) to 1 (lower lip) at the slit; from each mouth
- * corner outwards it fades over a band of height that widens with the distance from the corner
- * (the cheeks stretch). Down every column of the face it only grows until the neck fade, so no
- * row moves further down than the row below it and an opening jaw cannot fold the lower lip.
+ * the lips the jaw's share jumps at the slit from the upper lip's (0 mid-mouth) to the lower
+ * lip's (1 mid-mouth); from each mouth corner (½) outwards it fades over a band of height that
+ * widens with the distance from the corner (the cheeks stretch). Down every column of the face it
+ * only grows until the neck fade, so no row moves further down than the row below it and an
+ * opening jaw cannot fold the lower lip.
  */
 export function jawWeight(g: DemoGeometry, v: number): number {
   if (eyeOf(g, v) >= 0) return 0;

@@ -46,7 +46,7 @@ export interface DemoGeometry {
   mouth: MouthInterior;
 }
 
-/** Part codes of the eyeballs (see DemoGeometry.part). */
+/** Part codes of the eyeballs and the mouth interior (see DemoGeometry.part). */
 export const rightEyePart = 2, leftEyePart = 3, mouthPart = 4;
 
 /** Which eyeball (0 right, 1 left) vertex `v` belongs to, or −1. */

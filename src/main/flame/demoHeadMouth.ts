@@ -6,8 +6,8 @@
  *
  * Seen from the side, the pocket is an almond behind the lips: an upper pouch from the upper lip's
  * slit edge to a throat line `depth` deep, and a lower pouch from the throat back to the lower
- * lip. Its cross-section shrinks to nothing at the mouth corners, where it closes on the corner
- * vertices. Every pocket vertex moves as a blend of its column's upper and lower lip vertex (the
+ * lip. Its cross-section shrinks to a point at each mouth corner (a copy of the corner vertex).
+ * Every pocket vertex moves as a blend of its column's upper and lower lip vertex (the
  * upper pouch with the upper lip, the lower with the jaw, the throat half and half), so the
  * pocket follows the lips in every identity, expression and pose. Its vertices and faces come
  * after all others, so the head's own vertex and face indices (and the landmark embedding on
@@ -41,11 +41,6 @@ interface MeshSink {
   triangle: (vertices: number[], uvs: number[]) => void;
   /** Appends a vertex (azimuth and height of the lip point it hangs from); returns its index. */
   addVertex: (p: Vec3, azimuth: number, height: number) => number;
-}
-
-function smoothstep(edge0: number, edge1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
-  return t * t * (3 - 2 * t);
 }
 
 /**
@@ -86,7 +81,8 @@ export function buildMouthInterior(slit: MouthSlit, azimuth: (column: number) =>
       const vertex = sink.addVertex(p, a, mouthY);
       // Upper pouch with the head, lower with the jaw, blending towards the throat; the rims
       // (i = 0 and 2·segments) are copies of the lip vertices that move exactly with them.
-      const jaw = i < segments ? 0.5 * smoothstep(0.4, 1, t) : 1 - 0.5 * smoothstep(0.4, 1, t);
+      const towardsThroat = 0.5 - 0.5 * Math.cos((Math.PI * Math.max(0, t - 0.4)) / 0.6); // 0 … 1 over t ∈ [0.4, 1]
+      const jaw = i < segments ? 0.5 * towardsThroat : 1 - 0.5 * towardsThroat;
       follows.push({ vertex, upper, lower, jaw });
       loop.push(vertex);
     }
