@@ -6,7 +6,10 @@
  * host↔device per step, achieved GFLOP/s (2 × MACs counted from the graph / time) and peak RSS.
  * Then upstream's UNet pass in PyTorch (python3-torch, ../shared/reference) at the same size,
  * batch 1 and OMP_NUM_THREADS, last line `sample 256px b1: pass N× PyTorch`. And the float16 vs
- * float32 error on webgpu of ε and a DDIM-20 sample of the fixture model. Prints; asserts nothing.
+ * float32 error on webgpu of ε and a DDIM-20 sample of the fixture model. Before those, the
+ * samplers side by side: DDIM 20 and DPM-Solver++ 10 and 20 as whole loops at batch 1 from seeded
+ * noise (passes, seconds per sample), against upstream's own DDIM-20 loop in PyTorch
+ * (bench/sample/upstream_ddim.py) measured in the same run. Prints; asserts nothing.
  *
  *   npx vitest run --config bench/sample/vitest.config.ts
  *
@@ -18,18 +21,22 @@
  * DDIM figure, default 1, scaled to 20; set 20 for the real loop), BENCH_PROVIDERS (e.g.
  * "cuda,cpu"; default every provider of the table this build can use), BENCH_THREADS,
  * BENCH_REPEATS (batch-1 passes whose median is reported, default 3), BENCH_FLOAT16_ERROR=0 skips the float16 error measurement, BENCH_PYTHON the interpreter with
- * torch (default /usr/bin/python3).
+ * torch (default /usr/bin/python3), BENCH_SAMPLERS (the samplers timed as whole loops, default
+ * 'ddim:20,dpm++:10,dpm++:20'; '' skips them and upstream's DDIM loop), BENCH_SAMPLER_PROVIDERS
+ * (where they run, default cpu: whole loops on a software WebGPU adapter take hours).
+ * A quick run: BENCH_IMAGE_SIZE=64 BENCH_PROVIDERS=cpu BENCH_FLOAT16_ERROR=0.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { it } from 'vitest';
+import { parseSamplerSpec, samplerLabel } from '../../src/common/contract/edit';
 import { readCheckpoint } from '../../src/main/checkpoint';
 import type { StateDict } from '../../src/main/checkpoint/stateDict';
 import { worstRelativeError } from '../../src/main/core/verifier';
 import { SeededRandom } from '../../src/main/diffusion/rng';
-import { DiffusionRigRunner } from '../../src/main/diffusion/runner';
+import { DiffusionRigRunner, seededNoise } from '../../src/main/diffusion/runner';
 import { readNpz } from '../../src/main/io/npy';
 import { defaultConfig } from '../../src/main/models/config';
 import { loadDiffusionRig, unetGraph } from '../../src/main/models/diffusionrig';
@@ -42,6 +49,15 @@ const imageSize = Number(process.env.BENCH_IMAGE_SIZE ?? 256);
 const ddimSteps = Number(process.env.BENCH_DDIM_STEPS ?? 1);
 const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
 const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
+const samplers = (process.env.BENCH_SAMPLERS ?? 'ddim:20,dpm++:10,dpm++:20')
+  .split(',')
+  .filter((t) => t.trim() !== '')
+  .map((text) => {
+    const parsed = parseSamplerSpec(text);
+    if (typeof parsed === 'string') throw new Error(`BENCH_SAMPLERS: ${parsed}`);
+    return parsed;
+  });
+const samplerProviders = parseProviderList(process.env.BENCH_SAMPLER_PROVIDERS ?? 'cpu');
 
 function randomWeights(shapes: Map<string, readonly number[]>): StateDict {
   // uniform ±1/√fan-in from an LCG: fast for ~150M values and keeps activations bounded
@@ -71,26 +87,90 @@ function available(): ProviderName[] {
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
 
+const python = () => process.env.BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const torchThreads = () => String(threads ?? availableParallelism());
+
+/** Upstream's own DDIM loop (ddim_sample_loop, respaced to ddim`steps`) in PyTorch at batch 1. */
+function pytorchDdim(steps: number): { seconds: number; threads: number } | { error: string } {
+  const script = resolve('bench', 'sample', 'upstream_ddim.py');
+  const upstream = resolve('..', 'shared', 'reference', 'diffusion-rig');
+  if (!existsSync(upstream)) return { error: `${upstream} not found` };
+  const run = spawnSync(python(), [script, upstream, String(imageSize), String(steps)], { env: { ...process.env, OMP_NUM_THREADS: torchThreads() }, encoding: 'utf8', timeout: 3_600_000 });
+  if (run.status !== 0) return { error: `python3 upstream_ddim.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}` };
+  const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as { sample_s: number; threads: number };
+  return { seconds: line.sample_s, threads: line.threads };
+}
+
 /** Upstream's UNet pass in PyTorch (Debian python3-torch) at the same size, batch and threads; null when it cannot run. */
 function pytorchPass(batch: number): { seconds: number; threads: number } | { error: string } {
   const dir = resolve('..', 'shared', 'reference');
   const script = join(dir, 'upstream_unet_pass.py');
   if (!existsSync(script)) return { error: `${script} not found` };
-  const omp = String(threads ?? availableParallelism());
   // Debian's interpreter has python3-torch; a pyenv or venv python3 first on PATH may not
-  const python = process.env.BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-  const run = spawnSync(python, [script, join(dir, 'diffusion-rig'), String(imageSize), String(batch), '3'], { env: { ...process.env, OMP_NUM_THREADS: omp }, encoding: 'utf8', timeout: 1_800_000 });
+  const run = spawnSync(python(), [script, join(dir, 'diffusion-rig'), String(imageSize), String(batch), '3'], { env: { ...process.env, OMP_NUM_THREADS: torchThreads() }, encoding: 'utf8', timeout: 1_800_000 });
   if (run.status !== 0) return { error: `python3 upstream_unet_pass.py failed: ${(run.stderr || run.error?.message || '').trim().split('\n').pop()}` };
   const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as { pass_s_median: number; threads: number };
   return { seconds: line.pass_s_median, threads: line.threads };
 }
 
+let built: { weights: { config: ReturnType<typeof defaultConfig>; stateDict: StateDict; strippedPrefix: string }; shapes: Map<string, readonly number[]> } | undefined;
+
+/** Upstream's default configuration at BENCH_IMAGE_SIZE with random weights (built once). */
+function benchModel() {
+  if (!built) {
+    const config = defaultConfig(imageSize);
+    const shapes = expectedShapes(config);
+    built = { weights: { config, stateDict: randomWeights(shapes), strippedPrefix: '' }, shapes };
+  }
+  return built;
+}
+
+/**
+ * DDIM and DPM-Solver++ as whole loops at batch 1 from seeded noise, per provider, next to
+ * upstream's own DDIM-20 loop in PyTorch. A pass costs the same in every sampler; an edit that
+ * starts from the inversion of its source costs twice the passes.
+ */
+async function measureSamplers(): Promise<void> {
+  const { weights } = benchModel();
+  const { config } = weights;
+  const lines = [`\nsamplers at ${imageSize} px, batch 1, whole loops from seeded noise (an edit from the inversion of its source costs twice the passes):`, 'sampler | passes | s/sample | s/pass | × upstream DDIM 20'];
+  const upstream = pytorchDdim(20);
+  const upstreamSeconds = 'error' in upstream ? undefined : upstream.seconds;
+  const ratio = (seconds: number) => (upstreamSeconds === undefined ? '-' : `${(seconds / upstreamSeconds).toFixed(2)}×`);
+  if ('error' in upstream) lines.push(`upstream DDIM 20 (PyTorch) | 20 | skipped: ${upstream.error} | - | -`);
+  else lines.push(`upstream DDIM 20 (PyTorch 1.13, ${upstream.threads} threads) | 20 | ${upstream.seconds.toFixed(1)} | ${(upstream.seconds / 20).toFixed(2)} | 1.00×`);
+  for (const provider of samplerProviders) {
+    const backend = new OnnxBackend({ providers: [provider], intraOpThreads: threads });
+    const runner = new DiffusionRigRunner(weights, backend, `bench-samplers-${provider}`);
+    try {
+      const random = new SeededRandom(3);
+      const conditioning = { batch: 1, imageSize, physical: random.normals(9 * imageSize * imageSize), latent: random.normals(config.unet.latentDim) };
+      const noise = seededNoise(4, 1, imageSize);
+      // one warm-up pass builds the sessions, so no row pays for them
+      await runner.predictNoise(noise, Float32Array.of(500), conditioning);
+      await runner.sampleDpmSolver(noise, conditioning, {}, 2);
+      for (const sampler of samplers) {
+        const started = performance.now();
+        if (sampler.method === 'dpm++') await runner.sampleDpmSolver(noise, conditioning, {}, sampler.steps);
+        else await runner.sample(noise, conditioning, { respacing: `ddim${sampler.steps}` });
+        const seconds = (performance.now() - started) / 1000;
+        lines.push(`${samplerLabel(sampler)} (Rig Studio, ${provider}) | ${sampler.steps} | ${seconds.toFixed(1)} | ${(seconds / sampler.steps).toFixed(2)} | ${ratio(seconds)}`);
+      }
+    } catch (error) {
+      lines.push(`[${provider}] skipped: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      await runner.dispose();
+      await backend.disposeAll();
+    }
+  }
+  lines.push('upstream DPM-Solver++: not timed. Upstream DiffusionRig has no DPM-Solver (its code samples with DDPM and DDIM only), and ../shared/reference holds no copy of the official dpm_solver library the fixture was written with.');
+  console.log(lines.join('\n'));
+}
+
 async function measure(): Promise<void> {
-  const config = defaultConfig(imageSize);
-  const shapes = expectedShapes(config);
-  const stateDict = randomWeights(shapes);
+  const { weights, shapes } = benchModel();
+  const { config, stateDict } = weights;
   const counts = parameterCount(shapes);
-  const weights = { config, stateDict, strippedPrefix: '' };
   console.log(`\nDiffusionRig UNet, ${imageSize} px, ${config.unet.modelChannels} channels, mult ${config.unet.channelMult.join(',')}: ${(counts.unet / 1e6).toFixed(1)}M UNet + ${(counts.encoder / 1e6).toFixed(1)}M encoder parameters`);
   let cpuPass: number | undefined;
   const macsPerImage = countMacs(unetGraph(config, { kind: 'initializers', stateDict }, { batch: 1, imageSize }));
@@ -192,6 +272,7 @@ async function float16Error(): Promise<void> {
   }
 }
 
-// the float16 error first, so the PyTorch ratio of the timings is the last line
+// the float16 error and the samplers first, so the PyTorch ratio of the timings is the last line
 it.runIf(process.env.BENCH_FLOAT16_ERROR !== '0')('float16 vs float32 error on webgpu (prints)', float16Error);
+it.runIf(samplers.length > 0)('DDIM and DPM-Solver++ against upstream DDIM (prints timings)', measureSamplers);
 it('DiffusionRig UNet passes and DDIM-20 (prints timings)', measure);

@@ -33,11 +33,6 @@ export interface DdimOptions {
   random?: SeededRandom;
   onStep?: (progress: StepProgress) => void;
   signal?: AbortSignal;
-  /**
-   * Inversion only: the ᾱ its last step lands on. Default upstream's, 0 (x_T is the re-derived
-   * ε); a DPM-Solver++ start needs ᾱ at t = 1 (the 1000-step schedule's last), where it begins.
-   */
-  finalAlphaCumprod?: number;
 }
 
 function timestepsFor(diffusion: Diffusion, index: number, batch: number): Float32Array {
@@ -87,10 +82,9 @@ export function sampleCoefficients(diffusion: Diffusion, index: number, eta: num
   };
 }
 
-/** Coefficients of inversion step `index` (toward index + 1; η = 0); `finalAlphaCumprod` replaces the last step's target ᾱ. */
-export function inversionCoefficients(diffusion: Diffusion, index: number, finalAlphaCumprod?: number): StepCoefficients {
-  const last = index === diffusion.steps - 1 && finalAlphaCumprod !== undefined;
-  const alphaBarNext = f(last ? finalAlphaCumprod : diffusion.alphasCumprodNext[index]);
+/** Coefficients of inversion step `index` (toward index + 1; η = 0). */
+export function inversionCoefficients(diffusion: Diffusion, index: number): StepCoefficients {
+  const alphaBarNext = f(diffusion.alphasCumprodNext[index]);
   return {
     c1: f(diffusion.sqrtRecipAlphasCumprod[index]),
     c2: f(diffusion.sqrtRecipm1AlphasCumprod[index]),
@@ -148,7 +142,7 @@ export async function ddimInvert(diffusion: Diffusion, denoiser: Denoiser, image
     const eps = await denoiser(x, timestepsFor(diffusion, index, batch));
     if (eps.length !== x.length) throw new Error(`denoiser returned ${eps.length} values for ${x.length}`);
     const predicted = predictStart(diffusion, index, x, eps, clip);
-    const { startScale, epsScale } = inversionCoefficients(diffusion, index, options.finalAlphaCumprod);
+    const { startScale, epsScale } = inversionCoefficients(diffusion, index);
     const next = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) next[i] = f(f(predicted.start[i] * startScale) + f(epsScale * predicted.eps[i]));
     x = next;

@@ -174,7 +174,7 @@ export async function ddimInvertOnDevice(diffusion: Diffusion, parts: DeviceLoop
   if ((options.eta ?? 0) !== 0) throw new Error('DDIM inversion is only defined for eta = 0');
   const total = diffusion.steps;
   const indices = Array.from({ length: total }, (_, i) => i);
-  return runLoop(parts, image, batch, imageSize, indices, (index) => inversionCoefficients(diffusion, index, options.finalAlphaCumprod), diffusion, options, (index, position) =>
+  return runLoop(parts, image, batch, imageSize, indices, (index) => inversionCoefficients(diffusion, index), diffusion, options, (index, position) =>
     options.onStep?.({ step: position + 1, total, timestep: diffusion.timestepMap[index] }),
   );
 }

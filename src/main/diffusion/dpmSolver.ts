@@ -11,6 +11,9 @@
  * The coefficients are computed once per plan in float64 and rounded to float32; the loop
  * arithmetic is float32 as the reference's tensors are. The host loop here and the device loop
  * (dpmSolverDevice.ts) share the plan, so both give the same numbers.
+ *
+ * Also the library's log-SNR spacing (skip_type 'logSNR') and an inversion plan: the same times
+ * walked upward, which edits use to start DPM-Solver++ from the source (see generate.ts).
  */
 import { throwIfCancelled } from '../core/cancellation';
 import type { Denoiser, StepProgress } from './ddim';
@@ -34,7 +37,7 @@ export interface DpmSolverStep {
   order: number;
 }
 
-/** A sampling plan: the times t_0 = 1 > … > t_N = 1/1000 and one step per interval. */
+/** A plan: the times (sampling: t_0 = 1 > … > t_N = 1/1000; an inversion the reverse) and one step per interval. */
 export interface DpmSolverPlan {
   times: number[];
   steps: DpmSolverStep[];
@@ -50,6 +53,12 @@ export interface DpmSolverOptions {
    * 'never' force it.
    */
   lowerOrderFinal?: 'few-steps' | 'always' | 'never';
+  /**
+   * How the times are spaced (the library's skip_type): 'time-uniform' (default, what
+   * DiffusionRig-EMO uses) or 'log-snr' (uniform in λ = log(α/σ), the library's advice for
+   * low-resolution images).
+   */
+  spacing?: 'time-uniform' | 'log-snr';
 }
 
 /**
@@ -117,6 +126,17 @@ class DiscreteSchedule {
     return l - 0.5 * Math.log(1 - Math.exp(2 * l));
   }
 
+  /** The time whose λ is `lambda`: log α = −½·log(1 + e^(−2λ)), t interpolated between the knots. */
+  timeOfLambda(lambda: number): number {
+    const logAlpha = -0.5 * Math.log1p(Math.exp(-2 * lambda));
+    const { knots, logAlpha: table } = this;
+    // log α decreases with t: find the knots around it, extending the end segments linearly
+    let i = 0;
+    while (i < table.length - 2 && table[i + 1] > logAlpha) i++;
+    const slope = (knots[i + 1] - knots[i]) / (table[i + 1] - table[i]);
+    return knots[i] + slope * (logAlpha - table[i]);
+  }
+
   /** The integer step the network is called with at continuous time t. */
   modelTimestep(t: number): number {
     const continuous = f(f(f(t) - f(1 / this.total)) * this.total);
@@ -126,15 +146,42 @@ class DiscreteSchedule {
 
 /** The plan of `steps` DPM-Solver++ steps over the model's (unrespaced) noise schedule. */
 export function dpmSolverPlan(settings: DiffusionSettings, steps: number, options: DpmSolverOptions = {}): DpmSolverPlan {
-  const order = options.order ?? 2;
+  const schedule = checkedSchedule(settings, steps, options.order ?? 2);
+  return planOver(schedule, planTimes(schedule, steps, options), options.order ?? 2, options.lowerOrderFinal ?? 'few-steps');
+}
+
+/** The times t_0 = 1 > … > t_N = 1/1000 of `steps` steps, spaced as asked. */
+function planTimes(schedule: DiscreteSchedule, steps: number, options: DpmSolverOptions): number[] {
+  const [first, last] = [1, 1 / schedule.total];
+  if ((options.spacing ?? 'time-uniform') === 'time-uniform') return linspace32(first, last, steps + 1);
+  const [from, to] = [schedule.lambda(first), schedule.lambda(last)];
+  return Array.from({ length: steps + 1 }, (_, k) => (k === 0 ? first : k === steps ? last : schedule.timeOfLambda(from + ((to - from) * k) / steps)));
+}
+
+/**
+ * The plan that inverts `dpmSolverPlan(settings, steps, options)`: the same times walked
+ * upward from t = 1/1000 (the clean image) to t = 1, the same multistep update with the signs
+ * of h reversed, so the network is called at the sampler's own grid (each step at the lower
+ * end of its interval, as DDIM inversion does). Sampling from its result retraces it.
+ */
+export function dpmSolverInversionPlan(settings: DiffusionSettings, steps: number, options: DpmSolverOptions = {}): DpmSolverPlan {
+  const schedule = checkedSchedule(settings, steps, options.order ?? 2);
+  const times = planTimes(schedule, steps, options).reverse();
+  return planOver(schedule, times, options.order ?? 2, options.lowerOrderFinal ?? 'few-steps');
+}
+
+function checkedSchedule(settings: DiffusionSettings, steps: number, order: number): DiscreteSchedule {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`DPM-Solver++ needs a positive whole number of steps, not ${steps}`);
   if (order !== 1 && order !== 2) throw new Error(`DPM-Solver++ order ${order}: only orders 1 and 2 are supported`);
   if (steps < order) throw new Error(`DPM-Solver++ of order ${order} needs at least ${order} steps`);
   // the schedule the model was trained with, never respaced (see docs: EMO's 500-step pitfall)
   const diffusion = createDiffusion({ steps: settings.steps, schedule: settings.schedule });
-  const schedule = new DiscreteSchedule(diffusion.alphasCumprod);
-  const times = linspace32(1, 1 / schedule.total, steps + 1);
-  const lowerFinal = options.lowerOrderFinal ?? 'few-steps';
+  return new DiscreteSchedule(diffusion.alphasCumprod);
+}
+
+/** One step per interval of `times` (either direction): the library's multistep update. */
+function planOver(schedule: DiscreteSchedule, times: number[], order: number, lowerFinal: NonNullable<DpmSolverOptions['lowerOrderFinal']>): DpmSolverPlan {
+  const steps = times.length - 1;
   const plan: DpmSolverStep[] = [];
   for (let k = 1; k <= steps; k++) {
     const [s, t] = [times[k - 1], times[k]];
@@ -169,6 +216,8 @@ export interface DpmSolverLoopOptions {
    * DDIM inversion needs it: x̂0 = (x − σ·ε̂)/α divides the network's error by α_1 ≈ 0.006.
    */
   clipDenoised?: boolean;
+  /** Clamp the result to [−1, 1] (default true: a sample; an inversion's x_T is not clamped). */
+  clampResult?: boolean;
   onStep?: (progress: StepProgress) => void;
   signal?: AbortSignal;
 }
@@ -203,5 +252,5 @@ export async function dpmSolverSample(plan: DpmSolverPlan, denoiser: Denoiser, n
     x = next;
     options.onStep?.({ step: k + 1, total, timestep: step.timestep });
   }
-  return clampSample(x);
+  return options.clampResult === false ? x : clampSample(x);
 }

@@ -100,7 +100,8 @@ export async function dpmSolverSampleOnDevice(
     const loop = since(t1);
     const t2 = counts();
     const host = 'dims' in x ? await parts.io.download(x) : x;
-    const result = clampSample(Float32Array.from(host.data as Float32Array));
+    const raw = Float32Array.from(host.data as Float32Array);
+    const result = options.clampResult === false ? raw : clampSample(raw);
     const readback = since(t2);
     return { result, transfers: { perStep: { hostToDevice: loop.hostToDevice / total, deviceToHost: loop.deviceToHost / total }, setup, readback, steps: total, resident } };
   } finally {

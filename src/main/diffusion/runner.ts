@@ -20,7 +20,8 @@ import { ddimInvert, ddimSample } from './ddim';
 import type { DeviceLoopParts, LoopTransfers } from './ddimDevice';
 import { ddimInvertOnDevice, ddimSampleOnDevice, ddimStepGraph } from './ddimDevice';
 import type { DpmSolverLoopOptions, DpmSolverOptions } from './dpmSolver';
-import { dpmSolverPlan, dpmSolverSample } from './dpmSolver';
+import type { DpmSolverPlan } from './dpmSolver';
+import { dpmSolverInversionPlan, dpmSolverPlan, dpmSolverSample } from './dpmSolver';
 import { dpmSolverSampleOnDevice, dpmStepGraph, dpmStepIo } from './dpmSolverDevice';
 import type { Graph } from '../nn/ir';
 import { SeededRandom } from './rng';
@@ -233,13 +234,24 @@ export class DiffusionRigRunner {
    * and with `clipDenoised` every x̂0 too.
    */
   sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, steps: number, options: DpmSolverLoopOptions & DpmSolverOptions = {}): Promise<Float32Array> {
+    return this.dpmSolverLoop(dpmSolverPlan(settings, steps, options), noise, conditioning, options);
+  }
+
+  /**
+   * The inversion that DPM-Solver++ in `steps` steps retraces: clean images up the sampler's own
+   * time grid to t = 1 (dpmSolverInversionPlan), unclamped; `order` 1 is DDIM inversion on that grid.
+   */
+  invertDpmSolver(images: Float32Array, conditioning: Conditioning, settings: DiffusionSettings, steps: number, options: DpmSolverLoopOptions & DpmSolverOptions = {}): Promise<Float32Array> {
+    return this.dpmSolverLoop(dpmSolverInversionPlan(settings, steps, options), images, conditioning, { ...options, clampResult: false });
+  }
+
+  private dpmSolverLoop(plan: DpmSolverPlan, start: Float32Array, conditioning: Conditioning, options: DpmSolverLoopOptions): Promise<Float32Array> {
     const { batch, imageSize } = conditioning;
-    const plan = dpmSolverPlan(settings, steps, options);
     const epsChannels = this.weights.config.unet.outChannels;
     const clip = options.clipDenoised ?? false;
     const step = { key: `dpm-step:${imageSize}:${epsChannels}${clip ? ':clip' : ''}`, graph: () => dpmStepGraph({ imageSize, epsChannels, clip }), deviceOutputs: [dpmStepIo.next, dpmStepIo.data] };
-    return this.deviceLoop(conditioning, step, () => dpmSolverSample(plan, this.denoiser(conditioning), noise, batch, options), (parts) =>
-      dpmSolverSampleOnDevice(plan, parts, noise, batch, imageSize, options),
+    return this.deviceLoop(conditioning, step, () => dpmSolverSample(plan, this.denoiser(conditioning), start, batch, options), (parts) =>
+      dpmSolverSampleOnDevice(plan, parts, start, batch, imageSize, options),
     );
   }
 

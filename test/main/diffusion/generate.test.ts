@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SamplerSettings } from '../../../src/common/contract/edit';
 import type { DiffusionRigRunner, Conditioning } from '../../../src/main/diffusion/runner';
+import type { DpmSolverOptions } from '../../../src/main/diffusion/dpmSolver';
 import { generateBatch, startNoise, type EditItem } from '../../../src/main/diffusion/generate';
 
 const size = 2;
@@ -24,9 +25,13 @@ function recordingRunner() {
       calls.push({ op: 'sample', data: noise.slice(), conditioning });
       return noise.map((v) => v + (options.random ? options.random.normal() : 0));
     },
-    async sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, _settings: unknown, steps: number) {
-      calls.push({ op: `dpm++:${steps}`, data: noise.slice(), conditioning });
+    async sampleDpmSolver(noise: Float32Array, conditioning: Conditioning, _settings: unknown, steps: number, options: DpmSolverOptions) {
+      calls.push({ op: `dpm++:${steps}:${options.spacing}`, data: noise.slice(), conditioning });
       return noise.map((v) => v - 1);
+    },
+    async invertDpmSolver(images: Float32Array, conditioning: Conditioning, _settings: unknown, steps: number, options: DpmSolverOptions & { clipDenoised?: boolean }) {
+      calls.push({ op: `invert-dpm++:${steps}:${options.spacing}:order ${options.order}:clip ${options.clipDenoised}`, data: images.slice(), conditioning });
+      return images.map((v) => v * 10);
     },
   };
   return { runner: runner as unknown as DiffusionRigRunner, calls };
@@ -74,14 +79,15 @@ describe('generateBatch', () => {
     expect(out.samples[1][0]).toBeCloseTo(11);
   });
 
-  it('DPM-Solver++ starts from the same noise DDIM would: the seeded noise, or the DDIM inversion of the source', async () => {
+  it('DPM-Solver++ starts from the seeded noise (time-uniform, the library), or from the source inverted on its own log-SNR times', async () => {
     const seeded = recordingRunner();
     const out = await generateBatch(seeded.runner, [item(0)], size, { ...sampler, method: 'dpm++', steps: 10 });
-    expect(seeded.calls.map((c) => c.op)).toEqual(['encode', 'dpm++:10']);
+    expect(seeded.calls.map((c) => c.op)).toEqual(['encode', 'dpm++:10:time-uniform']);
     expect(out.samples[0]).toEqual(startNoise(9, size).map((v) => v - 1));
     const inverted = recordingRunner();
     await generateBatch(inverted.runner, [item(0)], size, { ...sampler, method: 'dpm++', steps: 10, inversion: true });
-    expect(inverted.calls.map((c) => c.op)).toEqual(['encode', 'invert', 'dpm++:10']);
+    expect(inverted.calls.map((c) => c.op)).toEqual(['encode', 'invert-dpm++:10:log-snr:order 1:clip true', 'dpm++:10:log-snr']);
+    expect(inverted.calls[1].conditioning!.physical[0]).toBe(100);
     expect(inverted.calls[2].data[0]).toBeCloseTo(1);
     await expect(generateBatch(seeded.runner, [item(0)], size, { ...sampler, method: 'dpm++', eta: 0.5 })).rejects.toThrow(/DPM-Solver\+\+ is deterministic/);
   });

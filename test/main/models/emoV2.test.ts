@@ -3,8 +3,6 @@ import { readCheckpoint } from '../../../src/main/checkpoint';
 import type { StateDict } from '../../../src/main/checkpoint/stateDict';
 import { worstRelativeError } from '../../../src/main/core/verifier';
 import { dpmSolverPlan, dpmSolverSample, linspace32 } from '../../../src/main/diffusion/dpmSolver';
-import { inversionCoefficients } from '../../../src/main/diffusion/ddim';
-import { createDiffusion } from '../../../src/main/diffusion/schedule';
 import { DiffusionRigRunner, seededNoise } from '../../../src/main/diffusion/runner';
 import { loadDiffusionRig } from '../../../src/main/models/diffusionrig';
 import { architectureSummary } from '../../../src/main/models/summary';
@@ -68,7 +66,7 @@ describe('DPM-Solver++', () => {
     expect(worstRelativeError(out, at(Math.sqrt(1 - 1e-4), 0.01))).toBeLessThan(1e-5);
   });
 
-  it('clipDenoised clamps each x̂0; an inversion for it ends at ᾱ of t = 1 instead of 0', async () => {
+  it('clipDenoised clamps each x̂0', async () => {
     const x0 = Float32Array.of(3, -0.25);
     const eps = Float32Array.of(-0.3, 1.2);
     const plan = dpmSolverPlan({}, 4);
@@ -79,12 +77,6 @@ describe('DPM-Solver++', () => {
     expect(free[0]).toBe(1);
     expect(clipped[0]).toBeLessThan(1);
     expect(clipped[1]).toBeCloseTo(free[1], 5);
-    const diffusion = createDiffusion({ respacing: 'ddim10' });
-    const last = diffusion.steps - 1;
-    expect(inversionCoefficients(diffusion, last).startScale).toBe(0);
-    const alphaOne = createDiffusion({}).alphasCumprod[999];
-    expect(inversionCoefficients(diffusion, last, alphaOne).startScale).toBeCloseTo(Math.sqrt(alphaOne), 7);
-    expect(inversionCoefficients(diffusion, last - 1, alphaOne)).toEqual(inversionCoefficients(diffusion, last - 1));
   });
 
   it('the device loop equals the host loop on a tiny v2 model, with shape and identity fed', async () => {

@@ -166,6 +166,13 @@ describe.runIf(adapter.ok)('WebGPU provider', () => {
       const clipped = await gpu.sampleDpmSolver(noise, c, {}, 3, { clipDenoised: true });
       expect(worstRelativeError(clipped, await host.sampleDpmSolver(noise, c, {}, 3, { clipDenoised: true }))).toBeLessThan(1e-3);
       expect(gpu.lastLoop!.resident).toBe(true);
+      // the inversion an edit starts it from (log-SNR times, order 1, unclamped x_T) runs the same way
+      const images = noise.map((v) => Math.max(-1, Math.min(1, v / 2)));
+      const inversion = { spacing: 'log-snr', order: 1, clipDenoised: true } as const;
+      const inverted = await gpu.invertDpmSolver(images, c, {}, 3, inversion);
+      expect(gpu.lastLoop!.resident).toBe(true);
+      expect(worstRelativeError(inverted, await host.invertDpmSolver(images, c, {}, 3, inversion))).toBeLessThan(1e-3);
+      expect(Math.max(...inverted.map(Math.abs))).toBeGreaterThan(1);
       await Promise.all([gpu.dispose(), host.dispose()]);
     });
 
