@@ -173,6 +173,8 @@ export interface EditProvenance {
   /** SHA-256 of the stored PNGs of the three buffers. */
   bufferImages: { rendered: string; normal: string; albedo: string };
   sampler: SamplerSettings;
+  /** The solver and time grid that ran, in words (diffusion/generate.ts samplerPlan); absent in results from before 2026-12-07. */
+  samplerPlan?: string;
   /** Items per UNet batch when generated, and this cell's position in it (float results may depend on both). */
   batch: { size: number; index: number };
   executionProvider: string;

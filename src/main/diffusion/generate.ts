@@ -60,6 +60,17 @@ export function dpmSolverEditOptions(sampler: SamplerSettings): DpmSolverLoopOpt
   return { clipDenoised: sampler.clip, spacing: sampler.inversion ? 'log-snr' : 'time-uniform' };
 }
 
+/**
+ * The solver and time grid an edit with `sampler` runs, in words: kept in provenance, since the
+ * settings alone do not say it (DPM-Solver++ from an inversion changed grid on 2026-12-07).
+ */
+export function samplerPlan(sampler: SamplerSettings): string {
+  const start = sampler.inversion ? 'from the source inverted on the same times' : 'from seeded noise';
+  if ((sampler.method ?? 'ddim') === 'ddim') return `DDIM, ${sampler.steps} steps uniform in time (ddim${sampler.steps}), η ${sampler.eta}, ${start}`;
+  const grid = dpmSolverEditOptions(sampler).spacing === 'log-snr' ? 'uniform in log-SNR' : 'uniform in time';
+  return `DPM-Solver++ multistep order 2, ${sampler.steps} steps ${grid}, ${start}${sampler.inversion ? ' (order 1)' : ''}`;
+}
+
 /** UNet passes one item of an edit costs: the sampler's steps, plus as many for the inversion. */
 export function passesPerEdit(sampler: SamplerSettings): number {
   return sampler.steps * (sampler.inversion ? 2 : 1);

@@ -24,6 +24,7 @@ import type { ActiveHeadModel } from '../head/activeModel';
 import { PhysicalRenderer } from '../diffusion/buffers';
 import { editCodes, formatModeSet } from './codes';
 import type { EditItem, GeneratedBatch } from '../diffusion/generate';
+import { samplerPlan } from '../diffusion/generate';
 import { bufferImages, decodeRgb, encodePng, loadModelImage, quantise, sha256 } from '../diffusion/images';
 import { kitModel, modelImageSize } from '../diffusion/kit';
 import type { Engine } from '../engine/client';
@@ -343,6 +344,7 @@ export class ProjectEditor {
           buffersHash,
           bufferImages: { rendered: sha256(rendered), normal: sha256(normal), albedo: sha256(albedo) },
           sampler: { ...settings.sampler, method: settings.sampler.method ?? 'ddim' },
+          samplerPlan: samplerPlan(settings.sampler),
           batch: { size: ready.length, index: k },
           executionProvider: generated.provider,
           timing: {

@@ -134,6 +134,8 @@ describe('edit job on a tiny model and a synthetic album', () => {
     const dpm = await run('dpm++');
     const ddim = await run('ddim');
     expect(dpm.provenance.sampler).toMatchObject({ method: 'dpm++', steps: 3, inversion: true });
+    expect(dpm.provenance.samplerPlan).toBe('DPM-Solver++ multistep order 2, 3 steps uniform in log-SNR, from the source inverted on the same times (order 1)');
+    expect(ddim.provenance.samplerPlan).toBe('DDIM, 3 steps uniform in time (ddim3), η 0, from the source inverted on the same times');
     expect(dpm.provenance.sampleHash).not.toBe(ddim.provenance.sampleHash);
     expect(await service.rerun(dpm.id)).toMatchObject({ identical: true, maxPixelDifference: 0 });
   }, 60_000);

@@ -86,7 +86,11 @@ export function ZoomDialog({ result, onClose, onDeleted }: ZoomDialogProps) {
             ', codes set by hand'
           )}
         </dd>
-        <dt>Sampler</dt><dd>{samplerLabel(p.sampler)}, η {p.sampler.eta}, seed {p.sampler.seed}{p.sampler.clip ? ', clip' : ''}{p.sampler.inversion ? ', inversion' : ''}</dd>
+        <dt>Sampler</dt>
+        <dd title={p.samplerPlan}>
+          {samplerLabel(p.sampler)}, η {p.sampler.eta}, seed {p.sampler.seed}{p.sampler.clip ? ', clip' : ''}{p.sampler.inversion ? ', inversion' : ''}
+          {p.samplerPlan && <div className="muted">{p.samplerPlan}</div>}
+        </dd>
         <dt>Size</dt><dd>{p.imageSize} px{p.meanShape ? ', album mean shape' : ''}</dd>
         <dt>Provider</dt><dd>{p.executionProvider}, {(p.timing.totalMs / 1000).toFixed(2)} s</dd>
         <dt>Buffers</dt><dd title={p.buffersHash}>{p.buffersHash.slice(0, 16)}… ({p.headModel})</dd>
