@@ -18,13 +18,14 @@ const background = [0x1d, 0x20, 0x26];
 
 interface Pixels {
   data: Uint8Array;
+  width: number;
 }
 
 async function pixels(locator: Locator): Promise<Pixels> {
   const png = await locator.screenshot();
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   expect(info.channels).toBe(3);
-  return { data };
+  return { data, width: info.width };
 }
 
 /** Share of pixels that are not the canvas background. */
@@ -42,6 +43,23 @@ function coverage(image: Pixels): number {
 function isHead(image: Pixels, i: number): boolean {
   const d = Math.abs(image.data[3 * i] - background[0]) + Math.abs(image.data[3 * i + 1] - background[1]) + Math.abs(image.data[3 * i + 2] - background[2]);
   return d > 24;
+}
+
+/**
+ * Background pixels inside the head: in each row, those between its first and last head pixel
+ * (a hole through the head, like an open mouth with nothing behind it). The canvas's outermost
+ * 2 px (its border) are left out.
+ */
+function holes(image: Pixels): number {
+  const width = image.width;
+  const rows = image.data.length / 3 / width;
+  let count = 0;
+  for (let y = 2; y < rows - 2; y++) {
+    let first = -1, last = -1;
+    for (let x = 2; x < width - 2; x++) if (isHead(image, y * width + x)) { if (first < 0) first = x; last = x; }
+    for (let x = first + 1; first >= 0 && x < last; x++) if (!isHead(image, y * width + x)) count++;
+  }
+  return count;
 }
 
 /** Share of pixels that changed between head and background: the silhouette moved. */
@@ -70,7 +88,7 @@ function changed(a: Pixels, b: Pixels): number {
  * and has settled: two screenshots in a row are the same.
  */
 async function waitForHead(canvas: Locator): Promise<Pixels> {
-  let last: Pixels = { data: new Uint8Array(0) };
+  let last: Pixels = { data: new Uint8Array(0), width: 0 };
   await expect
     .poll(async () => {
       last = await pixels(canvas);
@@ -91,6 +109,9 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
   // The app shell opens on a project; the viewport itself needs none.
   await callApi(request, server, 'project.create', { dir: join(scratch, 'project'), name: 'Viewport e2e' });
   const model = await callApi<PackedHeadModel>(request, server, 'viewport.model');
+  // The mesh as the view draws and exports it: the head's faces and the demo head's mouth interior.
+  expect(model.mouth).not.toBeNull();
+  const drawnFaces = model.info.faceCount + model.mouth!.faces.shape[0];
   await page.setViewportSize({ width: 1400, height: 1000 });
   const canvas = page.getByTestId('viewport-canvas').locator('canvas');
 
@@ -112,15 +133,28 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
   });
 
   await test.step('sliders change the pixels', async () => {
-    // An expression slider and the jaw (skinned in the browser).
-    await page.getByTestId('expression-0').fill('3');
-    await page.getByTestId('pose-jaw').fill('0.4');
-    // The geometry itself moves (not only the shading): the silhouette changes.
-    await expect.poll(async () => silhouetteChange(first, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.002);
-    const afterExpression = await pixels(canvas);
     // Yaw turns the whole head: a large change.
     await page.getByTestId('pose-yaw').fill('45');
-    await expect.poll(async () => silhouetteChange(afterExpression, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+    await expect.poll(async () => silhouetteChange(first, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+    const turned = await pixels(canvas);
+    // An expression slider and the jaw (skinned in the browser). The geometry itself moves (not
+    // only the shading): the turned head's jaw line, on its silhouette, drops. (From the front the
+    // neck hides the chin; the open mouth is closed by the head's mouth interior, not a hole.)
+    await page.getByTestId('expression-0').fill('3');
+    await page.getByTestId('pose-jaw').fill('0.4');
+    await expect.poll(async () => silhouetteChange(turned, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.002);
+  });
+
+  await test.step('an open mouth shows a mouth, never a hole through the head', async () => {
+    // Jaw and expression 0 still open; face the viewer, where the mouth's slit looks into the head.
+    const turned = await pixels(canvas);
+    await page.getByTestId('pose-yaw').fill('0');
+    await expect.poll(async () => silhouetteChange(turned, await pixels(canvas)), { timeout: 10_000 }).toBeGreaterThan(0.02);
+    const front = await waitForHead(canvas);
+    // A hole the size of the open mouth is thousands of pixels (2,600 with the mouth drawn open,
+    // measured); a few dozen dark surface pixels (pupils, the hair's edge) read as background.
+    expect(holes(front), 'background pixels seen through the head').toBeLessThan(300);
+    await test.info().attach('viewport-open-mouth', { body: await canvas.screenshot(), contentType: 'image/png' });
   });
 
   await test.step('display modes recolour the head', async () => {
@@ -220,7 +254,7 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     const vertices = lines.filter((l) => l.startsWith('v '));
     const faces = lines.filter((l) => l.startsWith('f '));
     expect(vertices.length).toBe(model.info.vertexCount);
-    expect(faces.length).toBe(model.info.faceCount);
+    expect(faces.length).toBe(drawnFaces);
     // One assertion over all lines (thousands of expect() calls would dominate the test's time).
     const badVertices = vertices.filter((v) => {
       const xyz = v.trim().split(/\s+/).slice(1).map(Number);
@@ -246,10 +280,10 @@ test('viewport renders the head, follows sliders, computes buffers and exports a
     const ply = await save('export-ply');
     const header = ply.subarray(0, ply.indexOf('end_header') + 'end_header'.length).toString('latin1');
     expect(header).toContain(`element vertex ${model.info.vertexCount}`);
-    expect(header).toContain(`element face ${model.info.faceCount}`);
+    expect(header).toContain(`element face ${drawnFaces}`);
     const gltf = JSON.parse((await save('export-gltf')).toString('utf8')) as { asset: { version: string }; accessors: { count: number }[] };
     expect(gltf.asset.version).toBe('2.0');
-    expect(gltf.accessors.at(-1)!.count).toBe(model.info.faceCount * 3);
+    expect(gltf.accessors.at(-1)!.count).toBe(drawnFaces * 3);
   });
 });
 

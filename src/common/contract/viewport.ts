@@ -55,6 +55,8 @@ export interface PackedHeadModel {
   landmarks: PackedLandmarks | null;
   /** An albedo texture (H,W,3) uint8 in RGB, sampled through `uv`; null means flat albedo. */
   albedo: PackedArray | null;
+  /** The viewer-only mouth interior (FlameModel.mouth): (M,3) uint32 faces, and UV faces when `uv` is set. */
+  mouth: { faces: PackedArray; uvFaces: PackedArray | null } | null;
 }
 
 export interface PackedLandmarks {

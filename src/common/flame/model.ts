@@ -58,6 +58,42 @@ export interface FlameModel {
   parents: Int32Array;
   landmarks?: LandmarkEmbedding;
   uv?: UvLayout;
+  /**
+   * Faces only a viewer draws: a mouth interior closing the lips from inside (the demo head has
+   * one; FLAME has none). Kept out of `faces`, which DECA-style rendering, landmarks and fits use.
+   */
+  mouth?: MouthInterior;
+}
+
+export interface MouthInterior {
+  /** Triangles, 3 vertex indices each (vertices of the model's own arrays). */
+  faces: Uint32Array;
+  /** Per face, 3 indices into the model's `uv.coords`; present when the model has UVs. */
+  uvFaces?: Uint32Array;
+}
+
+/**
+ * The model as a viewer draws it: `faces` followed by the mouth interior's (and the UV faces
+ * likewise), so every face index of `model` (landmarks included) means the same face. Without a
+ * mouth interior, or when its UVs do not match the model's (UVs attached later, from DECA's
+ * head_template.obj), the model itself.
+ */
+export function withMouthInterior(model: FlameModel): FlameModel {
+  const mouth = model.mouth;
+  if (!mouth || mouth.faces.length === 0) return model;
+  if (model.uv && !mouth.uvFaces) return model;
+  const join = (a: Uint32Array, b: Uint32Array) => {
+    const out = new Uint32Array(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  };
+  return {
+    ...model,
+    faces: join(model.faces, mouth.faces),
+    uv: model.uv && mouth.uvFaces ? { coords: model.uv.coords, faces: join(model.uv.faces, mouth.uvFaces) } : model.uv,
+    mouth: undefined,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@
  * forehead, cheeks, eye spacing) + 10 random smooth fields; the other 280 columns are zero.
  * Expression: 0 jaw drop, 1 smile, 2 brow raise, 3 brow furrow, 4 pucker, 5 cheek puff,
  * 6 mouth sideways, 7 frown, 8 squint, 9 nose wrinkle; the other 90 columns are zero.
+ * The mouth interior (demoHeadMouth.ts) follows the lips in every basis and in the skinning.
  * Run: `rig-studio flame demo-head --out resources/demo-head`.
  */
 
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { jointCount } from '../../common/flame/model';
 import type { NdArray } from '../io/ndarray';
 import { writeNpz } from '../io/npy';
-import { bump, buildDemoGeometry, type DemoGeometry, head, smoothstep } from './demoHeadGeometry';
+import { bump, buildDemoGeometry, type DemoGeometry, eyeOf, head, smoothstep } from './demoHeadGeometry';
 import { demoLandmarkEmbedding } from './demoHeadLandmarks';
 import { demoAlbedo } from './demoHeadTexture';
 
@@ -35,8 +36,8 @@ function position(g: DemoGeometry, v: number): Vec3 {
 
 /** Eyeballs move rigidly with the point of the face they sit in. */
 function anchor(g: DemoGeometry, v: number): Vec3 {
-  const part = g.part[v];
-  return part >= 2 ? g.eyeCentres[part - 2] : position(g, v);
+  const eye = eyeOf(g, v);
+  return eye >= 0 ? g.eyeCentres[eye] : position(g, v);
 }
 
 /** Outward direction of the surface cross-section at a vertex (horizontal). */
@@ -45,12 +46,41 @@ function outward(g: DemoGeometry, v: number): Vec3 {
   return [Math.sin(a), 0, Math.cos(a)];
 }
 
-/** 1 on the lower face that the jaw carries, fading out towards the ears and the neck. */
+/**
+ * 1 on the lower face that the jaw carries, fading out towards the ears and the neck. Between
+ * the lips the jaw's share jumps at the slit from the upper lip's (0 mid-mouth) to the lower
+ * lip's (1 mid-mouth); from each mouth corner (½) outwards it fades over a band of height that
+ * widens with the distance from the corner (the cheeks stretch). Down every column of the face it
+ * only grows until the neck fade, so no row moves further down than the row below it and an
+ * opening jaw cannot fold the lower lip.
+ */
 export function jawWeight(g: DemoGeometry, v: number): number {
-  if (g.part[v] === 1) return 1;
-  if (g.part[v] >= 2) return 0;
+  if (eyeOf(g, v) >= 0) return 0;
   const y = g.height[v];
-  if (Math.abs(y - head.mouthY) < 1e-9 && Math.abs(g.azimuth[v]) < head.mouthHalfAngle) return 0; // upper lip side of the slit
+  const lateral = Math.abs(g.azimuth[v]);
+  // Near the corners both lips share the jaw's motion (the corner itself half and half), so a
+  // jaw swung sideways slides the lower lip less than one column past the corner.
+  const cornerShare = 0.5 * smoothstep(0.3 * head.mouthHalfAngle, head.mouthHalfAngle, lateral);
+  if (g.part[v] === 1) return 1 - cornerShare; // lower lip side of the slit
+  if (Math.abs(y - head.mouthY) < 1e-9 && lateral < head.mouthHalfAngle) return cornerShare; // upper lip side
+  const beyondCorner = Math.max(0, lateral - head.mouthHalfAngle);
+  const belowMouth = 1 - smoothstep(head.mouthY - 0.003 - 0.03 * beyondCorner, head.mouthY + 0.003 + 0.012 * beyondCorner, y);
+  const front = 1 - smoothstep(1.0, 1.5, lateral);
+  const aboveNeck = smoothstep(-0.105, -0.075, y);
+  return belowMouth * front * aboveNeck;
+}
+
+/**
+ * How much of the jaw-width identity mode a vertex takes: the profile the jaw's weights had
+ * before the lips stopped folding (see jawWeight). The mode moves vertices sideways only, so its
+ * crease below the slit folds nothing, and keeping it keeps every identity (and every demo photo
+ * rendered with one) as it was.
+ */
+function jawWidthWeight(g: DemoGeometry, v: number): number {
+  if (g.part[v] === 1) return 1;
+  if (eyeOf(g, v) >= 0) return 0;
+  const y = g.height[v];
+  if (Math.abs(y - head.mouthY) < 1e-9 && Math.abs(g.azimuth[v]) < head.mouthHalfAngle) return 0;
   const belowMouth = 1 - smoothstep(head.mouthY - 0.014, head.mouthY + 0.001, y);
   const front = 1 - smoothstep(1.0, 1.5, Math.abs(g.azimuth[v]));
   const aboveNeck = smoothstep(-0.105, -0.075, y);
@@ -76,7 +106,7 @@ function identityFields(): Field[] {
     (v, g) => [anchor(g, v)[0] * 0.06, 0, 0], // width
     (v, g) => [0, (anchor(g, v)[1] - head.neckBase) * 0.03, 0], // height
     (v, g) => [0, 0, anchor(g, v)[2] * 0.05], // depth
-    (v, g) => [anchor(g, v)[0] * 0.08 * jawWeight(g, v), 0, 0], // jaw width
+    (v, g) => [anchor(g, v)[0] * 0.08 * jawWidthWeight(g, v), 0, 0], // jaw width
     (v, g) => scaled(outward(g, v), 0.004 * bump(g.azimuth[v], g.height[v], 0, -0.008, 0.14, 0.02)), // nose
     (v, g) => [0, -0.002 * bump(g.azimuth[v], g.height[v], 0, -0.078, 0.3, 0.016), 0.004 * bump(g.azimuth[v], g.height[v], 0, -0.078, 0.3, 0.016)], // chin
     (v, g) => [0, 0, 0.004 * smoothstep(0.035, 0.08, g.height[v]) * Math.max(0, Math.cos(g.azimuth[v]))], // forehead
@@ -84,7 +114,7 @@ function identityFields(): Field[] {
     (v, g) => {
       // Eye spacing: the eye regions (and eyeballs) move apart.
       const a = g.azimuth[v];
-      const near = g.part[v] >= 2 ? 1 : bump(Math.abs(a), g.height[v], head.eyeAzimuth, head.eyeY, 0.16, 0.018);
+      const near = eyeOf(g, v) >= 0 ? 1 : bump(Math.abs(a), g.height[v], head.eyeAzimuth, head.eyeY, 0.16, 0.018);
       return [Math.sign(a) * 0.003 * near, 0, 0];
     },
   ];
@@ -96,8 +126,8 @@ function identityFields(): Field[] {
     const yPhase = next() * 2 * Math.PI;
     const amplitude = 0.0015 + next() * 0.0015;
     fields.push((v, g) => {
-      const a = g.part[v] >= 2 ? Math.sign(g.azimuth[v]) * head.eyeAzimuth : g.azimuth[v];
-      const y = g.part[v] >= 2 ? head.eyeY : g.height[v];
+      const a = eyeOf(g, v) >= 0 ? Math.sign(g.azimuth[v]) * head.eyeAzimuth : g.azimuth[v];
+      const y = eyeOf(g, v) >= 0 ? head.eyeY : g.height[v];
       return scaled(outward(g, v), amplitude * Math.cos(m * a + phase) * Math.cos(frequency * y + yPhase));
     });
   }
@@ -106,7 +136,7 @@ function identityFields(): Field[] {
 
 function expressionFields(): Field[] {
   const at = (g: DemoGeometry, v: number, a: number, y: number, sa: number, sy: number) =>
-    (g.part[v] >= 2 ? 0 : bump(g.azimuth[v], g.height[v], a, y, sa, sy));
+    (eyeOf(g, v) >= 0 ? 0 : bump(g.azimuth[v], g.height[v], a, y, sa, sy));
   const corners = (g: DemoGeometry, v: number) => at(g, v, head.mouthHalfAngle, head.mouthY, 0.1, 0.01) + at(g, v, -head.mouthHalfAngle, head.mouthY, 0.1, 0.01);
   const lips = (g: DemoGeometry, v: number) => at(g, v, 0, head.mouthY, 0.2, 0.012);
   const eyeSocket = (g: DemoGeometry, v: number) => at(g, v, head.eyeAzimuth, head.eyeY, 0.14, 0.014) + at(g, v, -head.eyeAzimuth, head.eyeY, 0.14, 0.014);
@@ -136,8 +166,8 @@ function skinningWeights(g: DemoGeometry): Float32Array {
   const weights = new Float32Array(count * jointCount);
   for (let v = 0; v < count; v++) {
     const w = new Array<number>(jointCount).fill(0);
-    if (g.part[v] >= 2) {
-      w[g.part[v] + 1] = 1; // eyes are joints 3 and 4
+    if (eyeOf(g, v) >= 0) {
+      w[3 + eyeOf(g, v)] = 1; // eyes are joints 3 and 4
     } else {
       const head = smoothstep(-0.125, -0.085, g.height[v]);
       const jaw = jawWeight(g, v) * head;
@@ -147,7 +177,7 @@ function skinningWeights(g: DemoGeometry): Float32Array {
     }
     weights.set(w, v * jointCount);
   }
-  return weights;
+  return followLips(g, weights, jointCount);
 }
 
 /** Joint regressor (5 × V): each joint the mean of a set of vertices around where it sits. */
@@ -167,8 +197,19 @@ function jointRegressor(g: DemoGeometry): Float64Array {
   let hingeRing = 0;
   for (let r = 0; r < g.ringHeights.length; r++) if (Math.abs(g.ringHeights[r] + 0.012) < Math.abs(g.ringHeights[hingeRing] + 0.012)) hingeRing = r;
   uniform(2, ringMembers(hingeRing).filter((v) => Math.abs(Math.abs(g.azimuth[v]) - 1.45) < 0.2));
-  for (const eye of [0, 1]) uniform(3 + eye, Array.from({ length: count }, (_, v) => v).filter((v) => g.part[v] === 2 + eye));
+  for (const eye of [0, 1]) uniform(3 + eye, Array.from({ length: count }, (_, v) => v).filter((v) => eyeOf(g, v) === eye));
   return regressor;
+}
+
+/**
+ * Gives each mouth-interior vertex the per-vertex rows (`width` values each) of the lips it
+ * follows, blended by its jaw share, so the pocket moves with the lips in every code.
+ */
+function followLips<T extends Float32Array | Float64Array>(g: DemoGeometry, rows: T, width: number): T {
+  for (const { vertex, upper, lower, jaw } of g.mouth.follows) {
+    for (let k = 0; k < width; k++) rows[vertex * width + k] = (1 - jaw) * rows[upper * width + k] + jaw * rows[lower * width + k];
+  }
+  return rows;
 }
 
 function basis(g: DemoGeometry, fields: Field[], columns: number): Float32Array {
@@ -180,13 +221,19 @@ function basis(g: DemoGeometry, fields: Field[], columns: number): Float32Array 
       for (let c = 0; c < 3; c++) out[(v * 3 + c) * columns + k] = d[c];
     }
   });
-  return out;
+  return followLips(g, out, 3 * columns);
+}
+
+/** Triangles (3 indices each) as an (F,3) uint32 array. */
+function faceArray(indices: number[]): NdArray {
+  return { dtype: 'uint32', shape: [indices.length / 3, 3], data: Uint32Array.from(indices) };
 }
 
 /** Builds the demo head's arrays under FLAME's key names. */
 export function buildDemoHead(resolution: { columns?: number; headRings?: number; neckRings?: number } = {}): Map<string, NdArray> {
   const g = buildDemoGeometry(resolution.columns, resolution.headRings, resolution.neckRings);
   const count = g.positions.length / 3;
+  const mouthStart = g.mouthFaceStart * 3;
   const shapedirs = new Float32Array(count * 3 * (identityColumns + expressionColumns));
   const identity = basis(g, identityFields(), identityColumns);
   const expression = basis(g, expressionFields(), expressionColumns);
@@ -196,14 +243,18 @@ export function buildDemoHead(resolution: { columns?: number; headRings?: number
   }
   const arrays = new Map<string, NdArray>([
     ['v_template', { dtype: 'float64', shape: [count, 3], data: Float64Array.from(g.positions) }],
-    ['f', { dtype: 'uint32', shape: [g.faces.length / 3, 3], data: Uint32Array.from(g.faces) }],
+    ['f', faceArray(g.faces.slice(0, mouthStart))],
     ['shapedirs', { dtype: 'float32', shape: [count, 3, 400], data: shapedirs }],
     ['posedirs', { dtype: 'float32', shape: [count, 3, 36], data: new Float32Array(count * 3 * 36) }],
     ['J_regressor', { dtype: 'float64', shape: [jointCount, count], data: jointRegressor(g) }],
     ['weights', { dtype: 'float32', shape: [count, jointCount], data: skinningWeights(g) }],
     ['kintree_table', { dtype: 'int64', shape: [2, jointCount], data: BigInt64Array.from([4294967295n, 0n, 1n, 1n, 1n, 0n, 1n, 2n, 3n, 4n]) }],
     ['vt', { dtype: 'float32', shape: [g.uvs.length / 2, 2], data: Float32Array.from(g.uvs) }],
-    ['ft', { dtype: 'uint32', shape: [g.uvFaces.length / 3, 3], data: Uint32Array.from(g.uvFaces) }],
+    ['ft', faceArray(g.uvFaces.slice(0, mouthStart))],
+    // The mouth interior is drawn by viewers only: FLAME has none, so `f` (what DECA-style
+    // rendering, the demo photos and the fits use) is the head and eyes alone.
+    ['mouth_f', faceArray(g.faces.slice(mouthStart))],
+    ['mouth_ft', faceArray(g.uvFaces.slice(mouthStart))],
     ['albedo', { dtype: 'uint8', shape: [256, 256, 3], data: demoAlbedo(g, 256) }],
   ]);
   for (const [key, array] of demoLandmarkEmbedding(g)) arrays.set(key, array);
@@ -225,6 +276,18 @@ Expression components: 0 jaw drop, 1 smile, 2 brow raise, 3 brow furrow, 4 pucke
 puff, 6 mouth sideways, 7 frown, 8 squint, 9 nose wrinkle (the rest are zero). Identity
 components 0–19 are smooth deformations (size, width, height, depth, jaw, nose, chin,
 forehead, cheeks, eye spacing, then random smooth fields); the rest are zero.
+
+The mouth is a slit whose lips part when the jaw opens (pose or expression 0). A mouth interior
+(a pocket behind the lips, darkening to the throat) closes the slit from inside, so in a viewer
+that draws it (the 3D viewport) an open mouth shows a mouth, not the inside of the skull, and
+the head is never seen through. Its faces are kept apart from the head's, under \`mouth_f\` and
+\`mouth_ft\`: like FLAME, \`f\` has no mouth interior, so DECA-style renders (the physical
+buffers, the demo photos the Demo base model was trained on) and fits use the head and eyes
+alone. Its vertices come after the head's and the eyes' (the head's indices and landmark
+embedding are those of a head without it), its rim is a copy of the lips' slit vertices that
+moves exactly with them, and it is hidden behind closed lips. The jaw carries the whole lower lip and
+shares the mouth corners with the upper lip, so opening the jaw (also with the head turned or
+the jaw swung sideways) folds no lip face.
 `;
 
 const licence = `Rig Studio demo head — not FLAME.

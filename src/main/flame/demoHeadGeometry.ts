@@ -1,9 +1,11 @@
 /**
  * Geometry of the Rig Studio demo head (not FLAME): a procedurally generated head on a neck,
  * built ring by ring from the neck base to the crown, with a mouth slit (the lips part when the
- * jaw opens) and two eyeballs. Units and axes follow FLAME's: metres, y up, +z out of the face,
- * +x the head's left.
+ * jaw opens), two eyeballs and a mouth interior closing the slit from inside (demoHeadMouth.ts).
+ * Units and axes follow FLAME's: metres, y up, +z out of the face, +x the head's left.
  */
+
+import { buildMouthInterior, type MouthInterior } from './demoHeadMouth';
 
 /** Proportions of the head, in metres. */
 export const head = {
@@ -31,15 +33,28 @@ export interface DemoGeometry {
   /** Per vertex: its azimuth and height on the head surface (eyeballs: those of their centre). */
   azimuth: number[];
   height: number[];
-  /** Per vertex: 0 head surface, 1 lower copy of a mouth-slit vertex, 2 right eyeball, 3 left eyeball. */
+  /** Per vertex: 0 head surface, 1 lower copy of a mouth-slit vertex, 2 right eyeball, 3 left eyeball, 4 mouth interior. */
   part: number[];
   /** Triangles of the head surface (landmarks embed there, not on the eyeballs). */
   headFaceCount: number;
+  /** Faces from here on are the mouth interior's (after the head's and the eyes'). */
+  mouthFaceStart: number;
   /** Ring-major indices: ring r, column c → vertex (top pole excluded). */
   ring: (r: number, c: number) => number;
   ringHeights: number[];
   columns: number;
   eyeCentres: [number, number, number][];
+  /** The mouth interior's vertices and the lip vertices each one follows. */
+  mouth: MouthInterior;
+}
+
+/** Part codes of the eyeballs and the mouth interior (see DemoGeometry.part). */
+export const rightEyePart = 2, leftEyePart = 3, mouthPart = 4;
+
+/** Which eyeball (0 right, 1 left) vertex `v` belongs to, or −1. */
+export function eyeOf(g: DemoGeometry, v: number): number {
+  const part = g.part[v];
+  return part === rightEyePart || part === leftEyePart ? part - rightEyePart : -1;
 }
 
 function smoothstep(edge0: number, edge1: number, x: number): number {
@@ -122,9 +137,11 @@ export function buildDemoGeometry(columns = 72, headRings = 40, neckRings = 9): 
   const pole = addVertex([0, topY, 0], 0, topY, 0);
   // Lower copies of the slit vertices (strictly inside the mouth corners).
   const lowerCopy = new Map<number, number>();
+  const inside: number[] = [];
   for (let c = 0; c < columns; c++) {
     const a = columnAzimuth(c);
     if (Math.abs(a) < head.mouthHalfAngle - 1e-9) {
+      inside.push(c);
       const v = ring(mouthRing, c);
       lowerCopy.set(v, addVertex(positions.slice(v * 3, v * 3 + 3), a, head.mouthY, 1));
     }
@@ -175,7 +192,7 @@ export function buildDemoGeometry(columns = 72, headRings = 40, neckRings = 9): 
             centre[1] + head.eyeRadius * Math.sin(polar) * Math.sin(around),
             centre[2] + head.eyeRadius * Math.cos(polar),
           ];
-          addVertex(p, sign * head.eyeAzimuth, head.eyeY, 2 + index);
+          addVertex(p, sign * head.eyeAzimuth, head.eyeY, rightEyePart + index);
         }
         // Eye texture: a disc per eye, the pupil at its centre.
         const radius = 0.12 * (r / eyeRings);
@@ -191,7 +208,17 @@ export function buildDemoGeometry(columns = 72, headRings = 40, neckRings = 9): 
       }
     }
   }
-  return { positions, uvs, faces, uvFaces, azimuth, height, part, headFaceCount, ring, ringHeights, columns, eyeCentres };
+  // The mouth interior, last, so every index above stays that of a head without one.
+  if (inside.length === 0) throw new Error(`demo head: ${columns} columns leave no column inside the mouth; use more columns`);
+  const slitColumns: number[] = [];
+  for (let c = Math.min(...inside) - 1; c <= Math.max(...inside) + 1; c++) slitColumns.push(c);
+  const mouthFaceStart = faces.length / 3;
+  const mouth = buildMouthInterior({
+    columns: slitColumns,
+    upper: slitColumns.map((c) => ring(mouthRing, c)),
+    lower: slitColumns.map((c) => lowerCopy.get(ring(mouthRing, c)) ?? ring(mouthRing, c)),
+  }, columnAzimuth, head.mouthY, { positions, uvs, triangle, addVertex: (p, a, y) => addVertex(p, a, y, mouthPart) });
+  return { positions, uvs, faces, uvFaces, azimuth, height, part, headFaceCount, mouthFaceStart, ring, ringHeights, columns, eyeCentres, mouth };
 }
 
 export { smoothstep, bump };

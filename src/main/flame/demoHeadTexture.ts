@@ -1,10 +1,12 @@
 /**
  * The demo head's albedo texture, painted procedurally in UV space: skin with a little
- * variation, lips, brows, hair, and eyeballs with iris and pupil (the eye discs below v = 0.25).
+ * variation, lips, brows, hair, eyeballs with iris and pupil (the eye discs below v = 0.25) and
+ * the mouth interior (right of the eye discs), darkening from the lips to the throat.
  */
 
 import type { DemoGeometry } from './demoHeadGeometry';
 import { bump, head, smoothstep } from './demoHeadGeometry';
+import { mouthUvArea } from './demoHeadMouth';
 
 type Rgb = [number, number, number];
 
@@ -15,6 +17,8 @@ const hairColour: Rgb = [0.24, 0.17, 0.12];
 const sclera: Rgb = [0.93, 0.92, 0.9];
 const iris: Rgb = [0.27, 0.43, 0.55];
 const pupil: Rgb = [0.04, 0.04, 0.05];
+const innerLip: Rgb = [0.62, 0.3, 0.31];
+const throat: Rgb = [0.16, 0.05, 0.06];
 
 function mix(a: Rgb, b: Rgb, t: number): Rgb {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
@@ -63,7 +67,12 @@ export function demoAlbedo(g: DemoGeometry, size: number): Uint8Array {
         // Eye discs centred at (0.125, 0.125) and (0.375, 0.125), radius 0.12 ↔ polar angle π.
         const centreU = u < 0.25 ? 0.125 : 0.375;
         const radius = Math.hypot(u - centreU, v - 0.125);
-        colour = u < 0.5 && radius <= 0.125 ? eyeColour((Math.min(radius, 0.12) / 0.12) * Math.PI) : skin;
+        // The mouth interior: v runs from the lips (v0) to the throat (v1). Rows next to v = 0.25
+        // stay skin: the neck's lowest ring samples them there.
+        const mouth = u >= 0.5 && v < mouthUvArea.v1 + 0.015;
+        const depth = smoothstep(mouthUvArea.v0, mouthUvArea.v1, v);
+        if (mouth) colour = mix(innerLip, throat, depth);
+        else colour = u < 0.5 && radius <= 0.125 ? eyeColour((Math.min(radius, 0.12) / 0.12) * Math.PI) : skin;
       }
       out.set(colour.map((c) => Math.round(Math.min(1, Math.max(0, c)) * 255)), (row * size + column) * 3);
     }

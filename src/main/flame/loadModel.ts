@@ -4,8 +4,9 @@
  *
  * Accepted: FLAME's own pickles (generic_model.pkl, flame2023*.pkl: Python 2 pickles of numpy,
  * chumpy and scipy csc objects) and .npz files with the same key names (the Rig Studio demo
- * head). An .npz may also carry its own landmark embedding (DECA's key names) and UVs
- * (`vt`, `ft`, as FLAME_texture.npz names them).
+ * head). An .npz may also carry its own landmark embedding (DECA's key names), UVs
+ * (`vt`, `ft`, as FLAME_texture.npz names them) and a mouth interior for viewers (`mouth_f`,
+ * `mouth_ft`: faces kept out of `f`, see FlameModel.mouth).
  */
 
 import { readFile } from 'node:fs/promises';
@@ -78,12 +79,7 @@ export function flameModelFromEntries(entries: ModelEntries, what: string, optio
   const template = expectArray(entries, 'v_template', what);
   expectShape(template, [null, 3], 'v_template', what);
   const vertexCount = template.shape[0];
-  const faces = expectArray(entries, 'f', what);
-  expectShape(faces, [null, 3], 'f', what);
-  const faceData = toInt32(faces, `${what}: 'f'`);
-  for (const index of faceData) {
-    if (index < 0 || index >= vertexCount) throw new Error(`${what}: 'f' refers to vertex ${index} but there are ${vertexCount}`);
-  }
+  const faces = faceIndices(entries, 'f', null, vertexCount, 'vertex', what);
   const shapedirs = expectArray(entries, 'shapedirs', what);
   expectShape(shapedirs, [vertexCount, 3, null], 'shapedirs', what);
   const componentCount = shapedirs.shape[2];
@@ -112,7 +108,7 @@ export function flameModelFromEntries(entries: ModelEntries, what: string, optio
   const model: FlameModel = {
     name: what,
     vertexCount,
-    faces: Uint32Array.from(faceData),
+    faces,
     template: Float64Array.from(toFloat64(template)),
     shapeBasis: takeColumns(shapeData, rows, componentCount, 0, shapeCount),
     shapeCount,
@@ -128,7 +124,27 @@ export function flameModelFromEntries(entries: ModelEntries, what: string, optio
   }
   if (entries.has('static_lmk_faces_idx')) model.landmarks = landmarkEmbeddingFromArrays(entries, model.faces.length / 3, what);
   if (entries.has('vt') && entries.has('ft')) model.uv = uvLayoutFromEntries(entries, model.faces.length / 3, what);
+  if (entries.has('mouth_f')) model.mouth = mouthFromEntries(entries, vertexCount, model.uv, what);
   return model;
+}
+
+/** Face indices of `key` as (N,3), each below `limit` (`unit` names what they index). */
+function faceIndices(entries: ModelEntries, key: string, rows: number | null, limit: number, unit: string, what: string): Uint32Array {
+  const array = expectArray(entries, key, what);
+  expectShape(array, [rows, 3], key, what);
+  const indices = toInt32(array, `${what}: '${key}'`);
+  for (const index of indices) {
+    if (index < 0 || index >= limit) throw new Error(`${what}: '${key}' refers to ${unit} ${index} but there are ${limit}`);
+  }
+  return Uint32Array.from(indices);
+}
+
+/** The viewer-only mouth interior (`mouth_f`, and `mouth_ft` when the model has UVs). */
+function mouthFromEntries(entries: ModelEntries, vertexCount: number, uv: FlameModel['uv'], what: string): FlameModel['mouth'] {
+  const faces = faceIndices(entries, 'mouth_f', null, vertexCount, 'vertex', what);
+  if (!uv) return { faces };
+  if (!entries.has('mouth_ft')) throw new Error(`${what}: 'mouth_f' has no 'mouth_ft' (its faces' UVs) though the model has UVs`);
+  return { faces, uvFaces: faceIndices(entries, 'mouth_ft', faces.length / 3, uv.coords.length / 2, 'uv', what) };
 }
 
 /** Our own models may use fewer components and say how many are identity. */
@@ -164,11 +180,7 @@ function jointRegressor(value: unknown, vertexCount: number, what: string): Floa
 function uvLayoutFromEntries(entries: ModelEntries, faceCount: number, what: string): FlameModel['uv'] {
   const vt = expectArray(entries, 'vt', what);
   expectShape(vt, [null, 2], 'vt', what);
-  const ft = expectArray(entries, 'ft', what);
-  expectShape(ft, [faceCount, 3], 'ft', what);
-  const uvFaces = toInt32(ft, `${what}: 'ft'`);
-  for (const index of uvFaces) if (index < 0 || index >= vt.shape[0]) throw new Error(`${what}: 'ft' refers to uv ${index} but there are ${vt.shape[0]}`);
-  return { coords: Float32Array.from(toFloat64(vt)), faces: Uint32Array.from(uvFaces) };
+  return { coords: Float32Array.from(toFloat64(vt)), faces: faceIndices(entries, 'ft', faceCount, vt.shape[0], 'uv', what) };
 }
 
 export type { LandmarkEmbedding };

@@ -81,5 +81,11 @@ export function packHeadModel(model: FlameModel, options: PackOptions): PackedHe
         }
       : null,
     albedo: options.albedo ? packArray(options.albedo.rgb, [options.albedo.height, options.albedo.width, 3], 'albedo') : null,
+    mouth: model.mouth
+      ? {
+          faces: packArray(model.mouth.faces, [model.mouth.faces.length / 3, 3], 'mouth faces'),
+          uvFaces: model.mouth.uvFaces ? packArray(model.mouth.uvFaces, [model.mouth.uvFaces.length / 3, 3], 'mouth uv faces') : null,
+        }
+      : null,
   };
 }

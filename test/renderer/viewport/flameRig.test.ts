@@ -34,6 +34,24 @@ describe('the viewport rig over the shared FLAME math', () => {
     for (let i = 0; i < 68 * 3; i++) expect(out.landmarks[i]).toBeCloseTo(expected.landmarks2d[i], 6);
   });
 
+  it("draws a model's mouth interior after its faces, and leaves the model's own faces alone", () => {
+    // Two more triangles over the fan's vertices, as a viewer-only mouth interior.
+    const mouthFaces = Uint32Array.from([0, 2, 4, 1, 3, 5]);
+    const withMouth = unpackHeadModel(JSON.parse(JSON.stringify(packModel({ ...model, mouth: { faces: mouthFaces } }))) as PackedHeadModel);
+    expect(withMouth.faces).toEqual(model.faces);
+    expect(withMouth.mouth!.faces).toEqual(mouthFaces);
+    const rig = createFlameRig(withMouth);
+    expect(Array.from(rig.faces)).toEqual([...model.faces, ...mouthFaces]);
+    // Its normals come from every face drawn.
+    const store = new RigStore();
+    store.codes.pose.set([0.1, 0.4, -0.05, 0.2, 0.01, 0]);
+    const out = allocatePosed(rig.vertexCount);
+    rig.pose(store.codes, out);
+    const expected = new FlameEvaluator({ ...model, faces: rig.faces }).evaluate({ pose: store.codes.pose });
+    for (let i = 0; i < out.normals.length; i++) expect(out.normals[i]).toBeCloseTo(expected.normals[i], 6);
+    expect(createFlameRig(unpacked).faces).toEqual(model.faces);
+  });
+
   it('re-poses once per store version, however many consumers ask', () => {
     const store = new RigStore();
     const posed = new PosedHead(createFlameRig(unpacked), store);

@@ -73,5 +73,6 @@ export function packModel(m: FlameModel): PackedHeadModel {
       fullBary: pack(lm.fullBary, [68, 3]),
     },
     albedo: null,
+    mouth: m.mouth ? { faces: pack(m.mouth.faces, [m.mouth.faces.length / 3, 3]), uvFaces: null } : null,
   };
 }

@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import { FlameEvaluator } from '../../../common/flame/evaluate';
 import { meshToGltf, meshToObj, meshToPly } from '../../../common/flame/export';
 import type { SkinningCodes } from '../../../common/flame/codes';
+import { withMouthInterior } from '../../../common/flame/model';
 import { readFlameCodes } from '../../flame/codes';
 import { writeDemoHead } from '../../flame/demoHead';
 import { loadFlameModel } from '../../flame/loadModel';
@@ -33,7 +34,8 @@ export const flameCommand: Command = {
     if (!format) throw new UsageError(`--out must end in .obj, .ply or .gltf (got '${basename(out)}')`);
     const index = values.index === undefined ? 0 : Number(values.index);
     if (!Number.isInteger(index) || index < 0) throw new UsageError('--index must be a non-negative integer');
-    const model = await loadFlameModel(modelPath);
+    // The mesh as a viewer shows it (the demo head's mouth interior included), as the 3D view exports it.
+    const model = withMouthInterior(await loadFlameModel(modelPath));
     let codes: SkinningCodes = {};
     if (values.codes) {
       const codesPath = values.codes as string;

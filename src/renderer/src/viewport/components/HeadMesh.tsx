@@ -2,7 +2,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
 import type { BufferAttribute, Group, Texture } from 'three';
 import { createHeadGeometry, writeDrawable, type DrawableLayout } from '../rig/headGeometry';
-import { createHeadMaterial, setHeadMaterialState, type DisplayMode } from '../rig/headMaterial';
+import { createCavityMaterial, createHeadMaterial, setHeadMaterialState, type DisplayMode } from '../rig/headMaterial';
 import { placeByCamera } from '../rig/placeByCamera';
 import type { PosedHead } from '../rig/posedHead';
 import type { RigStore } from '../rig/rigStore';
@@ -24,6 +24,7 @@ export interface HeadMeshProps {
 export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' }: HeadMeshProps) {
   const geometry = useMemo(() => createHeadGeometry(layout), [layout]);
   const material = useMemo(() => createHeadMaterial(albedo), [albedo]);
+  const cavity = useMemo(() => createCavityMaterial(), []);
   const group = useRef<Group>(null);
   const drawn = useRef(-1);
   const shaded = useRef(-1);
@@ -32,6 +33,7 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
 
   useEffect(() => () => geometry.dispose(), [geometry]);
   useEffect(() => () => material.dispose(), [material]);
+  useEffect(() => () => cavity.dispose(), [cavity]);
   useEffect(() => {
     // A new geometry has empty buffers: force a copy on the next frame.
     drawn.current = -1;
@@ -64,6 +66,8 @@ export function HeadMesh({ posed, store, layout, albedo = null, mode = 'shaded' 
   return (
     <group ref={group} name="head">
       <mesh geometry={geometry} material={material} />
+      {/* back faces: the inside of the head through an open mouth (not in wireframe, which shows the mesh alone) */}
+      <mesh geometry={geometry} material={cavity} visible={mode !== 'wireframe'} />
     </group>
   );
 }

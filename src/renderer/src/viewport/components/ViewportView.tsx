@@ -64,6 +64,7 @@ export function ViewportView({ model, initialCodes = null, photoUrl = null, phot
           <h2>{model.info.label}</h2>
           <span className="viewport-meta">
             {model.info.vertexCount.toLocaleString()} vertices · {model.info.faceCount.toLocaleString()} faces
+            {model.mouth ? ` (+ ${model.mouth.faces.shape[0].toLocaleString()} of a mouth interior, drawn here only)` : ''}
             {photoLabel ? ` · over ${photoLabel}` : ''}
             {codesName ? ` · codes from ${codesName}` : ''}
           </span>

@@ -1,5 +1,5 @@
 import { FlameEvaluator } from '../../../../common/flame/evaluate';
-import type { FlameModel } from '../../../../common/flame/model';
+import { type FlameModel, withMouthInterior } from '../../../../common/flame/model';
 import type { SkinningCodes } from '../../../../common/flame/codes';
 import type { HeadRig, PoseInput, PosedBuffers } from './posedHead';
 
@@ -8,7 +8,10 @@ import type { HeadRig, PoseInput, PosedBuffers } from './posedHead';
  * and 68 landmarks, evaluated in the browser so slider edits show on the next frame. The
  * evaluator reuses its buffers and caches the identity part while the shape code is unchanged.
  */
-export function createFlameRig(model: FlameModel): HeadRig {
+export function createFlameRig(flame: FlameModel): HeadRig {
+  // The viewer draws the mouth interior too (its normals come from its own faces; the head's are
+  // unchanged, as its rim is a copy of the lips' vertices).
+  const model = withMouthInterior(flame);
   const evaluator = new FlameEvaluator(model);
   const codes: SkinningCodes = {};
   const hasLandmarks = model.landmarks !== undefined;

@@ -1,5 +1,5 @@
 import type { Texture as Texture2D } from '../../../../common/render/decaBuffers';
-import { Color, DataTexture, LinearFilter, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
+import { BackSide, Color, DataTexture, LinearFilter, MeshBasicMaterial, RGBAFormat, ShaderMaterial, Texture, Vector3 } from 'three';
 
 // One shader for every display mode so switching modes is a uniform change, not a new
 // material. Shading follows DECA: albedo × Σ_k c_k L_k Y_k(n), with n the head's own vertex
@@ -60,6 +60,16 @@ void main() {
 /** The flat albedo used without a texture: the buffer renderer's default (0.7 grey), so the 3D
  * view and the buffer panels agree. */
 export const flatAlbedo = new Color(0.7, 0.7, 0.7);
+
+/**
+ * The inside of the head, drawn where the view sees a back face: FLAME has no mouth interior, so
+ * with the jaw open the view looks into the hollow head, and culling its back faces would show
+ * the photo or the background through the mouth. A dark, unlit mouth colour instead (a model
+ * with its own mouth interior, like the demo head, hides these faces behind its own).
+ */
+export function createCavityMaterial(): MeshBasicMaterial {
+  return new MeshBasicMaterial({ color: 0x2a1012, side: BackSide }); // sRGB, as three reads hex colours
+}
 
 /** The head's material; one per viewport, updated through `setHeadMaterialState`. */
 export function createHeadMaterial(albedoMap: Texture | null): ShaderMaterial {

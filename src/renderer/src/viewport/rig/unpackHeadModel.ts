@@ -31,5 +31,8 @@ export function unpackHeadModel(packed: PackedHeadModel): FlameModel {
           fullBary: unpack(lm.fullBary, 'float64', 'full landmark weights'),
         }
       : undefined,
+    mouth: packed.mouth
+      ? { faces: unpack(packed.mouth.faces, 'uint32', 'mouth faces'), uvFaces: packed.mouth.uvFaces ? unpack(packed.mouth.uvFaces, 'uint32', 'mouth uv faces') : undefined }
+      : undefined,
   };
 }
