@@ -45,7 +45,7 @@ test('estimate an album with landmark fitting, pick a face, see landmarks and cr
   await expect(panel).toContainText('New estimates: Landmark fitting on the demo head (not FLAME)');
 
   await test.step('estimate the album; the photo with two faces asks for a choice', async () => {
-    await panel.getByRole('button', { name: 'Estimate FLAME codes' }).click();
+    await panel.getByRole('button', { name: 'Estimate demo-head codes' }).click();
     await expect(page.getByRole('button', { name: /Jobs \(1 running\)/ })).toBeVisible();
     await expect(panel.getByTestId('estimate-summary')).toHaveText('3 of 4 photos estimated (landmark fitting 3) · 1 need attention', { timeout: 60_000 });
     const problem = panel.getByRole('list', { name: 'Photos without an estimate' }).getByRole('listitem');

@@ -23,6 +23,8 @@ export interface EstimatorReport {
   checks: AssetCheck[];
   /** One line for the UI, e.g. "DECA (deca_model.tar, 49 MB)" or "Landmark fitting on the demo head (not FLAME)". */
   summary: string;
+  /** The head whose codes it makes: the demo head (landmark fitting without a FLAME file) or FLAME. */
+  head: 'demo' | 'flame';
 }
 
 /** Why a photo has no estimate after its latest job. */

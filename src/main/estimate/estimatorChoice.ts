@@ -149,7 +149,8 @@ export function checkEstimator(choice: EstimatorChoice, assets: ModelAssetPaths)
     checks = [checkpointCheck('EMOCA checkpoint', choice.checkpoint, 'EMOCA estimation (E_flame + E_expression)'), emocaConfigCheck(choice.config)];
     summary = `EMOCA (${basename(choice.checkpoint)})`;
   }
-  return { choice, ok: checks.every((c) => c.status === 'ok'), checks, summary };
+  const head = choice.kind === 'fit' && !assets.modelPath ? 'demo' : 'flame';
+  return { choice, ok: checks.every((c) => c.status === 'ok'), checks, summary, head };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultChoice, estimatorSpecFor, readChoice, writeChoice } from '../../../src/main/estimate/estimatorChoice';
+import { checkEstimator, defaultChoice, estimatorSpecFor, readChoice, writeChoice } from '../../../src/main/estimate/estimatorChoice';
 import { Project } from '../../../src/main/library/project';
 import { sharedPath } from '../../helpers/shared';
 import { tempDir } from '../library/fixtures';
@@ -29,6 +29,14 @@ describe("the project's estimator choice", () => {
     expect(estimatorSpecFor({ kind: 'fit' }, { modelPath: null, decaDataDir: flame.decaDataDir })).toEqual({ kind: 'fit', flameModel: null, decaDataDir: null });
     const checkpoint = sharedPath('fixtures', 'deca-a', 'deca_model.tar');
     expect(estimatorSpecFor({ kind: 'deca', checkpoint }, flame)).toEqual({ kind: 'deca', checkpoint });
+  });
+
+  it('says whose codes it makes: the demo head when fitting without a FLAME file, FLAME otherwise', () => {
+    const flame = { modelPath: sharedPath('fixtures', 'flame-synthetic', 'generic_model.pkl'), decaDataDir: sharedPath('deca-data') };
+    const none = { modelPath: null, decaDataDir: null };
+    expect(checkEstimator({ kind: 'fit' }, none).head).toBe('demo');
+    expect(checkEstimator({ kind: 'fit' }, flame).head).toBe('flame');
+    expect(checkEstimator({ kind: 'deca', checkpoint: sharedPath('fixtures', 'deca-a', 'deca_model.tar') }, none).head).toBe('flame');
   });
 
   it('refuses a choice whose files fail the check, naming the file', () => {

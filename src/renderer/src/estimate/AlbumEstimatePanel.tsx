@@ -94,7 +94,8 @@ export function AlbumEstimatePanel({ album }: AlbumEstimatePanelProps) {
         ) : (
           <>
             <button type="button" className="primary small" disabled={starting || !data || data.photoCount === 0 || missing === 0} onClick={() => quiet(start({}, 'Estimation'))}>
-              Estimate FLAME codes{missing > 0 && data && data.estimatedCount > 0 ? ` (${missing} left)` : ''}
+              {estimator.data?.head === 'demo' ? 'Estimate demo-head codes' : 'Estimate FLAME codes'}
+              {missing > 0 && data && data.estimatedCount > 0 ? ` (${missing} left)` : ''}
             </button>
             <button type="button" className="small" disabled={starting || !data || data.estimatedCount === 0} onClick={() => {
                 const losses = data ? reestimateLosses(data) : [];

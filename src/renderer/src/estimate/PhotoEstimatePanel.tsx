@@ -83,7 +83,7 @@ export function PhotoEstimatePanel({ photo }: PhotoEstimatePanelProps) {
       <section className="photo-estimate" aria-label="FLAME estimate">
         <h3>FLAME estimate</h3>
         <p className="muted small" data-testid="no-estimate">
-          No estimate yet. Use “Estimate FLAME codes” above the album’s photos; photos with no face, several faces or a face too small are listed there.
+          No estimate yet. Use “Estimate … codes” above the album’s photos; photos with no face, several faces or a face too small are listed there.
         </p>
       </section>
     );
