@@ -28,6 +28,16 @@ describe('FLAME model validation', () => {
     expect(variant((m) => m.set('posedirs', { dtype: 'float32', shape: [vertexCount, 3, 36], data: bad } as NdArray))).toThrow(/'posedirs' holds non-finite values/);
   });
 
+  it("reads a viewer-only mouth interior, refusing one that points past the vertices or lacks UVs the model has", () => {
+    expect(flameModelFromEntries(arrays, 'model.npz').mouth!.faces.length).toBe(arrays.get('mouth_f')!.data.length);
+    expect(variant((m) => m.set('mouth_f', { dtype: 'uint32', shape: [1, 3], data: Uint32Array.from([0, 1, vertexCount]) } as NdArray)))
+      .toThrow(`model.pkl: 'mouth_f' refers to vertex ${vertexCount} but there are ${vertexCount}`);
+    expect(variant((m) => m.delete('mouth_ft'))).toThrow("model.pkl: 'mouth_f' has no 'mouth_ft' (its faces' UVs) though the model has UVs");
+    // Without UVs the faces alone are kept.
+    const noUv = variant((m) => { m.delete('vt'); m.delete('ft'); m.delete('mouth_ft'); })();
+    expect(noUv.mouth?.uvFaces).toBeUndefined();
+  });
+
   it('keeps DECA\'s component counts by default and more on request', () => {
     const model = flameModelFromEntries(arrays, 'demo.npz');
     expect([model.shapeCount, model.expressionCount]).toEqual([100, 50]);
