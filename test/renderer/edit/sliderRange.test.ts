@@ -22,9 +22,9 @@ describe('slider ranges hold every value the codes give', () => {
   });
 
   it('Slider edit: each slider’s range holds the edited value and the photo’s own, in shown units', () => {
-    // values beyond every nominal range (an old fit's ±3.5 expression, a jaw closed past rest,
+    // values beyond every nominal range (an old fit's ±3.5 expression, a jaw closed past rest and swung and twisted,
     // a head tilted back 60°, a bright light), and the photo's own codes on the other side
-    const edited = codes((part, i) => (part === 'pose' ? (i < 3 ? -1.05 : -0.12) : part === 'light' ? 2.4 : -3.52));
+    const edited = codes((part, i) => (part === 'pose' ? (i < 3 ? -1.05 : -0.25) : part === 'light' ? 2.4 : -3.52));
     const original = codes((part, i) => (part === 'pose' ? (i < 3 ? 1.2 : 0.9) : part === 'light' ? -2 : 4.1));
     // the head turned, nodded and tilted past ±45° each way (yaw, pitch, roll in radians)
     [edited.pose[0], edited.pose[1], edited.pose[2]] = axisAngleFromEuler(-1.0, -1.0, -1.0);

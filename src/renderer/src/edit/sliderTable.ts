@@ -47,6 +47,8 @@ export const sliders: Slider[] = [
   ...Array.from({ length: 10 }, (_, i): Slider => ({ label: `Expression ${i + 1}`, min: -3, max: 3, get: (c) => c.expression[i], set: setAt('expression', i) })),
   // the jaw in radians, global rotation in degrees: as the 3D view's sliders show them
   { label: 'Jaw open', min: 0, max: 0.6, digits: 3, get: (c) => c.pose[3], set: setAt('pose', 3) },
+  { label: 'Jaw side', min: -0.2, max: 0.2, digits: 3, get: (c) => c.pose[4], set: setAt('pose', 4) },
+  { label: 'Jaw twist', min: -0.2, max: 0.2, digits: 3, get: (c) => c.pose[5], set: setAt('pose', 5) },
   { label: 'Pitch', min: -45, max: 45, scale: degrees, unit: '°', ...headAngle(1) },
   { label: 'Yaw', min: -45, max: 45, scale: degrees, unit: '°', ...headAngle(0) },
   { label: 'Roll', min: -45, max: 45, scale: degrees, unit: '°', ...headAngle(2) },
