@@ -313,7 +313,8 @@ test("over a photo, the head sits where the estimate's camera puts it", async ({
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto(server.url);
   await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
-  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg');
+  // The first view of a head model loads three.js and the model's arrays (seconds on a busy machine).
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg', { timeout: 30_000 });
   const canvas = page.getByTestId('viewport-canvas').locator('canvas');
   await expect(canvas).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('show-landmarks').check();
@@ -372,11 +373,11 @@ test("over a photo, the head sits where the estimate's camera puts it", async ({
   const expression = view.codes.expression.map((v, i) => (i === 0 ? 1.75 : v));
   await callApi(request, server, 'estimate.saveCodes', { photoId: row.photoId, codes: { ...view.codes, expression } });
   await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
-  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · edited codes (saved in photo detail; estimated by fit');
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · edited codes (saved in photo detail; estimated by fit', { timeout: 30_000 });
   await expect(page.getByTestId('expression-0-value')).toHaveText('1.75');
   await callApi(request, server, 'estimate.restore', { photoId: row.photoId });
   await page.getByRole('button', { name: 'No photo' }).click();
   await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/viewport/photo/${id}`), row.photoId);
-  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · codes as estimated by fit');
+  await expect(page.getByTestId('viewport-view')).toContainText('over smile.jpg · codes as estimated by fit', { timeout: 30_000 });
   await expect(page.getByTestId('expression-0-value')).toHaveText(view.original.expression[0].toFixed(2));
 });

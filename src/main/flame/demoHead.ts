@@ -266,7 +266,9 @@ const readme = `# Rig Studio demo head — not FLAME
 \`demo_head.npz\` is a head model generated from scratch by Rig Studio
 (\`src/main/flame/demoHead.ts\`, run with \`rig-studio flame demo-head --out resources/demo-head\`).
 It contains no FLAME data: its geometry, UVs, texture, identity and expression bases, joint
-regressor, skinning weights and landmark embedding are all procedural. It only uses FLAME's
+regressor, skinning weights and landmark embedding are all procedural (the landmarks placed
+where Rig Studio's face detector marks them on renders of this head,
+\`bench/estimate/demoLandmarks.bench.ts\`). It only uses FLAME's
 file layout and key names (v_template, f, shapedirs with 300 identity + 100 expression columns,
 posedirs, J_regressor, weights, kintree_table), so the app can run, demo and test without the
 researcher's FLAME files. Real FLAME models must be obtained by the researcher from the FLAME
